@@ -1,0 +1,128 @@
+"""Building a lesson: load, fill in templates, find its files, render each format.
+
+This is the one pipeline the CLI, the tests and the benchmarks all call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, LessonError, Problem
+from .files import atomic_target
+from .load import Lesson, load_lesson
+from .model import Document, ImageBlock, Section
+from .registry import RegistryError, available_formats, renderer_for
+from .templating import resolve
+from .theme import Theme, load_theme
+
+LESSON_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class BuildOptions:
+    """Everything a build needs besides the lesson file itself."""
+
+    formats: list[str] = field(default_factory=list)
+    out_dir: Path = Path("output")
+    theme: str | None = None
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    allow_outside: bool = False
+    allow_overflow: bool = False
+
+
+def lesson_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the lesson files they hold (sorted); files pass through."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in LESSON_SUFFIXES and p.is_file()
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def prepare(path: Path, options: BuildOptions) -> tuple[Lesson, Document, Theme]:
+    """Load and check everything about a lesson that can be wrong before rendering."""
+    lesson = load_lesson(path)
+    document = resolve(lesson, options.variables)
+    document = resolve_images(lesson, document, allow_outside=options.allow_outside)
+    if options.allow_overflow:
+        pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
+        outputs = document.outputs.model_copy(update={"pdf": pdf})
+        document = document.model_copy(update={"outputs": outputs})
+    theme = load_theme(options.theme or document.theme, base=lesson.folder)
+    return lesson, document, theme
+
+
+def build(path: Path, options: BuildOptions) -> list[Path]:
+    """Build one lesson into every requested format; returns the files written.
+
+    Raises :class:`LessonError` for bad input (nothing is written) and
+    :class:`BuildError` when a renderer fails (earlier formats stay written).
+    """
+    lesson, document, theme = prepare(path, options)
+    formats = options.formats or list(available_formats())
+    try:
+        renderers = [renderer_for(name) for name in formats]
+    except RegistryError as error:
+        raise BuildError(str(error)) from None
+    written = []
+    for renderer in renderers:
+        target = options.out_dir / renderer.output_name(lesson.stem)
+        try:
+            with atomic_target(target) as temporary:
+                renderer().render(document, theme, temporary)
+        except (LessonError, BuildError):
+            raise
+        except Exception as error:
+            raise BuildError(f"{path}: the {renderer.format} build failed: {error}") from error
+        written.append(target)
+    return written
+
+
+def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:
+    """Point every image at an existing file inside the lesson's folder (or anywhere, if allowed)."""
+    problems: list[Problem] = []
+    folder = lesson.folder.resolve()
+
+    def fix_section(section: Section, loc: tuple[str | int, ...]) -> Section:
+        blocks = [
+            fix_image(block, (*loc, "blocks", i)) if isinstance(block, ImageBlock) else block
+            for i, block in enumerate(section.blocks)
+        ]
+        sections = [fix_section(s, (*loc, "sections", i)) for i, s in enumerate(section.sections)]
+        return section.model_copy(update={"blocks": blocks, "sections": sections})
+
+    def fix_image(block: ImageBlock, loc: tuple[str | int, ...]) -> ImageBlock:
+        src = (folder / block.image.src).resolve()
+        loc = (*loc, "image", "src")
+        if not allow_outside and not src.is_relative_to(folder):
+            problems.append(
+                lesson.source.problem(
+                    loc,
+                    f"the image '{block.image.src}' is outside the lesson's folder; move it next to"
+                    " the lesson, or build with --allow-outside if you trust this file",
+                )
+            )
+        elif not src.is_file():
+            problems.append(
+                lesson.source.problem(
+                    loc, f"the image '{block.image.src}' does not exist; check the path"
+                )
+            )
+        image = block.image.model_copy(update={"src": str(src)})
+        return block.model_copy(update={"image": image})
+
+    sections = [fix_section(s, ("sections", i)) for i, s in enumerate(document.sections)]
+    if problems:
+        raise LessonError(problems)
+    return document.model_copy(update={"sections": sections})

@@ -1,0 +1,41 @@
+"""Problems found in a user's files, each located at ``file:line:column``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file, in the author's words, with how to fix it."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class LessonError(Exception):
+    """Bad input: one or more problems, all reported together (exit status 2)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+    @classmethod
+    def at(cls, path: Path, message: str, line: int | None = None, column: int | None = None):
+        """A single located problem."""
+        return cls([Problem(path, message, line, column)])
+
+
+class BuildError(Exception):
+    """A renderer could not finish an output (exit status 1); the input itself was valid."""

@@ -1,0 +1,117 @@
+"""Inline Markdown for lesson text: parsed once, consumed by every renderer.
+
+Lesson authors write ``**bold**``, ``*italic*``, `` `code` `` and ``[link](url)``
+inside any text field. Renderers must not parse markup themselves, so a text field
+is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
+that also carries the parsed :attr:`RichText.runs`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of text with one set of inline styles."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+# Order matters: code first (its content is literal), then links, then emphasis.
+_TOKEN = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
+    r"|\*\*(?P<bold>.+?)\*\*"
+    r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
+    r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
+)
+_ESCAPE = re.compile(r"\\([\\`*_\[\]()])")
+
+
+def parse_inline(
+    source: str, *, bold: bool = False, italic: bool = False, href: str | None = None
+) -> tuple[Run, ...]:
+    """Split *source* into runs; unmatched markers stay as literal text."""
+    runs: list[Run] = []
+    pos = 0
+
+    def literal(text: str) -> None:
+        if text:
+            runs.append(Run(_ESCAPE.sub(r"\1", text), bold, italic, False, href))
+
+    for match in _TOKEN.finditer(source):
+        if _escaped(source, match.start()):
+            continue
+        literal(source[pos : match.start()])
+        pos = match.end()
+        if match["code"] is not None:
+            runs.append(Run(match["code"], bold, italic, True, href))
+        elif match["label"] is not None:
+            runs.extend(parse_inline(match["label"], bold=bold, italic=italic, href=match["href"]))
+        elif match["bold"] is not None:
+            runs.extend(parse_inline(match["bold"], bold=True, italic=italic, href=href))
+        else:
+            inner = match["italic"] if match["italic"] is not None else match["uitalic"]
+            runs.extend(parse_inline(inner, bold=bold, italic=True, href=href))
+    literal(source[pos:])
+    return _merge(runs)
+
+
+def _escaped(source: str, index: int) -> bool:
+    backslashes = 0
+    while index > 0 and source[index - 1] == "\\":
+        backslashes += 1
+        index -= 1
+    return backslashes % 2 == 1
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    """Join neighbouring runs with the same style, so renderers emit fewer runs."""
+    merged: list[Run] = []
+    for run in runs:
+        last = merged[-1] if merged else None
+        if last and (last.bold, last.italic, last.code, last.href) == (
+            run.bold,
+            run.italic,
+            run.code,
+            run.href,
+        ):
+            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.code, run.href)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+class RichText(str):
+    """A text field's source, with its inline markup parsed into :attr:`runs`."""
+
+    __slots__ = ("runs",)
+    runs: tuple[Run, ...]
+
+    def __new__(cls, source: str) -> RichText:
+        self = super().__new__(cls, source)
+        self.runs = parse_inline(source)
+        return self
+
+    @property
+    def plain(self) -> str:
+        """The text as a reader sees it, without markup (for measuring and metadata)."""
+        return "".join(run.text for run in self.runs)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
+        )

@@ -1,0 +1,417 @@
+"""Lesson files (YAML or JSON) into a validated :class:`~generator.model.Document`.
+
+Every problem is reported as ``file:line:column: what is wrong; how to fix it``,
+all problems of a file at once. The YAML is composed into nodes first so that each
+validation error can be traced back to the line the author wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import LessonError, Problem
+from .model import BLOCK_KINDS, BLOCK_TYPES, Document, Node, closest
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_TEXT_CHARS = 100_000
+MAX_NODES = 100_000
+MAX_DEPTH = 60
+
+BLOCK_BY_KIND = {block.kind: block for block in BLOCK_TYPES}
+Loc = Sequence[str | int]
+
+
+class LessonLoader(yaml.SafeLoader):
+    """Safe YAML with YAML 1.2 booleans: ``Yes``/``No``/``On``/``Off`` stay text.
+
+    A compare cell reading "No" must print "No", not "False".
+    """
+
+
+LessonLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+LessonLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class SourceMap:
+    """Finds where a value sits in the file, from a validation location path."""
+
+    path: Path
+    root: yaml.Node | None = None
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the value at *loc*, or of its key when *key*."""
+        if self.root is None:
+            return None, None
+        node, key_node = self.root, None
+        for part in _without_tags(loc):
+            child = _child(node, part)
+            if child is None:
+                continue
+            key_node, node = child
+        mark = (key_node if key and key_node is not None else node).start_mark
+        return mark.line + 1, mark.column + 1
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(loc, key=key)
+        return Problem(self.path, message, line, column)
+
+
+def _without_tags(loc: Loc) -> list[str | int]:
+    """Drop the block-kind tags that the discriminated union adds to error paths."""
+    parts = list(loc)
+    return [part for index, part in enumerate(parts) if not _is_tag(parts, index)]
+
+
+def _is_tag(parts: list[str | int], index: int) -> bool:
+    return (
+        parts[index] in BLOCK_KINDS
+        and index >= 2
+        and parts[index - 2] == "blocks"
+        and isinstance(parts[index - 1], int)
+    )
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == str(part):
+                return key_node, value_node
+    elif (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return None, node.value[part]
+    return None
+
+
+@dataclass
+class Lesson:
+    """A loaded lesson: the validated document and where it came from."""
+
+    path: Path
+    document: Document
+    source: SourceMap = field(repr=False)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def load_lesson(path: Path | str) -> Lesson:
+    """Read, parse and validate a lesson file; raise :class:`LessonError` listing every problem."""
+    path = Path(path)
+    text = read_text(path)
+    data, source = parse(path, text)
+    if not isinstance(data, dict):
+        raise LessonError.at(
+            path, "a lesson is a mapping of keys (title:, sections:, ...), not a list or text", 1
+        )
+    try:
+        document = Document.model_validate(data)
+    except ValidationError as error:
+        raise LessonError(describe(error, source)) from None
+    return Lesson(path, document, source)
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a byte-order mark is fine), with located encoding errors."""
+    if path.is_dir():
+        raise LessonError.at(path, "this is a folder, not a lesson file; name a .yaml file")
+    if not path.exists():
+        raise LessonError.at(path, "no such file; check the name and folder")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise LessonError.at(
+            path,
+            f"the file is {path.stat().st_size // 1024} KiB; a lesson may be at most"
+            f" {MAX_FILE_BYTES // 1024} KiB: split it into several lessons",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise LessonError.at(
+            path, "the file is not UTF-8 text; save it with UTF-8 encoding", line, column
+        ) from None
+    if not text.strip():
+        raise LessonError.at(
+            path, "the file is empty; a lesson needs at least title: and sections:", 1
+        )
+    return text
+
+
+def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
+    """YAML (or JSON, which is YAML too) into plain data plus its source map."""
+    loader = None
+    try:
+        loader = LessonLoader(text)
+        root = loader.get_single_node()
+        if root is None:
+            raise LessonError.at(path, "the file has no content", 1)
+        _check_shape(path, root)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        if path.suffix.lower() == ".json":
+            return _parse_json(path, text)
+        raise LessonError([_yaml_problem(path, error)]) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        message = (
+            f"the control character U+{ord(text[error.position]):04X} cannot appear in a lesson;"
+            " delete it (it is often pasted in by accident)"
+        )
+        raise LessonError.at(path, message, line, column) from None
+    except yaml.YAMLError as error:
+        raise LessonError.at(path, f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise LessonError.at(path, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return data, SourceMap(path, root)
+
+
+def _parse_json(path: Path, text: str) -> tuple[Any, SourceMap]:
+    try:
+        return json.loads(text), SourceMap(path)
+    except json.JSONDecodeError as error:
+        raise LessonError.at(
+            path, f"not valid JSON: {error.msg}", error.lineno, error.colno
+        ) from None
+
+
+_YAML_HINTS = {
+    "found character '\\t' that cannot start any token": (
+        "a tab character; YAML indents with spaces only: replace tabs with spaces"
+    ),
+    "found unexpected end of stream": "a quote is never closed; add the closing quote",
+    "found a tab character": "a tab character; YAML indents with spaces only",
+    "mapping values are not allowed here": (
+        "a ':' where a value was expected: indent this line under its key, or put the"
+        " text in quotes if it contains ': '"
+    ),
+    "did not find expected key": "this line is not indented like its neighbours; line it up",
+    "did not find expected '-' indicator": "this list item is not indented like the others",
+}
+
+
+def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "not valid YAML"
+    message = next((hint for key, hint in _YAML_HINTS.items() if key in problem), None)
+    if message is None:
+        message = f"not valid YAML: {problem}"
+        if error.context:
+            message += f" ({error.context})"
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Problem(path, message, line, column)
+
+
+def _check_shape(path: Path, root: yaml.Node) -> None:
+    """Refuse alias bombs, absurd nesting, duplicate keys and huge strings before building data."""
+    sizes: dict[int, int] = {}
+    problems: list[Problem] = []
+
+    def where(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def visit(node: yaml.Node, depth: int) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > MAX_DEPTH:
+            raise LessonError.at(
+                path, f"nesting is too deep (more than {MAX_DEPTH} levels)", *where(node)
+            )
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in seen:
+                        problems.append(
+                            Problem(
+                                path,
+                                f"the key '{key_node.value}' appears twice in this mapping;"
+                                " keep one",
+                                *where(key_node),
+                            )
+                        )
+                    seen.add(key_node.value)
+                size += visit(value_node, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            size += sum(visit(child, depth + 1) for child in node.value)
+        elif len(node.value) > MAX_TEXT_CHARS:
+            problems.append(
+                Problem(
+                    path,
+                    f"this text is {len(node.value):,} characters; the limit is"
+                    f" {MAX_TEXT_CHARS:,}: shorten it or split it into several blocks",
+                    *where(node),
+                )
+            )
+        if size > MAX_NODES:
+            raise LessonError.at(
+                path,
+                f"the lesson expands to more than {MAX_NODES:,} values (repeated YAML aliases?);"
+                " write the content out instead of nesting aliases",
+                *where(node),
+            )
+        sizes[id(node)] = size
+        return size
+
+    visit(root, 0)
+    if problems:
+        raise LessonError(problems)
+
+
+# -- validation errors in the author's words ------------------------------------------
+
+_TYPE_NAMES = {
+    "string_type": "text",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "date_type": "a date like 2026-11-24",
+    "date_from_datetime_parsing": "a date like 2026-11-24",
+    "date_parsing": "a date like 2026-11-24",
+}
+
+
+def describe(
+    error: ValidationError, source: SourceMap, root: type[Node] = Document
+) -> list[Problem]:
+    """Turn pydantic's errors about a *root* model into located problems, in file order."""
+    problems: dict[tuple[Any, ...], Problem] = {}
+    for item in error.errors(include_url=False):
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        loc = (*item["loc"], *ctx.get("at", ()))
+        name = _field_name(loc)
+        if kind == "extra_forbidden":
+            problem = source.problem(loc, _unknown_key_message(root, loc), key=True)
+        elif kind == "missing":
+            problem = source.problem(loc[:-1], f"'{name}' is missing; add a '{name}:' line here")
+        elif kind == "block_kind":
+            problem = source.problem(loc, _block_kind_message(item["input"]))
+        elif kind in _TYPE_NAMES:
+            message = f"'{name}' should be {_TYPE_NAMES[kind]}, not {_shape_of(item['input'])}"
+            problem = source.problem(loc, message)
+        elif kind == "literal_error":
+            message = f"'{item['input']}' is not allowed for '{name}'; use {ctx['expected']}"
+            problem = source.problem(loc, message)
+        elif kind == "too_short":
+            message = f"'{name}' needs at least {ctx['min_length']}; add more"
+            problem = source.problem(loc, message)
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            limit = ctx.get("ge", ctx.get("le"))
+            bound = "at least" if kind == "greater_than_equal" else "at most"
+            problem = source.problem(loc, f"'{name}' must be {bound} {limit}")
+        elif kind == "string_pattern_mismatch":
+            problem = source.problem(
+                loc, f"'{item['input']}' is not a format name like pdf or docx"
+            )
+        else:
+            problem = source.problem(loc, f"{name}: {item['msg'][0].lower()}{item['msg'][1:]}")
+        problems.setdefault((problem.line, problem.column, problem.message), problem)
+    return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _unknown_key_message(root: type[Node], loc: tuple[Any, ...]) -> str:
+    key = str(loc[-1])
+    owner = model_at(root, loc[:-1])
+    valid = owner.keys() if owner else []
+    hint = closest(key, valid) if valid else None
+    message = f"unknown key '{key}'"
+    if hint:
+        message += f"; did you mean '{hint}'?"
+    if valid:
+        message += f" (valid here: {', '.join(valid)})"
+    return message
+
+
+def model_at(model: type[Node], loc: Sequence[str | int]) -> type[Node] | None:
+    """The model class that validates the value at *loc* (None where it is not a model)."""
+    current: type[Node] | None = model
+    parts = list(loc)
+    for index, part in enumerate(parts):
+        if current is None or isinstance(part, int):
+            continue
+        if _is_tag(parts, index):
+            current = BLOCK_BY_KIND[str(part)]
+            continue
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        current = _node_class(field.annotation) if field else None
+    return current
+
+
+def _node_class(annotation: Any) -> type[Node] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Node):
+        return annotation
+    for argument in get_args(annotation):
+        found = _node_class(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    names = [part for part in _without_tags(loc) if isinstance(part, str)]
+    return names[-1] if names else "lesson"
+
+
+def _block_kind_message(data: Any) -> str:
+    kinds = ", ".join(BLOCK_KINDS)
+    if not isinstance(data, dict):
+        return f"a block is a mapping with one kind key ({kinds}), not {_shape_of(data)}"
+    present = [key for key in data if key in BLOCK_KINDS]
+    if len(present) > 1:
+        return (
+            f"this block has several kind keys ({', '.join(present)}); split it into one block each"
+        )
+    guesses = [hint for key in data if (hint := closest(str(key), list(BLOCK_KINDS)))]
+    if guesses:
+        return f"this block has no kind key; did you mean '{guesses[0]}'? (kinds: {kinds})"
+    return f"this block has no kind key; start it with one of: {kinds}"
+
+
+def _shape_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{str(value)[:40]}'"
