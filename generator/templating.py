@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from .errors import LessonError, Problem
 from .inline import RichText
 from .load import Lesson, SourceMap
-from .model import Document
+from .model import Block, Document
 
 MAX_RESULT_CHARS = 100_000
 
@@ -111,7 +111,7 @@ def resolve(lesson: Lesson, overrides: Mapping[str, Any] | None = None) -> Docum
 
 def _located(source: SourceMap, loc: tuple[str | int, ...], error: Exception) -> Problem:
     problem = source.problem(loc, explain(error))
-    if isinstance(error, TemplateSyntaxError) and problem.line is not None and error.lineno:
+    if isinstance(error, TemplateSyntaxError) and problem.line is not None and error.lineno > 1:
         return Problem(problem.path, problem.message, problem.line + error.lineno - 1)
     return problem
 
@@ -124,6 +124,8 @@ def map_text(value: Any, function: TextFunction, loc: tuple[str | int, ...]) -> 
     if isinstance(value, RichText):
         return function(value, loc) if has_template(value) else value
     if isinstance(value, BaseModel):
+        if isinstance(value, Block):
+            loc = (*loc, value.kind)  # the union's tag, as in validation error paths
         changes = {}
         for name, field in type(value).model_fields.items():
             if name == "vars":

@@ -1,0 +1,112 @@
+"""The command line: exit codes 0/1/2, located messages, never a traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from generator import __version__
+from generator.cli import main
+
+from .conftest import EVERY_BLOCK, write_lesson
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version_and_help():
+    assert run("--version").output.strip() == f"lectern, version {__version__}"
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("build", "check", "formats", "schema", "themes"):
+        assert command in result.output
+
+
+def test_check_a_good_lesson_exits_0():
+    result = run("check", str(EVERY_BLOCK))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"{EVERY_BLOCK}: ok"
+
+
+def test_check_a_typo_prints_file_line_col_and_a_suggestion(tmp_path):
+    path = write_lesson(
+        tmp_path, "title: T\nsections:\n  - heading: H\n    blocks:\n      - txt: a\n"
+    )
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:5:9: this block has no kind key; did you mean 'text'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_reports_every_bad_file_and_still_checks_the_rest(tmp_path):
+    bad = write_lesson(tmp_path, "title: T\n", name="bad.yaml")
+    result = run("check", str(bad), str(EVERY_BLOCK))
+    assert result.exit_code == 2
+    assert f"{bad}:1:1: 'sections' is missing" in result.output
+    assert f"{EVERY_BLOCK}: ok" in result.output
+
+
+def test_var_overrides_reach_the_lesson(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - text: 'Hi {{ vars.who }}'\n",
+    )
+    assert run("check", str(path)).exit_code == 2
+    assert run("check", str(path), "--var", "who=Sam").exit_code == 0
+    result = run("check", str(path), "--var", "oops")
+    assert result.exit_code == 2
+    assert "'oops' should look like NAME=VALUE" in result.output
+
+
+def test_build_with_an_unknown_format_exits_1(tmp_path):
+    result = run("build", str(EVERY_BLOCK), "-f", "odt", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert "unknown format 'odt'" in result.output
+
+
+def test_build_bad_input_exits_2_and_writes_nothing(tmp_path):
+    path = write_lesson(tmp_path, "title: T\nsections: []\n")
+    out = tmp_path / "out"
+    result = run("build", str(path), "-o", str(out))
+    assert result.exit_code == 2
+    assert "'sections' needs at least 1" in result.output
+    assert not out.exists()
+
+
+def test_missing_file_is_bad_input(tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_formats_lists_the_builtin_renderers():
+    result = run("formats")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()][:3] == ["docx", "pptx", "pdf"]
+
+
+def test_schema_is_json_and_names_the_block_kinds():
+    result = run("schema")
+    schema = json.loads(result.output)
+    assert schema["title"] == "Lectern lesson"
+    assert {"CompareBlock", "TextBlock", "ImageBlock"} <= set(schema["$defs"])
+
+
+def test_themes_lists_the_default_theme():
+    assert run("themes").output.startswith("default")
+
+
+def test_schema_validates_the_lesson_files():
+    import jsonschema
+    import yaml
+
+    from .conftest import SAMPLE
+
+    schema = json.loads(run("schema").output)
+    for path in (SAMPLE, EVERY_BLOCK):
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        jsonschema.validate(data, schema)
+    bad = {"title": "T", "sections": [{"heading": "H", "blocks": [{"txt": "a"}]}]}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))

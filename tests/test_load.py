@@ -1,0 +1,143 @@
+"""The loader: every problem located at file:line:column, in an author's words, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import LessonError
+from generator.load import load_lesson
+
+from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
+
+
+def problems(tmp_path: Path, text: str | bytes, name: str = "lesson.yaml") -> list[str]:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(LessonError) as caught:
+        load_lesson(path)
+    return [str(problem).replace(f"{path}:", "") for problem in caught.value.problems]
+
+
+def test_sample_and_every_block_lessons_load():
+    assert load_lesson(SAMPLE).document.title
+    assert len(load_lesson(EVERY_BLOCK).document.sections) == 4
+
+
+def test_unknown_key_is_located_and_names_the_closest_key(tmp_path):
+    found = problems(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blokcs:\n      - text: a\n",
+    )
+    assert found[0].startswith("4:5: unknown key 'blokcs'; did you mean 'blocks'?")
+
+
+def test_several_problems_are_reported_together_in_file_order(tmp_path):
+    found = problems(
+        tmp_path,
+        """\
+title: T
+subtitel: S
+sections:
+  - heading: H
+    blocks:
+      - comapre: {columns: [A, B]}
+      - compare:
+          columns: [A, B]
+          rows:
+            - values: [1]
+      - callout: {kind: danger, text: x}
+questions:
+  - prompt: Q
+    choices: [A, B]
+    answer: C
+""",
+    )
+    assert [line.split(": ")[0] for line in found] == ["2:1", "6:9", "10:23", "11:25", "13:5"]
+    assert "did you mean 'subtitle'" in found[0]
+    assert "did you mean 'compare'" in found[1]
+    assert "row 1 has 1 values but there are 2 columns" in found[2]
+    assert "'danger' is not allowed" in found[3] and "'warning'" in found[3]
+    assert "not one of the choices" in found[4]
+
+
+def test_missing_title_points_at_the_mapping(tmp_path):
+    assert problems(tmp_path, "sections:\n  - heading: H\n    blocks: [{text: a}]\n") == [
+        "1:1: 'title' is missing; add a 'title:' line here"
+    ]
+
+
+def test_wrong_type_says_what_was_expected(tmp_path):
+    found = problems(
+        tmp_path, "title: T\nobjectives: {a: b}\nsections: [{heading: H, blocks: [{text: a}]}]\n"
+    )
+    assert found == [
+        "2:13: 'objectives' should be a list (lines starting with '- '), not a mapping"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: x\nsections:\n\t- heading: a\n", "3:1: a tab character"),
+        ('title: "x\nsections: []\n', "a quote is never closed"),
+        ("title: x\n  sections: []\n", "2:11: a ':' where a value was expected"),
+        (
+            "title: x\ntitle: y\nsections: [{heading: H, blocks: [{text: a}]}]\n",
+            "2:1: the key 'title' appears twice",
+        ),
+        ("- just\n- a list\n", "1: a lesson is a mapping"),
+        ("", "the file is empty"),
+        ("title: a\x00b\n", "1:9: the control character U+0000"),
+    ],
+)
+def test_syntax_errors_are_located_with_a_fix(tmp_path, text, expected):
+    found = problems(tmp_path, text)
+    assert any(expected in line for line in found), found
+
+
+def test_not_utf8_is_located(tmp_path):
+    assert problems(tmp_path, b"title: caf\xe9\nsections: []\n") == [
+        "1:11: the file is not UTF-8 text; save it with UTF-8 encoding"
+    ]
+
+
+def test_byte_order_mark_just_works(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbftitle: T\nsections: [{heading: H, blocks: [{text: a}]}]\n")
+    assert load_lesson(path).document.title == "T"
+
+
+def test_yes_and_no_stay_text(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        "      - compare: {columns: [A, B], rows: [{aspect: Vote, values: [Yes, No]}]}\n",
+    )
+    row = load_lesson(path).document.sections[0].blocks[0].compare.rows[0]
+    assert row.values == ["Yes", "No"]
+
+
+def test_json_lessons_load_with_locations(tmp_path):
+    found = problems(
+        tmp_path,
+        '{\n  "title": "T",\n  "sectons": []\n}\n',
+        name="lesson.json",
+    )
+    assert "3:3: unknown key 'sectons'; did you mean 'sections'?" in "\n".join(found)
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    found = problems(tmp_path, "\n".join(lines) + "\ntitle: T\n")
+    assert "expands to more than" in found[0]
+
+
+def test_a_folder_is_not_a_lesson(tmp_path):
+    with pytest.raises(LessonError, match="this is a folder"):
+        load_lesson(tmp_path)

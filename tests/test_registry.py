@@ -1,0 +1,127 @@
+"""The renderer registry and the shared services every renderer relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from generator import registry
+from generator.build import BuildOptions, build
+from generator.errors import BuildError
+from generator.files import build_time, normalized_zip
+from generator.load import load_lesson
+from generator.model import BLOCK_KINDS
+
+from .conftest import EVERY_BLOCK
+
+
+def plugin(name: str, target: str) -> EntryPoint:
+    return EntryPoint(name=name, value=target, group=registry.GROUP)
+
+
+@pytest.fixture
+def plugins(monkeypatch):
+    """Add entry points to the ones installed, as a third-party package would."""
+
+    def install(*extra: EntryPoint) -> None:
+        installed = list(registry.entry_points(group=registry.GROUP))
+        monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, *extra])
+
+    return install
+
+
+def test_builtin_formats_are_found_through_entry_points():
+    assert list(registry.available_formats())[:3] == ["docx", "pptx", "pdf"]
+
+
+def test_every_builtin_renderer_implements_every_block_kind():
+    for name in ("docx", "pptx", "pdf"):
+        renderer = registry.renderer_for(name)
+        assert renderer.format == name
+        assert renderer.missing_kinds() == [], f"{name} cannot render {renderer.missing_kinds()}"
+
+
+def test_a_third_party_renderer_is_found_and_builds(plugins, tmp_path):
+    plugins(plugin("outline", "tests.plugin_renderers:OutlineRenderer"))
+    assert "outline" in registry.available_formats()
+    [written] = build(EVERY_BLOCK, BuildOptions(formats=["outline"], out_dir=tmp_path))
+    assert written.name == "every-block-outline.txt"
+    text = written.read_text(encoding="utf-8")
+    assert "compare: 2 rows" in text and "image: Two overlapping circles" in text
+    assert "Only in the handout." not in text  # only: [docx]
+
+
+def test_duplicate_format_names_are_an_error(plugins):
+    plugins(plugin("pdf", "tests.plugin_renderers:OutlineRenderer"))
+    with pytest.raises(registry.RegistryError, match="two renderers claim the format 'pdf'"):
+        registry.available_formats()
+
+
+def test_a_broken_plugin_breaks_only_its_own_format(plugins, tmp_path):
+    plugins(
+        plugin("broken", "tests.no_such_module:Renderer"),
+        plugin("misnamed", "tests.plugin_renderers:Misnamed"),
+        plugin("outline", "tests.plugin_renderers:OutlineRenderer"),
+    )
+    with pytest.raises(registry.RegistryError, match="'broken'.*cannot be loaded"):
+        registry.renderer_for("broken")
+    with pytest.raises(registry.RegistryError, match="calls itself 'something-else'"):
+        registry.renderer_for("misnamed")
+    assert registry.renderer_for("outline").format == "outline"
+    with pytest.raises(BuildError, match="cannot be loaded"):
+        build(EVERY_BLOCK, BuildOptions(formats=["broken"], out_dir=tmp_path))
+
+
+def test_unknown_format_names_the_installed_ones():
+    with pytest.raises(
+        registry.RegistryError, match="unknown format 'odt'; installed formats: docx"
+    ):
+        registry.renderer_for("odt")
+
+
+def test_missing_kinds_reports_an_unimplemented_block_kind():
+    from tests.plugin_renderers import OutlineRenderer
+
+    class Lazy(OutlineRenderer):
+        render_quote = None
+
+    assert Lazy.missing_kinds() == ["quote"]
+    assert OutlineRenderer.missing_kinds() == []
+    assert "quote" in BLOCK_KINDS
+
+
+def test_failed_build_keeps_the_previous_output_and_leaves_no_temp_file(plugins, tmp_path):
+    plugins(
+        plugin("outline", "tests.plugin_renderers:OutlineRenderer"),
+        plugin("halfway", "tests.plugin_renderers:HalfwayRenderer"),
+    )
+    target = tmp_path / "every-block-outline.txt"
+    target.write_text("the last good build", encoding="utf-8")
+    with pytest.raises(BuildError, match="disk on fire"):
+        build(EVERY_BLOCK, BuildOptions(formats=["halfway"], out_dir=tmp_path))
+    assert target.read_text(encoding="utf-8") == "the last good build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["every-block-outline.txt"]
+
+
+def test_build_time_comes_from_source_date_epoch_then_the_lesson_date(monkeypatch):
+    document = load_lesson(EVERY_BLOCK).document
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert build_time(document) == dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_time(document) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+
+
+def test_normalized_zip_fixes_entry_times():
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as package:
+        package.writestr("a.xml", "<a/>")
+    when = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    once, twice = normalized_zip(raw.getvalue(), when), normalized_zip(raw.getvalue(), when)
+    assert once == twice
+    with zipfile.ZipFile(io.BytesIO(once)) as package:
+        assert package.getinfo("a.xml").date_time == (2026, 1, 15, 0, 0, 0)
+        assert package.read("a.xml") == b"<a/>"
