@@ -67,7 +67,7 @@ def test_a_broken_plugin_breaks_only_its_own_format(plugins, tmp_path):
         plugin("misnamed", "tests.plugin_renderers:Misnamed"),
         plugin("outline", "tests.plugin_renderers:OutlineRenderer"),
     )
-    with pytest.raises(registry.RegistryError, match="'broken'.*cannot be loaded"):
+    with pytest.raises(registry.RegistryError, match=r"'broken'.*cannot be loaded"):
         registry.renderer_for("broken")
     with pytest.raises(registry.RegistryError, match="calls itself 'something-else'"):
         registry.renderer_for("misnamed")
