@@ -8,6 +8,7 @@ python-pptx, reportlab) are imported only by the renderers that need them.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -38,6 +39,8 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 def main(ctx: click.Context, debug: bool) -> None:
     """Turn one structured lesson into a Word handout, a PowerPoint deck and a PDF cheat sheet."""
     ctx.obj = {"debug": debug}
+    # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so half-written temporary files go.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _report_unexpected(ctx: click.Context, error: Exception) -> None:
