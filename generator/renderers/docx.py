@@ -259,22 +259,24 @@ class DocxRenderer(Renderer):
         define("Table Header", base="Table Text", colour=palette.on_primary, bold=True)
         define("Table Aspect", base="Table Text", bold=True)
         define("Box Text", after=0.25)
-        define("Quote", italic=True, colour=palette.text, before=0.3, after=0.2)
+        define("Quote", italic=True, colour=palette.text, before=0.6, after=0.2)
         source = define(
             "Quote Source",
             base="Quote",
             size=self._size("small"),
             colour=palette.muted,
             italic=False,
+            before=0,
+            after=SPACE_AFTER * 1.5,
         )
         for style in (self.style["Quote"], source):  # one bar beside the quote and its source
             style.paragraph_format.left_indent = style.paragraph_format.right_indent = QUOTE_INDENT
             put(
                 style.element.get_or_add_pPr(),
-                borders("pBdr", {"left": (18, palette.accent)}),
+                borders("pBdr", {"left": (18, palette.accent)}, space=8),
                 PPR_ORDER,
             )
-        define("Figure", after=0.2, keep=True)
+        define("Figure", before=0.6, after=0.2, keep=True)
         self.style["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         define("Caption", size=self._size("small"), colour=palette.muted, italic=True, bold=False)
         self.style["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -79,10 +79,13 @@ def shading(fill: str) -> OxmlElement:
     return element("shd", val="clear", color="auto", fill=fill)
 
 
-def borders(tag: str, sides: dict[str, tuple[int, str] | None]) -> OxmlElement:
+def borders(
+    tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1
+) -> OxmlElement:
     """A border set (``pBdr``, ``tblBorders``, ``tcBorders``): side -> (eighths of a point, colour).
 
-    A side mapped to None is explicitly off, so a table style cannot draw it.
+    A side mapped to None is explicitly off, so a table style cannot draw it; *space* is
+    the gap between a paragraph border and its text, in points.
     """
     group = element(tag)
     for side in (*BORDER_SIDES, "between"):
@@ -93,7 +96,7 @@ def borders(tag: str, sides: dict[str, tuple[int, str] | None]) -> OxmlElement:
             group.append(element(side, val="nil"))
         else:
             size, colour = spec
-            group.append(element(side, val="single", sz=size, space=1, color=colour))
+            group.append(element(side, val="single", sz=size, space=space, color=colour))
     return group
 
 
