@@ -372,10 +372,6 @@ class Document(Node):
     sources: list[RichText] = Field(default_factory=list)
     outputs: Outputs = Field(default_factory=Outputs)
 
-    def sections_for(self, fmt: str) -> list[Section]:
-        """The top-level sections shown in *fmt*."""
-        return [section for section in self.sections if section.shown_in(fmt)]
-
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a lesson file, for editors' autocompletion and validation."""
