@@ -293,7 +293,9 @@ class DocxRenderer(Renderer):
         )
         spacer = define("Spacer", size=self._size("small"), after=0)
         spacer.paragraph_format.line_spacing = Pt(SPACE_AFTER * body * 1.5)
-        define("Explanation", colour=palette.muted, after=0.4)
+        define("Answer", after=0.15)
+        explanation = define("Explanation", colour=palette.muted, after=SPACE_AFTER)
+        explanation.paragraph_format.left_indent = Twips(LIST_INDENT)
         define("Source", size=self._size("small"), colour=palette.muted, after=0.2)
         for name in ("Header", "Footer"):
             furniture = define(name, size=self._size("small"), colour=palette.muted, after=0)
@@ -662,17 +664,19 @@ class DocxRenderer(Renderer):
         heading.paragraph_format.page_break_before = True
         num_id = self.numbering.new_list("question")
         for question in questions:
-            answer = self.paragraph("List Paragraph")
+            answer = self.paragraph("Answer")
             number(answer, num_id, 0)
-            if question.choices:
-                answer.add_run(
-                    choice_label(question.choices.index(question.answer)) + " "
-                ).bold = True
-            self.runs(answer, question.answer.runs, bold=True)
+            if question.choices:  # the letter and the choice, as the student marks it
+                letter = choice_label(question.choices.index(question.answer))
+                answer.add_run(letter + " ").bold = True
+                self.runs(answer, question.answer.runs, bold=True)
+            else:
+                self.runs(answer, question.answer.runs)
             if question.explanation:
                 answer.paragraph_format.keep_with_next = True
-                explanation = self.paragraph("Explanation", question.explanation)
-                explanation.paragraph_format.left_indent = Twips(LIST_INDENT)
+                self.paragraph("Explanation", question.explanation)
+            else:
+                answer.paragraph_format.space_after = Pt(SPACE_AFTER * self._size("body"))
 
     # -- page furniture and properties ----------------------------------------------
 
@@ -710,12 +714,12 @@ class DocxRenderer(Renderer):
         doc = self.document
         when = build_time(doc).replace(tzinfo=None)
         props = self.word.core_properties
-        props.title = doc.title.plain
-        props.subject = doc.subtitle.plain if doc.subtitle else ""
-        props.author = doc.author.plain if doc.author else ""
+        props.title = fit_property(doc.title.plain)
+        props.subject = fit_property(doc.subtitle.plain if doc.subtitle else "")
+        props.author = fit_property(doc.author.plain if doc.author else "")
         props.last_modified_by = props.author
-        props.keywords = ", ".join(doc.keywords)
-        props.comments = doc.summary.plain if doc.summary else ""
+        props.keywords = fit_property(", ".join(doc.keywords))
+        props.comments = fit_property(doc.summary.plain if doc.summary else "")
         props.language = doc.language
         props.category = ""
         props.created = props.modified = when
@@ -785,6 +789,13 @@ def share_out(needs: Sequence[int], total: int) -> list[int]:
         widths = [width + spare * width // sum(widths) for width in widths]
     widths[-1] += total - sum(widths)
     return widths
+
+
+def fit_property(text: str, limit: int = 255) -> str:
+    """*text* cut at a word to fit a core property (the format allows 255 characters)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def answer_lines(question: Question) -> int:

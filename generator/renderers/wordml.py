@@ -79,9 +79,7 @@ def shading(fill: str) -> OxmlElement:
     return element("shd", val="clear", color="auto", fill=fill)
 
 
-def borders(
-    tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1
-) -> OxmlElement:
+def borders(tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1) -> OxmlElement:
     """A border set (``pBdr``, ``tblBorders``, ``tcBorders``): side -> (eighths of a point, colour).
 
     A side mapped to None is explicitly off, so a table style cannot draw it; *space* is
