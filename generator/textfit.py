@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -37,7 +37,7 @@ _SPACE = re.compile(r"(\s+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_name(path: Path) -> str:
     """Register the TrueType file *path* with reportlab once; returns its registered name."""
     name = f"textfit:{path}"

@@ -31,7 +31,6 @@ from ..errors import BuildError
 from ..files import build_time, normalized_zip
 from ..inline import RichText, Run
 from ..model import (
-    Block,
     CalloutBlock,
     CompareBlock,
     ImageBlock,
@@ -69,6 +68,7 @@ class Para(textfit.Paragraph):
     colour: str = ""
     align: PP_ALIGN = PP_ALIGN.LEFT
     bullet: str | None = None  # a bullet character, or an auto-number scheme name
+    hang: float = 0.0  # how far the bullet hangs left of the text (inside the indent)
     start_at: int | None = None  # first number of an auto-numbered sequence
 
 
@@ -80,6 +80,7 @@ class Piece:
     draw: Callable[[Slide, float], None]
     script: list[str]  # the text shown, as plain lines (notes when nothing else is said)
     full: list[str] = field(default_factory=list)  # full texts of what is shown shortened
+    said: list[str] = field(default_factory=list)  # for the presenter only (quiz answers)
     fills: bool = False  # laid out alone (set smaller, or split): never shares a slide
     continued: bool = False
     centre: bool = False
@@ -141,7 +142,9 @@ class PptxRenderer(Renderer):
         return pages
 
     def section_pages(self, section: Section) -> list[Page]:
-        pieces = [piece for block in self.shown(section.blocks) for piece in self.render_block(block)]
+        pieces = [
+            piece for block in self.shown(section.blocks) for piece in self.render_block(block)
+        ]
         pages = self.paginate(section.heading, pieces, section.notes)
         for child in self.shown(section.sections):
             pages += self.section_pages(child)
@@ -157,8 +160,7 @@ class PptxRenderer(Renderer):
                 and not piece.fills
                 and not last[-1].fills
                 and len(last) < MAX_GROUP
-                and sum(p.height for p in last) + GAP * len(last) + piece.height
-                <= self.area_height
+                and sum(p.height for p in last) + GAP * len(last) + piece.height <= self.area_height
             ):
                 last.append(piece)
                 continue
@@ -187,6 +189,7 @@ class PptxRenderer(Renderer):
     def notes(self, page: Page) -> str:
         """The section's notes and the full text of anything shown shortened (else the text)."""
         lines = [page.notes] if page.notes else []
+        lines += [line for piece in page.pieces for line in piece.said]
         full = [line for piece in page.pieces for line in piece.full]
         if full:
             lines += [self.wording("notes_full_text"), *full]
@@ -239,7 +242,8 @@ class PptxRenderer(Renderer):
         if doc.subtitle:
             lines.append((doc.subtitle.runs, sizes["subtitle"], False))
         meta = RichText(self.wording("meta_line"))
-        self.cover_slide(lines, meta.runs if meta else None, meta)
+        summary = doc.summary.plain if doc.summary else ""
+        self.cover_slide(lines, meta.runs if meta else None, summary)
 
     def closing_slide(self) -> None:
         sizes = self.theme.sizes["pptx"]
@@ -271,7 +275,11 @@ class PptxRenderer(Renderer):
             raise BuildError("the lesson title is too long for the title slide; shorten it")
         rule_top = self.height * 0.55
         self.text_box(
-            slide, left, rule_top - GAP - title_box.height, title_box, layout(size),
+            slide,
+            left,
+            rule_top - GAP - title_box.height,
+            title_box,
+            layout(size),
             anchor=MSO_ANCHOR.BOTTOM,
         )
         self.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
@@ -314,11 +322,13 @@ class PptxRenderer(Renderer):
     def rectangle(
         self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
     ) -> Any:
-        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height))
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height)
+        )
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(fill)
         shape.line.fill.background()
-        shape.shadow.inherit = False
+        shape._element.remove(shape._element.find(qn("p:style")))  # no theme shadow or outline
         return shape
 
     def text_box(
@@ -365,12 +375,10 @@ class PptxRenderer(Renderer):
         props = paragraph._p.get_or_add_pPr()
         if para.indent:
             props.set("marL", str(pt(para.indent)))
-            props.set("indent", str(-pt(para.indent * 0.75 if para.bullet else 0)))
+            props.set("indent", str(-pt(para.hang)))
         if para.bullet:
             colour = props.makeelement(qn("a:buClr"), {})
-            colour.append(
-                colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent})
-            )
+            colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
             props.append(colour)
             if len(para.bullet) == 1:
                 props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
@@ -429,6 +437,7 @@ class PptxRenderer(Renderer):
         script: Callable[[range], list[str]],
         full: Callable[[range], list[str]],
         *,
+        said: Callable[[range], list[str]] = lambda items: [],
         fill: str | None = None,
         centre: bool = False,
     ) -> list[Piece] | None:
@@ -453,6 +462,7 @@ class PptxRenderer(Renderer):
                     draw,
                     script(items),
                     full(items),
+                    said(items),
                     fills=size < start or len(groups) > 1,
                     continued=index > 0,
                     centre=centre,
@@ -500,13 +510,18 @@ class PptxRenderer(Renderer):
         return self.prose_pieces(shown.runs, layout, start, full, centre=statement)
 
     def render_list(self, block: ListBlock) -> list[Piece]:
-        items = [(self.item_runs(item), [self.item_runs(c) for c in _children(item)]) for item in block.list_.items]
+        items = [
+            (self.item_runs(item), [self.item_runs(c) for c in _children(item)])
+            for item in block.list_.items
+        ]
         full = [
             _item_full(item, self.term_separator)
             for item in _flatten(block.list_.items)
             if item.short
         ]
-        return self.bullets(block.title, items, numbered=block.list_.numbered, full=full)
+        return self.bullets(
+            block.title, items, numbered=block.list_.numbered, full=lambda chosen: full
+        )
 
     def item_runs(self, item: ListItem) -> list[Run]:
         """A list item as shown: the term in bold, then its short form or its text."""
@@ -525,38 +540,52 @@ class PptxRenderer(Renderer):
         items: Sequence[tuple[Sequence[Run], Sequence[Sequence[Run]]]],
         *,
         numbered: bool = False,
-        full: Sequence[str] = (),
+        lettered: bool = False,
+        full: Callable[[range], list[str]] = lambda chosen: [],
+        said: Callable[[range], list[str]] = lambda chosen: [],
     ) -> list[Piece]:
-        """Bulleted (or numbered) items with their sub-items, continued between items."""
-        start = self.theme.size("pptx", "body")
+        """Items with their sub-items (2 levels), continued between whole items.
+
+        Numbers and letters are PowerPoint auto-numbers with an explicit start on every
+        paragraph, so a continuation slide or an interrupting sub-list cannot restart them.
+        """
+        start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
         label = self.block_label(title)
 
         def layout(size: float, chosen: range) -> list[Para]:
             paras = list(label)
+            sub = max(round(size * 0.9), floor)
             for index in chosen:
                 runs, children = items[index]
                 paras.append(
                     Para(
                         runs,
                         size,
-                        indent=size * 1.6,
+                        indent=size * 1.5,
+                        hang=size * 1.5,
                         space_before=_space(paras, size),
                         bullet="arabicPeriod" if numbered else "•",
-                        start_at=index + 1 if numbered and index == chosen.start else None,
+                        start_at=index + 1 if numbered else None,
                     )
                 )
-                sub = size * 0.9
                 paras += [
-                    Para(child, sub, indent=size * 1.6 + sub * 1.4, space_before=sub * 0.2,
-                         bullet="–")
-                    for child in children
+                    Para(
+                        child,
+                        sub,
+                        indent=size * 1.5 + sub * 1.3,
+                        hang=sub * 1.3,
+                        space_before=sub * 0.25,
+                        bullet="alphaUcPeriod" if lettered else "–",
+                        start_at=number + 1 if lettered else None,
+                    )
+                    for number, child in enumerate(children)
                 ]
             return paras
 
         def script(chosen: range) -> list[str]:
             return [_plain(items[i][0]) for i in chosen]
 
-        pieces = self.text_pieces(len(items), layout, start, script, lambda chosen: list(full))
+        pieces = self.text_pieces(len(items), layout, start, script, full, said=said)
         if pieces is None:
             raise BuildError("a list item is too long to fit a slide; shorten it or add `short`")
         return pieces
@@ -566,20 +595,25 @@ class PptxRenderer(Renderer):
 
     def term_pieces(self, title: RichText | None, terms: Sequence[Any]) -> list[Piece]:
         """Term/definition pairs: the term in bold in the primary colour, the definition below."""
-        start = self.theme.size("pptx", "body")
+        start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
         label = self.block_label(title)
         primary = self.theme.palette.primary
         sep = self.term_separator
 
         def layout(size: float, chosen: range) -> list[Para]:
             paras = list(label)
+            sub = max(round(size * 0.9), floor)
             for index in chosen:
                 term = terms[index]
                 paras.append(
-                    Para(_bold(term.term.runs), size, space_before=_space(paras, size),
-                         colour=primary)
+                    Para(
+                        _bold(term.term.runs),
+                        size,
+                        space_before=_space(paras, size),
+                        colour=primary,
+                    )
                 )
-                paras.append(Para((term.short or term.definition).runs, size * 0.9))
+                paras.append(Para((term.short or term.definition).runs, sub))
             return paras
 
         def script(chosen: range) -> list[str]:
@@ -604,8 +638,13 @@ class PptxRenderer(Renderer):
         kind = self.wording(f"callout_{callout.kind}")
         heading = kind if not callout.title else f"{kind}{self.term_separator}{callout.title}"
         head.append(
-            Para(_bold(RichText(heading).runs), sizes["label"], role="heading",
-                 colour=palette.primary, space_before=_space(head, sizes["label"]))
+            Para(
+                _bold(RichText(heading).runs),
+                sizes["label"],
+                role="heading",
+                colour=palette.primary,
+                space_before=_space(head, sizes["label"]),
+            )
         )
 
         def layout(size: float, runs: Sequence[Run]) -> list[Para]:
@@ -628,11 +667,20 @@ class PptxRenderer(Renderer):
         )
 
         def layout(size: float, runs: Sequence[Run]) -> list[Para]:
-            paras = [*label, Para(_italic(runs), size, space_before=_space(label, size),
-                                  colour=palette.primary)]
+            paras = [
+                *label,
+                Para(_italic(runs), size, space_before=_space(label, size), colour=palette.primary),
+            ]
             if source:
-                paras.append(Para(source, sizes["body_min"], space_before=size * 0.6,
-                                  colour=palette.muted, align=PP_ALIGN.RIGHT))
+                paras.append(
+                    Para(
+                        source,
+                        sizes["body_min"],
+                        space_before=size * 0.6,
+                        colour=palette.muted,
+                        align=PP_ALIGN.RIGHT,
+                    )
+                )
             return paras
 
         return self.prose_pieces(quote.text.runs, layout, sizes["statement"], [], centre=True)
@@ -670,7 +718,9 @@ class PptxRenderer(Renderer):
         """A real table, rows measured at each size; rows continue on further slides."""
         sizes = self.theme.sizes["pptx"]
         label = self.block_label(title)
-        label_height = textfit.height(label, self.area_width, self.theme) + (GAP / 2 if label else 0)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
         cells = [[_bold(c.runs) for c in header]] + [
             [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
             for row in rows
@@ -680,10 +730,16 @@ class PptxRenderer(Renderer):
 
         def row_height(size: float, index: int) -> float:
             if (size, index) not in heights:
-                heights[size, index] = max(
-                    textfit.height([Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme)
-                    for runs, width in zip(cells[index], widths, strict=True)
-                ) + CELL_INSETS[1] + CELL_INSETS[3]
+                heights[size, index] = (
+                    max(
+                        textfit.height(
+                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
+                        )
+                        for runs, width in zip(cells[index], widths, strict=True)
+                    )
+                    + CELL_INSETS[1]
+                    + CELL_INSETS[3]
+                )
             return heights[size, index]
 
         def fits(size: float, chosen: range) -> bool:
@@ -704,7 +760,14 @@ class PptxRenderer(Renderer):
                 if label:
                     box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
                     self.text_box(slide, self.left, top, box, label)
-                self.table(slide, top + label_height, [cells[i] for i in indices], widths, row_heights, size)
+                self.table(
+                    slide,
+                    top + label_height,
+                    [cells[i] for i in indices],
+                    widths,
+                    row_heights,
+                    size,
+                )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]
             pieces.append(
@@ -757,7 +820,11 @@ class PptxRenderer(Renderer):
             header = index == 0
             for cell, runs in zip(row.cells, cells, strict=True):
                 cell.fill.solid()
-                fill = palette.primary if header else (palette.light if index % 2 == 0 else palette.background)
+                fill = (
+                    palette.primary
+                    if header
+                    else (palette.light if index % 2 == 0 else palette.background)
+                )
                 cell.fill.fore_color.rgb = RGBColor.from_string(fill)
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
@@ -773,7 +840,9 @@ class PptxRenderer(Renderer):
         image = block.image
         sizes, palette = self.theme.sizes["pptx"], self.theme.palette
         label = self.block_label(block.title)
-        label_height = textfit.height(label, self.area_width, self.theme) + (GAP / 2 if label else 0)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
         caption = (
             [Para(image.caption.runs, sizes["small"], colour=palette.muted, align=PP_ALIGN.CENTER)]
             if image.caption
@@ -812,41 +881,17 @@ class PptxRenderer(Renderer):
         """Questions numbered, choices lettered; answers only ever go to the notes."""
         questions = self.document.questions
         items = [(q.prompt.runs, [c.runs for c in q.choices or []]) for q in questions]
-        start = self.theme.size("pptx", "body")
-
-        def layout(size: float, chosen: range) -> list[Para]:
-            paras: list[Para] = []
-            for index in chosen:
-                prompt, choices = items[index]
-                paras.append(
-                    Para(prompt, size, indent=size * 1.6, space_before=_space(paras, size),
-                         bullet="arabicPeriod", start_at=index + 1)
-                )
-                sub = size * 0.9
-                paras += [
-                    Para(choice, sub, indent=size * 1.6 + sub * 1.6, space_before=sub * 0.2,
-                         bullet="alphaUcPeriod", start_at=1 if n == 0 else None)
-                    for n, choice in enumerate(choices)
-                ]
-            return paras
 
         def answers(chosen: range) -> list[str]:
             lines = []
             for index in chosen:
                 question = questions[index]
-                answer = f"{index + 1}. {self.wording('answer_label')} {question.answer.plain}"
-                lines.append(answer)
+                lines.append(f"{index + 1}. {self.wording('answer_label')} {question.answer.plain}")
                 if question.explanation:
                     lines.append(question.explanation.plain)
             return lines
 
-        def script(chosen: range) -> list[str]:
-            return [questions[i].prompt.plain for i in chosen]
-
-        pieces = self.text_pieces(len(items), layout, start, script, answers)
-        if pieces is None:
-            raise BuildError("a question is too long to fit a slide; shorten it")
-        return pieces
+        return self.bullets(None, items, numbered=True, lettered=True, said=answers)
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
