@@ -32,7 +32,9 @@ class LessonError(Exception):
         self.problems = problems
 
     @classmethod
-    def at(cls, path: Path, message: str, line: int | None = None, column: int | None = None):
+    def at(
+        cls, path: Path, message: str, line: int | None = None, column: int | None = None
+    ) -> LessonError:
         """A single located problem."""
         return cls([Problem(path, message, line, column)])
 

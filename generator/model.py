@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     field_validator,
     model_validator,
@@ -91,6 +92,10 @@ class ListItem(Node):
     def _from_string(cls, data: Any) -> Any:
         return {"text": data} if isinstance(data, (str, int, float)) else data
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
     @field_validator("items")
     @classmethod
     def _depth(cls, items: list[ListItem]) -> list[ListItem]:
@@ -109,6 +114,11 @@ class ListBody(Node):
     @classmethod
     def _from_list(cls, data: Any) -> Any:
         return {"items": data} if isinstance(data, list) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        mapping = handler(schema)
+        return {"anyOf": [mapping["properties"]["items"], mapping]}
 
 
 class ListBlock(Block):
@@ -371,10 +381,6 @@ class Document(Node):
     questions: list[Question] = Field(default_factory=list)
     sources: list[RichText] = Field(default_factory=list)
     outputs: Outputs = Field(default_factory=Outputs)
-
-    def sections_for(self, fmt: str) -> list[Section]:
-        """The top-level sections shown in *fmt*."""
-        return [section for section in self.sections if section.shown_in(fmt)]
 
 
 def json_schema() -> dict[str, Any]:
