@@ -217,15 +217,14 @@ class PptxRenderer(Renderer):
         size = self.theme.size("pptx", "footer")
         colour = self.theme.palette.muted
         number = str(len(self.deck.slides))
-        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)
+        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)  # room
         line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
         top = self.height - (self.margin + line) / 2
         text = RichText(self.wording("slide_footer")).runs
         width = self.area_width - number_width - GAP
         paras = [Para(text, size, colour=colour)]
-        box = textfit.Box(width, line, TEXT_INSETS)
-        lines = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
-        box = textfit.Box(width, max(line, lines), TEXT_INSETS)
+        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
         self.text_box(slide, self.left, top - (box.height - line), box, paras)
         number_box = textfit.Box(number_width, line, TEXT_INSETS)
         self.text_box(
