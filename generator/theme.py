@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import LessonError
 from .load import describe, parse, read_text
@@ -105,6 +105,12 @@ class Theme(Node):
     )
     text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
+
+    @model_validator(mode="after")
+    def _named_files_exist(self) -> Theme:
+        for name in (self.logo, self.reference_docx, self.reference_pptx):
+            self._file(name)
+        return self
 
     def size(self, fmt: str, name: str) -> float:
         """A type size in points for one output format."""
