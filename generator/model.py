@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     field_validator,
     model_validator,
@@ -91,6 +92,10 @@ class ListItem(Node):
     def _from_string(cls, data: Any) -> Any:
         return {"text": data} if isinstance(data, (str, int, float)) else data
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
     @field_validator("items")
     @classmethod
     def _depth(cls, items: list[ListItem]) -> list[ListItem]:
@@ -109,6 +114,11 @@ class ListBody(Node):
     @classmethod
     def _from_list(cls, data: Any) -> Any:
         return {"items": data} if isinstance(data, list) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        mapping = handler(schema)
+        return {"anyOf": [mapping["properties"]["items"], mapping]}
 
 
 class ListBlock(Block):

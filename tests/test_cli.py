@@ -94,8 +94,10 @@ def test_schema_is_json_and_names_the_block_kinds():
     assert {"CompareBlock", "TextBlock", "ImageBlock"} <= set(schema["$defs"])
 
 
-def test_themes_lists_the_default_theme():
-    assert run("themes").output.startswith("default")
+def test_themes_lists_the_shipped_themes_with_descriptions():
+    lines = run("themes").output.splitlines()
+    assert [line.split()[0] for line in lines] == ["classroom", "corporate", "default"]
+    assert "print-friendly" in lines[2]
 
 
 def test_schema_validates_the_lesson_files():
