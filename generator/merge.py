@@ -26,7 +26,7 @@ from .templating import explain, render_string
 MAX_NAME_CHARS = 100
 DATA_SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 
-_UNSAFE = re.compile(r"[^\w.\-]+")
+_UNSAFE = re.compile(r"[^\w.]+")  # dashes too, so runs of them become one
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from generator.cli import main
 
 from .conftest import EVERY_BLOCK, write_lesson
 
+OUTLINE = ["-f", "outline"]
 LESSON = """\
 title: {title}
 date: 2026-01-15
@@ -37,7 +38,7 @@ def outline(monkeypatch) -> list[str]:
     installed = list(registry.entry_points(group=registry.GROUP))
     extra = EntryPoint("outline", "tests.plugin_renderers:OutlineRenderer", registry.GROUP)
     monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, extra])
-    return ["-f", "outline"]
+    return OUTLINE
 
 
 @pytest.fixture
