@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .build import (
     BuildOptions,
@@ -35,6 +33,10 @@ from .load import Lesson, load_lesson
 from .manifest import Manifest, output_key
 from .merge import output_stems, read_rows, refuse_clashes
 from .registry import available_formats
+
+if TYPE_CHECKING:  # the pool is imported only when a batch uses it
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -212,24 +214,53 @@ def run_batch(
 
     for outcome in plan.failed:
         finished(outcome)
+    jobs = plan.jobs
+    split = workers > 1 and len(jobs) < workers
+    if split:
+        jobs = _split_by_format(jobs)
     try:
-        if min(workers, len(plan.jobs)) <= 1:
-            for job in plan.jobs:
+        if min(workers, len(jobs)) <= 1:
+            for job in jobs:
                 finished(execute(job, options))
         else:
-            _run_in_pool(plan.jobs, options, min(workers, len(plan.jobs)), finished)
+            _run_in_pool(jobs, options, min(workers, len(jobs)), finished, preload=not split)
     finally:
         plan.manifest.save()
     return status
 
 
+def _split_by_format(jobs: list[Job]) -> list[Job]:
+    """One job per format, for when there are fewer lessons than workers.
+
+    The lessons are loaded here, before the workers fork, so that each worker only
+    imports its own format's library and renders: those imports then run side by
+    side, which is most of what a single cold build waits for.
+    """
+    split = []
+    for job in jobs:
+        try:
+            lesson_for(job.lesson, job.lesson_digest)
+        except LessonError:
+            split.append(job)  # reported once, by the worker
+            continue
+        split.extend(replace(job, keys={fmt: key}) for fmt, key in job.keys.items())
+    return split
+
+
 def _run_in_pool(
-    jobs: list[Job], options: BuildOptions, workers: int, finished: Callable[[Outcome], None]
+    jobs: list[Job],
+    options: BuildOptions,
+    workers: int,
+    finished: Callable[[Outcome], None],
+    *,
+    preload: bool,
 ) -> None:
-    # Import the renderers here once, so forked workers start with them loaded.
-    for fmt in {fmt for job in jobs for fmt in job.formats}:
-        with contextlib.suppress(BuildError):  # each job reports it
-            load_renderer(fmt)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if preload:  # import each renderer once here: forked workers start with it loaded
+        for fmt in {fmt for job in jobs for fmt in job.formats}:
+            with contextlib.suppress(BuildError):  # each job reports it
+                load_renderer(fmt)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending: dict[Future[Outcome], Job] = {
             pool.submit(execute, job, options): job for job in jobs
@@ -249,9 +280,11 @@ def _run_in_pool(
             raise
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
     """Fork where it is safe: workers inherit loaded libraries and lessons instead of
     importing and parsing them again."""
+    import multiprocessing
+
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
