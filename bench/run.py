@@ -84,7 +84,7 @@ def single_lesson(formats: list[str], work: Path, runs: int) -> tuple[list[Row],
     for group in groups:
         label = "+".join(group)
         out = work / f"single-{label}"
-        args = ["build", SAMPLE, "-o", out, "--force", "-j", "1", *format_args(group)]
+        args = ["build", SAMPLE, "-o", out, "--force", *format_args(group)]
         lectern(*args)
         cold[label] = median_time(lambda args=args: lectern(*args), runs)
         options = BuildOptions(formats=group, out_dir=out)

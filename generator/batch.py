@@ -31,7 +31,7 @@ from .build import (
 from .errors import BuildError, LessonError
 from .load import Lesson, load_lesson
 from .manifest import Manifest, output_key
-from .merge import output_stems, read_rows, refuse_clashes
+from .merge import DEFAULT_NAME, output_stems, read_rows, refuse_clashes
 from .registry import available_formats
 
 if TYPE_CHECKING:  # the pool is imported only when a batch uses it
@@ -105,7 +105,7 @@ def plan_batch(
     options: BuildOptions,
     *,
     data: Path | None = None,
-    name: str = "{{ stem }}",
+    name: str | None = None,
 ) -> Plan:
     """Work out every job of a build; raises :class:`LessonError` for a bad data file or a
     name clash and :class:`BuildError` for an unknown format, before anything is written."""
@@ -126,7 +126,7 @@ def plan_batch(
             sources = [(path.stem, str(path), dict(options.variables))]
         else:
             try:
-                sources = _row_sources(path, lesson_digest, rows, name, options)
+                sources = _row_sources(path, lesson_digest, rows, name or DEFAULT_NAME, options)
             except LessonError as error:
                 plan.failed.append(_failed(path, lesson_digest, EXIT_BAD_INPUT, str(error)))
                 continue

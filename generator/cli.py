@@ -81,9 +81,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     "--name",
     "name_template",
     metavar="TEMPLATE",
-    default="{{ stem }}-{{ row }}",
-    show_default=True,
-    help="Output name of each copy made with --data (context: stem, row, vars).",
+    help="Output name of each copy made with --data (context: stem, row, vars);"
+    " default '{{ stem }}-{{ row }}'.",
 )
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
 @click.pass_context
@@ -98,7 +97,7 @@ def build(
     allow_overflow: bool,
     jobs: int,
     data: Path | None,
-    name_template: str,
+    name_template: str | None,
     force: bool,
 ) -> None:
     """Build LESSONS (files or folders) into output files.
@@ -109,8 +108,7 @@ def build(
     from .batch import plan_batch, run_batch
     from .build import BuildOptions, lesson_files
 
-    named = ctx.get_parameter_source("name_template") != click.core.ParameterSource.DEFAULT
-    if named and data is None:
+    if name_template is not None and data is None:
         raise click.UsageError("--name names the copies made with --data; add --data FILE")
     started = time.perf_counter()
     options = BuildOptions(

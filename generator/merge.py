@@ -23,6 +23,7 @@ from .errors import LessonError, Problem
 from .load import parse, read_text
 from .templating import explain, render_string
 
+DEFAULT_NAME = "{{ stem }}-{{ row }}"
 MAX_NAME_CHARS = 100
 DATA_SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 
