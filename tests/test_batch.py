@@ -166,3 +166,12 @@ def test_plan_leaves_out_nothing_on_a_first_build(tmp_path, outline):
     plan = plan_batch(lessons, BuildOptions(formats=["outline"], out_dir=tmp_path / "out"))
     assert [job.stem for job in plan.jobs] == ["lesson-0", "lesson-1"]
     assert plan.up_to_date == 0
+
+
+def test_one_lesson_on_two_workers_renders_each_format_and_records_both(tmp_path, outline):
+    lesson = write_lesson(tmp_path, LESSON.format(title="Solo"))
+    result = run("build", lesson, "-o", tmp_path / "out", "-j", "2", *outline, "-f", "docx")
+    assert result.exit_code == 0, result.output
+    assert "2 files written" in result.output
+    again = run("build", lesson, "-o", tmp_path / "out", "-j", "2", *outline, "-f", "docx")
+    assert "2 up to date" in again.output
