@@ -1,0 +1,602 @@
+"""The PDF cheat sheet: everything that matters on one printed page.
+
+The reader is revising the night before a test, so the sheet is dense but scannable:
+``short`` forms wherever the lesson gives them, compact tables, bold terms, boxed
+takeaways, in columns that flow under a title band. It keeps its page promise: when
+the content does not fit the pages asked for, the whole type scale shrinks (found by
+bisection between the theme's body size and its floor); when even the floor is too
+big, the build fails and names the longest sections, unless overflow is allowed.
+
+Fonts are the theme's TrueType files, embedded, so quotes, dashes, accents, Greek and
+Cyrillic print as written. The PDF is built in reportlab's invariant mode with dates
+from the build time, so the same lesson gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.fonts import tt2ps
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from ..errors import BuildError
+from ..files import build_time
+from ..inline import RichText
+from ..model import (
+    CalloutBlock,
+    CompareBlock,
+    ImageBlock,
+    ListBlock,
+    ListItem,
+    Question,
+    QuoteBlock,
+    Section,
+    TableBlock,
+    Term,
+    TermsBlock,
+    TextBlock,
+)
+from . import Renderer
+from .pdflayout import (
+    BULLETS,
+    LEADING,
+    RULE,
+    Band,
+    Faces,
+    Geometry,
+    Sheet,
+    Styles,
+    colour,
+    markup,
+)
+
+STEPS = 10  # the fitting tries body sizes in tenths of a point
+IMAGE_HEIGHT = 0.3  # images take at most this share of a column's height (at full size)
+ASPECT_WIDTH = 0.3  # a compare table's aspect column takes at most this share of its width
+ROUNDING = 2.0  # points: corner radius of boxes
+OPENING_LINES = 3  # lines of a paragraph that must follow its heading into a column
+CHOICE_GAP = "\u00a0\u00a0\u00a0 "  # between multiple-choice options: wide, but may wrap
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named stretch of the sheet (a section, the glossary, ...), measured when it is too long."""
+
+    name: str
+    flowables: list[Flowable]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One trial layout of the whole sheet at one body size."""
+
+    size: float
+    data: bytes
+    pages: int
+    used: float  # pages filled, as a fraction (1.4 = one page and 40% of the next)
+    labelled: int  # the page count its footers name
+
+
+class PdfRenderer(Renderer):
+    """The cheat sheet, laid out in columns with reportlab's platypus."""
+
+    format = "pdf"
+    suffix = ".pdf"
+    label = "cheatsheet"
+    description = "PDF cheat sheet: the essentials on one printed page, in columns"
+
+    body_size: float
+    """The body type size the sheet settled on, in points (set by :meth:`write`)."""
+    trials: int
+    """How many layouts the fitting made (set by :meth:`write`)."""
+
+    def write(self, path: Path) -> None:
+        self.faces = Faces.register(self.theme)
+        self.footer_size = self.theme.size("pdf", "body") * self.theme.size("pdf", "small_ratio")
+        band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
+        footer = self.footer_size * LEADING + self.theme.size("pdf", "gutter") / 2
+        geometry = Geometry.for_sheet(self.document, self.theme, 0.0, footer)
+        self.band = band
+        self.geometry = Geometry.for_sheet(
+            self.document, self.theme, band.layout(geometry.inner_width), footer
+        )
+        self.trials = 0
+        layout = self.fit()
+        if layout.pages != layout.labelled:
+            layout = self.layout(layout.size, layout.pages)
+        self.body_size = layout.size
+        path.write_bytes(layout.data)
+
+    # -- keeping the page promise ------------------------------------------------------
+
+    def fit(self) -> Layout:
+        """The layout at the largest type size that fits the pages asked for."""
+        options = self.document.outputs.pdf
+        best, smallest = self.search(options.pages)
+        if best is not None:
+            return best
+        if not options.allow_overflow:
+            raise BuildError(self.overflow_message(smallest, options.pages))
+        best, _ = self.search(smallest.pages)
+        assert best is not None  # the floor size fits the pages it took
+        return best
+
+    def search(self, pages: int) -> tuple[Layout | None, Layout]:
+        """Bisect body sizes (theme body down to its floor) for the largest fitting *pages*.
+
+        Returns the best layout (None when not even the floor fits) and the last one
+        tried, which is the floor's when nothing fits.
+        """
+        top = self.theme.size("pdf", "body")
+        trial = self.layout(top, pages)
+        if trial.pages <= pages:
+            return trial, trial
+        best = None
+        low, high = round(self.theme.size("pdf", "body_min") * STEPS), round(top * STEPS)
+        while low < high:  # the answer, if any, is in [low, high)
+            middle = (low + high) // 2
+            trial = self.layout(middle / STEPS, pages)
+            if trial.pages <= pages:
+                best, low = trial, middle + 1
+            else:
+                high = middle
+        return best, trial
+
+    def layout(self, size: float, pages: int) -> Layout:
+        """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'."""
+        self.trials += 1
+        self.styles = Styles(self.theme, self.faces, size)
+        doc = self.document
+        sheet = Sheet(
+            self.geometry,
+            lambda canvas, sheet: self.furniture(canvas, sheet, pages),
+            when=build_time(doc),
+            title=doc.title.plain,
+            author=doc.author.plain if doc.author else "",
+            subject=(doc.subtitle or doc.summary or RichText("")).plain,
+            keywords=", ".join(doc.keywords),
+            creator="Lectern",
+            lang=doc.language,
+            displayDocTitle=True,
+            initialFontName=self.faces.body,  # else every page references a Helvetica
+            initialFontSize=size,
+        )
+        data = sheet.render([f for part in self.story() for f in part.flowables])
+        return Layout(size, data, sheet.pages, sheet.used, pages)
+
+    def overflow_message(self, smallest: Layout, pages: int) -> str:
+        """Say how far over the sheet is at the floor size, and which sections to shorten."""
+        self.styles = Styles(self.theme, self.faces, smallest.size)
+        width = self.geometry.column_width
+        heights = {}
+        for part in self.story():
+            heights[part.name] = heights.get(part.name, 0.0) + sum(
+                f.wrap(width, self.geometry.page[1])[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in part.flowables
+            )
+        total = sum(heights.values()) or 1.0
+        longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
+        named = ", ".join(f"{name} ({height / total:.0%})" for name, height in longest)
+        asked = f"{pages} was" if pages == 1 else f"{pages} were"
+        return (
+            f"the cheat sheet needs {smallest.used:.1f} pages at the smallest type"
+            f" ({smallest.size:g} pt) but {asked} asked; shorten the longest sections: {named}"
+            " (or allow more pages with outputs.pdf.pages or --allow-overflow)"
+        )
+
+    # -- page furniture ----------------------------------------------------------------
+
+    def furniture(self, canvas: Canvas, sheet: Sheet, pages: int) -> None:
+        """The band (first page), rules between the columns and the footer (every page)."""
+        g, palette = self.geometry, self.theme.palette
+        first = sheet.page == 1
+        if first:
+            self.band.draw(canvas, g.margin, g.page[1] - g.margin)
+        canvas.saveState()
+        canvas.setLineWidth(RULE)
+        canvas.setStrokeColor(colour(palette.light))
+        for column in range(1, g.columns):
+            x = g.margin + column * (g.column_width + g.gutter) - g.gutter / 2
+            canvas.line(x, g.column_bottom, x, g.column_top(first))
+        rule = g.column_bottom - g.gutter / 4
+        canvas.line(g.margin, rule, g.page[0] - g.margin, rule)
+        canvas.setFillColor(colour(palette.muted))
+        canvas.setFont(self.faces.body, self.footer_size)
+        baseline = g.margin + self.footer_size * 0.25
+        canvas.drawString(g.margin, baseline, self.wording("cheatsheet_footer"))
+        if pages > 1:
+            label = self.wording("page_label", page=sheet.page, pages=pages)
+            canvas.drawRightString(g.page[0] - g.margin, baseline, label)
+        canvas.restoreState()
+
+    # -- the story ---------------------------------------------------------------------
+
+    def story(self) -> list[Part]:
+        """The sheet's content in reading order, as named parts."""
+        doc, s = self.document, self.styles
+        parts = []
+        if doc.summary:
+            title = self.wording("summary_title")
+            body = [self.paragraph(doc.summary, s.body)]
+            parts.append(Part(title, self.lead([self.heading(title)], body)))
+        parts += [Part(sec.heading.plain, self.section(sec, 1)) for sec in self.shown(doc.sections)]
+        if doc.glossary:
+            title = self.wording("glossary_title")
+            parts.append(
+                Part(title, self.lead([self.heading(title)], self.term_list(doc.glossary)))
+            )
+        if doc.takeaways:
+            parts.append(Part(self.wording("takeaways_title"), [self.takeaways(doc.takeaways)]))
+        if doc.questions and doc.outputs.pdf.questions:
+            parts.append(Part(self.wording("quiz_title"), self.quiz(doc.questions)))
+        return parts
+
+    def section(
+        self, section: Section, level: int, leads: Sequence[Flowable] = ()
+    ) -> list[Flowable]:
+        """A section's heading, its blocks and its subsections.
+
+        *leads* are headings above this one still waiting for content to keep with.
+        """
+        pending = [*leads, self.heading(section.heading, level)]
+        flowables: list[Flowable] = []
+        for block in self.shown(section.blocks):
+            if block.title:
+                pending.append(self.paragraph(block.title, self.styles.label))
+            flowables += self.lead(pending, self.render_block(block))
+            pending = []
+        for child in self.shown(section.sections):
+            flowables += self.section(child, level + 1, pending)
+            pending = []
+        return flowables + pending
+
+    def lead(self, leads: Sequence[Flowable], body: Sequence[Flowable]) -> list[Flowable]:
+        """*leads* (headings, labels) kept in one column with the opening of *body*.
+
+        reportlab's keepWithNext would carry a whole table or list along with its
+        heading; here a column break happens only when the headings and the first lines
+        or rows of what follows do not fit in what is left of the column.
+        """
+        if not leads:
+            return list(body)
+        need = sum(self.height(f) for f in leads) + (self.opening(body[0]) if body else 0.0)
+        return [CondPageBreak(need), *leads, *body]
+
+    def height(self, flowable: Flowable) -> float:
+        """The room *flowable* takes in a column, with the space around it."""
+        if isinstance(flowable, Whole):
+            return sum(self.height(part) for part in flowable.parts)
+        _, height = flowable.wrap(self.geometry.column_width, self.geometry.page[1])
+        return height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+    def opening(self, flowable: Flowable) -> float:
+        """What must follow a heading into its column: a table's header and first row,
+        the first lines of a paragraph, or all of something that cannot break."""
+        if isinstance(flowable, Table):
+            self.height(flowable)
+            return flowable.getSpaceBefore() + sum(flowable._rowHeights[:2])
+        if isinstance(flowable, Paragraph):
+            return min(self.height(flowable), OPENING_LINES * flowable.style.leading)
+        return self.height(flowable)
+
+    def heading(self, text: RichText | str, level: int = 1) -> Paragraph:
+        """A section heading: ruled at the top level, so sections stand apart in a column."""
+        if level > 1:
+            return self.paragraph(text, self.styles.subheading, bold=True)
+        return RuledHeading(
+            f"<b>{self.inline(text)}</b>", self.styles.heading, colour(self.theme.palette.accent)
+        )
+
+    # -- blocks ------------------------------------------------------------------------
+
+    def render_text(self, block: TextBlock) -> list[Flowable]:
+        """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
+        if block.short:
+            return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
+        return [self.paragraph(block.text, self.styles.body)]
+
+    def render_list(self, block: ListBlock) -> list[Flowable]:
+        return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
+
+    def list_items(
+        self, items: Sequence[ListItem], *, numbered: bool, level: int
+    ) -> list[Flowable]:
+        flowables: list[Flowable] = []
+        for number, item in enumerate(items, 1):
+            marker = f"{number}." if numbered and level == 0 else BULLETS[level]
+            text = self.inline(item.short or item.text)
+            if item.term:
+                text = f"<b>{self.inline(item.term)}</b>{self.separator(item.term)}{text}"
+            flowables.append(whole(self.item(text, level, marker)))
+            flowables += self.list_items(item.items, numbered=False, level=level + 1)
+        return flowables
+
+    def render_compare(self, block: CompareBlock) -> list[Flowable]:
+        """Aspects down the side in bold, ``short`` values where given, shaded alternate rows."""
+        body = block.compare
+        values = [list(row.short or row.values) for row in body.rows]
+        width = self.geometry.column_width
+        if not any(row.aspect for row in body.rows):
+            widths = [width / len(body.columns)] * len(body.columns)
+            return [self.grid(list(body.columns), values, widths, bold_first=False)]
+        aspects = [row.aspect or "" for row in body.rows]
+        padding = 2 * self.styles.space("cell_h")
+        aspect_width = min(
+            max(self.text_width(a, bold=True) for a in aspects) + padding, width * ASPECT_WIDTH
+        )
+        rest = (width - aspect_width) / len(body.columns)
+        header = [self.wording("aspect_header"), *body.columns]
+        rows = [[aspect, *cells] for aspect, cells in zip(aspects, values, strict=True)]
+        return [self.grid(header, rows, [aspect_width] + [rest] * len(body.columns))]
+
+    def render_table(self, block: TableBlock) -> list[Flowable]:
+        table = block.table
+        widths = self.column_widths(table.header, table.rows)
+        return [self.grid(list(table.header), table.rows, widths, bold_first=False)]
+
+    def render_terms(self, block: TermsBlock) -> list[Flowable]:
+        return self.term_list(block.terms)
+
+    def render_callout(self, block: CalloutBlock) -> list[Flowable]:
+        """A small box tinted by the callout's kind, its label (and title) above the text."""
+        callout, s = block.callout, self.styles
+        head = escape(self.wording(f"callout_{callout.kind}"))
+        if callout.title:
+            head += escape(self.wording("sheet_term_separator")) + self.inline(callout.title)
+        rows = [
+            [Paragraph(f"<b>{head}</b>", s.box_title)],
+            [self.paragraph(callout.short or callout.text, s.box_text)],
+        ]
+        fill = colour(self.theme.palette.callouts[callout.kind])
+        return [whole(self.box(rows, [("BACKGROUND", (0, 0), (-1, -1), fill)]))]
+
+    def render_quote(self, block: QuoteBlock) -> list[Flowable]:
+        """Small italic text on an accent rule, its source below."""
+        quote, s = block.quote, self.styles
+        rows = [[Paragraph(f"<i>{self.inline(quote.text)}</i>", s.box_text)]]
+        if quote.source:
+            source = self.wording("sheet_quote_source", source=quote.source.plain)
+            rows.append([Paragraph(escape(source), s.small)])
+        accent = colour(self.theme.palette.accent)
+        box = self.box(rows, [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)], round=False)
+        return [whole(box)]
+
+    def render_image(self, block: ImageBlock) -> list[Flowable]:
+        """The picture fitted to the column (and kept small), its caption below."""
+        image, s = block.image, self.styles
+        pixels_wide, pixels_high = ImageReader(image.src).getSize()
+        g = self.geometry
+        scale = s.size / self.theme.size("pdf", "body")
+        tallest = (g.column_top(False) - g.column_bottom) * IMAGE_HEIGHT * scale
+        width = g.column_width
+        height = width * pixels_high / pixels_wide
+        if height > tallest:
+            width, height = tallest * pixels_wide / pixels_high, tallest
+        picture = Image(image.src, width=width, height=height)
+        picture.hAlign = "CENTER"
+        flowables: list[Flowable] = [picture]
+        if image.caption:
+            caption = ParagraphStyle("caption", s.small, alignment=TA_CENTER)
+            flowables.append(Paragraph(f"<i>{self.inline(image.caption)}</i>", caption))
+        else:
+            picture.spaceAfter = s.space("block")
+        return [whole(*flowables)]
+
+    # -- closing parts -----------------------------------------------------------------
+
+    def term_list(self, terms: Iterable[Term]) -> list[Flowable]:
+        """Bold terms with their short (or full) definitions; a term never leaves its definition."""
+        primary = self.theme.palette.primary
+        return [
+            whole(
+                Paragraph(
+                    f'<font color="#{primary}"><b>{self.inline(term.term)}</b></font>'
+                    f"{self.separator(term.term)}{self.inline(term.short or term.definition)}",
+                    self.styles.term,
+                )
+            )
+            for term in terms
+        ]
+
+    def takeaways(self, takeaways: Sequence[RichText]) -> Flowable:
+        """The takeaways in a shaded, outlined box (it may split between items, never inside)."""
+        s, palette = self.styles, self.theme.palette
+        rows = [[Paragraph(f"<b>{escape(self.wording('takeaways_title'))}</b>", s.box_title)]]
+        rows += [[self.item(self.inline(text), 0, BULLETS[0])] for text in takeaways]
+        return self.box(
+            rows,
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colour(palette.light)),
+                ("BOX", (0, 0), (-1, -1), RULE * 1.5, colour(palette.primary)),
+            ],
+        )
+
+    def quiz(self, questions: Sequence[Question]) -> list[Flowable]:
+        """Numbered questions with lettered choices; the answers follow in small type."""
+        s = self.styles
+        flowables: list[Flowable] = []
+        for number, question in enumerate(questions, 1):
+            lines = [self.item(self.inline(question.prompt), 0, f"{number}.")]
+            if question.choices:
+                options = CHOICE_GAP.join(
+                    f"<b>{chr(ord('A') + i)}.</b>\u00a0{self.inline(choice)}"
+                    for i, choice in enumerate(question.choices)
+                )
+                lines.append(Paragraph(options, s.item(1)))
+            flowables.append(whole(*lines))
+        answers = [
+            whole(self.item(self.inline(question.answer), 0, f"{number}.", small=True))
+            for number, question in enumerate(questions, 1)
+        ]
+        key = self.paragraph(self.wording("answer_key_title"), s.subheading, bold=True)
+        return [
+            *self.lead([self.heading(self.wording("quiz_title"))], flowables),
+            *self.lead([key], answers),
+        ]
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def inline(self, text: RichText | str) -> str:
+        """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
+        if isinstance(text, RichText):
+            return markup(text.runs, self.faces, self.theme.palette.accent)
+        return escape(text)
+
+    def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):
+        body = self.inline(text)
+        return Paragraph(f"<b>{body}</b>" if bold else body, style)
+
+    def item(self, text: str, level: int, marker: str, *, small: bool = False) -> Paragraph:
+        """One list entry (markup *text*) with its *marker* hanging in the margin."""
+        return Paragraph(text, self.styles.item(level, small=small), bulletText=marker)
+
+    def separator(self, term: RichText) -> str:
+        """Between a term and its text; none when the term ends in its own punctuation."""
+        if term.plain[-1:] in ".:?!":
+            return " "
+        return escape(self.wording("sheet_term_separator"))
+
+    def text_width(self, text: RichText | str, *, bold: bool = False) -> float:
+        """The width of *text* on one line in a table cell, with a point to spare for rounding."""
+        plain = text.plain if isinstance(text, RichText) else text
+        face = tt2ps(self.faces.body, int(bold), 0)
+        return stringWidth(plain, face, self.styles.cell.fontSize) + 1.0
+
+    def column_widths(
+        self, header: Sequence[RichText], rows: Sequence[Sequence[RichText]]
+    ) -> list[float]:
+        """Table column widths: each column's longest word at least, the rest by content."""
+        padding = 2 * self.styles.space("cell_h")
+        natural, least = [], []
+        for head, *cells in zip(header, *rows, strict=True):
+            words = [w for cell in cells for w in cell.plain.split()] + head.plain.split()
+            natural.append(
+                max(self.text_width(head, bold=True), *map(self.text_width, cells)) + padding
+            )
+            least.append(max(self.text_width(word) for word in words or [""]) + padding)
+        available = self.geometry.column_width
+        if sum(natural) <= available:
+            return [w * available / sum(natural) for w in natural]
+        spare = available - sum(least)
+        if spare <= 0:
+            return [w * available / sum(least) for w in least]
+        stretch = [n - m for n, m in zip(natural, least, strict=True)]
+        return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
+
+    def grid(
+        self,
+        header: Sequence[RichText | str],
+        rows: Sequence[Sequence[RichText | str]],
+        widths: Sequence[float],
+        *,
+        bold_first: bool = True,
+    ) -> Table:
+        """A compact table: header row in the primary colour, shaded alternate rows.
+
+        Tables split between rows only, and repeat their header when they do.
+        """
+        s, palette = self.styles, self.theme.palette
+        data = [[Paragraph(f"<b>{self.inline(cell)}</b>", s.head_cell) for cell in header]]
+        data += [
+            [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
+            for row in rows
+        ]
+        table = Table(
+            data,
+            colWidths=list(widths),
+            repeatRows=1,
+            hAlign="LEFT",
+            spaceBefore=s.space("item"),
+            spaceAfter=s.space("block"),
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colour(palette.primary)),
+                    (
+                        "ROWBACKGROUNDS",
+                        (0, 1),
+                        (-1, -1),
+                        [colour(palette.background), colour(palette.light)],
+                    ),
+                    *self.cells("cell_v", "cell_h"),
+                ]
+            )
+        )
+        return table
+
+    def box(self, rows: list[list[Flowable]], extra: list[tuple], *, round: bool = True) -> Table:
+        """A one-column table as a box, splittable between its rows."""
+        s = self.styles
+        table = Table(
+            rows,
+            colWidths=[self.geometry.column_width],
+            spaceBefore=s.space("item"),
+            spaceAfter=s.space("block"),
+        )
+        commands = [*self.cells("item", "box"), *extra]
+        commands += [
+            ("TOPPADDING", (0, 0), (-1, 0), s.space("box")),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), s.space("box")),
+        ]
+        if round:
+            commands.append(("ROUNDEDCORNERS", [ROUNDING] * 4))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def cells(self, vertical: str, horizontal: str) -> list[tuple]:
+        """Cell font, alignment and padding (names of :data:`SPACE` entries) for a table."""
+        v, h = self.styles.space(vertical), self.styles.space(horizontal)
+        return [
+            ("FONT", (0, 0), (-1, -1), self.faces.body, self.styles.cell.fontSize),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), v),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), v),
+            ("LEFTPADDING", (0, 0), (-1, -1), h),
+            ("RIGHTPADDING", (0, 0), (-1, -1), h),
+        ]
+
+
+class Whole(KeepTogether):
+    """Flowables kept in one column (unless they are taller than a whole column)."""
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__(list(parts))
+        self.parts = list(parts)
+
+
+def whole(*flowables: Flowable) -> Whole:
+    return Whole(flowables)
+
+
+class RuledHeading(Paragraph):
+    """A heading with a thin rule under it."""
+
+    def __init__(self, text: str, style: ParagraphStyle, rule_colour) -> None:
+        super().__init__(text, style)
+        self.rule_colour = rule_colour
+
+    def draw(self) -> None:
+        super().draw()
+        below = -self.style.fontSize * 0.25
+        self.canv.saveState()
+        self.canv.setStrokeColor(self.rule_colour)
+        self.canv.setLineWidth(RULE)
+        self.canv.line(0, below, self.width, below)
+        self.canv.restoreState()

@@ -1,0 +1,402 @@
+"""The cheat sheet's page and type: fonts, styles at one size, inline markup, page furniture.
+
+The cheat sheet is laid out several times at different type sizes until it keeps its
+page promise (see :mod:`generator.renderers.pdf`). Everything here is a function of the
+theme, the document and one body size, so each trial layout starts from scratch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape, letter, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from ..inline import Run
+from ..model import Document
+from ..textfit import Fonts as TextFonts
+from ..textfit import font_name, text_width
+from ..theme import Theme
+
+PAPER = {"a4": A4, "letter": letter}
+LEADING = 1.2  # line height as a multiple of the type size
+BAND_PADDING = 0.45  # title band padding, in title sizes
+BAND_RADIUS = 2.5  # points: the title band's corners
+DESCENT = 0.2  # share of the type size below the baseline in a reportlab line
+RULE = 0.5  # points: thin rules (column separators, footer, heading underline)
+
+# Vertical rhythm, in body sizes: everything shrinks with the type when the sheet is fitted.
+SPACE = {
+    "paragraph": 0.3,
+    "item": 0.12,
+    "heading_before": 0.9,
+    "heading_after": 0.35,
+    "subheading_before": 0.5,
+    "subheading_after": 0.15,
+    "label_before": 0.25,
+    "label_after": 0.1,
+    "block": 0.45,
+    "cell_v": 0.22,
+    "cell_h": 0.35,
+    "box": 0.45,
+    "indent": 1.0,
+}
+BULLETS = ("•", "–", "▪")
+
+
+def colour(hex_digits: str) -> Color:
+    """A theme colour (six hex digits) as a reportlab colour."""
+    return HexColor(f"#{hex_digits}")
+
+
+@dataclass(frozen=True)
+class Faces:
+    """Registered font names (each the family name for its role's <b>/<i> faces)."""
+
+    body: str
+    heading: str
+    mono: str
+
+    @classmethod
+    def register(cls, theme: Theme) -> Faces:
+        """Register the theme's TrueType files (embedded as subsets) and their families.
+
+        Paragraph markup picks a face by family, bold and italic, so ``<b>`` inside body
+        text uses the body font's bold file rather than a synthetic or built-in one.
+        """
+        names = {}
+        for role in ("body", "heading", "mono"):
+            faces = [
+                font_name(theme.font_file(role, bold=bold, italic=italic))
+                for bold, italic in ((False, False), (True, False), (False, True), (True, True))
+            ]
+            registerFontFamily(
+                faces[0], normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
+            )
+            names[role] = faces[0]
+        return cls(**names)
+
+
+def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
+    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
+    parts = []
+    for run in runs:
+        text = escape(run.text)
+        if run.code:
+            text = f'<font face="{faces.mono}">{text}</font>'
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.href:
+            href = escape(run.href, {'"': "&quot;"})
+            text = f'<a href="{href}" color="#{link}">{text}</a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+class Styles:
+    """Every paragraph style of the sheet at one body *size*; headings and spacing in proportion."""
+
+    def __init__(self, theme: Theme, faces: Faces, size: float) -> None:
+        self.size = size
+        self.small_size = size * theme.size("pdf", "small_ratio")
+        self.heading_size = size * theme.size("pdf", "heading_ratio")
+        palette = theme.palette
+        text, primary = colour(palette.text), colour(palette.primary)
+        base = ParagraphStyle(
+            "body",
+            fontName=faces.body,
+            fontSize=size,
+            leading=size * LEADING,
+            textColor=text,
+            alignment=TA_LEFT,
+            spaceAfter=self.space("paragraph"),
+            bulletFontName=faces.body,
+            bulletFontSize=size,
+            bulletColor=colour(palette.accent),
+        )
+        self.body = base
+        self.heading = ParagraphStyle(
+            "heading",
+            base,
+            fontName=faces.heading,
+            fontSize=self.heading_size,
+            leading=self.heading_size * LEADING,
+            textColor=primary,
+            spaceBefore=self.space("heading_before"),
+            spaceAfter=self.space("heading_after"),
+        )
+        self.subheading = ParagraphStyle(
+            "subheading",
+            self.heading,
+            fontSize=size,
+            leading=size * LEADING,
+            spaceBefore=self.space("subheading_before"),
+            spaceAfter=self.space("subheading_after"),
+        )
+        self.label = ParagraphStyle(
+            "label",
+            base,
+            fontName=faces.heading,
+            textColor=colour(palette.accent),
+            spaceBefore=self.space("label_before"),
+            spaceAfter=self.space("label_after"),
+        )
+        self.small = ParagraphStyle(
+            "small",
+            base,
+            fontSize=self.small_size,
+            leading=self.small_size * LEADING,
+            textColor=colour(palette.muted),
+            spaceAfter=self.space("item"),
+        )
+        self.cell = ParagraphStyle("cell", self.small, textColor=text, spaceAfter=0)
+        self.head_cell = ParagraphStyle(
+            "head_cell", self.cell, fontName=faces.heading, textColor=colour(palette.on_primary)
+        )
+        self.box_text = ParagraphStyle("box_text", base, spaceAfter=0)
+        self.term = ParagraphStyle(
+            "term",
+            base,
+            leftIndent=self.space("indent"),
+            firstLineIndent=-self.space("indent"),
+            spaceAfter=self.space("item") * 2,
+        )
+        self.box_title = ParagraphStyle(
+            "box_title", base, fontName=faces.heading, textColor=primary, spaceAfter=0
+        )
+
+    def space(self, name: str) -> float:
+        """A vertical or horizontal space from :data:`SPACE`, in points at this size."""
+        return SPACE[name] * self.size
+
+    def item(self, level: int, *, small: bool = False) -> ParagraphStyle:
+        """A list item's style at nesting *level* (0 = top), its marker hanging in the margin."""
+        parent = self.small if small else self.body
+        indent = self.space("indent")
+        return ParagraphStyle(
+            f"item{level}",
+            parent,
+            textColor=self.body.textColor,
+            leftIndent=indent * (level + 1),
+            bulletIndent=indent * level + self.size * 0.1,
+            bulletFontSize=parent.fontSize,
+            spaceAfter=self.space("item"),
+        )
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where things go on a page, in points."""
+
+    page: tuple[float, float]
+    margin: float
+    columns: int
+    gutter: float
+    band: float  # height of the title band (first page only)
+    footer: float  # height reserved for the footer line
+
+    @classmethod
+    def for_sheet(cls, document: Document, theme: Theme, band: float, footer: float) -> Geometry:
+        options = document.outputs.pdf
+        paper = PAPER[options.paper or theme.paper]
+        page = landscape(paper) if options.orientation == "landscape" else portrait(paper)
+        return cls(
+            page=page,
+            margin=theme.margins.pdf * mm,
+            columns=options.columns,
+            gutter=theme.size("pdf", "gutter"),
+            band=band,
+            footer=footer,
+        )
+
+    @property
+    def inner_width(self) -> float:
+        return self.page[0] - 2 * self.margin
+
+    @property
+    def column_width(self) -> float:
+        return (self.inner_width - (self.columns - 1) * self.gutter) / self.columns
+
+    def column_top(self, first: bool) -> float:
+        top = self.page[1] - self.margin
+        return top - self.band - self.gutter * 0.75 if first else top
+
+    @property
+    def column_bottom(self) -> float:
+        return self.margin + self.footer
+
+    def frames(self, first: bool) -> list[Frame]:
+        """One frame per column, left to right; ids are the column numbers."""
+        height = self.column_top(first) - self.column_bottom
+        return [
+            Frame(
+                self.margin + i * (self.column_width + self.gutter),
+                self.column_bottom,
+                self.column_width,
+                height,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=str(i),
+            )
+            for i in range(self.columns)
+        ]
+
+
+class Band:
+    """The title band: title left, the metadata line beside it (or below when too long), logo right."""
+
+    def __init__(self, document: Document, theme: Theme, faces: Faces, meta: str) -> None:
+        palette = theme.palette
+        self.fill = colour(palette.primary)
+        title_size = theme.size("pdf", "title")
+        meta_size = theme.size("pdf", "body")
+        self.padding = title_size * BAND_PADDING
+        self.gap = title_size
+        runs = [replace(run, bold=True) for run in document.title.runs]
+        measure = TextFonts(theme, "heading")
+        self.title_width = sum(text_width(run.text, measure.file(run), title_size) for run in runs)
+        style = ParagraphStyle(
+            "band_title",
+            fontName=faces.heading,
+            fontSize=title_size,
+            leading=title_size * LEADING,
+            textColor=colour(palette.on_primary),
+        )
+        self.title = Paragraph(markup(runs, faces, palette.on_primary), style)
+        self.meta = None
+        self.meta_width = stringWidth(meta, faces.body, meta_size)
+        if meta.strip():
+            meta_style = ParagraphStyle(
+                "band_meta",
+                style,
+                fontName=faces.body,
+                fontSize=meta_size,
+                leading=meta_size * LEADING,
+            )
+            self.meta = Paragraph(escape(meta), meta_style)
+        self.logo = theme.logo_path
+        self.width = self.height = self.logo_width = self.text_width = 0.0
+        self.inline = False
+
+    def layout(self, width: float) -> float:
+        """Arrange the band for a page *width* between the margins; returns its height."""
+        self.width = width
+        self.text_width = width - 2 * self.padding
+        if self.logo:
+            self.logo_width = self.title.style.leading * 2
+            self.text_width -= self.logo_width + self.padding
+        room = self.text_width - self.meta_width - self.gap
+        self.inline = self.meta is not None and self.title_width <= room
+        _, title_height = self.title.wrap(room if self.inline else self.text_width, 1e6)
+        meta_height = 0.0
+        if self.meta is not None:
+            _, meta_height = self.meta.wrap(self.text_width, 1e6)
+        stacked = 0.0 if self.inline else meta_height
+        self.height = title_height + stacked + 2 * self.padding
+        return self.height
+
+    def draw(self, canvas: Canvas, x: float, top: float) -> None:
+        """Paint the band with its top-left corner at (*x*, *top*)."""
+        canvas.setFillColor(self.fill)
+        canvas.roundRect(x, top - self.height, self.width, self.height, BAND_RADIUS, 0, 1)
+        left = x + self.padding
+        title_y = top - self.padding - self.title.height
+        self.title.drawOn(canvas, left, title_y)
+        if self.meta is not None and self.inline:
+            # the two single lines share a baseline: their descents differ by the size ratio
+            drop = (self.title.style.fontSize - self.meta.style.fontSize) * DESCENT
+            self.meta.drawOn(canvas, left + self.text_width - self.meta_width, title_y + drop)
+        elif self.meta is not None:
+            self.meta.drawOn(canvas, left, title_y - self.meta.height)
+        if self.logo:
+            size = self.height - 2 * self.padding
+            canvas.drawImage(
+                ImageReader(str(self.logo)),
+                x + self.width - self.padding - self.logo_width,
+                top - self.padding - size,
+                self.logo_width,
+                size,
+                preserveAspectRatio=True,
+                anchor="e",
+                mask="auto",
+            )
+
+
+class Sheet(BaseDocTemplate):
+    """Columns that flow, the band on page 1 and a footer on every page; it counts what it used.
+
+    After :meth:`build`, :attr:`pages` is the number of pages and :attr:`used` the pages
+    filled as a fraction (1.4 = one page and 40% of the next page's columns).
+    """
+
+    def __init__(
+        self,
+        geometry: Geometry,
+        furniture: Callable[[Canvas, Sheet], None],
+        *,
+        when: dt.datetime,
+        **info: object,
+    ) -> None:
+        self.out = io.BytesIO()
+        super().__init__(
+            self.out,
+            pagesize=geometry.page,
+            leftMargin=geometry.margin,
+            rightMargin=geometry.margin,
+            topMargin=geometry.margin,
+            bottomMargin=geometry.margin,
+            invariant=1,
+            **info,
+        )
+        self.geometry = geometry
+        self.when = when
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    "first",
+                    frames=geometry.frames(first=True),
+                    onPage=furniture,
+                    autoNextPageTemplate="later",
+                ),
+                PageTemplate("later", frames=geometry.frames(first=False), onPage=furniture),
+            ]
+        )
+        self.pages = 0
+        self._end = (0, 0.0)
+
+    def beforeDocument(self) -> None:
+        stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
+        self.canv.setDateFormatter(lambda *_: stamp)
+
+    def afterPage(self) -> None:
+        self.pages += 1
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        frame = self.frame
+        top = frame._y1 + frame._height
+        self._end = (int(frame.id), (top - frame._y) / frame._height)
+
+    @property
+    def used(self) -> float:
+        column, filled = self._end
+        return self.pages - 1 + (column + filled) / self.geometry.columns
+
+    def render(self, story: list[Flowable]) -> bytes:
+        """Lay out *story*; returns the PDF bytes."""
+        self.build(story)
+        return self.out.getvalue()
