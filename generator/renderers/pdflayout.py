@@ -388,6 +388,8 @@ class Sheet(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         frame = self.frame
+        if frame is None:  # a column break just ended the page
+            return
         top = frame._y1 + frame._height
         self._end = (int(frame.id), (top - frame._y) / frame._height)
 

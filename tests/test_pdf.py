@@ -1,0 +1,423 @@
+"""The cheat sheet: reopened with pypdf; pages, text and its order, fonts, metadata, fitting.
+
+Type sizes and positions are read back from the page's content stream (pypdf's text
+visitor), so the tests see what a printer would print, not what the renderer meant.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, prepare
+from generator.cli import main
+from generator.errors import BuildError
+from generator.renderers.pdf import PdfRenderer
+from generator.theme import load_theme
+
+from .conftest import EVERY_BLOCK, LESSONS, SAMPLE, write_lesson
+
+DEFAULT = load_theme("default")
+BODY = DEFAULT.size("pdf", "body")
+FLOOR = DEFAULT.size("pdf", "body_min")
+MM = 72 / 25.4
+DUMPED_METADATA = ("Title", "Author", "Subject", "Keywords", "CreationDate", "ModDate")
+
+SENTENCES = (
+    "Alliances are usually formal agreements between states that expect to cooperate for years.",
+    "A coalition gathers partners for one goal and often dissolves once that goal is reached.",
+    "Members of an alliance commit to defend each other, which shapes their planning in peacetime.",
+    "Coalition partners keep more independence and may leave when their interests change.",
+)
+
+
+def long_lesson(sections: int, outputs: str = "") -> str:
+    """A lesson of *sections* sections ("Part 1", ...) of two full paragraphs each."""
+    prose = " ".join(SENTENCES)
+    lines = ["title: Long lesson", "date: 2026-02-01", "sections:"]
+    for number in range(1, sections + 1):
+        lines += [
+            f"  - heading: Part {number}",
+            "    blocks:",
+            f'      - text: "{prose}"',
+            f'      - text: "{prose}"',
+        ]
+    return "\n".join(lines) + "\n" + outputs
+
+
+def every_block(folder: Path, outputs: str) -> Path:
+    """every-block.yaml with extra ``outputs:``, copied with its images into *folder*."""
+    shutil.copytree(LESSONS / "images", folder / "images")
+    text = EVERY_BLOCK.read_text(encoding="utf-8") + f"outputs:\n  pdf: {outputs}\n"
+    return write_lesson(folder, text, "every-block.yaml")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One piece of text as drawn: where it starts and at what size."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+def spans(page) -> list[Span]:
+    found: list[Span] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():  # the text matrix, then the graphics state's (platypus translates)
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append(Span(text.strip(), x, y, round(size * tm[0] * cm[0], 2)))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def body_size(reader: PdfReader) -> float:
+    """The size most characters are set in: the sheet's body size."""
+    sizes: Counter[float] = Counter()
+    for page in reader.pages:
+        for span in spans(page):
+            sizes[span.size] += len(span.text)
+    return sizes.most_common(1)[0][0]
+
+
+def text_of(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def words(text: str) -> str:
+    """Text with all runs of whitespace made single spaces, to search across line breaks."""
+    return " ".join(text.split())
+
+
+def in_order(text: str, *needles: str) -> bool:
+    positions = [text.find(needle) for needle in needles]
+    return -1 not in positions and positions == sorted(positions)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> PdfReader:
+    from generator.build import build
+
+    out = tmp_path_factory.mktemp("sample")
+    (path,) = build(SAMPLE, BuildOptions(formats=["pdf"], out_dir=out))
+    return PdfReader(path)
+
+
+@pytest.fixture
+def render(tmp_path: Path):
+    """``render(lesson, **options)``: the renderer (with its account of the fitting) and the PDF."""
+
+    def run(lesson: Path, **options) -> tuple[PdfRenderer, PdfReader]:
+        _, document, theme = prepare(lesson, BuildOptions(**options))
+        renderer = PdfRenderer()
+        target = tmp_path / f"{lesson.stem}-{len(list(tmp_path.glob('*.pdf')))}.pdf"
+        renderer.render(document, theme, target)
+        return renderer, PdfReader(target)
+
+    return run
+
+
+# -- the sample lesson --------------------------------------------------------------
+
+
+def test_sample_is_one_page_with_every_term_and_aspect(sample):
+    assert len(sample.pages) == 1
+    text = words(text_of(sample))
+    for term in ("Alliance", "Coalition", "Stakeholder", "Consensus", "Advocacy", "Lobbying"):
+        assert f"{term}:" in text
+    assert "Power asymmetry:" in text
+    aspects = ("Definition", "Parties", "Flexibility", "Structure", "Focus", "Power dynamics")
+    for aspect in (*aspects, "Duration", "Membership", "Decision-making", "Scope", "Purpose"):
+        assert aspect in text, aspect
+
+
+def test_sample_reads_in_order_down_each_column_then_across(sample):
+    text = words(text_of(sample))
+    assert in_order(
+        text,
+        "In brief",
+        "Introduction",
+        "Definition",
+        "Scope",
+        "Tip: Memory aid",
+        "What is an alliance?",
+        "Similarities",
+        "1. Collaboration",
+        "8. Impact and change",
+        "Key differences",
+        "Power dynamics",
+        "Conclusion",
+        "Glossary",
+        "Power asymmetry",
+        "Key takeaways",
+    )
+    # the sheet really uses its columns: section headings start at three left edges
+    lefts = {round(s.x) for s in spans(sample.pages[0]) if s.size > BODY}
+    assert len(lefts & set(column_lefts(3, 297))) == 3
+
+
+def test_sample_uses_short_forms(sample):
+    text = words(text_of(sample))
+    assert "Formal agreement to work together" in text
+    assert "formal agreement between two or more parties to work together towards" not in text
+
+
+def test_sample_metadata_and_language(sample):
+    meta = sample.metadata
+    assert meta.title == "Alliance vs. Coalition"
+    assert meta.author == "Ms. Rivera"
+    assert meta.subject == "Understanding the differences"
+    assert meta["/Keywords"].startswith("alliance, coalition, civics")
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261124000000+00'00'"
+    assert sample.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_fonts_are_the_themes_files_embedded(sample, render):
+    theme_faces = {
+        DEFAULT.font_file(role, bold=bold, italic=italic).stem
+        for role in ("body", "heading", "mono")
+        for bold in (False, True)
+        for italic in (False, True)
+    }
+    seen = set()
+    for reader in (sample, render(EVERY_BLOCK)[1]):
+        for font in reader.pages[0]["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/FontFile2" in font["/FontDescriptor"], font["/BaseFont"]
+            name = font["/BaseFont"].split("+", 1)[1]  # drop the subset tag
+            seen.add(name if "-" in name else f"{name}-Regular")
+    assert seen <= theme_faces
+    assert {"LiberationSans-Regular", "LiberationSans-Bold", "LiberationMono-Regular"} <= seen
+
+
+def test_sample_settles_on_the_theme_body_size(sample):
+    assert body_size(sample) == BODY
+
+
+# -- every block ----------------------------------------------------------------------
+
+
+def test_every_block_dump(expect, render):
+    renderer, reader = render(EVERY_BLOCK)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    lines = [
+        f"pages: {len(reader.pages)}, {float(box.width):.0f} x {float(box.height):.0f} pt,"
+        f" body {renderer.body_size:g} pt",
+        *(f"{key}: {reader.metadata[f'/{key}']}" for key in DUMPED_METADATA),
+        "",
+        *(line.strip() for line in text_of(reader).splitlines()),
+    ]
+    expect("\n".join(lines) + "\n", "pdf-every-block")
+
+
+def test_only_and_skip_are_respected(render):
+    text = words(text_of(render(EVERY_BLOCK)[1]))
+    assert "Only in the handout." not in text
+    assert "Never in the cheat sheet." not in text
+    assert "Handout only" not in text and "Text inside a subsection." not in text
+    assert "Alone we can do so little" in text and "Where the two overlap" in text
+
+
+def test_questions_only_when_asked(tmp_path, render):
+    text = words(text_of(render(EVERY_BLOCK)[1]))
+    assert "Quick quiz" not in text and "Name one military alliance." not in text
+    lesson = every_block(tmp_path, "{questions: true}")
+    text = words(text_of(render(lesson)[1]))
+    assert in_order(
+        text,
+        "Key takeaways",
+        "Quick quiz",
+        "1. Name one military alliance.",
+        "2. Which is usually temporary?",
+        "A. Alliance",
+        "B. Coalition",
+        "Answer key",
+        "1. NATO",
+        "2. Coalition",
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "size", "columns"),
+    [
+        ("{}", (297, 210), 3),
+        ("{paper: letter, orientation: portrait, columns: 2}", (215.9, 279.4), 2),
+        ("{paper: a4, orientation: portrait, columns: 1}", (210, 297), 1),
+        ("{paper: letter, columns: 4}", (279.4, 215.9), 4),
+    ],
+)
+def test_paper_orientation_and_columns(tmp_path, render, options, size, columns):
+    lesson = write_lesson(tmp_path, long_lesson(14, f"outputs:\n  pdf: {options}\n"))
+    _, reader = render(lesson, allow_overflow=True)
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((size[0] * MM, size[1] * MM))
+    headings = [s for s in spans(reader.pages[0]) if s.text.startswith("Part ")]
+    assert {round(s.x) for s in headings} == set(column_lefts(columns, size[0]))
+
+
+def column_lefts(columns: int, page_width_mm: float) -> list[int]:
+    """Where each column starts with the default theme's margins and gutter, in points."""
+    margin, gutter = DEFAULT.margins.pdf * MM, DEFAULT.size("pdf", "gutter")
+    width = (page_width_mm * MM - 2 * margin - (columns - 1) * gutter) / columns
+    return [round(margin + i * (width + gutter)) for i in range(columns)]
+
+
+# -- keeping the page promise ---------------------------------------------------------
+
+
+def test_a_long_lesson_shrinks_to_stay_on_one_page(tmp_path, render):
+    renderer, reader = render(write_lesson(tmp_path, long_lesson(12)))
+    assert len(reader.pages) == 1
+    assert FLOOR <= renderer.body_size < BODY
+    assert body_size(reader) == renderer.body_size
+    assert renderer.trials <= 8  # bisection, not a walk down in tenths
+    assert "Part 12" in text_of(reader)
+
+
+def test_the_same_lesson_at_the_theme_size_is_not_shrunk(tmp_path, render):
+    renderer, reader = render(write_lesson(tmp_path, long_lesson(4)))
+    assert (renderer.body_size, renderer.trials, body_size(reader)) == (BODY, 1, BODY)
+
+
+def test_a_lesson_far_too_long_fails_and_names_its_longest_sections(tmp_path, render):
+    text = long_lesson(40).replace(
+        "heading: Part 7\n    blocks:\n",
+        "heading: Part 7\n    blocks:\n" + 6 * "      - text: long\n",
+    )
+    lesson = write_lesson(tmp_path, text.replace("text: long", f'text: "{" ".join(SENTENCES)}"'))
+    with pytest.raises(BuildError) as failure:
+        render(lesson)
+    message = str(failure.value)
+    assert "at the smallest type (6.5 pt) but 1 was asked" in message
+    assert "needs 2." in message or "needs 3." in message
+    assert "Part 7 (" in message.split("longest sections:")[1].split(",")[0]
+
+
+def test_the_command_exits_1_with_the_message(tmp_path):
+    lesson = write_lesson(tmp_path, long_lesson(40))
+    result = CliRunner().invoke(main, ["build", str(lesson), "-f", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "pages at the smallest type (6.5 pt) but 1 was asked" in result.output
+    assert not (tmp_path / "lesson-cheatsheet.pdf").exists()
+
+
+def test_allow_overflow_runs_onto_more_pages(tmp_path):
+    lesson = write_lesson(tmp_path, long_lesson(40))
+    result = CliRunner().invoke(
+        main, ["build", str(lesson), "-f", "pdf", "-o", str(tmp_path), "--allow-overflow"]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "lesson-cheatsheet.pdf")
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
+    assert "Part 40" in text_of(reader)
+
+
+def test_pages_option_gives_room(tmp_path, render):
+    renderer, reader = render(write_lesson(tmp_path, long_lesson(12, "outputs: {pdf: {pages: 2}}")))
+    assert renderer.body_size == BODY
+    assert len(reader.pages) == 2
+    assert "Page 1 of 2" in reader.pages[0].extract_text()
+
+
+def test_a_table_row_never_splits_across_columns(tmp_path, render):
+    rows = "".join(
+        f"            - aspect: Row {i}\n              values: [{SENTENCES[0]!r}, {SENTENCES[1]!r}]\n"
+        for i in range(1, 41)
+    )
+    lesson = long_lesson(6).replace(
+        "sections:\n",
+        "sections:\n  - heading: Matrix\n    blocks:\n      - compare:\n"
+        "          columns: [Alliance, Coalition]\n          rows:\n" + rows,
+        1,
+    )
+    _, reader = render(write_lesson(tmp_path, lesson), allow_overflow=True)
+    text = words(text_of(reader))
+    # the header row is repeated at the top of every column the table continues into
+    assert text.count("Alliance Coalition") >= 3
+    for number in range(1, 41):
+        # cells are drawn row by row: a row cut by a column break would have the
+        # repeated header in the middle of its text
+        assert f"Row {number} {SENTENCES[0]} {SENTENCES[1]}" in text
+
+
+# -- text and reproducibility -----------------------------------------------------------
+
+
+def test_non_latin_text_prints_and_extracts_intact(tmp_path, render):
+    lesson = write_lesson(
+        tmp_path,
+        """
+title: "Союз и коалиция — Συμμαχία"
+date: 2026-03-01
+language: ru
+sections:
+  - heading: "Café “quotes” – dashes"
+    blocks:
+      - text: "Ελληνικά: συμμαχία, συνασπισμός. Кириллица: союз, коалиция. Naïve façade — déjà vu."
+      - terms: [{term: "Ἀθῆναι", definition: "«Ёлка» — ‘single’ and “double” quotes"}]
+""",
+    )
+    _, reader = render(lesson)
+    text = words(text_of(reader))
+    for needle in (
+        "Союз и коалиция — Συμμαχία",
+        "Café “quotes” – dashes",
+        "Ελληνικά: συμμαχία, συνασπισμός.",
+        "Кириллица: союз, коалиция.",
+        "Naïve façade — déjà vu.",
+        "Ἀθῆναι: «Ёлка» — ‘single’ and “double” quotes",
+    ):
+        assert needle in text
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+
+
+def test_markup_is_escaped_and_styled(tmp_path, render):
+    lesson = write_lesson(
+        tmp_path,
+        """
+title: "Less < more & more > less"
+sections:
+  - heading: "Tags <b>stay</b> text"
+    blocks:
+      - text: "A & B <i>not italic</i> with `x < y` and **bold** [link](https://example.org/?a=1&b=2)."
+""",
+    )
+    _, reader = render(lesson)
+    text = words(text_of(reader))
+    assert "Less < more & more > less" in text
+    assert "Tags <b>stay</b> text" in text
+    assert "A & B <i>not italic</i> with x < y and bold link." in text
+    links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0]["/Annots"]]
+    assert links == ["https://example.org/?a=1&b=2"]
+
+
+def test_rebuilds_are_byte_identical(tmp_path, monkeypatch, render):
+    first, second = tmp_path / "one.pdf", tmp_path / "two.pdf"
+    _, document, theme = prepare(SAMPLE, BuildOptions())
+    PdfRenderer().render(document, theme, first)
+    PdfRenderer().render(document, theme, second)
+    assert first.read_bytes() == second.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    PdfRenderer().render(document, theme, second)
+    assert PdfReader(second).metadata["/CreationDate"] == "D:20231114221320+00'00'"
+
+
+def test_invariant_mode_does_not_leak_into_reportlab(render):
+    from reportlab import rl_config
+
+    before = rl_config.invariant
+    render(EVERY_BLOCK)
+    assert rl_config.invariant == before
