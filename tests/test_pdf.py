@@ -285,9 +285,13 @@ def test_a_long_lesson_shrinks_to_stay_on_one_page(tmp_path, render):
     assert "Part 12" in text_of(reader)
 
 
-def test_the_same_lesson_at_the_theme_size_is_not_shrunk(tmp_path, render):
-    renderer, reader = render(write_lesson(tmp_path, long_lesson(4)))
-    assert (renderer.body_size, renderer.trials, body_size(reader)) == (BODY, 1, BODY)
+def test_a_short_lesson_keeps_the_theme_size_and_spreads_over_every_column(tmp_path, render):
+    renderer, reader = render(write_lesson(tmp_path, long_lesson(3)))
+    assert (renderer.body_size, body_size(reader)) == (BODY, BODY)
+    assert len(reader.pages) == 1
+    # three parts fill about one column; balanced, the text starts in all three
+    lefts = {round(s.x) for s in spans(reader.pages[0]) if s.size == BODY}
+    assert set(column_lefts(3, 297)) <= lefts
 
 
 def test_a_lesson_far_too_long_fails_and_names_its_longest_sections(tmp_path, render):

@@ -15,7 +15,7 @@ from the build time, so the same lesson gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -66,8 +66,9 @@ from .pdflayout import (
     markup,
 )
 
+BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 STEPS = 10  # the fitting tries body sizes in tenths of a point
-IMAGE_HEIGHT = 0.3  # images take at most this share of a column's height (at full size)
+IMAGE_HEIGHT = 0.22  # images take at most this share of a column's height (at full size)
 ASPECT_WIDTH = 0.3  # a compare table's aspect column takes at most this share of its width
 ROUNDING = 2.0  # points: corner radius of boxes
 OPENING_LINES = 3  # lines of a paragraph that must follow its heading into a column
@@ -130,11 +131,34 @@ class PdfRenderer(Renderer):
         options = self.document.outputs.pdf
         best, smallest = self.search(options.pages)
         if best is not None:
-            return best
+            return self.balance(best) if best.size == self.theme.size("pdf", "body") else best
         if not options.allow_overflow:
             raise BuildError(self.overflow_message(smallest, options.pages))
         best, _ = self.search(smallest.pages)
         assert best is not None  # the floor size fits the pages it took
+        return best
+
+    def balance(self, layout: Layout) -> Layout:
+        """Shorten the columns of a one-page sheet with room to spare, so they end level.
+
+        A short lesson would otherwise fill the first columns and leave the last one
+        (nearly) empty. Bisects the columns' depth, in hundredths, for the shortest
+        columns that still hold everything on the page.
+        """
+        columns = self.geometry.columns
+        if layout.pages != 1 or columns == 1 or layout.used > BALANCED:
+            return layout
+        full, best, best_geometry = self.geometry, layout, self.geometry
+        low, high = int(layout.used * 100), 100  # the answer is in (low, high]
+        while high - low > 1:
+            middle = (low + high) // 2
+            self.geometry = replace(full, depth=middle / 100)
+            trial = self.layout(layout.size, 1)
+            if trial.pages == 1:
+                best, best_geometry, high = trial, self.geometry, middle
+            else:
+                low = middle
+        self.geometry = best_geometry
         return best
 
     def search(self, pages: int) -> tuple[Layout | None, Layout]:
@@ -213,7 +237,7 @@ class PdfRenderer(Renderer):
         canvas.setStrokeColor(colour(palette.light))
         for column in range(1, g.columns):
             x = g.margin + column * (g.column_width + g.gutter) - g.gutter / 2
-            canvas.line(x, g.column_bottom, x, g.column_top(first))
+            canvas.line(x, g.column_end(first), x, g.column_top(first))
         rule = g.column_bottom - g.gutter / 4
         canvas.line(g.margin, rule, g.page[0] - g.margin, rule)
         canvas.setFillColor(colour(palette.muted))
@@ -242,7 +266,8 @@ class PdfRenderer(Renderer):
                 Part(title, self.lead([self.heading(title)], self.term_list(doc.glossary)))
             )
         if doc.takeaways:
-            parts.append(Part(self.wording("takeaways_title"), [self.takeaways(doc.takeaways)]))
+            box = self.takeaways(doc.takeaways)  # its title row stays with the first takeaway
+            parts.append(Part(self.wording("takeaways_title"), self.lead([], [box])))
         if doc.questions and doc.outputs.pdf.questions:
             parts.append(Part(self.wording("quiz_title"), self.quiz(doc.questions)))
         return parts
@@ -273,8 +298,6 @@ class PdfRenderer(Renderer):
         heading; here a column break happens only when the headings and the first lines
         or rows of what follows do not fit in what is left of the column.
         """
-        if not leads:
-            return list(body)
         need = sum(self.height(f) for f in leads) + (self.opening(body[0]) if body else 0.0)
         return [CondPageBreak(need), *leads, *body]
 

@@ -207,6 +207,7 @@ class Geometry:
     gutter: float
     band: float  # height of the title band (first page only)
     footer: float  # height reserved for the footer line
+    depth: float = 1.0  # share of the column height the columns use (less when balanced)
 
     @classmethod
     def for_sheet(cls, document: Document, theme: Theme, band: float, footer: float) -> Geometry:
@@ -238,13 +239,18 @@ class Geometry:
     def column_bottom(self) -> float:
         return self.margin + self.footer
 
+    def column_end(self, first: bool) -> float:
+        """Where the columns end: at the footer, or higher up when balanced."""
+        top = self.column_top(first)
+        return top - (top - self.column_bottom) * self.depth
+
     def frames(self, first: bool) -> list[Frame]:
         """One frame per column, left to right; ids are the column numbers."""
-        height = self.column_top(first) - self.column_bottom
+        height = self.column_top(first) - self.column_end(first)
         return [
             Frame(
                 self.margin + i * (self.column_width + self.gutter),
-                self.column_bottom,
+                self.column_end(first),
                 self.column_width,
                 height,
                 leftPadding=0,
