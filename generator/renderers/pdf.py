@@ -59,6 +59,7 @@ from .pdflayout import (
     RULE,
     Band,
     Faces,
+    Footer,
     Geometry,
     Sheet,
     Styles,
@@ -67,6 +68,7 @@ from .pdflayout import (
 )
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
+MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
 STEPS = 10  # the fitting tries body sizes in tenths of a point
 IMAGE_HEIGHT = 0.22  # images take at most this share of a column's height (at full size)
 ASPECT_WIDTH = 0.3  # a compare table's aspect column takes at most this share of its width
@@ -109,14 +111,8 @@ class PdfRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         self.faces = Faces.register(self.theme)
-        self.footer_size = self.theme.size("pdf", "body") * self.theme.size("pdf", "small_ratio")
-        band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
-        footer = self.footer_size * LEADING + self.theme.size("pdf", "gutter") / 2
-        geometry = Geometry.for_sheet(self.document, self.theme, 0.0, footer)
-        self.band = band
-        self.geometry = Geometry.for_sheet(
-            self.document, self.theme, band.layout(geometry.inner_width), footer
-        )
+        self.band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
+        self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
         layout = self.fit()
         if layout.pages != layout.labelled:
@@ -207,13 +203,10 @@ class PdfRenderer(Renderer):
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
         self.styles = Styles(self.theme, self.faces, smallest.size)
-        width = self.geometry.column_width
-        heights = {}
+        heights: dict[str, float] = {}
         for part in self.story():
-            heights[part.name] = heights.get(part.name, 0.0) + sum(
-                f.wrap(width, self.geometry.page[1])[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                for f in part.flowables
-            )
+            measured = (f for f in part.flowables if not isinstance(f, CondPageBreak))
+            heights[part.name] = heights.get(part.name, 0.0) + sum(map(self.height, measured))
         total = sum(heights.values()) or 1.0
         longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
         named = ", ".join(f"{name} ({height / total:.0%})" for name, height in longest)
@@ -225,6 +218,27 @@ class PdfRenderer(Renderer):
         )
 
     # -- page furniture ----------------------------------------------------------------
+
+    def footer(self, page: int = 0, pages: int = 0) -> Footer:
+        """The footer line: sources and date, and 'page N of M' when there are several pages.
+
+        Without *pages* it is measured for the most pages a sheet may have, so the
+        room reserved for it is enough whatever the fitting decides.
+        """
+        size = self.theme.size("pdf", "body") * self.theme.size("pdf", "small_ratio")
+        style = ParagraphStyle(
+            "footer",
+            fontName=self.faces.body,
+            fontSize=size,
+            leading=size * LEADING,
+            textColor=colour(self.theme.palette.muted),
+        )
+        options = self.document.outputs.pdf
+        widest = MAX_PAGES if options.allow_overflow or options.pages > 1 else 0
+        label = ""
+        if pages > 1 or (not pages and widest):
+            label = self.wording("page_label", page=page or widest, pages=pages or widest)
+        return Footer(self.wording("cheatsheet_footer"), label, style)
 
     def furniture(self, canvas: Canvas, sheet: Sheet, pages: int) -> None:
         """The band (first page), rules between the columns and the footer (every page)."""
@@ -240,14 +254,10 @@ class PdfRenderer(Renderer):
             canvas.line(x, g.column_end(first), x, g.column_top(first))
         rule = g.column_bottom - g.gutter / 4
         canvas.line(g.margin, rule, g.page[0] - g.margin, rule)
-        canvas.setFillColor(colour(palette.muted))
-        canvas.setFont(self.faces.body, self.footer_size)
-        baseline = g.margin + self.footer_size * 0.25
-        canvas.drawString(g.margin, baseline, self.wording("cheatsheet_footer"))
-        if pages > 1:
-            label = self.wording("page_label", page=sheet.page, pages=pages)
-            canvas.drawRightString(g.page[0] - g.margin, baseline, label)
         canvas.restoreState()
+        footer = self.footer(sheet.page, pages)
+        footer.layout(g.inner_width)
+        footer.draw(canvas, g.margin, g.margin)
 
     # -- the story ---------------------------------------------------------------------
 

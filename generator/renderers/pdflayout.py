@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape, letter, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -88,20 +89,24 @@ class Faces:
         return cls(**names)
 
 
+def wording(text: str) -> str:
+    """Paragraph markup for theme wording: escaped, runs of spaces kept (Paragraph collapses them)."""
+    return re.sub("(?<= ) ", "\u00a0", escape(text))
+
+
 def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
     """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
     parts = []
     for run in runs:
         text = escape(run.text)
         if run.code:
-            text = f'<font face="{faces.mono}">{text}</font>'
+            text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:
             text = f"<i>{text}</i>"
         if run.href:
-            href = escape(run.href, {'"': "&quot;"})
-            text = f'<a href="{href}" color="#{link}">{text}</a>'
+            text = f'<a href={quoteattr(run.href)} color="#{link}">{text}</a>'
         parts.append(text)
     return "".join(parts)
 
@@ -206,21 +211,24 @@ class Geometry:
     columns: int
     gutter: float
     band: float  # height of the title band (first page only)
-    footer: float  # height reserved for the footer line
+    footer: float  # height reserved for the footer and the space above it
     depth: float = 1.0  # share of the column height the columns use (less when balanced)
 
     @classmethod
-    def for_sheet(cls, document: Document, theme: Theme, band: float, footer: float) -> Geometry:
+    def for_sheet(cls, document: Document, theme: Theme, band: Band, footer: Footer) -> Geometry:
+        """The page the lesson asks for, with *band* and *footer* laid out across it."""
         options = document.outputs.pdf
         paper = PAPER[options.paper or theme.paper]
         page = landscape(paper) if options.orientation == "landscape" else portrait(paper)
+        margin = theme.margins.pdf * mm
+        gutter = theme.size("pdf", "gutter")
         return cls(
             page=page,
-            margin=theme.margins.pdf * mm,
+            margin=margin,
             columns=options.columns,
-            gutter=theme.size("pdf", "gutter"),
-            band=band,
-            footer=footer,
+            gutter=gutter,
+            band=band.layout(page[0] - 2 * margin),
+            footer=footer.layout(page[0] - 2 * margin) + gutter / 2,
         )
 
     @property
@@ -294,7 +302,7 @@ class Band:
                 fontSize=meta_size,
                 leading=meta_size * LEADING,
             )
-            self.meta = Paragraph(escape(meta), meta_style)
+            self.meta = Paragraph(wording(meta), meta_style)
         self.logo = theme.logo_path
         self.width = self.height = self.logo_width = self.text_width = 0.0
         self.inline = False
@@ -341,6 +349,29 @@ class Band:
                 anchor="e",
                 mask="auto",
             )
+
+
+class Footer:
+    """The footer: its text on the left (wrapping when long), the page label on the right."""
+
+    def __init__(self, text: str, label: str, style: ParagraphStyle) -> None:
+        self.style = style
+        self.text = Paragraph(wording(text), style)
+        self.label = Paragraph(wording(label), ParagraphStyle("label", style, alignment=TA_RIGHT))
+        self.label_width = stringWidth(label, style.fontName, style.fontSize)
+        self.height = style.leading
+
+    def layout(self, width: float) -> float:
+        """Wrap the footer to a page *width* between the margins; returns its height."""
+        room = width - (self.label_width + 2 * self.style.fontSize if self.label_width else 0.0)
+        self.height = max(self.text.wrap(room, 1e6)[1], self.style.leading)
+        self.label.wrap(width, 1e6)
+        return self.height
+
+    def draw(self, canvas: Canvas, x: float, y: float) -> None:
+        """Paint the footer with its bottom-left corner at (*x*, *y*)."""
+        self.text.drawOn(canvas, x, y + self.height - self.text.height)
+        self.label.drawOn(canvas, x, y + self.height - self.label.height)
 
 
 class Sheet(BaseDocTemplate):
