@@ -1,0 +1,154 @@
+"""The bad-input corpus: every broken or hostile lesson gives exit 2 and located messages.
+
+The corpus is data: ``tests/bad/`` holds the files and ``tests/bad/expected.yaml`` what
+``lectern check`` must print for each (the part after ``PATH:``). Inputs too big to keep
+in the repository (a 5 MB string, a file of 30,000 values) are generated here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.build import BuildOptions, prepare
+from generator.cli import main
+from generator.errors import LessonError
+from generator.load import MAX_FILE_BYTES, MAX_NODES, MAX_TEXT_CHARS
+
+from .conftest import write_lesson
+
+BAD = Path(__file__).resolve().parent / "bad"
+EXPECTED: dict[str, list[str] | str] = yaml.safe_load(
+    (BAD / "expected.yaml").read_text(encoding="utf-8")
+)
+BAD_CASES = sorted(name for name, lines in EXPECTED.items() if lines != "ok")
+GOOD_CASES = sorted(name for name, lines in EXPECTED.items() if lines == "ok")
+BLOCKS = "sections:\n  - heading: H\n    blocks:\n      - text: a\n"
+
+
+def printed(path: Path) -> list[str]:
+    """What ``lectern check`` prints for *path*, without the leading ``PATH:``."""
+    with pytest.raises(LessonError) as caught:
+        prepare(path, BuildOptions())
+    lines = [str(problem) for problem in caught.value.problems]
+    assert all(line.startswith(f"{path}:") for line in lines), lines
+    return [line.removeprefix(f"{path}:").strip() for line in lines]
+
+
+def assert_matches(found: list[str], expected: list[str]) -> None:
+    assert len(found) == len(expected), "\n".join(found)
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(start), f"expected {start!r}\n     got {line!r}"
+
+
+def test_the_corpus_is_big_and_every_file_is_listed():
+    files = {path.name for path in BAD.iterdir()} - {"expected.yaml"}
+    assert files == set(EXPECTED), "list each file of tests/bad/ in expected.yaml, and only those"
+    assert len(BAD_CASES) >= 40
+
+
+@pytest.mark.parametrize("name", BAD_CASES)
+def test_bad_lesson_gives_its_message(name):
+    found = printed(BAD / name)
+    assert_matches(found, EXPECTED[name])
+    # A message a teacher can act on says where (when there is a line) and what to do.
+    for line in found:
+        assert "Traceback" not in line and "Error" not in line.split(":")[0]
+
+
+@pytest.mark.parametrize("name", GOOD_CASES)
+def test_good_lesson_in_the_corpus_loads(name):
+    _, document, _ = prepare(BAD / name, BuildOptions())
+    assert document.title.startswith(("T", "Caf"))
+    assert "\ufeff" not in document.title
+
+
+def test_check_prints_the_corpus_messages_and_exits_2():
+    """The CLI prints exactly the corpus lines, prefixed with the path, and no traceback."""
+    paths = [BAD / name for name in BAD_CASES if (BAD / name).is_file()]
+    result = CliRunner().invoke(main, ["check", *map(str, paths)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for path in paths:
+        mine = [
+            line.removeprefix(f"{path}:").strip()
+            for line in result.output.splitlines()
+            if line.startswith(f"{path}:")
+        ]
+        assert_matches(mine, EXPECTED[path.name])
+
+
+def test_escaped_control_characters_never_reach_a_renderer(tmp_path):
+    """Every character XML refuses is caught, whichever escape wrote it."""
+    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]:
+        path = write_lesson(tmp_path, f'title: "x\\u{code:04x}"\n{BLOCKS}')
+        assert printed(path) == [
+            f"1:8: this text holds the invisible control character U+{code:04X} (after 'x'),"
+            " which Word and PowerPoint files cannot hold; delete it (look for an escape like"
+            " \\x01 or \\u0001)"
+        ]
+
+
+def test_tab_newline_and_return_escapes_are_fine(tmp_path):
+    path = write_lesson(tmp_path, f'title: "a\\tb\\nc\\rd"\n{BLOCKS}')
+    assert prepare(path, BuildOptions())[1].title == "a\tb\nc\rd"
+
+
+def test_a_5_mb_string_is_refused_by_size(tmp_path):
+    path = write_lesson(tmp_path, f'title: "{"x" * 5_000_000}"\n{BLOCKS}')
+    assert printed(path) == [
+        f"the file is {path.stat().st_size // 1024} KiB; a lesson may be at most"
+        f" {MAX_FILE_BYTES // 1024} KiB: split it into several lessons"
+    ]
+
+
+def test_a_long_text_inside_the_size_limit_is_refused_where_it_is(tmp_path):
+    path = write_lesson(tmp_path, f"title: T\nsummary: {'y' * (MAX_TEXT_CHARS + 1)}\n{BLOCKS}")
+    assert printed(path) == [
+        f"2:10: this text is {MAX_TEXT_CHARS + 1:,} characters; the limit is"
+        f" {MAX_TEXT_CHARS:,}: shorten it or split it into several blocks"
+    ]
+
+
+def test_too_many_values_stop_the_reading_early(tmp_path):
+    items = "".join(f"  - item {i}\n" for i in range(MAX_NODES + 10))
+    path = write_lesson(tmp_path, f"title: T\nobjectives:\n{items}{BLOCKS}")
+    [message] = printed(path)
+    # Keys count too: title, T, objectives and the list come first, so the line of item 20,001.
+    assert message.startswith(f"{MAX_NODES - 2}:5: the lesson has more than {MAX_NODES:,} values")
+
+
+def test_deep_json_nesting_is_refused_without_a_traceback(tmp_path):
+    text = '{"title": "T", "summary": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write_lesson(tmp_path, text, name="deep.json")
+    [message] = printed(path)
+    assert "nesting is too deep" in message
+
+
+@pytest.mark.parametrize(
+    ("template", "refused"),
+    [
+        ("{{ ('x' * 100000) | list | join('y' * 100000) }}", "the joined text would be too long"),
+        ("{{ ('x' * 100000) | replace('x', 'yy') }}", "the replaced text would be too long"),
+        ("{{ 'x' | center(1000000000) }}", "the filter 'center' cannot be used"),
+        ("{{ vars.n / 0 }}", "division by zero"),
+        ("{{ cycler.__init__.__globals__ }}", "not allowed"),
+        ("{% include '/etc/passwd' %}", "includes cannot be used"),
+    ],
+)
+def test_template_bombs_and_mistakes_are_located(tmp_path, template, refused):
+    path = write_lesson(tmp_path, f'title: T\nvars: {{n: 1}}\nsummary: "{template}"\n{BLOCKS}')
+    [message] = printed(path)
+    assert message.startswith("3:10: ") and refused in message, message
+
+
+def test_plain_templates_with_filters_and_conditions_still_work(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        'title: "{{ vars.school | upper }}{% if vars.year %} {{ vars.year }}{% endif %}"\n'
+        f"vars: {{school: Northside, year: 2026}}\n{BLOCKS}",
+    )
+    assert prepare(path, BuildOptions())[1].title == "NORTHSIDE 2026"
