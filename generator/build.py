@@ -1,10 +1,13 @@
 """Building a lesson: load, fill in templates, find its files, render each format.
 
-This is the one pipeline the CLI, the tests and the benchmarks all call.
+This is the one pipeline the CLI, the tests and the benchmarks all call. A lesson is
+loaded and validated once (:func:`prepare_lesson`); :func:`prepare_document` then
+fills in its templates for one set of variables, which a data merge repeats per row.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from .files import atomic_target
 from .load import Lesson, load_lesson
 from .model import Document, ImageBlock, Section
 from .registry import RegistryError, available_formats, renderer_for
+from .renderers import Renderer
 from .templating import resolve
 from .theme import Theme, load_theme
 
@@ -31,6 +35,7 @@ class BuildOptions:
     variables: Mapping[str, Any] = field(default_factory=dict)
     allow_outside: bool = False
     allow_overflow: bool = False
+    force: bool = False
 
 
 def lesson_files(paths: Iterable[Path]) -> list[Path]:
@@ -53,14 +58,65 @@ def lesson_files(paths: Iterable[Path]) -> list[Path]:
 def prepare(path: Path, options: BuildOptions) -> tuple[Lesson, Document, Theme]:
     """Load and check everything about a lesson that can be wrong before rendering."""
     lesson = load_lesson(path)
-    document = resolve(lesson, options.variables)
+    document, theme = prepare_document(lesson, options, options.variables)
+    return lesson, document, theme
+
+
+def prepare_document(
+    lesson: Lesson, options: BuildOptions, variables: Mapping[str, Any]
+) -> tuple[Document, Theme]:
+    """The lesson's document for one set of *variables* (over its ``vars``), and its theme."""
+    document = resolve(lesson, variables)
     document = resolve_images(lesson, document, allow_outside=options.allow_outside)
     if options.allow_overflow:
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
-    theme = load_theme(options.theme or document.theme, base=lesson.folder)
-    return lesson, document, theme
+    return document, cached_theme(options.theme or document.theme, lesson.folder)
+
+
+_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str]]] = {}
+
+
+def cached_theme(name: str, base: Path) -> Theme:
+    """:func:`load_theme`, reused while the theme's files hash the same.
+
+    A data merge asks for the same theme once per row; hashing its few files is far
+    cheaper than parsing and validating them again.
+    """
+    known = _themes.get((name, base))
+    if known and digest_files(theme_files(known[0])) == known[1]:
+        return known[0]
+    theme = load_theme(name, base=base)
+    _themes[(name, base)] = (theme, digest_files(theme_files(theme)))
+    return theme
+
+
+def theme_files(theme: Theme) -> list[Path]:
+    """Every file in the theme's folders (its own and those it extends)."""
+    return sorted(path for folder in theme.folders for path in folder.rglob("*") if path.is_file())
+
+
+def image_files(document: Document) -> list[Path]:
+    """The (resolved) image files a document shows."""
+
+    def walk(sections: list[Section]) -> Iterable[Path]:
+        for section in sections:
+            for block in section.blocks:
+                if isinstance(block, ImageBlock):
+                    yield Path(block.image.src)
+            yield from walk(section.sections)
+
+    return sorted(set(walk(document.sections)))
+
+
+def digest_files(paths: Iterable[Path]) -> dict[str, str]:
+    """SHA-256 of each file by absolute path: what an output depends on besides the lesson."""
+    return {str(path.resolve()): digest(path.read_bytes()) for path in paths}
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def build(path: Path, options: BuildOptions) -> list[Path]:
@@ -71,22 +127,40 @@ def build(path: Path, options: BuildOptions) -> list[Path]:
     """
     lesson, document, theme = prepare(path, options)
     formats = options.formats or list(available_formats())
+    renderers = [load_renderer(name) for name in formats]
+    return [
+        render_format(renderer, document, theme, options.out_dir, lesson.stem, label=str(path))
+        for renderer in renderers
+    ]
+
+
+def load_renderer(name: str) -> type[Renderer]:
+    """The renderer class of format *name*; an unknown or broken one is a build failure."""
     try:
-        renderers = [renderer_for(name) for name in formats]
+        return renderer_for(name)
     except RegistryError as error:
         raise BuildError(str(error)) from None
-    written = []
-    for renderer in renderers:
-        target = options.out_dir / renderer.output_name(lesson.stem)
-        try:
-            with atomic_target(target) as temporary:
-                renderer().render(document, theme, temporary)
-        except (LessonError, BuildError):
-            raise
-        except Exception as error:
-            raise BuildError(f"{path}: the {renderer.format} build failed: {error}") from error
-        written.append(target)
-    return written
+
+
+def render_format(
+    renderer: type[Renderer],
+    document: Document,
+    theme: Theme,
+    out_dir: Path,
+    stem: str,
+    *,
+    label: str,
+) -> Path:
+    """Render one output into a temporary file and move it into place; returns its path."""
+    target = out_dir / renderer.output_name(stem)
+    try:
+        with atomic_target(target) as temporary:
+            renderer().render(document, theme, temporary)
+    except (LessonError, BuildError):
+        raise
+    except Exception as error:
+        raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
+    return target
 
 
 def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:

@@ -8,15 +8,20 @@ python-pptx, reportlab) are imported only by the renderers that need them.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
-import traceback
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import BuildError, LessonError
+
+if TYPE_CHECKING:
+    from .batch import Outcome
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -43,13 +48,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def _report_unexpected(ctx: click.Context, error: Exception) -> None:
-    if ctx.obj["debug"]:
-        traceback.print_exception(error)
-    else:
-        click.echo(f"error: {error} (run with --debug for details)", err=True)
-
-
 @main.command()
 @click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -66,6 +64,27 @@ def _report_unexpected(ctx: click.Context, error: Exception) -> None:
 @click.option(
     "--allow-overflow", is_flag=True, help="Let the cheat sheet run onto more pages than asked."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Lessons (or data rows) built in parallel.",
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A .csv/.json/.yaml file: one personalised copy per row, fields as {{ vars.NAME }}.",
+)
+@click.option(
+    "--name",
+    "name_template",
+    metavar="TEMPLATE",
+    help="Output name of each copy made with --data (context: stem, row, vars);"
+    " default '{{ stem }}-{{ row }}'.",
+)
+@click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -76,11 +95,22 @@ def build(
     var_pairs: tuple[str, ...],
     allow_outside: bool,
     allow_overflow: bool,
+    jobs: int,
+    data: Path | None,
+    name_template: str | None,
+    force: bool,
 ) -> None:
-    """Build LESSONS (files or folders) into output files."""
-    from .build import BuildOptions, lesson_files
-    from .build import build as build_lesson
+    """Build LESSONS (files or folders) into output files.
 
+    Outputs whose lesson, theme and options have not changed since the last build
+    are skipped (see the manifest in the output folder); --force rebuilds them.
+    """
+    from .batch import plan_batch, run_batch
+    from .build import BuildOptions, lesson_files
+
+    if name_template is not None and data is None:
+        raise click.UsageError("--name names the copies made with --data; add --data FILE")
+    started = time.perf_counter()
     options = BuildOptions(
         formats=list(formats),
         out_dir=out_dir,
@@ -88,24 +118,63 @@ def build(
         variables=_parse_vars(var_pairs),
         allow_outside=allow_outside,
         allow_overflow=allow_overflow,
+        force=force,
     )
-    status = 0
-    for path in lesson_files(lessons):
-        try:
-            for written in build_lesson(path, options):
-                click.echo(f"wrote {written} ({written.stat().st_size / 1024:.0f} KiB)")
-        except LessonError as error:
-            click.echo(str(error), err=True)
-            status = max(status, EXIT_BAD_INPUT)
-        except BuildError as error:
-            if ctx.obj["debug"]:
-                traceback.print_exception(error)
-            click.echo(f"error: {error}", err=True)
-            status = max(status, EXIT_FAILED)
-        except Exception as error:  # a bug: report it in one line, keep building the rest
-            _report_unexpected(ctx, error)
-            status = max(status, EXIT_FAILED)
+    try:
+        plan = plan_batch(lesson_files(lessons), options, data=data, name=name_template)
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except BuildError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    progress = Progress(len(plan.jobs) + len(plan.failed), debug=ctx.obj["debug"])
+    try:
+        status = run_batch(plan, options, jobs, progress.update)
+    finally:
+        progress.close()
+    click.echo(progress.summary(plan.up_to_date, time.perf_counter() - started))
     sys.exit(status)
+
+
+class Progress:
+    """Reports a batch: a bar on a terminal, one line per file in logs and CI."""
+
+    def __init__(self, total: int, *, debug: bool) -> None:
+        self.debug = debug
+        self.files = self.failed = 0
+        interactive = sys.stdout.isatty() and not os.environ.get("CI") and total > 1
+        self.bar = click.progressbar(length=total, label="building") if interactive else None
+        if self.bar:
+            self.bar.__enter__()
+
+    def update(self, outcome: Outcome) -> None:
+        self.files += len(outcome.written)
+        self.failed += bool(outcome.status)
+        if self.bar is None:
+            for _, written in outcome.written:
+                click.echo(f"wrote {written} ({written.stat().st_size / 1024:.0f} KiB)")
+        elif outcome.messages:
+            click.echo("\r\033[K", nl=False)
+        for message in outcome.messages:
+            click.echo(message, err=True)
+        if self.debug:
+            for detail in outcome.details:
+                click.echo(detail, err=True, nl=False)
+        if self.bar:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+
+    def summary(self, up_to_date: int, seconds: float) -> str:
+        parts = [f"{self.files} file{'s' * (self.files != 1)} written in {seconds:.2f} s"]
+        if up_to_date:
+            parts.append(f"{up_to_date} up to date")
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        return "; ".join(parts)
 
 
 @main.command()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
-from .renderers import Renderer
+if TYPE_CHECKING:  # importing the interface pulls in the model; `lectern formats` needs neither
+    from .renderers import Renderer
 
 GROUP = "lectern.renderers"
 
@@ -32,6 +34,8 @@ class Format:
 
     def load(self) -> type[Renderer]:
         """Import the renderer class; a broken plugin becomes a clear error."""
+        from .renderers import Renderer
+
         try:
             renderer = self.entry_point.load()
         except Exception as error:  # a plugin may fail in any way; name it

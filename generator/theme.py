@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import LessonError
 from .load import describe, parse, read_text
@@ -96,8 +96,21 @@ class Theme(Node):
     paper: Literal["a4", "letter"] = "a4"
     margins: Margins = Field(default_factory=Margins)
     logo: str | None = Field(None, description="Image file, relative to the theme folder.")
+    reference_docx: str | None = Field(
+        None,
+        description="A Word .docx/.dotx whose styles, headers and page setup the handout uses.",
+    )
+    reference_pptx: str | None = Field(
+        None, description="A PowerPoint .pptx/.potx whose slide master and layouts the deck uses."
+    )
     text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
+
+    @model_validator(mode="after")
+    def _named_files_exist(self) -> Theme:
+        for name in (self.logo, self.reference_docx, self.reference_pptx):
+            self._file(name)
+        return self
 
     def size(self, fmt: str, name: str) -> float:
         """A type size in points for one output format."""
@@ -131,13 +144,26 @@ class Theme(Node):
 
     @property
     def logo_path(self) -> Path | None:
-        """The logo file, searched in this theme's folder and then the folders it extends."""
-        if self.logo is None:
+        """The logo file, if the theme has one."""
+        return self._file(self.logo)
+
+    def reference(self, fmt: Literal["docx", "pptx"]) -> Path | None:
+        """The user's own Office template for *fmt*, if the theme names one."""
+        return self._file(getattr(self, f"reference_{fmt}"))
+
+    def _file(self, name: str | None) -> Path | None:
+        """A file named by the theme: absolute, or in its folder or a folder it extends."""
+        if name is None:
             return None
+        if Path(name).is_absolute():
+            return Path(name)
         for folder in self.folders:
-            if (folder / self.logo).is_file():
-                return folder / self.logo
-        return None
+            if (folder / name).is_file():
+                return folder / name
+        where = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
+        raise LessonError.at(
+            where, f"the file '{name}' is not in the theme's folder; check the name"
+        )
 
 
 def find_theme(name_or_path: str, base: Path | None = None) -> Path:

@@ -102,3 +102,11 @@ def test_wording_templates_render_in_the_sandbox(tmp_path):
         LessonError, match="text template 'footer': the template does something not allowed"
     ):
         theme.wording("footer", document)
+
+
+def test_files_a_theme_names_must_exist(tmp_path):
+    folder = write_theme(tmp_path / "t", "name: t\nextends: default\nlogo: logo.png\n")
+    with pytest.raises(LessonError, match=r"the file 'logo\.png' is not in the theme's folder"):
+        load_theme(str(folder))
+    (folder / "logo.png").write_bytes(b"png")
+    assert load_theme(str(folder)).logo_path == folder.resolve() / "logo.png"

@@ -1,0 +1,933 @@
+"""The PowerPoint deck: large type, one idea a slide, the presenter's script in the notes.
+
+Every slide is built on the default template's blank layout from the theme's colours,
+fonts and sizes. Nothing is left to PowerPoint's auto-fit: every text is measured with
+:mod:`generator.textfit` before it is placed, set smaller down to the theme's floor when
+it does not fit, and otherwise continued on further slides, cutting only between list
+items, table rows, terms, questions or sentences. Frames and table rows get the measured
+heights, exact line spacing and explicit insets, so PowerPoint and LibreOffice wrap the
+text into exactly the lines that were measured.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.parts.image import Image
+from pptx.slide import Slide
+from pptx.util import Emu, Pt
+
+from .. import textfit
+from ..errors import BuildError
+from ..files import build_time, normalized_zip
+from ..inline import RichText, Run
+from ..model import (
+    CalloutBlock,
+    CompareBlock,
+    ImageBlock,
+    ListBlock,
+    ListItem,
+    QuoteBlock,
+    Section,
+    TableBlock,
+    TermsBlock,
+    TextBlock,
+)
+from . import Renderer
+
+ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
+BLANK_LAYOUT = 6
+TITLE_BAR = 80.0  # height of the title bar, points
+ACCENT_RULE = 4.0  # the accent line under the title bar
+GAP = 18.0  # between stacked blocks, and between the title bar and the content
+TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text frames
+PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
+CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # of table cells
+MAX_GROUP = 3  # small blocks sharing one slide at most
+STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+
+
+def pt(points: float) -> Emu:
+    """Points as the EMU lengths python-pptx writes."""
+    return Emu(round(points * 12700))
+
+
+@dataclass(frozen=True)
+class Para(textfit.Paragraph):
+    """A paragraph as measured (runs, size, indent, space) plus how it is drawn."""
+
+    colour: str = ""
+    align: PP_ALIGN = PP_ALIGN.LEFT
+    bullet: str | None = None  # a bullet character, or an auto-number scheme name
+    hang: float = 0.0  # how far the bullet hangs left of the text (inside the indent)
+    start_at: int | None = None  # first number of an auto-numbered sequence
+
+
+@dataclass
+class Piece:
+    """A measured stretch of slide content, drawn at a top edge within the content area."""
+
+    height: float
+    draw: Callable[[Slide, float], None]
+    script: list[str]  # the text shown, as plain lines (notes when nothing else is said)
+    full: list[str] = field(default_factory=list)  # full texts of what is shown shortened
+    said: list[str] = field(default_factory=list)  # for the presenter only (quiz answers)
+    fills: bool = False  # laid out alone (set smaller, or split): never shares a slide
+    continued: bool = False
+    centre: bool = False
+
+
+@dataclass
+class Page:
+    """One content slide waiting to be drawn."""
+
+    title: str
+    pieces: list[Piece]
+    notes: str | None = None
+
+
+class PptxRenderer(Renderer):
+    format = "pptx"
+    suffix = ".pptx"
+    label = "deck"
+    description = "PowerPoint deck: large type, one idea a slide, speaker notes"
+
+    def write(self, path: Path) -> None:
+        self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
+        self.margin = self.theme.margins.slide * 72
+        self.left = self.margin
+        self.area_width = self.width - 2 * self.margin
+        self.top = TITLE_BAR + ACCENT_RULE + GAP
+        self.area_height = self.height - self.margin - self.top
+        self.deck = Presentation()
+        self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
+        self.title_slide()
+        for page in self.pages():
+            self.content_slide(page)
+        self.closing_slide()
+        self.properties()
+        buffer = io.BytesIO()
+        self.deck.save(buffer)
+        path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
+
+    # -- the deck's order ------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        """Every content slide in order: objectives, sections, glossary, takeaways, quiz."""
+        doc = self.document
+        pages: list[Page] = []
+        if doc.objectives:
+            items = [(objective.runs, []) for objective in doc.objectives]
+            pages += self.paginate(self.wording("objectives_title"), self.bullets(None, items))
+        for section in self.shown(doc.sections):
+            pages += self.section_pages(section)
+        if doc.glossary:
+            pages += self.paginate(
+                self.wording("glossary_title"), self.term_pieces(None, doc.glossary)
+            )
+        if doc.takeaways:
+            items = [(takeaway.runs, []) for takeaway in doc.takeaways]
+            pages += self.paginate(self.wording("takeaways_title"), self.bullets(None, items))
+        if doc.questions:
+            pages += self.paginate(self.wording("quiz_title"), self.quiz_pieces())
+        return pages
+
+    def section_pages(self, section: Section) -> list[Page]:
+        pieces = [
+            piece for block in self.shown(section.blocks) for piece in self.render_block(block)
+        ]
+        pages = self.paginate(section.heading, pieces, section.notes)
+        for child in self.shown(section.sections):
+            pages += self.section_pages(child)
+        return pages
+
+    def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
+        """Share slides between consecutive small pieces; a filling piece gets its own."""
+        pages: list[Page] = []
+        for piece in pieces:
+            last = pages[-1].pieces if pages else None
+            if (
+                last
+                and not piece.fills
+                and not last[-1].fills
+                and len(last) < MAX_GROUP
+                and sum(p.height for p in last) + GAP * len(last) + piece.height <= self.area_height
+            ):
+                last.append(piece)
+                continue
+            shown = self.wording("continued", title=title) if piece.continued else title
+            pages.append(Page(shown, [piece], notes))
+        return pages
+
+    # -- slides ----------------------------------------------------------------------
+
+    def new_slide(self) -> Slide:
+        return self.deck.slides.add_slide(self.deck.slide_layouts[BLANK_LAYOUT])
+
+    def content_slide(self, page: Page) -> None:
+        slide = self.new_slide()
+        self.title_bar(slide, page.title)
+        used = sum(piece.height for piece in page.pieces) + GAP * (len(page.pieces) - 1)
+        top = self.top
+        if len(page.pieces) == 1 and page.pieces[0].centre:
+            top += (self.area_height - used) / 2
+        for piece in page.pieces:
+            piece.draw(slide, top)
+            top += piece.height + GAP
+        self.footer(slide)
+        slide.notes_slide.notes_text_frame.text = self.notes(page)
+
+    def notes(self, page: Page) -> str:
+        """The section's notes and the full text of anything shown shortened (else the text)."""
+        lines = [page.notes] if page.notes else []
+        lines += [line for piece in page.pieces for line in piece.said]
+        full = [line for piece in page.pieces for line in piece.full]
+        if full:
+            lines += [self.wording("notes_full_text"), *full]
+        if not lines:
+            lines = [line for piece in page.pieces for line in piece.script]
+        return "\n".join(lines)
+
+    def title_bar(self, slide: Slide, title: str) -> None:
+        palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
+        self.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
+        self.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
+        runs = RichText(title).runs
+        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
+
+        def layout(size: float) -> list[Para]:
+            return [Para(_bold(runs), size, role="heading", colour=palette.on_primary)]
+
+        size = textfit.fit(layout, box, self.theme, sizes["heading"], sizes["body_min"])
+        if size is None:
+            raise BuildError(f"the slide title '{title}' is too long for a slide; shorten it")
+        self.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+
+    def footer(self, slide: Slide) -> None:
+        """The footer wording at the left and the slide number at the right, in the margin."""
+        size = self.theme.size("pptx", "footer")
+        colour = self.theme.palette.muted
+        number = str(len(self.deck.slides))
+        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)  # room
+        line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
+        top = self.height - (self.margin + line) / 2
+        text = RichText(self.wording("slide_footer")).runs
+        width = self.area_width - number_width - GAP
+        paras = [Para(text, size, colour=colour)]
+        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
+        self.text_box(slide, self.left, top - (box.height - line), box, paras)
+        number_box = textfit.Box(number_width, line, TEXT_INSETS)
+        self.text_box(
+            slide,
+            self.width - self.margin - number_width,
+            top,
+            number_box,
+            [Para((Run(number),), size, colour=colour, align=PP_ALIGN.RIGHT)],
+        )
+
+    def title_slide(self) -> None:
+        doc, sizes = self.document, self.theme.sizes["pptx"]
+        lines = [(doc.title.runs, sizes["title"], True)]
+        if doc.subtitle:
+            lines.append((doc.subtitle.runs, sizes["subtitle"], False))
+        meta = RichText(self.wording("meta_line"))
+        summary = doc.summary.plain if doc.summary else ""
+        self.cover_slide(lines, meta.runs if meta else None, summary)
+
+    def closing_slide(self) -> None:
+        sizes = self.theme.sizes["pptx"]
+        lines = [
+            (RichText(self.wording("closing_title")).runs, sizes["title"], True),
+            (RichText(self.wording("closing_subtitle")).runs, sizes["subtitle"], False),
+        ]
+        self.cover_slide(lines, None, "")
+
+    def cover_slide(
+        self,
+        lines: list[tuple[Sequence[Run], float, bool]],
+        meta: Sequence[Run] | None,
+        notes: str,
+    ) -> None:
+        """A full-bleed slide in the primary colour: big title, accent rule, subtitle, meta."""
+        palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
+        slide = self.new_slide()
+        self.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
+        left, width = 2 * self.margin, self.width - 4 * self.margin
+        (title, title_size, _), *rest = lines
+        title_box = textfit.Box(width, self.height * 0.42, TEXT_INSETS)
+
+        def layout(size: float) -> list[Para]:
+            return [Para(_bold(title), size, role="heading", colour=palette.on_primary)]
+
+        size = textfit.fit(layout, title_box, self.theme, title_size, sizes["body_min"])
+        if size is None:
+            raise BuildError("the lesson title is too long for the title slide; shorten it")
+        rule_top = self.height * 0.55
+        self.text_box(
+            slide,
+            left,
+            rule_top - GAP - title_box.height,
+            title_box,
+            layout(size),
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
+        self.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
+        paras = [Para(runs, size, colour=palette.on_primary) for runs, size, _ in rest]
+        top = rule_top + ACCENT_RULE + GAP
+        if paras:
+            box = self.measured_box(paras, width, self.height - self.margin - top)
+            self.text_box(slide, left, top, box, paras)
+            top += box.height + GAP / 2
+        if meta:
+            paras = [Para(meta, sizes["small"], colour=palette.light)]
+            box = self.measured_box(paras, width, self.height - self.margin - top)
+            self.text_box(slide, left, top, box, paras)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+
+    def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
+        """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
+        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        if needed > room:
+            text = " ".join(run.text for para in paras for run in para.runs)
+            raise BuildError(f"'{text[:60]}' is too long for the cover slide; shorten it")
+        return textfit.Box(width, needed, TEXT_INSETS)
+
+    def properties(self) -> None:
+        doc, props = self.document, self.deck.core_properties
+        when = build_time(doc).replace(tzinfo=None)
+        props.title = doc.title.plain
+        props.subject = doc.subtitle.plain if doc.subtitle else ""
+        props.author = doc.author.plain if doc.author else ""
+        props.last_modified_by = props.author
+        props.keywords = ", ".join(doc.keywords)
+        props.language = doc.language
+        props.created = props.modified = when
+        props.last_printed = when
+        props.revision = 1
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def rectangle(
+        self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
+    ) -> Any:
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height)
+        )
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
+        shape.line.fill.background()
+        shape._element.remove(shape._element.find(qn("p:style")))  # no theme shadow or outline
+        return shape
+
+    def text_box(
+        self,
+        slide: Slide,
+        left: float,
+        top: float,
+        box: textfit.Box,
+        paras: Sequence[Para],
+        *,
+        fill: str | None = None,
+        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    ) -> Any:
+        """A frame of *box*'s size and insets holding *paras*; a panel when *fill* is given."""
+        if fill:
+            shape = self.rectangle(slide, left, top, box.width, box.height, fill)
+        else:
+            shape = slide.shapes.add_textbox(pt(left), pt(top), pt(box.width), pt(box.height))
+        self.fill_frame(shape.text_frame, paras, box.insets, anchor)
+        return shape
+
+    def fill_frame(
+        self,
+        frame: Any,
+        paras: Sequence[Para],
+        insets: tuple[float, float, float, float],
+        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    ) -> None:
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.vertical_anchor = anchor
+        frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (
+            pt(inset) for inset in insets
+        )
+        for index, para in enumerate(paras):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            self.write_paragraph(paragraph, para, first=index == 0)
+
+    def write_paragraph(self, paragraph: Any, para: Para, *, first: bool) -> None:
+        paragraph.alignment = para.align
+        paragraph.line_spacing = Pt(para.line_height)
+        paragraph.space_before = Pt(0 if first else para.space_before)
+        paragraph.space_after = Pt(0)
+        props = paragraph._p.get_or_add_pPr()
+        if para.indent:
+            props.set("marL", str(pt(para.indent)))
+            props.set("indent", str(-pt(para.hang)))
+        if para.bullet:
+            colour = props.makeelement(qn("a:buClr"), {})
+            colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
+            props.append(colour)
+            if len(para.bullet) == 1:
+                props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
+            else:
+                number = {"type": para.bullet}
+                if para.start_at is not None:
+                    number["startAt"] = str(para.start_at)
+                props.append(props.makeelement(qn("a:buAutoNum"), number))
+        fonts = self.theme.fonts
+        for run in para.runs:
+            out = paragraph.add_run()
+            out.text = run.text
+            font = out.font
+            font.size = Pt(para.size)
+            font.bold = run.bold
+            font.italic = run.italic
+            font.name = fonts.mono.name if run.code else getattr(fonts, para.role).name
+            font.color.rgb = RGBColor.from_string(para.colour or self.theme.palette.text)
+            out._r.get_or_add_rPr().set("lang", self.document.language)
+            if run.href:
+                out.hyperlink.address = run.href
+
+    # -- measuring helpers -------------------------------------------------------------
+
+    def block_label(self, title: RichText | None) -> list[Para]:
+        """A block's title as a small label paragraph above it."""
+        if not title:
+            return []
+        size = self.theme.size("pptx", "label")
+        return [Para(_bold(title.runs), size, role="heading", colour=self.theme.palette.primary)]
+
+    def flow_text(
+        self,
+        count: int,
+        layout: Callable[[float, range], list[Para]],
+        start: float,
+        *,
+        insets: tuple[float, float, float, float] = TEXT_INSETS,
+        floor: float | None = None,
+    ) -> tuple[float, list[range]] | None:
+        """Size and slide groups for *count* uncuttable units laid out by *layout*."""
+        box = textfit.Box(self.area_width, self.area_height, insets)
+        floor = self.theme.size("pptx", "body_min") if floor is None else floor
+        return textfit.flow(
+            count,
+            lambda size, items: textfit.fits(layout(size, items), box, self.theme),
+            start,
+            floor,
+        )
+
+    def text_pieces(
+        self,
+        count: int,
+        layout: Callable[[float, range], list[Para]],
+        start: float,
+        script: Callable[[range], list[str]],
+        full: Callable[[range], list[str]],
+        *,
+        said: Callable[[range], list[str]] = lambda items: [],
+        fill: str | None = None,
+        centre: bool = False,
+    ) -> list[Piece] | None:
+        """Pieces of one text frame each (a panel when *fill*), fitted and continued."""
+        insets = PANEL_INSETS if fill else TEXT_INSETS
+        found = self.flow_text(count, layout, start, insets=insets)
+        if found is None:
+            return None
+        size, groups = found
+        pieces = []
+        for index, items in enumerate(groups):
+            paras = layout(size, items)
+            needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.theme)
+            box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
+
+            def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
+                self.text_box(slide, self.left, top, box, paras, fill=fill)
+
+            pieces.append(
+                Piece(
+                    box.height,
+                    draw,
+                    script(items),
+                    full(items),
+                    said(items),
+                    fills=size < start or len(groups) > 1,
+                    continued=index > 0,
+                    centre=centre,
+                )
+            )
+        return pieces
+
+    def prose_pieces(
+        self,
+        runs: Sequence[Run],
+        layout: Callable[[float, Sequence[Run]], list[Para]],
+        start: float,
+        full: list[str],
+        **options: Any,
+    ) -> list[Piece]:
+        """A paragraph's pieces: whole if it fits, else cut between sentences (or words)."""
+        for units in (textfit.sentences(runs), _words(runs)):
+
+            def chunk(size: float, items: range, units=units) -> list[Para]:
+                return layout(size, textfit.join([units[i] for i in items]))
+
+            def plain(items: range, units=units) -> list[str]:
+                return ["".join(run.text for run in textfit.join([units[i] for i in items]))]
+
+            pieces = self.text_pieces(
+                len(units), chunk, start, plain, lambda items: full, **options
+            )
+            if pieces is not None:
+                return pieces
+        raise BuildError("a text is too long to fit a slide even word by word")
+
+    # -- blocks ----------------------------------------------------------------------
+
+    def render_text(self, block: TextBlock) -> list[Piece]:
+        shown = block.short or block.text
+        sizes = self.theme.sizes["pptx"]
+        statement = block.short is not None or len(block.text.plain.split()) <= STATEMENT_WORDS
+        start = sizes["statement"] if statement else sizes["body"]
+        label = self.block_label(block.title)
+
+        def layout(size: float, runs: Sequence[Run]) -> list[Para]:
+            return [*label, Para(runs, size, space_before=_space(label, size))]
+
+        full = [block.text.plain] if block.short else []
+        return self.prose_pieces(shown.runs, layout, start, full, centre=statement)
+
+    def render_list(self, block: ListBlock) -> list[Piece]:
+        items = [
+            (self.item_runs(item), [self.item_runs(c) for c in _children(item)])
+            for item in block.list_.items
+        ]
+        full = [
+            _item_full(item, self.term_separator)
+            for item in _flatten(block.list_.items)
+            if item.short
+        ]
+        return self.bullets(
+            block.title, items, numbered=block.list_.numbered, full=lambda chosen: full
+        )
+
+    def item_runs(self, item: ListItem) -> list[Run]:
+        """A list item as shown: the term in bold, then its short form or its text."""
+        body = list((item.short or item.text).runs)
+        if not item.term:
+            return body
+        return [*_bold(item.term.runs), Run(self.term_separator), *body]
+
+    @property
+    def term_separator(self) -> str:
+        return self.wording("deck_term_separator")
+
+    def bullets(
+        self,
+        title: RichText | None,
+        items: Sequence[tuple[Sequence[Run], Sequence[Sequence[Run]]]],
+        *,
+        numbered: bool = False,
+        lettered: bool = False,
+        full: Callable[[range], list[str]] = lambda chosen: [],
+        said: Callable[[range], list[str]] = lambda chosen: [],
+    ) -> list[Piece]:
+        """Items with their sub-items (2 levels), continued between whole items.
+
+        Numbers and letters are PowerPoint auto-numbers with an explicit start on every
+        paragraph, so a continuation slide or an interrupting sub-list cannot restart them.
+        """
+        start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
+        label = self.block_label(title)
+
+        def layout(size: float, chosen: range) -> list[Para]:
+            paras = list(label)
+            sub = max(round(size * 0.9), floor)
+            for index in chosen:
+                runs, children = items[index]
+                paras.append(
+                    Para(
+                        runs,
+                        size,
+                        indent=size * 1.5,
+                        hang=size * 1.5,
+                        space_before=_space(paras, size),
+                        bullet="arabicPeriod" if numbered else "•",
+                        start_at=index + 1 if numbered else None,
+                    )
+                )
+                paras += [
+                    Para(
+                        child,
+                        sub,
+                        indent=size * 1.5 + sub * 1.3,
+                        hang=sub * 1.3,
+                        space_before=sub * 0.25,
+                        bullet="alphaUcPeriod" if lettered else "–",
+                        start_at=number + 1 if lettered else None,
+                    )
+                    for number, child in enumerate(children)
+                ]
+            return paras
+
+        def script(chosen: range) -> list[str]:
+            return [_plain(items[i][0]) for i in chosen]
+
+        pieces = self.text_pieces(len(items), layout, start, script, full, said=said)
+        if pieces is None:
+            raise BuildError("a list item is too long to fit a slide; shorten it or add `short`")
+        return pieces
+
+    def render_terms(self, block: TermsBlock) -> list[Piece]:
+        return self.term_pieces(block.title, block.terms)
+
+    def term_pieces(self, title: RichText | None, terms: Sequence[Any]) -> list[Piece]:
+        """Term/definition pairs: the term in bold in the primary colour, the definition below."""
+        start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
+        label = self.block_label(title)
+        primary = self.theme.palette.primary
+        sep = self.term_separator
+
+        def layout(size: float, chosen: range) -> list[Para]:
+            paras = list(label)
+            sub = max(round(size * 0.9), floor)
+            for index in chosen:
+                term = terms[index]
+                paras.append(
+                    Para(
+                        _bold(term.term.runs),
+                        size,
+                        space_before=_space(paras, size),
+                        colour=primary,
+                    )
+                )
+                paras.append(Para((term.short or term.definition).runs, sub))
+            return paras
+
+        def script(chosen: range) -> list[str]:
+            return [f"{terms[i].term.plain}{sep}{terms[i].definition.plain}" for i in chosen]
+
+        def full(chosen: range) -> list[str]:
+            return [
+                f"{terms[i].term.plain}{sep}{terms[i].definition.plain}"
+                for i in chosen
+                if terms[i].short
+            ]
+
+        pieces = self.text_pieces(len(terms), layout, start, script, full)
+        if pieces is None:
+            raise BuildError("a definition is too long to fit a slide; add a `short` form")
+        return pieces
+
+    def render_callout(self, block: CalloutBlock) -> list[Piece]:
+        callout = block.callout
+        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        head = [*self.block_label(block.title)]
+        kind = self.wording(f"callout_{callout.kind}")
+        heading = kind if not callout.title else f"{kind}{self.term_separator}{callout.title}"
+        head.append(
+            Para(
+                _bold(RichText(heading).runs),
+                sizes["label"],
+                role="heading",
+                colour=palette.primary,
+                space_before=_space(head, sizes["label"]),
+            )
+        )
+
+        def layout(size: float, runs: Sequence[Run]) -> list[Para]:
+            return [*head, Para(runs, size, space_before=size * 0.3)]
+
+        full = [callout.text.plain] if callout.short else []
+        shown = callout.short or callout.text
+        return self.prose_pieces(
+            shown.runs, layout, sizes["body"], full, fill=palette.callouts[callout.kind]
+        )
+
+    def render_quote(self, block: QuoteBlock) -> list[Piece]:
+        quote = block.quote
+        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        label = self.block_label(block.title)
+        source = (
+            RichText(self.wording("deck_quote_source", source=quote.source)).runs
+            if quote.source
+            else None
+        )
+
+        def layout(size: float, runs: Sequence[Run]) -> list[Para]:
+            paras = [
+                *label,
+                Para(_italic(runs), size, space_before=_space(label, size), colour=palette.primary),
+            ]
+            if source:
+                paras.append(
+                    Para(
+                        source,
+                        sizes["body_min"],
+                        space_before=size * 0.6,
+                        colour=palette.muted,
+                        align=PP_ALIGN.RIGHT,
+                    )
+                )
+            return paras
+
+        return self.prose_pieces(quote.text.runs, layout, sizes["statement"], [], centre=True)
+
+    def render_compare(self, block: CompareBlock) -> list[Piece]:
+        body = block.compare
+        labelled = any(row.aspect for row in body.rows)
+        header = list(body.columns)
+        if labelled:
+            header.insert(0, RichText(self.wording("aspect_header")))
+        rows, full = [], []
+        for row in body.rows:
+            cells = list(row.short or row.values)
+            if labelled:
+                cells.insert(0, row.aspect or RichText(""))
+            rows.append(cells)
+            if row.short:
+                pairs = [(c.plain, v.plain) for c, v in zip(body.columns, row.values, strict=True)]
+                aspect = row.aspect.plain if row.aspect else ""
+                full.append(self.wording("deck_notes_row", aspect=aspect, cells=pairs))
+        return self.table_pieces(block.title, header, rows, bold_first=labelled, full=full)
+
+    def render_table(self, block: TableBlock) -> list[Piece]:
+        return self.table_pieces(block.title, block.table.header, block.table.rows)
+
+    def table_pieces(
+        self,
+        title: RichText | None,
+        header: Sequence[RichText],
+        rows: Sequence[Sequence[RichText]],
+        *,
+        bold_first: bool = False,
+        full: Sequence[str] = (),
+    ) -> list[Piece]:
+        """A real table, rows measured at each size; rows continue on further slides."""
+        sizes = self.theme.sizes["pptx"]
+        label = self.block_label(title)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
+        cells = [[_bold(c.runs) for c in header]] + [
+            [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
+            for row in rows
+        ]
+        widths = self.column_widths(cells)
+        heights: dict[tuple[float, int], float] = {}
+
+        def row_height(size: float, index: int) -> float:
+            if (size, index) not in heights:
+                heights[size, index] = (
+                    max(
+                        textfit.height(
+                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
+                        )
+                        for runs, width in zip(cells[index], widths, strict=True)
+                    )
+                    + CELL_INSETS[1]
+                    + CELL_INSETS[3]
+                )
+            return heights[size, index]
+
+        def fits(size: float, chosen: range) -> bool:
+            total = label_height + row_height(size, 0)
+            total += sum(row_height(size, i + 1) for i in chosen)
+            return total <= self.area_height
+
+        found = textfit.flow(len(rows), fits, sizes["table"], sizes["table_min"])
+        if found is None:
+            raise BuildError("a table row is too long to fit a slide; shorten it or add `short`")
+        size, groups = found
+        pieces = []
+        for number, chosen in enumerate(groups):
+            indices = [0, *(i + 1 for i in chosen)]
+            row_heights = [row_height(size, i) for i in indices]
+
+            def draw(slide: Slide, top: float, indices=indices, row_heights=row_heights) -> None:
+                if label:
+                    box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
+                    self.text_box(slide, self.left, top, box, label)
+                self.table(
+                    slide,
+                    top + label_height,
+                    [cells[i] for i in indices],
+                    widths,
+                    row_heights,
+                    size,
+                )
+
+            script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]
+            pieces.append(
+                Piece(
+                    label_height + sum(row_heights),
+                    draw,
+                    script,
+                    list(full),
+                    fills=size < sizes["table"] or len(groups) > 1,
+                    continued=number > 0,
+                )
+            )
+        return pieces
+
+    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]]) -> list[float]:
+        """Column widths: each column's share follows its longest text, within bounds."""
+        fonts = textfit.Fonts(self.theme)
+        count = len(cells[0])
+        natural = [
+            max(
+                sum(textfit.text_width(run.text, fonts.file(run), 1) for run in row[col])
+                for row in cells
+            )
+            + 1
+            for col in range(count)
+        ]
+        share = [max(0.6 / count, min(1.6 / count, n / sum(natural))) for n in natural]
+        return [self.area_width * s / sum(share) for s in share]
+
+    def table(
+        self,
+        slide: Slide,
+        top: float,
+        rows: Sequence[Sequence[Sequence[Run]]],
+        widths: Sequence[float],
+        heights: Sequence[float],
+        size: float,
+    ) -> None:
+        palette = self.theme.palette
+        frame = slide.shapes.add_table(
+            len(rows), len(widths), pt(self.left), pt(top), pt(self.area_width), pt(sum(heights))
+        )
+        table = frame.table
+        table.first_row = True
+        table.horz_banding = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = pt(width)
+        for index, (row, cells, height) in enumerate(zip(table.rows, rows, heights, strict=True)):
+            row.height = pt(height)
+            header = index == 0
+            for cell, runs in zip(row.cells, cells, strict=True):
+                cell.fill.solid()
+                fill = (
+                    palette.primary
+                    if header
+                    else (palette.light if index % 2 == 0 else palette.background)
+                )
+                cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
+                    pt(inset) for inset in CELL_INSETS
+                )
+                cell.text_frame.word_wrap = True
+                colour = palette.on_primary if header else palette.text
+                self.write_paragraph(
+                    cell.text_frame.paragraphs[0], Para(runs, size, colour=colour), first=True
+                )
+
+    def render_image(self, block: ImageBlock) -> list[Piece]:
+        image = block.image
+        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        label = self.block_label(block.title)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
+        caption = (
+            [Para(image.caption.runs, sizes["small"], colour=palette.muted, align=PP_ALIGN.CENTER)]
+            if image.caption
+            else []
+        )
+        caption_height = (
+            textfit.height(caption, self.area_width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+            if caption
+            else 0
+        )
+        pixels = Image.from_file(image.src).size
+        room = self.area_height - label_height - caption_height - (GAP / 2 if caption else 0)
+        scale = min(self.area_width / pixels[0], room / pixels[1])
+        width, height = pixels[0] * scale, pixels[1] * scale
+
+        def draw(slide: Slide, top: float) -> None:
+            if label:
+                box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
+                self.text_box(slide, self.left, top, box, label)
+            left = self.left + (self.area_width - width) / 2
+            picture = slide.shapes.add_picture(
+                image.src, pt(left), pt(top + label_height), pt(width), pt(height)
+            )
+            picture._element._nvXxPr.cNvPr.set("descr", image.alt)
+            if caption:
+                box = textfit.Box(self.area_width, caption_height, TEXT_INSETS)
+                self.text_box(slide, self.left, top + label_height + height + GAP / 2, box, caption)
+
+        total = label_height + height + (GAP / 2 + caption_height if caption else 0)
+        script = [image.alt] + ([image.caption.plain] if image.caption else [])
+        return [Piece(total, draw, script, fills=True)]
+
+    # -- quiz ------------------------------------------------------------------------
+
+    def quiz_pieces(self) -> list[Piece]:
+        """Questions numbered, choices lettered; answers only ever go to the notes."""
+        questions = self.document.questions
+        items = [(q.prompt.runs, [c.runs for c in q.choices or []]) for q in questions]
+
+        def answers(chosen: range) -> list[str]:
+            lines = []
+            for index in chosen:
+                question = questions[index]
+                lines.append(f"{index + 1}. {self.wording('answer_label')} {question.answer.plain}")
+                if question.explanation:
+                    lines.append(question.explanation.plain)
+            return lines
+
+        return self.bullets(None, items, numbered=True, lettered=True, said=answers)
+
+
+def _bold(runs: Sequence[Run]) -> list[Run]:
+    return [Run(r.text, True, r.italic, r.code, r.href) for r in runs]
+
+
+def _italic(runs: Sequence[Run]) -> list[Run]:
+    return [Run(r.text, r.bold, True, r.code, r.href) for r in runs]
+
+
+def _plain(runs: Sequence[Run]) -> str:
+    return "".join(run.text for run in runs)
+
+
+def _space(before: Sequence[Para], size: float) -> float:
+    """Space above a paragraph: none at the top of a frame, half a line after another."""
+    return size * 0.5 if before else 0.0
+
+
+def _words(runs: Sequence[Run]) -> list[list[Run]]:
+    """*runs* cut into words: the last resort for a sentence longer than a slide."""
+    words: list[list[Run]] = []
+    for sentence in textfit.sentences(runs):
+        for run in sentence:
+            for word in run.text.split():
+                words.append([Run(word, run.bold, run.italic, run.code, run.href)])
+    return words
+
+
+def _children(item: ListItem) -> list[ListItem]:
+    """An item's sub-items, with deeper ones brought up to the second level."""
+    return [node for child in item.items for node in (child, *child.items)]
+
+
+def _flatten(items: Sequence[ListItem]) -> list[ListItem]:
+    return [node for item in items for node in (item, *_flatten(item.items))]
+
+
+def _item_full(item: ListItem, separator: str) -> str:
+    return f"{item.term.plain}{separator}{item.text.plain}" if item.term else item.text.plain

@@ -1,0 +1,301 @@
+"""Measuring text with real font metrics, so layouts are decided before anything is drawn.
+
+Office files only say "this text, this font, this box"; the application wraps the text
+when it opens the file, and PowerPoint's auto-fit flags act only when PowerPoint itself
+re-renders a slide. To promise that nothing overflows, a renderer measures here first:
+each run is measured with the theme's metric-compatible TrueType file (Liberation Sans
+has Arial's advance widths), lines are wrapped greedily as Office wraps them, and the
+line height is ``size * LINE_SPACING``, which renderers must also write into the file as
+an exact line spacing so that measurement and rendering agree.
+
+Nothing here knows about any output format; renderers share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .inline import Run
+from .theme import Theme
+
+LINE_SPACING = 1.2
+"""Line height as a multiple of the type size; written as exact spacing by renderers."""
+
+WRAP_SLACK = 0.98
+"""Lines are wrapped to this share of the width: a greedy wrap at a narrower width never
+needs fewer lines, so small differences in how an application adds up widths cannot
+push a word onto one more line than was measured."""
+
+_SPACE = re.compile(r"(\s+)")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
+
+
+@cache
+def font_name(path: Path) -> str:
+    """Register the TrueType file *path* with reportlab once; returns its registered name."""
+    name = f"textfit:{path}"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+@lru_cache(maxsize=65536)
+def _width(text: str, path: Path, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font_name(path), size)
+
+
+def text_width(text: str, font: Path, size: float) -> float:
+    """The advance width of *text* in points, set in the TrueType file *font* at *size*."""
+    return _width(text, font, size)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Which TrueType file measures which run: the role's faces, and mono for code."""
+
+    theme: Theme
+    role: str = "body"
+
+    def file(self, run: Run) -> Path:
+        if run.code:
+            return self.theme.font_file("mono", bold=run.bold)
+        return self.theme.font_file(self.role, bold=run.bold, italic=run.italic)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph as a renderer will write it; lengths in points."""
+
+    runs: Sequence[Run]
+    size: float
+    indent: float = 0.0
+    space_before: float = 0.0
+    role: str = "body"
+
+    @property
+    def line_height(self) -> float:
+        return self.size * LINE_SPACING
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text frame: outer width and height and its four insets, in points."""
+
+    width: float
+    height: float
+    insets: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # left, top, right, bottom
+
+    @property
+    def inner_width(self) -> float:
+        left, _, right, _ = self.insets
+        return self.width - left - right
+
+    @property
+    def inner_height(self) -> float:
+        _, top, _, bottom = self.insets
+        return self.height - top - bottom
+
+
+@dataclass
+class _Word:
+    """A stretch without breaking spaces (it may mix styles), and the space after it."""
+
+    pieces: list[tuple[str, Path]] = field(default_factory=list)
+    space: tuple[str, Path] | None = None
+
+    def width(self, size: float) -> float:
+        return sum(text_width(text, font, size) for text, font in self.pieces)
+
+    def space_width(self, size: float) -> float:
+        return text_width(*self.space, size) if self.space else 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
+
+def _words(runs: Sequence[Run], fonts: Fonts) -> list[_Word]:
+    words = [_Word()]
+    for run in runs:
+        font = fonts.file(run)
+        for part in _SPACE.split(run.text):
+            if not part:
+                continue
+            if part.isspace():
+                words[-1].space = (" ", font)
+                words.append(_Word())
+            else:
+                words[-1].pieces.append((part, font))
+    return [word for word in words if word.pieces]
+
+
+def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[str]:
+    """Greedy word wrap of *runs* at *size* to *width* points; returns the lines' text.
+
+    A word wider than a whole line is broken between characters, as Office does, so a
+    long unbreakable word (a URL) takes more lines instead of running out of the box.
+    """
+    limit = width * WRAP_SLACK
+    lines: list[str] = []
+    line, line_width, pending_space = "", 0.0, 0.0
+    for word in _words(runs, fonts):
+        word_width = word.width(size)
+        if line and line_width + pending_space + word_width <= limit:
+            line += " " + word.text
+            line_width += pending_space + word_width
+        elif word_width <= limit:
+            if line:
+                lines.append(line)
+            line, line_width = word.text, word_width
+        else:
+            if line:
+                lines.append(line)
+            *full, (line, line_width) = _break_word(word, size, limit)
+            lines.extend(text for text, _ in full)
+        pending_space = word.space_width(size)
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _break_word(word: _Word, size: float, limit: float) -> list[tuple[str, float]]:
+    """Split one over-long word into lines between characters; at least one char a line."""
+    pieces: list[tuple[str, float]] = []
+    text, used = "", 0.0
+    for chunk, font in word.pieces:
+        for char in chunk:
+            advance = text_width(char, font, size)
+            if text and used + advance > limit:
+                pieces.append((text, used))
+                text, used = "", 0.0
+            text += char
+            used += advance
+    pieces.append((text, used))
+    return pieces
+
+
+def paragraph_height(paragraph: Paragraph, width: float, theme: Theme) -> float:
+    """The height of one paragraph (its space before included) wrapped to *width*."""
+    fonts = Fonts(theme, paragraph.role)
+    lines = wrap(paragraph.runs, paragraph.size, width - paragraph.indent, fonts)
+    return paragraph.space_before + len(lines) * paragraph.line_height
+
+
+def height(paragraphs: Sequence[Paragraph], width: float, theme: Theme) -> float:
+    """The height in points of *paragraphs* stacked in a frame *width* points wide."""
+    return sum(paragraph_height(paragraph, width, theme) for paragraph in paragraphs)
+
+
+def fits(paragraphs: Sequence[Paragraph], box: Box, theme: Theme) -> bool:
+    """Whether *paragraphs* fit inside *box* (insets taken off)."""
+    return height(paragraphs, box.inner_width, theme) <= box.inner_height
+
+
+def sizes(start: float, floor: float) -> Iterator[float]:
+    """Candidate type sizes from *start* down to *floor*: 2 pt steps, then 1 pt near the floor."""
+    size = start
+    while size > floor:
+        yield size
+        size -= 2 if size - 2 >= floor + 2 else 1
+    yield max(size, floor)
+
+
+def fit(
+    layout: Callable[[float], Sequence[Paragraph]],
+    box: Box,
+    theme: Theme,
+    start: float,
+    floor: float,
+) -> float | None:
+    """The largest size from *start* down to *floor* at which ``layout(size)`` fits *box*.
+
+    *layout* builds the paragraphs for a given body size (headings or labels may scale
+    with it). Returns None when even the floor does not fit: the caller must split.
+    """
+    for size in sizes(start, floor):
+        if fits(layout(size), box, theme):
+            return size
+    return None
+
+
+def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
+    """Cut items ``0..count`` into consecutive groups, each as long as ``fits_group`` allows.
+
+    Items are never cut (a list item or a table row stays whole). Returns None when one
+    item does not fit even on its own.
+    """
+    groups: list[range] = []
+    start = 0
+    while start < count:
+        end = start + 1
+        if not fits_group(range(start, end)):
+            return None
+        while end < count and fits_group(range(start, end + 1)):
+            end += 1
+        groups.append(range(start, end))
+        start = end
+    return groups
+
+
+def flow(
+    count: int,
+    fits_group: Callable[[float, range], bool],
+    start: float,
+    floor: float,
+) -> tuple[float, list[range]] | None:
+    """The size and grouping that need the fewest boxes, at the largest such size.
+
+    Tries every size from *start* to *floor*; one box at the largest size that allows it,
+    otherwise as few continuation boxes as the floor needs, set as large as that count
+    allows (a split deck need not be set at the floor). None when an item does not fit
+    even alone at the floor.
+    """
+    best: tuple[float, list[range]] | None = None
+    for size in sizes(start, floor):
+        groups = pack(count, lambda items, size=size: fits_group(size, items))
+        if groups is None:
+            continue
+        if len(groups) == 1:
+            return size, groups
+        if best is None or len(groups) < len(best[1]):
+            best = size, groups
+    return best
+
+
+def sentences(runs: Sequence[Run]) -> list[list[Run]]:
+    """*runs* cut between sentences (the spaces after a sentence are dropped), styles kept."""
+    plain = "".join(run.text for run in runs)
+    cuts = [(match.start(), match.end()) for match in _SENTENCE_END.finditer(plain)]
+    bounds = [0, *(point for cut in cuts for point in cut), len(plain)]
+    result = []
+    for begin, end in zip(bounds[::2], bounds[1::2], strict=True):
+        result.append(_slice(runs, begin, end))
+    return [sentence for sentence in result if sentence]
+
+
+def _slice(runs: Sequence[Run], begin: int, end: int) -> list[Run]:
+    """The runs covering characters *begin* to *end* of their joined text."""
+    sliced, offset = [], 0
+    for run in runs:
+        low, high = max(begin, offset), min(end, offset + len(run.text))
+        if low < high:
+            sliced.append(replace(run, text=run.text[low - offset : high - offset]))
+        offset += len(run.text)
+    return sliced
+
+
+def join(groups: Sequence[Sequence[Run]], separator: str = " ") -> list[Run]:
+    """Runs of several sentences as one paragraph again, with *separator* between them."""
+    joined: list[Run] = []
+    for index, group in enumerate(groups):
+        if index and group:
+            first = group[0]
+            joined.append(Run(separator, first.bold, first.italic, False, None))
+        joined.extend(group)
+    return joined

@@ -1,0 +1,385 @@
+"""The Word handout, reopened with python-docx: structure, numbering, tables, furniture, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.shared import Inches, Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from generator.build import BuildOptions, build, prepare
+from generator.model import Document, Section, TextBlock
+from generator.renderers.docx import DocxRenderer, share_out
+from generator.theme import Theme
+
+from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
+
+SMALL_LESSON = """\
+title: Small
+date: 2026-03-01
+{outputs}
+sections:
+  - heading: Shown
+    blocks:
+      - text: Kept in the handout.
+      - text: Skipped in the handout.
+        skip: [docx]
+  - heading: Slides only
+    only: [pptx]
+    blocks:
+      - text: Not in the handout.
+questions:
+  - prompt: Why?
+    answer: Because.
+"""
+
+
+@pytest.fixture(scope="module")
+def every_block(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(EVERY_BLOCK, tmp_path_factory.mktemp("every"))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(SAMPLE, tmp_path_factory.mktemp("sample"))
+
+
+def built(lesson: Path, out_dir: Path) -> Path:
+    (path,) = build(lesson, BuildOptions(formats=["docx"], out_dir=out_dir))
+    return path
+
+
+def model(lesson: Path) -> tuple[Document, Theme]:
+    _, document, theme = prepare(lesson, BuildOptions())
+    return document, theme
+
+
+def blocks(word: WordDocument) -> Iterator[Paragraph | Table]:
+    """Body paragraphs and tables in document order."""
+    for child in word.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, word)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, word)
+
+
+def all_text(word: WordDocument) -> str:
+    """Every paragraph's text, table cells included, one per line."""
+    return "\n".join(
+        p.text for p in word.element.body.iter(qn("w:p")) for p in [Paragraph(p, word)]
+    )
+
+
+def headings(word: WordDocument) -> list[tuple[int, str]]:
+    return [
+        (int(p.style.name.split()[-1]), p.text)
+        for p in word.paragraphs
+        if p.style.name.startswith("Heading ")
+    ]
+
+
+def model_headings(document: Document, theme: Theme) -> list[tuple[int, str]]:
+    """The headings a handout of *document* must show, in order."""
+    found: list[tuple[int, str]] = []
+
+    def walk(sections: list[Section], level: int) -> None:
+        for section in sections:
+            if section.shown_in("docx"):
+                found.append((min(level, 3), section.heading.plain))
+                walk(section.sections, level + 1)
+
+    walk(document.sections, 1)
+    back = [
+        ("glossary_title", document.glossary),
+        ("takeaways_title", document.takeaways),
+        ("sources_title", document.sources),
+        ("exercises_title", document.questions),
+        ("answer_key_title", document.questions),
+    ]
+    found += [(1, theme.wording(name, document)) for name, present in back if present]
+    return found
+
+
+def rows(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def dump(word: WordDocument) -> str:
+    """A readable outline: headings with levels, paragraphs with styles, tables as rows."""
+    lines = []
+    for item in blocks(word):
+        if isinstance(item, Table):
+            lines.append("table")
+            lines += [
+                "  | " + " | ".join(cell.replace("\n", " / ") for cell in row) + " |"
+                for row in rows(item)
+            ]
+        elif item.style.name != "Spacer":
+            numbered = item._p.pPr is not None and item._p.pPr.numPr is not None
+            level = f" #{item._p.pPr.numPr.ilvl.val}" if numbered else ""
+            images = item._p.xpath(".//wp:docPr/@descr")
+            text = item.text + "".join(f"<image: {alt}>" for alt in images)
+            lines.append(f"[{item.style.name}{level}] {text}".rstrip())
+    section = word.sections[0]
+    lines.append(f"header: {section.header.paragraphs[0].text}")
+    lines.append(f"footer: {section.footer.paragraphs[0].text}")
+    return "\n".join(lines) + "\n"
+
+
+# -- structure ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lesson", ["every_block", "sample"])
+def test_headings_follow_the_model_in_order_and_level(lesson, request) -> None:
+    path = request.getfixturevalue(lesson)
+    document, theme = model(EVERY_BLOCK if lesson == "every_block" else SAMPLE)
+    assert headings(docx.Document(path)) == model_headings(document, theme)
+
+
+def test_every_prose_paragraph_of_the_sample_is_in_the_handout(sample) -> None:
+    document, _ = model(SAMPLE)
+    text = all_text(docx.Document(sample))
+    paragraphs = []
+
+    def walk(sections: list[Section]) -> None:
+        for section in sections:
+            if section.shown_in("docx"):
+                paragraphs.extend(
+                    b.text.plain
+                    for b in section.blocks
+                    if isinstance(b, TextBlock) and b.shown_in("docx")
+                )
+                walk(section.sections)
+
+    walk(document.sections)
+    assert len(paragraphs) >= 10
+    for paragraph in paragraphs:
+        assert paragraph in text
+
+
+def test_title_block_and_objectives_box(every_block) -> None:
+    word = docx.Document(every_block)
+    first = [p for p in word.paragraphs[:4]]
+    assert [p.style.name for p in first] == ["Title", "Subtitle", "Meta", "Lead"]
+    assert first[0].text == "Every block: a test lesson"
+    assert first[2].text == "Testers  ·  10 min  ·  Test Author  ·  Test School  ·  2026-01-15"
+    box = word.tables[0]
+    assert rows(box) == [
+        ["Learning objectives\nRender every block kind\nKeep Test School in the text"]
+    ]
+    assert box._tbl.xpath(".//w:shd/@w:fill") == ["EDF2F7"]
+
+
+def test_inline_runs_keep_their_styles(every_block) -> None:
+    paragraph = next(
+        p for p in docx.Document(every_block).paragraphs if p.text.startswith("A paragraph")
+    )
+    styled = {run.text: run for run in paragraph.runs}
+    assert styled["bold"].bold and styled["italic"].italic
+    assert styled["code"].font.name == "Courier New"
+
+
+def test_links_are_real_hyperlinks(every_block) -> None:
+    word = docx.Document(every_block)
+    found = []
+    for hyperlink in word.element.body.iter(qn("w:hyperlink")):
+        rel = word.part.rels[hyperlink.get(qn("r:id"))]
+        assert rel.is_external
+        found.append(("".join(hyperlink.xpath(".//w:t/text()")), rel.target_ref))
+    assert found == [("link", "https://example.org"), ("link", "https://example.org/page")]
+
+
+# -- lists --------------------------------------------------------------------------
+
+
+def test_every_numbered_list_has_its_own_numbering_starting_at_1(every_block) -> None:
+    word = docx.Document(every_block)
+    numbering = word.part.numbering_part.element
+
+    def num_of(text: str) -> str:
+        paragraph = next(p for p in word.paragraphs if p.text.endswith(text))
+        return paragraph._p.pPr.numPr.numId.val
+
+    steps, again = num_of("First step"), num_of("One again")
+    assert steps != again
+    for num_id in (steps, again):
+        (num,) = numbering.xpath(f"w:num[@w:numId='{num_id}']")
+        assert num.xpath("w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val") == ["1"]
+        abstract_id = num.xpath("w:abstractNumId/@w:val")[0]
+        formats = numbering.xpath(
+            f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl[@w:ilvl='0']/w:numFmt/@w:val"
+        )
+        assert formats == ["decimal"]
+    assert num_of("Apple") not in (steps, again)
+
+
+def test_nested_items_and_terms(every_block) -> None:
+    word = docx.Document(every_block)
+    levels = {
+        p.text: p._p.pPr.numPr.ilvl.val
+        for p in word.paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None
+    }
+    assert levels["Nested one"] == 1 and levels["Deepest"] == 2
+    second = next(p for p in word.paragraphs if p.text.startswith("Second"))
+    assert second.runs[0].text == "Second" and second.runs[0].bold
+    assert second.text == "Second: step with a term"
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+def test_compare_table_rows_cells_and_repeating_header(every_block) -> None:
+    word = docx.Document(every_block)
+    table = next(t for t in word.tables if t.rows[0].cells[-1].text == "Dogs")
+    assert rows(table) == [
+        ["", "Cats", "Dogs"],
+        ["Sound", "Meow", "Woof"],
+        ["Size", "Small to medium", "Small to very large"],
+    ]
+    header, *body = table.rows
+    assert header._tr.xpath("w:trPr/w:tblHeader")
+    assert header.cells[1]._tc.xpath("w:tcPr/w:shd/@w:fill") == ["1F3A5F"]
+    assert all(row._tr.xpath("w:trPr/w:cantSplit") for row in table.rows)
+    assert all(row.cells[0].paragraphs[0].style.name == "Table Aspect" for row in body)
+    widths = [cell.width for cell in header.cells]
+    assert widths[0] < widths[1] == widths[2]
+
+
+def test_sample_compare_tables_carry_every_row(sample) -> None:
+    document, _ = model(SAMPLE)
+    compares = [
+        b.compare
+        for s in document.sections
+        for b in s.blocks
+        if b.kind == "compare" and b.shown_in("docx")
+    ]
+    tables = [t for t in docx.Document(sample).tables if t._tbl.xpath(".//w:tblHeader")]
+    assert len(tables) == len(compares)
+    for table, compare in zip(tables, compares, strict=True):
+        assert [c.text for c in table.rows[0].cells[1:]] == [c.plain for c in compare.columns]
+        assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+            [row.aspect.plain, *(v.plain for v in row.values)] for row in compare.rows
+        ]
+
+
+def test_column_widths_share_out() -> None:
+    assert share_out([1000, 1000], 10000) == [5000, 5000]
+    assert share_out([1000, 2000], 6000) == [2000, 4000]  # spare width by need
+    assert share_out([800, 30000], 10000) == [800, 9200]  # a short column keeps its need
+    assert share_out([9000, 30000, 700], 10000) == [4650, 4650, 700]
+
+
+def test_answer_lines_are_ruled_paragraphs(every_block) -> None:
+    lines = [p for p in docx.Document(every_block).paragraphs if p.style.name == "Answer Line"]
+    assert len(lines) >= 2 and all(not p.text for p in lines)
+    style = lines[0].style.element
+    assert style.xpath("w:pPr/w:pBdr/w:bottom") and style.xpath("w:pPr/w:pBdr/w:between")
+
+
+# -- images, furniture, properties ---------------------------------------------------
+
+
+def test_images_have_alt_text_fit_the_text_width_and_a_caption(every_block) -> None:
+    word = docx.Document(every_block)
+    (shape,) = word.inline_shapes
+    assert word.element.body.xpath(".//wp:docPr/@descr") == ["Two overlapping circles"]
+    section = word.sections[0]
+    assert shape.width <= section.page_width - section.left_margin - section.right_margin
+    assert abs(shape.width / shape.height - 640 / 360) < 0.01
+    caption = next(p for p in word.paragraphs if p.style.name == "Caption")
+    assert caption.text == "Where the two overlap"
+
+
+def test_header_and_footer_carry_title_and_page_fields(every_block) -> None:
+    section = docx.Document(every_block).sections[0]
+    assert section.header.paragraphs[0].text == "Every block: a test lesson"
+    for footer in (section.footer, section.first_page_footer):
+        instructions = [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+        assert instructions == ["PAGE", "NUMPAGES"]
+        assert footer.paragraphs[0].text.startswith("Test School\tPage 1 of 1")
+    assert abs(section.page_width - Mm(210)) < Mm(0.1)
+    assert abs(section.left_margin - Mm(20)) < Mm(0.1)
+
+
+def test_styles_come_from_the_theme(every_block) -> None:
+    styles = docx.Document(every_block).styles
+    assert styles["Normal"].font.name == "Arial" and styles["Normal"].font.size == Pt(11)
+    assert styles["Heading 1"].font.size == Pt(16)
+    assert str(styles["Heading 1"].font.color.rgb) == "1F3A5F"
+    assert styles["Heading 2"].paragraph_format.keep_with_next
+    assert styles["Block Title"].paragraph_format.keep_with_next
+    lang = styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val")
+    assert lang == ["en-GB"]
+
+
+def test_document_properties(every_block) -> None:
+    props = docx.Document(every_block).core_properties
+    assert props.title == "Every block: a test lesson"
+    assert props.subject == "Exercising the whole model"
+    assert props.author == props.last_modified_by == "Test Author"
+    assert props.keywords == "testing, blocks"
+    assert props.language == "en-GB"
+    assert props.created == props.modified == dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
+    assert props.revision == 1
+
+
+def test_rebuilding_gives_identical_bytes(build_lesson, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = build_lesson(EVERY_BLOCK, "docx").read_bytes()
+    second = build_lesson(EVERY_BLOCK, "docx").read_bytes()
+    assert first == second
+
+
+# -- exercises, options, only/skip -----------------------------------------------------
+
+
+def test_answer_key_on_its_own_page(every_block) -> None:
+    word = docx.Document(every_block)
+    key = next(p for p in word.paragraphs if p.text == "Answer key")
+    assert key.paragraph_format.page_break_before
+    text = all_text(word)
+    assert "b) Coalition" in text and "Coalitions end once their goal is met." in text
+
+
+def test_student_copy_leaves_the_answer_key_out(tmp_path, build_lesson) -> None:
+    lesson = write_lesson(
+        tmp_path, SMALL_LESSON.format(outputs="outputs: {docx: {answer_key: false, paper: letter}}")
+    )
+    word = docx.Document(build_lesson(lesson, "docx"))
+    names = [text for _, text in headings(word)]
+    assert "Exercises" in names and "Answer key" not in names
+    assert "Because." not in all_text(word)
+    assert abs(word.sections[0].page_width - Inches(8.5)) < Mm(0.1)
+
+
+def test_only_and_skip(tmp_path, build_lesson, every_block) -> None:
+    text = all_text(docx.Document(every_block))
+    assert "Never in the cheat sheet." in text and "Only in the handout." in text
+    lesson = write_lesson(tmp_path, SMALL_LESSON.format(outputs=""))
+    word = docx.Document(build_lesson(lesson, "docx"))
+    text = all_text(word)
+    assert "Kept in the handout." in text
+    assert "Skipped in the handout." not in text and "Not in the handout." not in text
+    assert "Slides only" not in [h for _, h in headings(word)]
+    assert "Because." in text
+
+
+def test_every_block_dump(every_block, expect) -> None:
+    expect(dump(docx.Document(every_block)), "docx-every-block")
+
+
+def test_renderer_identity() -> None:
+    assert (DocxRenderer.format, DocxRenderer.suffix, DocxRenderer.label) == (
+        "docx",
+        ".docx",
+        "handout",
+    )
+    assert DocxRenderer.missing_kinds() == []

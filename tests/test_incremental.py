@@ -1,0 +1,112 @@
+"""Incremental builds: unchanged outputs are skipped; any change to what they read rebuilds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.manifest import MANIFEST_NAME
+
+from .conftest import write_lesson
+from .test_batch import OUTLINE, outline, run  # noqa: F401 (outline: a fixture, used below)
+
+pytestmark = pytest.mark.usefixtures("outline")
+
+THEME = """\
+name: mine
+extends: default
+palette: {primary: "123456"}
+"""
+LESSON = """\
+title: "Hello {{ vars.who }}"
+theme: mine
+vars: {who: class}
+sections:
+  - heading: First
+    blocks: [text: one]
+"""
+
+
+@pytest.fixture
+def lesson(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "theme.yaml").write_text(THEME, encoding="utf-8")
+    return write_lesson(tmp_path, LESSON)
+
+
+def build(lesson, *extra: str):
+    result = run("build", lesson, "-o", lesson.parent / "out", *OUTLINE, *extra)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()[-1]
+
+
+def test_a_second_build_skips_and_force_rebuilds(lesson):
+    assert build(lesson).startswith("1 file written")
+    output = lesson.parent / "out" / "lesson-outline.txt"
+    before = output.stat().st_mtime_ns
+    assert build(lesson).startswith("0 files written") and "1 up to date" in build(lesson)
+    assert output.stat().st_mtime_ns == before
+    assert build(lesson, "--force").startswith("1 file written")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lesson: lesson.write_text(LESSON.replace("one", "two"), encoding="utf-8"),
+        lambda lesson: (lesson.parent / "mine" / "theme.yaml").write_text(
+            THEME.replace("123456", "654321"), encoding="utf-8"
+        ),
+        lambda lesson: (lesson.parent / "out" / "lesson-outline.txt").write_text(
+            "edited by hand", encoding="utf-8"
+        ),
+        lambda lesson: (lesson.parent / "out" / "lesson-outline.txt").unlink(),
+    ],
+    ids=["lesson", "theme", "output-edited", "output-missing"],
+)
+def test_a_change_rebuilds(lesson, change):
+    build(lesson)
+    change(lesson)
+    assert build(lesson).startswith("1 file written")
+    assert "Hello class" in (lesson.parent / "out" / "lesson-outline.txt").read_text("utf-8")
+
+
+def test_a_changed_var_or_flag_rebuilds(lesson):
+    build(lesson)
+    assert build(lesson, "--var", "who=world").startswith("1 file written")
+    assert "1 up to date" in build(lesson, "--var", "who=world")
+    assert build(lesson, "--var", "who=world", "--allow-outside").startswith("1 file written")
+
+
+def test_the_manifest_is_stable_json_naming_each_output(lesson):
+    build(lesson)
+    path = lesson.parent / "out" / MANIFEST_NAME
+    text = path.read_text(encoding="utf-8")
+    entry = json.loads(text)["outputs"]["lesson-outline.txt"]
+    assert entry["format"] == "outline" and entry["stem"] == "lesson"
+    assert entry["size"] == (lesson.parent / "out" / "lesson-outline.txt").stat().st_size
+    assert str((lesson.parent / "mine" / "theme.yaml").resolve()) in entry["inputs"]
+    build(lesson, "--force")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_corrupt_manifest_means_a_full_rebuild(lesson):
+    build(lesson)
+    (lesson.parent / "out" / MANIFEST_NAME).write_text("{not json", encoding="utf-8")
+    assert build(lesson).startswith("1 file written")
+
+
+def test_a_failed_build_is_retried_next_time(lesson):
+    build(lesson)
+    lesson.write_text("title: T\nsections: []\n", encoding="utf-8")
+    assert run("build", lesson, "-o", lesson.parent / "out", *OUTLINE).exit_code == 2
+    assert run("build", lesson, "-o", lesson.parent / "out", *OUTLINE).exit_code == 2
+
+
+def test_merge_rows_are_skipped_one_by_one(lesson):
+    data = lesson.parent / "rows.csv"
+    data.write_text("who\nAnna\nBo\n", encoding="utf-8")
+    assert build(lesson, "--data", str(data)).startswith("2 files written")
+    data.write_text("who\nAnna\nBen\n", encoding="utf-8")
+    summary = build(lesson, "--data", str(data))
+    assert summary.startswith("1 file written") and "1 up to date" in summary

@@ -1,0 +1,512 @@
+"""The deck: reopened with python-pptx, every text measured again against its frame.
+
+The fit checks measure each text frame and table cell twice: with the renderer's own
+measure (generator.textfit, real font metrics) and with a crude independent estimate
+(an average character width), so a bug in the measuring code cannot hide itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from generator import textfit
+from generator.inline import Run, parse_inline
+from generator.theme import Theme, load_theme
+
+from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
+
+DEFAULT = load_theme("default")
+SIZES = DEFAULT.sizes["pptx"]
+PT = 12700
+
+SENTENCES = [
+    "Alliances are usually formal agreements between states that expect to cooperate for years.",
+    "A coalition gathers partners for one goal and often dissolves once that goal is reached.",
+    "Members of an alliance commit to defend each other, which shapes their planning in peacetime.",
+    "Coalition partners keep more independence and may leave when their interests change.",
+    "Both forms require trust, shared information and a way to settle disagreements quickly.",
+]
+
+
+def long_paragraph(words: int = 400) -> str:
+    """A paragraph of about *words* words made of whole sentences."""
+    text: list[str] = []
+    while sum(len(s.split()) for s in text) < words:
+        text.append(SENTENCES[len(text) % len(SENTENCES)])
+    return " ".join(text)
+
+
+LONG_LESSON = f"""
+title: Long content
+date: 2026-02-01
+sections:
+  - heading: Essay
+    blocks:
+      - text: "{long_paragraph()}"
+  - heading: Matrix
+    blocks:
+      - title: Fifteen rows
+        compare:
+          columns: [Alliance, Coalition]
+          rows:
+""" + "".join(
+    f"""            - aspect: Aspect number {n}
+              values: ["{SENTENCES[n % 5]}", "{SENTENCES[(n + 2) % 5]}"]
+"""
+    for n in range(1, 16)
+)
+
+STRESS_LESSON = """
+title: A deliberately awkward lesson whose title is long enough to need two lines on the cover
+subtitle: Long words, long lists, code and links
+date: 2026-02-02
+outputs: {pptx: {aspect: "4:3"}}
+sections:
+  - heading: A heading that is long enough that it must wrap onto a second line in the bar
+    notes: Talk through every awkward case.
+    blocks:
+      - text: "See https://example.org/an/extremely/long/path/that/cannot/break/anywhere/at/all/because/it/has/no/spaces/whatsoever/and/keeps/going/and/going for details."
+      - list:
+""" + "".join(
+    f"          - term: Term {n}\n            text: {SENTENCES[n % 5]} `code_{n}()`\n"
+    for n in range(1, 19)
+)
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> dict[str, Path]:
+    """Every test deck, built once for the module."""
+    from generator.build import BuildOptions, build
+
+    folder = tmp_path_factory.mktemp("decks")
+    built = {}
+    lessons = {
+        "every": EVERY_BLOCK,
+        "long": write_lesson(folder, LONG_LESSON, "long.yaml"),
+        "stress": write_lesson(folder, STRESS_LESSON, "stress.yaml"),
+    }
+    if SAMPLE.exists():
+        lessons["sample"] = SAMPLE
+    for name, lesson in lessons.items():
+        (path,) = build(lesson, BuildOptions(formats=["pptx"], out_dir=folder / name))
+        built[name] = path
+    (path,) = build(
+        EVERY_BLOCK, BuildOptions(formats=["pptx"], out_dir=folder / "corp", theme="corporate")
+    )
+    built["corporate"] = path
+    return built
+
+
+def open_deck(path: Path):
+    return Presentation(str(path))
+
+
+def slide_texts(slide) -> list[str]:
+    return [
+        shape.text_frame.text
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text
+    ]
+
+
+def title_of(slide) -> str:
+    return slide_texts(slide)[0]
+
+
+def notes_of(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def all_text(slide) -> str:
+    parts = slide_texts(slide)
+    for shape in slide.shapes:
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+# -- reading frames back ----------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    """A text frame or table cell as written: its paragraphs and its inner size, points."""
+
+    where: str
+    paragraphs: list[textfit.Paragraph]
+    width: float
+    height: float
+
+
+def _paragraphs(frame, theme: Theme) -> list[textfit.Paragraph]:
+    roles = {theme.fonts.body.name: "body", theme.fonts.heading.name: "heading"}
+    paragraphs = []
+    for paragraph in frame.paragraphs:
+        runs = [
+            Run(
+                r.text, bool(r.font.bold), bool(r.font.italic), r.font.name == theme.fonts.mono.name
+            )
+            for r in paragraph.runs
+        ]
+        sizes = {r.font.size.pt for r in paragraph.runs}
+        assert len(sizes) == 1, f"one size a paragraph: {paragraph.text!r}"
+        size = sizes.pop()
+        assert paragraph.line_spacing.pt == pytest.approx(size * textfit.LINE_SPACING, abs=0.02)
+        props = paragraph._p.pPr
+        indent = int(props.get("marL", 0)) / PT if props is not None else 0.0
+        role = next((roles[r.font.name] for r in paragraph.runs if r.font.name in roles), "body")
+        before = paragraph.space_before.pt if paragraph.space_before is not None else 0.0
+        paragraphs.append(textfit.Paragraph(runs, size, indent, before, role))
+    return paragraphs
+
+
+def frames(path: Path, theme: Theme) -> Iterator[Frame]:
+    """Every non-empty text frame and table cell of the deck at *path*."""
+    for number, slide in enumerate(open_deck(path).slides, 1):
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text:
+                tf = shape.text_frame
+                yield Frame(
+                    f"slide {number} {tf.text[:40]!r}",
+                    _paragraphs(tf, theme),
+                    (shape.width - tf.margin_left - tf.margin_right) / PT,
+                    (shape.height - tf.margin_top - tf.margin_bottom) / PT,
+                )
+            if shape.has_table:
+                table = shape.table
+                for row in table.rows:
+                    for cell, column in zip(row.cells, table.columns, strict=True):
+                        if cell.text:
+                            yield Frame(
+                                f"slide {number} cell {cell.text[:40]!r}",
+                                _paragraphs(cell.text_frame, theme),
+                                (column.width - cell.margin_left - cell.margin_right) / PT,
+                                (row.height - cell.margin_top - cell.margin_bottom) / PT,
+                            )
+
+
+def crude_height(paragraphs: list[textfit.Paragraph], width: float) -> float:
+    """An independent estimate: every character 0.5 em wide, greedy wrap by characters."""
+    total = 0.0
+    for paragraph in paragraphs:
+        per_line = max(1, int((width - paragraph.indent) / (0.5 * paragraph.size)))
+        lines, used = 1, 0
+        for word in "".join(run.text for run in paragraph.runs).split():
+            need = len(word) + (1 if used else 0)
+            if used + need <= per_line:
+                used += need
+            elif len(word) <= per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                lines += math.ceil(len(word) / per_line)
+                used = len(word) % per_line
+        total += paragraph.space_before + lines * paragraph.size * textfit.LINE_SPACING
+    return total
+
+
+THEMES = {"corporate": load_theme("corporate")}
+
+
+@pytest.mark.parametrize("name", ["every", "long", "stress", "sample", "corporate"])
+def test_every_text_fits_its_frame_by_both_measures(decks, name):
+    if name not in decks:
+        pytest.skip("the sample lesson is not there yet")
+    theme = THEMES.get(name, DEFAULT)
+    checked = 0
+    for frame in frames(decks[name], theme):
+        measured = textfit.height(frame.paragraphs, frame.width, theme)
+        assert measured <= frame.height + 0.01, (
+            f"{frame.where}: {measured:.1f} > {frame.height:.1f}"
+        )
+        crude = crude_height(frame.paragraphs, frame.width)
+        slack = 1.25 * frame.height + frame.paragraphs[0].size * textfit.LINE_SPACING
+        assert crude <= slack, f"{frame.where}: crude estimate {crude:.1f} > {slack:.1f}"
+        checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("name", ["every", "long", "stress", "sample"])
+def test_every_shape_is_on_the_slide_and_text_keeps_the_margins(decks, name):
+    if name not in decks:
+        pytest.skip("the sample lesson is not there yet")
+    deck = open_deck(decks[name])
+    width, height = deck.slide_width, deck.slide_height
+    margin = Emu(int(DEFAULT.margins.slide * 914400))
+    for number, slide in enumerate(deck.slides, 1):
+        for shape in slide.shapes:
+            where = f"slide {number} {shape.name}"
+            assert shape.left >= 0 and shape.top >= 0, where
+            assert shape.left + shape.width <= width, where
+            assert shape.top + shape.height <= height, where
+            if (shape.has_text_frame and shape.text_frame.text) or shape.has_table:
+                assert shape.left >= margin - 1, where
+                assert shape.left + shape.width <= width - margin + 1, where
+
+
+@pytest.mark.parametrize("name", ["every", "long", "stress", "sample"])
+def test_nothing_is_set_below_the_floors(decks, name):
+    if name not in decks:
+        pytest.skip("the sample lesson is not there yet")
+    allowed_small = {SIZES["footer"], SIZES["small"]}
+    for slide in open_deck(decks[name]).slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        for run in (r for p in cell.text_frame.paragraphs for r in p.runs):
+                            assert run.font.size.pt >= SIZES["table_min"]
+            elif shape.has_text_frame:
+                for run in (r for p in shape.text_frame.paragraphs for r in p.runs):
+                    size = run.font.size.pt
+                    assert size >= SIZES["body_min"] or size in allowed_small, run.text
+
+
+def test_every_block_deck_in_model_order(decks, expect):
+    deck = open_deck(decks["every"])
+    titles = [title_of(slide) for slide in deck.slides]
+    distinct = [t for i, t in enumerate(titles) if i == 0 or t != titles[i - 1]]
+    assert distinct == [
+        "Every block: a test lesson",
+        "Learning objectives",
+        "Prose and lists",
+        "Tables",
+        "Asides",
+        "Glossary",
+        "Key takeaways",
+        "Quick quiz",
+        "Thank you",
+    ]
+    text = "\n".join(all_text(slide) for slide in deck.slides)
+    assert "Never in the cheat sheet." in text
+    assert "Only in the handout." not in text
+    assert "Handout only" not in text
+    expect(dump(decks["every"]), "pptx-every-block")
+
+
+def dump(path: Path) -> str:
+    """Slide titles, shape texts, table cells, alt texts and notes, one slide after another."""
+    lines = []
+    for number, slide in enumerate(open_deck(path).slides, 1):
+        lines.append(f"== slide {number}")
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text:
+                for paragraph in shape.text_frame.paragraphs:
+                    size = paragraph.runs[0].font.size.pt if paragraph.runs else 0
+                    lines.append(f"  [{size:g}] {paragraph.text}")
+            elif shape.has_table:
+                for row in shape.table.rows:
+                    lines.append("  | " + " | ".join(cell.text for cell in row.cells) + " |")
+            elif shape.shape_type == 13:  # picture
+                lines.append(f"  <picture: {shape._element._nvXxPr.cNvPr.get('descr')}>")
+        notes = notes_of(slide)
+        if notes:
+            lines += ["  notes:", *(f"    {line}" for line in notes.splitlines())]
+    return "\n".join(lines) + "\n"
+
+
+def test_notes_on_every_content_slide_with_the_full_text_of_short_forms(decks):
+    slides = list(open_deck(decks["every"]).slides)
+    for slide in slides[1:-1]:
+        assert notes_of(slide).strip(), title_of(slide)
+    by_text = {all_text(slide): notes_of(slide) for slide in slides}
+    shortened = next(notes for text, notes in by_text.items() if "A short paragraph" in text)
+    assert "Notes for the first section." in shortened
+    assert "Full text:" in shortened
+    assert "A paragraph with bold, italic, code and a link." in shortened
+    table_notes = next(notes for text, notes in by_text.items() if "Any size" in text)
+    assert "Small to medium" in table_notes and "Small to very large" in table_notes
+    glossary = next(notes for text, notes in by_text.items() if "Partnership" in text)
+    assert "A formal partnership." in glossary
+
+
+def test_quiz_answers_only_in_the_notes(decks):
+    slides = list(open_deck(decks["every"]).slides)
+    quiz = [slide for slide in slides if title_of(slide).startswith("Quick quiz")]
+    assert quiz
+    shown = "\n".join(all_text(slide) for slide in quiz)
+    notes = "\n".join(notes_of(slide) for slide in quiz)
+    assert "Name one military alliance." in shown and "Alliance" in shown
+    assert "NATO" not in shown and "Answer:" not in shown
+    assert "Answer: NATO" in notes and "Answer: Coalition" in notes
+    assert "Coalitions end once their goal is met." in notes
+    choices = [
+        p
+        for s in quiz
+        for sh in s.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        if p.text in ("Alliance", "Coalition")
+    ]
+    schemes = [p._p.pPr.find(qn("a:buAutoNum")).get("type") for p in choices]
+    assert schemes == ["alphaUcPeriod", "alphaUcPeriod"]
+
+
+def test_pictures_have_alt_text_and_keep_their_aspect_ratio(decks):
+    pictures = [
+        shape
+        for slide in open_deck(decks["every"]).slides
+        for shape in slide.shapes
+        if shape.shape_type == 13
+    ]
+    assert len(pictures) == 1
+    picture = pictures[0]
+    assert picture._element._nvXxPr.cNvPr.get("descr") == "Two overlapping circles"
+    assert picture.width / picture.height == pytest.approx(640 / 360, rel=0.01)
+
+
+def test_a_long_paragraph_continues_between_sentences(decks):
+    slides = list(open_deck(decks["long"]).slides)
+    essay = [s for s in slides if title_of(s) in ("Essay", "Essay (cont.)")]
+    assert len(essay) >= 2
+    assert [title_of(s) for s in essay] == ["Essay"] + ["Essay (cont.)"] * (len(essay) - 1)
+    chunks = [slide_texts(s)[1] for s in essay]
+    assert all(chunk.endswith(".") for chunk in chunks)
+    assert " ".join(chunks) == long_paragraph()
+    assert [notes_of(s) for s in essay] == chunks
+
+
+def test_a_fifteen_row_compare_continues_between_rows(decks):
+    slides = list(open_deck(decks["long"]).slides)
+    matrix = [s for s in slides if title_of(s).startswith("Matrix")]
+    assert len(matrix) >= 2
+    assert [title_of(s) for s in matrix[1:]] == ["Matrix (cont.)"] * (len(matrix) - 1)
+    aspects = []
+    for slide in matrix:
+        (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+        header = [cell.text for cell in table.rows[0].cells]
+        assert header == ["", "Alliance", "Coalition"]
+        aspects += [row.cells[0].text for row in list(table.rows)[1:]]
+        assert "Fifteen rows" in slide_texts(slide)
+    assert aspects == [f"Aspect number {n}" for n in range(1, 16)]
+
+
+def test_long_words_lists_and_titles_stay_inside_on_4_3(decks):
+    deck = open_deck(decks["stress"])
+    assert (deck.slide_width, deck.slide_height) == (Emu(9144000), Emu(6858000))
+    titles = [title_of(slide) for slide in deck.slides]
+    heading = "A heading that is long enough that it must wrap onto a second line in the bar"
+    assert heading in titles and f"{heading} (cont.)" in titles
+    items = [
+        p.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        if p.text.startswith("Term ")
+    ]
+    assert [item.split(" – ")[0] for item in items] == [f"Term {n}" for n in range(1, 19)]
+
+
+def test_the_same_lesson_twice_gives_identical_bytes(build_lesson, tmp_path):
+    first = build_lesson(EVERY_BLOCK, "pptx").read_bytes()
+    again = build_lesson(EVERY_BLOCK, "pptx").read_bytes()
+    assert first == again
+
+
+def test_core_properties_come_from_the_lesson(decks):
+    props = open_deck(decks["every"]).core_properties
+    assert props.title == "Every block: a test lesson"
+    assert props.author == "Test Author"
+    assert props.language == "en-GB"
+    assert props.created.year == 2026 and props.revision == 1
+
+
+def test_frames_never_rely_on_autofit(decks):
+    for slide in open_deck(decks["every"]).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and shape.text_frame.text:
+                body = shape.text_frame._txBody.bodyPr
+                assert body.find(qn("a:noAutofit")) is not None
+                assert body.get("wrap") == "square"
+
+
+# -- textfit ------------------------------------------------------------------------------
+
+
+FONTS = textfit.Fonts(DEFAULT)
+
+
+def test_wrap_breaks_between_words_within_the_width():
+    runs = parse_inline("the quick brown fox jumps over the lazy dog " * 4)
+    lines = textfit.wrap(runs, 24, 300, FONTS)
+    assert len(lines) > 2
+    regular = DEFAULT.font_file("body")
+    assert all(textfit.text_width(line, regular, 24) <= 300 for line in lines)
+    assert " ".join(lines).split() == "".join(run.text for run in runs).split()
+
+
+def test_bold_runs_are_measured_with_the_bold_face():
+    regular = DEFAULT.font_file("body")
+    width = textfit.text_width("wide words here", regular, 24) / textfit.WRAP_SLACK + 0.5
+    assert len(textfit.wrap(parse_inline("wide words here"), 24, width, FONTS)) == 1
+    assert len(textfit.wrap(parse_inline("wide **words** here"), 24, width, FONTS)) == 2
+
+
+def test_a_word_longer_than_the_line_is_broken_between_characters():
+    lines = textfit.wrap(parse_inline("see " + "x" * 200 + " end"), 20, 200, FONTS)
+    regular = DEFAULT.font_file("body")
+    assert lines[0] == "see"
+    assert all(textfit.text_width(line, regular, 20) <= 200 for line in lines)
+    assert "".join(lines[1:]).replace(" ", "") == "x" * 200 + "end"
+
+
+def test_fit_finds_the_largest_size_or_none():
+    runs = parse_inline(long_paragraph(60))
+    box = textfit.Box(600, 200, (5, 5, 5, 5))
+
+    def layout(size: float) -> list[textfit.Paragraph]:
+        return [textfit.Paragraph(runs, size)]
+
+    size = textfit.fit(layout, box, DEFAULT, 24, 10)
+    assert size is not None and 10 <= size < 24
+    assert textfit.fits(layout(size), box, DEFAULT)
+    bigger = [s for s in textfit.sizes(24, 10) if s > size]
+    assert not any(textfit.fits(layout(s), box, DEFAULT) for s in bigger)
+    assert textfit.fit(layout, textfit.Box(600, 40), DEFAULT, 24, 18) is None
+
+
+def test_sizes_step_by_two_then_one():
+    assert list(textfit.sizes(24, 18)) == [24, 22, 20, 19, 18]
+    assert list(textfit.sizes(18, 12)) == [18, 16, 14, 13, 12]
+
+
+def test_height_counts_lines_and_space_before():
+    one = textfit.Paragraph(parse_inline("short"), 20)
+    two = textfit.Paragraph(parse_inline("short"), 20, space_before=10)
+    assert textfit.height([one], 500, DEFAULT) == pytest.approx(24)
+    assert textfit.height([one, two], 500, DEFAULT) == pytest.approx(58)
+
+
+def test_flow_prefers_fewer_boxes_then_the_larger_size():
+    heights = [30.0] * 10
+
+    def fits(size: float, items: range) -> bool:
+        return sum(heights[i] * size / 10 for i in items) <= 200
+
+    assert textfit.flow(10, fits, 20, 12) == (13, [range(0, 5), range(5, 10)])
+    assert textfit.flow(2, fits, 10, 10) == (10, [range(0, 2)])
+
+
+def test_pack_never_cuts_an_item_and_reports_one_too_big():
+    assert textfit.pack(3, lambda items: len(items) <= 2) == [range(0, 2), range(2, 3)]
+    assert textfit.pack(2, lambda items: False) is None
+
+
+def test_sentences_keep_styles_and_lose_only_the_spaces_between():
+    runs = parse_inline('One **two.** Three "four." Five? Six')
+    found = textfit.sentences(runs)
+    assert ["".join(r.text for r in s) for s in found] == [
+        "One two.",
+        'Three "four."',
+        "Five?",
+        "Six",
+    ]
+    assert found[0][1].bold
