@@ -7,18 +7,26 @@ in the repository (a 5 MB string, a file of 30,000 values) are generated here.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from pptx import Presentation
 
 from generator.build import BuildOptions, prepare
 from generator.cli import main
 from generator.errors import LessonError
+from generator.files import TEMP_PREFIX
 from generator.load import MAX_FILE_BYTES, MAX_NODES, MAX_TEXT_CHARS
+from generator.renderers.pptx import PptxRenderer
 
-from .conftest import write_lesson
+from .conftest import ROOT, write_lesson
 
 BAD = Path(__file__).resolve().parent / "bad"
 EXPECTED: dict[str, list[str] | str] = yaml.safe_load(
@@ -152,3 +160,87 @@ def test_plain_templates_with_filters_and_conditions_still_work(tmp_path):
         f"vars: {{school: Northside, year: 2026}}\n{BLOCKS}",
     )
     assert prepare(path, BuildOptions())[1].title == "NORTHSIDE 2026"
+
+
+# -- no output is lost ----------------------------------------------------------------
+
+
+def lesson_text(title: str, sections: int = 1) -> str:
+    body = "".join(
+        f"  - heading: Part {n}\n    blocks:\n      - text: {title}, part {n}, in full.\n"
+        f"      - list: [One point, Another point, A third point]\n"
+        for n in range(sections)
+    )
+    return f"title: {title}\ndate: 2026-01-15\nsections:\n{body}"
+
+
+def build_cli(*args: str):
+    return CliRunner().invoke(main, ["build", "-j", "1", *args])
+
+
+@pytest.mark.parametrize(
+    ("breakage", "status", "message"),
+    [
+        ("title: Broken\nsectons: []\n", 2, "b.yaml:2:1: unknown key 'sectons'"),
+        (lesson_text("Explode"), 1, "b.yaml: the pptx build failed: the renderer broke"),
+    ],
+    ids=["bad input", "renderer crash"],
+)
+def test_one_failing_lesson_leaves_the_others_built_and_its_old_output_alone(
+    tmp_path, monkeypatch, breakage, status, message
+):
+    def fragile(self, block):
+        if "Explode" in block.text:
+            raise RuntimeError("the renderer broke")
+        return original(self, block)
+
+    original = PptxRenderer.render_text
+    monkeypatch.setattr(PptxRenderer, "render_text", fragile)
+    out = tmp_path / "out"
+    paths = [write_lesson(tmp_path, lesson_text(name), f"{name}.yaml") for name in "abc"]
+    assert build_cli(*map(str, paths), "-f", "pptx", "-o", str(out)).exit_code == 0
+    old = (out / "b-deck.pptx").read_bytes()
+    write_lesson(tmp_path, lesson_text("A again"), "a.yaml")
+    write_lesson(tmp_path, breakage, "b.yaml")
+    write_lesson(tmp_path, lesson_text("C again"), "c.yaml")
+
+    result = build_cli(*map(str, paths), "-f", "pptx", "-o", str(out))
+
+    assert result.exit_code == status
+    assert message in result.output and "Traceback" not in result.output, result.output
+    assert (out / "b-deck.pptx").read_bytes() == old
+    for name in "ac":
+        cover = Presentation(str(out / f"{name}-deck.pptx")).slides[0]
+        assert f"{name.upper()} again" in " ".join(shape.text_frame.text for shape in cover.shapes)
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".json")) == [
+        "a-deck.pptx",
+        "b-deck.pptx",
+        "c-deck.pptx",
+    ]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_leaves_no_partial_file_and_keeps_the_old_one(tmp_path, signum):
+    lesson = write_lesson(tmp_path, lesson_text("Big", sections=300), "big.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "big-handout.docx"
+    previous.write_bytes(b"the last good handout")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", str(lesson), "-f", "docx", "-o", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    # Interrupt while the renderer writes: its temporary file exists from start to finish.
+    while process.poll() is None and not list(out.glob(f"{TEMP_PREFIX}*.docx")):
+        time.sleep(0.005)
+    assert process.poll() is None, "the build finished before it could be interrupted"
+    process.send_signal(signum)
+    output = process.communicate(timeout=60)[0].decode()
+
+    assert process.returncode != 0, output
+    assert "Traceback" not in output
+    assert previous.read_bytes() == b"the last good handout"
+    assert not list(out.glob(f"{TEMP_PREFIX}*.docx")), "a partial file was left behind"
