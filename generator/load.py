@@ -299,15 +299,11 @@ def _check_values(path: Path, value: Any, depth: int) -> None:
         message = _text_problem(value)
         if message:
             raise LessonError.at(path, message)
-    children = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, child in children:
-        _check_values(path, key, depth + 1)
+    if isinstance(value, dict):
+        children = [*value, *value.values()]
+    else:
+        children = value if isinstance(value, list) else []
+    for child in children:
         _check_values(path, child, depth + 1)
 
 

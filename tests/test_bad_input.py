@@ -129,6 +129,14 @@ def test_too_many_values_stop_the_reading_early(tmp_path):
     assert message.startswith(f"{MAX_NODES - 2}:5: the lesson has more than {MAX_NODES:,} values")
 
 
+def test_json_that_yaml_cannot_read_is_still_checked(tmp_path):
+    """A key over 1,024 characters is JSON but not YAML: the JSON reader's values get checked."""
+    key = "k" * 1100
+    path = write_lesson(tmp_path, f'{{"title": "T\\u0001", "{key}": 1}}', name="long-key.json")
+    [message] = printed(path)
+    assert message.startswith("this text holds the invisible control character U+0001")
+
+
 def test_deep_json_nesting_is_refused_without_a_traceback(tmp_path):
     text = '{"title": "T", "summary": ' + "[" * 100_000 + "]" * 100_000 + "}"
     path = write_lesson(tmp_path, text, name="deep.json")
