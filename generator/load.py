@@ -20,22 +20,74 @@ from pydantic import ValidationError
 from .errors import LessonError, Problem
 from .model import BLOCK_KINDS, BLOCK_TYPES, Document, Node, closest
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+# Limits that keep a hostile or broken file from hanging a CI job: the pure-Python YAML
+# parser handles about 20,000 values or 1 MiB of text in well under a second.
+MAX_FILE_BYTES = 1024 * 1024
 MAX_TEXT_CHARS = 100_000
-MAX_NODES = 100_000
+MAX_NODES = 20_000
+MAX_EXPANDED = 50_000
 MAX_DEPTH = 60
+
+# Characters XML 1.0 cannot hold, so Word and PowerPoint files cannot either. YAML's reader
+# refuses most of them when typed, but escapes ("\x01", JSON "\u0001") let them through.
+XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 BLOCK_BY_KIND = {block.kind: block for block in BLOCK_TYPES}
 Loc = Sequence[str | int]
 
 
+class Refused(yaml.MarkedYAMLError):
+    """A file refused before it is fully read (too big, too deep), at the place it went wrong."""
+
+
 class LessonLoader(yaml.SafeLoader):
     """Safe YAML with YAML 1.2 booleans: ``Yes``/``No``/``On``/``Off`` stay text.
 
-    A compare cell reading "No" must print "No", not "False".
+    A compare cell reading "No" must print "No", not "False". The loader also refuses
+    absurd files (too many values, too deep) while reading, before they cost much.
     """
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.node_count = 0
+        self.depth = 0
 
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """Count values and nesting as they are read, so a huge file stops early."""
+        if self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        mark = self.peek_event().start_mark
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise Refused(
+                problem=f"the lesson has more than {MAX_NODES:,} values; split it into"
+                " several lessons",
+                problem_mark=mark,
+            )
+        if self.depth >= MAX_DEPTH:
+            raise Refused(
+                problem=f"nesting is too deep (more than {MAX_DEPTH} levels); flatten it",
+                problem_mark=mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date that matches the pattern but does not exist (2026-13-45) is a located error."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise Refused(
+                problem=f"'{node.value}' is not a real date; write it as YYYY-MM-DD,"
+                " e.g. 2026-11-24",
+                problem_mark=node.start_mark,
+            ) from None
+
+
+LessonLoader.add_constructor("tag:yaml.org,2002:timestamp", LessonLoader.construct_yaml_timestamp)
 LessonLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -57,7 +109,10 @@ class SourceMap:
         if self.root is None:
             return None, None
         node, key_node = self.root, None
-        for part in _without_tags(loc):
+        parts = list(loc)
+        for index, part in enumerate(parts):
+            if _is_tag(parts, index) and not _is_field(node, parts, index):
+                continue
             child = _child(node, part)
             if child is None:
                 continue
@@ -68,6 +123,16 @@ class SourceMap:
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(self.path, message, line, column)
+
+
+def _is_field(node: yaml.Node, parts: list[str | int], index: int) -> bool:
+    """Whether a kind key in a path is the block's own key (``image: {src: ...}``), not a tag.
+
+    Validation paths carry the tag before the field (``image, image, src``); paths built
+    by later checks name the field only (``image, src``).
+    """
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    return after is not None and after != parts[index] and _child(node, after) is None
 
 
 def _without_tags(loc: Loc) -> list[str | int]:
@@ -145,6 +210,10 @@ def read_text(path: Path) -> str:
             f" {MAX_FILE_BYTES // 1024} KiB: split it into several lessons",
         )
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LessonError.at(
+            path, "the file is UTF-16 text; save it again with UTF-8 encoding", 1, 1
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -162,14 +231,23 @@ def read_text(path: Path) -> str:
 
 def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
     """YAML (or JSON, which is YAML too) into plain data plus its source map."""
+    if path.suffix.lower() == ".json" and "\t" in text and _is_json(text):
+        # Valid JSON has tabs only between tokens, where YAML refuses them: spaces are the same.
+        text = text.replace("\t", " ")
     loader = None
     try:
         loader = LessonLoader(text)
         root = loader.get_single_node()
         if root is None:
-            raise LessonError.at(path, "the file has no content", 1)
+            raise LessonError.at(
+                path,
+                "the file holds only comments; a lesson needs at least title: and sections:",
+                1,
+            )
         _check_shape(path, root)
         data = loader.construct_document(root)
+    except Refused as error:
+        raise LessonError([_yaml_problem(path, error)]) from None
     except yaml.MarkedYAMLError as error:
         if path.suffix.lower() == ".json":
             return _parse_json(path, text)
@@ -192,13 +270,58 @@ def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
     return data, SourceMap(path, root)
 
 
-def _parse_json(path: Path, text: str) -> tuple[Any, SourceMap]:
+def _is_json(text: str) -> bool:
     try:
-        return json.loads(text), SourceMap(path)
+        json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
+
+
+def _parse_json(path: Path, text: str) -> tuple[Any, SourceMap]:
+    """JSON that YAML cannot read (rare): no source map, but the same checks on the values."""
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise LessonError.at(
             path, f"not valid JSON: {error.msg}", error.lineno, error.colno
         ) from None
+    except RecursionError:
+        raise LessonError.at(path, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+    _check_values(path, data, 0)
+    return data, SourceMap(path)
+
+
+def _check_values(path: Path, value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise LessonError.at(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+    if isinstance(value, str):
+        message = _text_problem(value)
+        if message:
+            raise LessonError.at(path, message)
+    if isinstance(value, dict):
+        children = [*value, *value.values()]
+    else:
+        children = value if isinstance(value, list) else []
+    for child in children:
+        _check_values(path, child, depth + 1)
+
+
+def _text_problem(text: str) -> str | None:
+    """What is wrong with one text value (too long, or holding a character XML refuses)."""
+    if len(text) > MAX_TEXT_CHARS:
+        return (
+            f"this text is {len(text):,} characters; the limit is"
+            f" {MAX_TEXT_CHARS:,}: shorten it or split it into several blocks"
+        )
+    bad = XML_INCOMPATIBLE.search(text)
+    if bad:
+        return (
+            f"this text holds the invisible control character U+{ord(bad.group()):04X}"
+            f" (after '{text[: bad.start()][-20:]}'), which Word and PowerPoint files cannot"
+            " hold; delete it (look for an escape like \\x01 or \\u0001)"
+        )
+    return None
 
 
 _YAML_HINTS = {
@@ -213,13 +336,35 @@ _YAML_HINTS = {
     ),
     "did not find expected key": "this line is not indented like its neighbours; line it up",
     "did not find expected '-' indicator": "this list item is not indented like the others",
+    "expected <block end>, but found": (
+        "this line is not indented like the lines above it; line it up with its neighbours"
+    ),
+    "but found another document": (
+        "a second '---' starts another document; keep one lesson per file"
+    ),
+    "could not determine a constructor for the tag": (
+        "YAML tags (words starting with '!') are not allowed in a lesson; remove the tag"
+    ),
+    "found undefined alias": (
+        "a value starting with '*' names an anchor ('&name') that is not defined above;"
+        " put the text in quotes"
+    ),
 }
+_BRACKETS = {"while parsing a flow sequence": "[]", "while parsing a flow mapping": "{}"}
 
 
 def _yaml_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or "not valid YAML"
     message = next((hint for key, hint in _YAML_HINTS.items() if key in problem), None)
+    if isinstance(error, Refused):
+        message = problem
+    elif error.context in _BRACKETS and error.context_mark is not None:
+        opening, closing = _BRACKETS[error.context]
+        message = (
+            f"the '{opening}' on line {error.context_mark.line + 1} is never closed, or a ','"
+            f" is missing between its items; add the '{closing}' or the ','"
+        )
     if message is None:
         message = f"not valid YAML: {problem}"
         if error.context:
@@ -249,6 +394,8 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
             seen: set[str] = set()
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
+                    if message := _text_problem(key_node.value):
+                        problems.append(Problem(path, message, *where(key_node)))
                     if key_node.value in seen:
                         problems.append(
                             Problem(
@@ -262,20 +409,13 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
                 size += visit(value_node, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
             size += sum(visit(child, depth + 1) for child in node.value)
-        elif len(node.value) > MAX_TEXT_CHARS:
-            problems.append(
-                Problem(
-                    path,
-                    f"this text is {len(node.value):,} characters; the limit is"
-                    f" {MAX_TEXT_CHARS:,}: shorten it or split it into several blocks",
-                    *where(node),
-                )
-            )
-        if size > MAX_NODES:
+        elif message := _text_problem(node.value):
+            problems.append(Problem(path, message, *where(node)))
+        if size > MAX_EXPANDED:
             raise LessonError.at(
                 path,
-                f"the lesson expands to more than {MAX_NODES:,} values (repeated YAML aliases?);"
-                " write the content out instead of nesting aliases",
+                f"the lesson expands to more than {MAX_EXPANDED:,} values through YAML aliases"
+                " ('*name'); write the content out instead of nesting aliases",
                 *where(node),
             )
         sizes[id(node)] = size
@@ -309,15 +449,33 @@ def describe(
 ) -> list[Problem]:
     """Turn pydantic's errors about a *root* model into located problems, in file order."""
     problems: dict[tuple[Any, ...], Problem] = {}
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    guessed = {
+        (item["loc"][:-1], _guess(root, item["loc"]))
+        for item in items
+        if item["type"] == "extra_forbidden"
+    }
+    for item in items:
         kind = item["type"]
         ctx = item.get("ctx") or {}
         loc = (*item["loc"], *ctx.get("at", ()))
         name = _field_name(loc)
-        if kind == "extra_forbidden":
+        if kind == "missing" and (loc[:-1], name) in guessed:
+            continue  # the misspelt key already says 'did you mean ...'
+        if loc[:1] == ("vars",) and len(loc) > 2:
+            message = (
+                f"'{loc[1]}' in vars should be text, a number, true/false or a date,"
+                f" not {_shape_of(item['input'])}"
+            )
+            problem = source.problem(loc[:2], message)
+        elif kind in _AUTHOR_MESSAGES:
+            problem = source.problem(loc, item["msg"])
+        elif kind == "extra_forbidden":
             problem = source.problem(loc, _unknown_key_message(root, loc), key=True)
         elif kind == "missing":
-            problem = source.problem(loc[:-1], f"'{name}' is missing; add a '{name}:' line here")
+            problem = source.problem(
+                loc[:-1], f"'{name}' is missing; add {_article(name)} '{name}:' line here"
+            )
         elif kind == "block_kind":
             problem = source.problem(loc, _block_kind_message(item["input"]))
         elif kind in _TYPE_NAMES:
@@ -341,6 +499,19 @@ def describe(
             problem = source.problem(loc, f"{name}: {item['msg'][0].lower()}{item['msg'][1:]}")
         problems.setdefault((problem.line, problem.column, problem.message), problem)
     return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0))
+
+
+# Errors the model raises with messages already written for authors.
+_AUTHOR_MESSAGES = {"row_width", "empty_section", "answer_not_choice", "too_deep", "alt_blank"}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _guess(root: type[Node], loc: tuple[Any, ...]) -> str | None:
+    owner = model_at(root, loc[:-1])
+    return closest(str(loc[-1]), owner.keys()) if owner else None
 
 
 def _unknown_key_message(root: type[Node], loc: tuple[Any, ...]) -> str:

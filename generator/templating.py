@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.filters import do_join, do_replace
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
@@ -24,6 +25,29 @@ from .load import Lesson, SourceMap
 from .model import Block, Document
 
 MAX_RESULT_CHARS = 100_000
+
+# Lesson text needs values, conditions and simple filters, nothing that loops or calls:
+# a loop or a padding width can hang a build long before the result's length is checked.
+LESSON_FILTERS = frozenset(
+    {
+        "upper", "lower", "title", "capitalize", "trim", "default", "d", "join", "select",
+        "reject", "first", "last", "length", "count", "string", "int", "float", "round",
+        "abs", "list", "sort", "unique", "truncate", "striptags", "wordcount", "replace",
+    }
+)  # fmt: skip
+LESSON_FORBIDDEN = {
+    nodes.For: "loops ({% for %})",
+    nodes.Macro: "macros",
+    nodes.CallBlock: "call blocks",
+    nodes.FilterBlock: "filter blocks",
+    nodes.Call: "calling functions or methods",
+    nodes.Mod: "the % operator",
+    nodes.Pow: "the ** operator",
+    nodes.Include: "includes",
+    nodes.Import: "imports",
+    nodes.FromImport: "imports",
+    nodes.Extends: "extends",
+}
 
 
 class LessonSandbox(SandboxedEnvironment):
@@ -44,10 +68,43 @@ class LessonSandbox(SandboxedEnvironment):
         return operator.mul(left, right)
 
 
+def _join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+    """jinja2's join, refusing a result longer than any lesson text (a separator bomb)."""
+    items = list(value)
+    if len(str(d)) * len(items) > MAX_RESULT_CHARS:
+        raise SecurityError("the joined text would be too long")
+    return do_join(eval_ctx, items, d, attribute)
+
+
+def _replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
+    """jinja2's replace, refusing a result longer than any lesson text."""
+    growth = str(s).count(str(old)) * max(len(str(new)) - len(str(old)), 0)
+    if len(str(s)) + growth > MAX_RESULT_CHARS:
+        raise SecurityError("the replaced text would be too long")
+    return do_replace(eval_ctx, s, old, new, count)
+
+
+_join.jinja_pass_arg = _replace.jinja_pass_arg = do_join.jinja_pass_arg  # type: ignore[attr-defined]
+
+
 @functools.cache
 def environment() -> LessonSandbox:
     """The one shared sandbox (templates compile once and are cached by source)."""
-    return LessonSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = LessonSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(join=_join, replace=_replace)
+    return env
+
+
+@functools.lru_cache(maxsize=4096)
+def check_lesson_template(source: str) -> None:
+    """Refuse what lesson text has no use for and could hang a build (loops, calls, ...)."""
+    tree = environment().parse(source)
+    for node_type, what in LESSON_FORBIDDEN.items():
+        if tree.find(node_type) is not None:
+            raise SecurityError(f"{what} cannot be used in lesson text")
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in LESSON_FILTERS:
+            raise SecurityError(f"the filter '{node.name}' cannot be used in lesson text")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -78,8 +135,11 @@ def explain(error: Exception) -> str:
                 f" or pass --var {missing}=VALUE"
             )
         return f"a template uses something undefined ({error}); check the name"
-    if isinstance(error, SecurityError):
-        return f"the template does something not allowed ({error}); use plain {{{{ vars.NAME }}}} values"
+    if isinstance(error, SecurityError) or "unsafe" in str(error):
+        return (
+            f"the template does something not allowed ({str(error).rstrip('.')});"
+            " use plain {{ vars.NAME }} values"
+        )
     if isinstance(error, TemplateSyntaxError):
         return f"template syntax error: {error.message}; write placeholders as {{{{ vars.NAME }}}}"
     return f"the template failed: {error}"
@@ -98,8 +158,9 @@ def resolve(lesson: Lesson, overrides: Mapping[str, Any] | None = None) -> Docum
 
     def render(text: RichText, loc: tuple[str | int, ...]) -> RichText:
         try:
+            check_lesson_template(text)
             return RichText(render_string(text, context))
-        except (TemplateError, SecurityError) as error:
+        except Exception as error:  # a template is the author's code: any failure is theirs
             problems.append(_located(lesson.source, loc, error))
             return text
 
