@@ -99,7 +99,6 @@ def model_headings(document: Document, theme: Theme) -> list[tuple[int, str]]:
     back = [
         ("glossary_title", document.glossary),
         ("takeaways_title", document.takeaways),
-        ("sources_title", document.sources),
         ("exercises_title", document.questions),
         ("answer_key_title", document.questions),
     ]
