@@ -422,8 +422,15 @@ def test_each_shipped_theme_sets_fonts_and_colours(name, tmp_path) -> None:
     assert bool(headers.xpath(".//pic:pic")) == (theme.logo_path is not None)
 
 
-def test_the_corporate_logo_is_in_the_header_with_alt_text(tmp_path) -> None:
-    section = docx.Document(themed(SAMPLE, "corporate", tmp_path)).sections[0]
+def test_corporate_puts_the_title_on_a_dark_band_and_the_logo_in_the_header(tmp_path) -> None:
+    word = docx.Document(themed(SAMPLE, "corporate", tmp_path))
+    band = next(blocks(word))
+    assert isinstance(band, Table)
+    assert band._tbl.xpath(".//w:shd/@w:fill") == [load_theme("corporate").palette.primary]
+    title, subtitle = band.rows[0].cells[0].paragraphs
+    assert (title.style.name, title.text) == ("Banner Title", "Alliance vs. Coalition")
+    assert str(title.style.font.color.rgb) == "FFFFFF" and subtitle.style.name == "Banner Subtitle"
+    section = word.sections[0]
     for header in (section.header, section.first_page_header):
         (inline,) = header._element.xpath(".//wp:inline")
         assert inline.xpath("wp:docPr/@descr") == ["Northside High"]

@@ -208,6 +208,9 @@ class DocxRenderer(Renderer):
             after=0.6,
             keep=True,
         )
+        if self._size("title_band") and not self.given:  # a reference styles its own title
+            self._define("Banner Title", base="Title", colour=palette.on_primary)
+            self._define("Banner Subtitle", base="Subtitle")
         for level in range(1, MAX_HEADING + 1):
             before, after = HEADING_SPACE[level]
             self._define(
@@ -454,10 +457,20 @@ class DocxRenderer(Renderer):
     # -- title block and sections ---------------------------------------------------
 
     def _title_block(self) -> None:
+        """Title and subtitle (on a band of the primary colour if the theme has one),
+        the metadata line, the summary as a lead and the objectives in a box."""
         doc = self.document
-        self.paragraph("Title", doc.title)
-        if doc.subtitle:
-            self.paragraph("Subtitle", doc.subtitle)
+        if "Banner Title" in self.style:
+            pad = int(self._size("title_band") * 20)
+            with self.box(self.theme.palette.primary, padding=(pad, pad)):
+                self.paragraph("Banner Title", doc.title)
+                if doc.subtitle:
+                    self.paragraph("Banner Subtitle", doc.subtitle)
+            self.spacer()
+        else:
+            self.paragraph("Title", doc.title)
+            if doc.subtitle:
+                self.paragraph("Subtitle", doc.subtitle)
         meta = self.wording("meta_line")
         if meta.strip():
             self.paragraph("Meta", meta)
@@ -535,9 +548,11 @@ class DocxRenderer(Renderer):
 
     # -- boxes and tables -----------------------------------------------------------
 
-    def box(self, fill: str, bar: str | None = None) -> _Box:
+    def box(
+        self, fill: str, bar: str | None = None, padding: tuple[int, int] = BOX_PADDING
+    ) -> _Box:
         """A shaded one-cell table the following paragraphs go into (``with self.box(...)``)."""
-        return _Box(self, fill, bar)
+        return _Box(self, fill, bar, padding)
 
     def spacer(self) -> None:
         """Space after a table: Word puts the next paragraph right against the table's edge."""
@@ -853,15 +868,18 @@ class DocxRenderer(Renderer):
 class _Box:
     """Context manager: a shaded one-cell box; paragraphs made inside it go into the cell."""
 
-    def __init__(self, renderer: DocxRenderer, fill: str, bar: str | None) -> None:
+    def __init__(
+        self, renderer: DocxRenderer, fill: str, bar: str | None, padding: tuple[int, int]
+    ) -> None:
         self.renderer = renderer
         self.fill = fill
         self.bar = bar
+        self.padding = padding
 
     def __enter__(self) -> _Cell:
         r = self.renderer
         lines = {"left": (24, self.bar)} if self.bar else {}
-        cell = r.table(1, [r.width], lines, BOX_PADDING).rows[0].cells[0]
+        cell = r.table(1, [r.width], lines, self.padding).rows[0].cells[0]
         put(cell._tc.get_or_add_tcPr(), shading(self.fill), TCPR_ORDER)
         self.outer = r.container
         r.container = cell
