@@ -442,9 +442,14 @@ def test_corporate_puts_the_title_on_a_dark_band_and_the_logo_in_the_header(tmp_
     assert section.header.part.related_parts[rel_id].content_type == "image/png"
 
 
-def test_a_wording_change_in_a_theme_shows_in_the_footer(tmp_path) -> None:
-    folder = theme_folder(tmp_path / "theme", 'text: {footer: "Custom footer {{ doc.title }}"}\n')
-    section = docx.Document(themed(EVERY_BLOCK, str(folder), tmp_path / "out")).sections[0]
+def test_wording_changes_in_a_theme_show_in_the_handout(tmp_path) -> None:
+    folder = theme_folder(
+        tmp_path / "theme",
+        'text: {footer: "Custom footer {{ doc.title }}", term_separator: " — "}\n',
+    )
+    word = docx.Document(themed(EVERY_BLOCK, str(folder), tmp_path / "out"))
+    assert "Second — step with a term" in all_text(word)
+    section = word.sections[0]
     for footer in (section.footer, section.first_page_footer):
         text = footer.paragraphs[0].text
         assert text.startswith("Custom footer Every block: a test lesson\tPage ")

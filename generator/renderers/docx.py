@@ -33,7 +33,7 @@ from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.section import _Header
+from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
@@ -798,7 +798,7 @@ class DocxRenderer(Renderer):
                 paragraph.add_run("\t")
                 self._page_label(paragraph)
 
-    def _header(self, header: _Header) -> None:
+    def _header(self, header: _BaseHeaderFooter) -> None:
         """The running header: the title, the logo at the right margin, a hairline below."""
         paragraph = self.furniture_paragraph(header, "Header")
         self.runs(paragraph, self.rich(self.wording("header")).runs)
@@ -811,7 +811,7 @@ class DocxRenderer(Renderer):
             PPR_ORDER,
         )
 
-    def furniture_paragraph(self, part: _Header, style: str) -> Paragraph:
+    def furniture_paragraph(self, part: _BaseHeaderFooter, style: str) -> Paragraph:
         """The first paragraph of a header or footer, with a right tab at the text margin.
 
         Our own Header/Footer styles carry that tab; a reference's styles may have other
