@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,14 +11,15 @@ import docx
 import pytest
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm, Pt
+from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from generator.build import BuildOptions, build, prepare
+from generator.errors import LessonError
 from generator.model import Document, Section, TextBlock
 from generator.renderers.docx import DocxRenderer, share_out
-from generator.theme import Theme
+from generator.theme import Theme, load_theme
 
 from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
 
@@ -99,7 +101,6 @@ def model_headings(document: Document, theme: Theme) -> list[tuple[int, str]]:
     back = [
         ("glossary_title", document.glossary),
         ("takeaways_title", document.takeaways),
-        ("sources_title", document.sources),
         ("exercises_title", document.questions),
         ("answer_key_title", document.questions),
     ]
@@ -383,3 +384,166 @@ def test_renderer_identity() -> None:
         "handout",
     )
     assert DocxRenderer.missing_kinds() == []
+
+
+# -- themes and reference documents ---------------------------------------------------
+
+
+def themed(lesson: Path, theme: str, out_dir: Path) -> Path:
+    (path,) = build(lesson, BuildOptions(formats=["docx"], out_dir=out_dir, theme=theme))
+    return path
+
+
+def theme_folder(folder: Path, body: str) -> Path:
+    """A user theme extending default, with *body* appended to its theme.yaml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "theme.yaml").write_text(f"name: custom\nextends: default\n{body}", "utf-8")
+    return folder
+
+
+def style_font(style) -> str:
+    return style.element.xpath("w:rPr/w:rFonts/@w:ascii")[0]
+
+
+@pytest.mark.parametrize("name", ["default", "classroom", "corporate"])
+def test_each_shipped_theme_sets_fonts_and_colours(name, tmp_path) -> None:
+    theme = load_theme(name)
+    word = docx.Document(themed(SAMPLE, name, tmp_path))
+    styles = word.styles
+    assert style_font(styles["Normal"]) == theme.fonts.body.name
+    assert style_font(styles["Heading 1"]) == theme.fonts.heading.name
+    assert style_font(styles["Title"]) == theme.fonts.heading.name
+    assert str(styles["Heading 1"].font.color.rgb) == theme.palette.primary
+    assert styles["Normal"].font.size == Pt(theme.size("docx", "body"))
+    table = next(t for t in word.tables if t._tbl.xpath(".//w:tblHeader"))
+    fills = {cell._tc.xpath("w:tcPr/w:shd/@w:fill")[0] for cell in table.rows[0].cells}
+    assert fills == {theme.palette.primary}
+    headers = word.sections[0].header._element
+    assert bool(headers.xpath(".//pic:pic")) == (theme.logo_path is not None)
+
+
+def test_corporate_puts_the_title_on_a_dark_band_and_the_logo_in_the_header(tmp_path) -> None:
+    word = docx.Document(themed(SAMPLE, "corporate", tmp_path))
+    band = next(blocks(word))
+    assert isinstance(band, Table)
+    assert band._tbl.xpath(".//w:shd/@w:fill") == [load_theme("corporate").palette.primary]
+    title, subtitle = band.rows[0].cells[0].paragraphs
+    assert (title.style.name, title.text) == ("Banner Title", "Alliance vs. Coalition")
+    assert str(title.style.font.color.rgb) == "FFFFFF" and subtitle.style.name == "Banner Subtitle"
+    section = word.sections[0]
+    for header in (section.header, section.first_page_header):
+        (inline,) = header._element.xpath(".//wp:inline")
+        assert inline.xpath("wp:docPr/@descr") == ["Northside High"]
+        assert inline.xpath(".//pic:pic")
+        height = int(inline.xpath("wp:extent/@cy")[0])
+        assert int(inline.xpath("wp:extent/@cx")[0]) == height  # the logo is square
+        assert Mm(4) < height < Mm(15)
+    rel_id = section.header._element.xpath(".//a:blip/@r:embed")[0]
+    assert section.header.part.related_parts[rel_id].content_type == "image/png"
+
+
+def test_wording_changes_in_a_theme_show_in_the_handout(tmp_path) -> None:
+    folder = theme_folder(
+        tmp_path / "theme",
+        'text: {footer: "Custom footer {{ doc.title }}", term_separator: " — "}\n',
+    )
+    word = docx.Document(themed(EVERY_BLOCK, str(folder), tmp_path / "out"))
+    assert "Second — step with a term" in all_text(word)
+    section = word.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        text = footer.paragraphs[0].text
+        assert text.startswith("Custom footer Every block: a test lesson\tPage ")
+
+
+def reference_document(path: Path) -> Path:
+    """A user's Word template: Georgia text, dark red headings, Letter with 1-inch
+    margins, a header of its own, and no numbering part."""
+    word = docx.Document()
+    word.styles["Normal"].font.name = "Georgia"
+    word.styles["Heading 1"].font.color.rgb = RGBColor(0x99, 0x11, 0x22)
+    section = word.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left", "right", "top", "bottom"):
+        setattr(section, f"{side}_margin", Inches(1))
+    section.header.paragraphs[0].text = "ACME Training"
+    word.add_paragraph("Template body text that must not survive")
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype.endswith("/numbering"):
+            del word.part.rels[rel_id]
+    word.save(path)
+    return path
+
+
+def as_template(docx_path: Path, dotx_path: Path) -> Path:
+    """The same file as a .dotx: only the main part's content type differs."""
+    with zipfile.ZipFile(docx_path) as source, zipfile.ZipFile(dotx_path, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(entry, data)
+    return dotx_path
+
+
+@pytest.fixture
+def reference_theme(tmp_path) -> Path:
+    folder = theme_folder(tmp_path / "theme", "reference_docx: ref.docx\n")
+    reference_document(folder / "ref.docx")
+    return folder
+
+
+def assert_uses_reference(path: Path) -> None:
+    word = docx.Document(path)
+    styles = word.styles
+    assert styles["Normal"].font.name == "Georgia"
+    assert str(styles["Heading 1"].font.color.rgb) == "991122"
+    assert not styles["Block Title"].element.xpath("w:rPr/w:rFonts")  # Georgia, inherited
+    assert str(styles["Block Title"].font.color.rgb) == "1F3A5F"  # the theme fills the gaps
+    section = word.sections[0]
+    assert abs(section.page_width - Inches(8.5)) < Mm(0.1)
+    assert abs(section.left_margin - Inches(1)) < Mm(0.1)
+    assert abs(section.top_margin - Inches(1)) < Mm(0.1)
+    assert section.header.paragraphs[0].text == "ACME Training"
+    assert not section.different_first_page_header_footer  # its header on every page
+    assert section.footer.paragraphs[0].text.startswith("Test School\tPage ")
+    text = all_text(word)
+    assert "Template body text" not in text
+    assert word.paragraphs[0].text == "Every block: a test lesson"
+    numbering = word.part.numbering_part.element
+    num_ids = {
+        p._p.pPr.numPr.numId.val
+        for p in word.paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None
+    }
+    assert len(num_ids) >= 3
+    for num_id in num_ids:
+        assert numbering.xpath(f"w:num[@w:numId='{num_id}']")
+
+
+def test_a_reference_docx_gives_its_styles_page_and_header(reference_theme, tmp_path) -> None:
+    assert_uses_reference(themed(EVERY_BLOCK, str(reference_theme), tmp_path / "out"))
+
+
+def test_a_reference_dotx_works_too(reference_theme, tmp_path) -> None:
+    as_template(reference_theme / "ref.docx", reference_theme / "ref.dotx")
+    (reference_theme / "ref.docx").unlink()
+    theme_yaml = reference_theme / "theme.yaml"
+    theme_yaml.write_text(theme_yaml.read_text().replace("ref.docx", "ref.dotx"))
+    path = themed(EVERY_BLOCK, str(reference_theme), tmp_path / "out")
+    assert_uses_reference(path)
+    with zipfile.ZipFile(path) as package:
+        types = package.read("[Content_Types].xml")
+    assert b"document.main+xml" in types and b"template.main+xml" not in types
+
+
+def test_rebuilding_with_a_reference_gives_identical_bytes(reference_theme, tmp_path) -> None:
+    first = themed(EVERY_BLOCK, str(reference_theme), tmp_path / "one").read_bytes()
+    second = themed(EVERY_BLOCK, str(reference_theme), tmp_path / "two").read_bytes()
+    assert first == second
+
+
+def test_a_broken_reference_is_a_located_lesson_error(tmp_path) -> None:
+    folder = theme_folder(tmp_path / "theme", "reference_docx: ref.docx\n")
+    (folder / "ref.docx").write_text("not a zip", "utf-8")
+    with pytest.raises(LessonError, match="not a Word document"):
+        themed(EVERY_BLOCK, str(folder), tmp_path / "out")

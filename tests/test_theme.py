@@ -29,7 +29,9 @@ def test_extends_overrides_only_what_it_changes():
     assert corporate.palette.background == default.palette.background
     assert corporate.text["glossary_title"] == default.text["glossary_title"]
     assert corporate.text["quiz_title"] != default.text["quiz_title"]
-    assert corporate.sizes["docx"] == default.sizes["docx"]
+    corporate_docx, default_docx = corporate.sizes["docx"], default.sizes["docx"]
+    assert corporate_docx["title_band"] != default_docx["title_band"]  # a partial override
+    assert {**corporate_docx, "title_band": 0} == {**default_docx, "title_band": 0}
 
 
 def test_a_theme_may_ship_its_own_fonts():

@@ -6,14 +6,21 @@ sizes and colours; sections are Heading 1-3 (the navigation pane and a table of
 contents work); lists use Word numbering that restarts for every list; tables repeat
 their header row and never split a row; headings and block labels keep with what
 follows, so no page ends in a lone heading. The page furniture (header, footer,
-page X of Y) and every phrase come from the theme.
+page X of Y, the logo) and every phrase come from the theme.
+
+A theme may name the user's own Word document or template (``reference_docx``): the
+handout then starts from it and uses its styles, headers, footers and page setup as
+they are; the theme only styles what the reference lacks (Lectern's own paragraph
+styles, tables, list numbers), in the reference's fonts.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -26,11 +33,13 @@ from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Mm, Pt, RGBColor, Twips
-from docx.styles.style import ParagraphStyle
+from docx.section import _BaseHeaderFooter
+from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor, Twips
+from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from ..errors import LessonError
 from ..files import build_time, normalized_zip
 from ..inline import RichText, Run
 from ..model import (
@@ -47,6 +56,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..textfit import Fonts, text_width
 from . import Renderer
 from .wordml import (
     PPR_ORDER,
@@ -57,9 +67,11 @@ from .wordml import (
     Numbering,
     add_field,
     borders,
+    default_run_properties,
     element,
     link,
     number,
+    open_reference,
     put,
     set_colour,
     set_fonts,
@@ -77,7 +89,7 @@ HEADING_SPACE = {1: (1.6, 0.5), 2: (1.1, 0.35), 3: (0.9, 0.25)}  # (before, afte
 CELL_PADDING = (70, 110)  # twips: top/bottom, left/right
 BOX_PADDING = (130, 200)
 LIST_INDENT = 360  # twips per nesting level
-CHAR_WIDTH = 0.52  # average glyph width in ems for a rough measure of text
+MEASURE_SLACK = 60  # twips added to a measured cell, for rounding in the application
 ASPECT_SHARE = (0.14, 0.34)  # the aspect/term column takes this share of the width, at least/most
 IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
@@ -101,7 +113,10 @@ class DocxRenderer(Renderer):
     description = "Word handout: the whole lesson, exercises and an answer key"
 
     def write(self, path: Path) -> None:
-        self.word = docx.Document()
+        reference = self.theme.reference("docx")
+        self.word = self._open(reference) if reference else docx.Document()
+        # Styles the reference brings are used as they are; the theme styles the rest.
+        self.given = {style.name for style in self.word.styles} if reference else set()
         self.container: WordDocument | _Cell = self.word
         self._cell_used = False
         self._page_setup()
@@ -119,76 +134,54 @@ class DocxRenderer(Renderer):
 
     # -- setup ----------------------------------------------------------------------
 
+    @staticmethod
+    def _open(reference: Path) -> WordDocument:
+        try:
+            return open_reference(reference)
+        except (zipfile.BadZipFile, KeyError, ValueError) as error:
+            raise LessonError.at(
+                reference, f"not a Word document or template (.docx, .dotx): {error}"
+            ) from None
+
     def _page_setup(self) -> None:
-        outputs = self.document.outputs.docx
-        width, height = PAPER[outputs.paper or self.theme.paper]
-        margin = Mm(self.theme.margins.docx)
+        """Paper and margins from the lesson or theme; a reference keeps its own page
+        setup unless the lesson asks for a paper size."""
+        paper = self.document.outputs.docx.paper
         page = self.word.sections[0]
-        page.start_type = WD_SECTION_START.NEW_PAGE
-        page.page_width, page.page_height = width, height
-        page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = margin
-        page.header_distance = page.footer_distance = Emu(margin // 2)
-        self.text_width = Emu(width - 2 * margin)
-        self.text_height = Emu(height - 2 * margin)
+        if not self.given:
+            margin = Mm(self.theme.margins.docx)
+            page.start_type = WD_SECTION_START.NEW_PAGE
+            page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = margin
+            page.header_distance = page.footer_distance = Emu(margin // 2)
+            paper = paper or self.theme.paper
+        if paper:
+            page.page_width, page.page_height = PAPER[paper]
+        self.text_width = Emu(page.page_width - page.left_margin - page.right_margin)
+        self.text_height = Emu(page.page_height - page.top_margin - page.bottom_margin)
 
     def _size(self, name: str) -> float:
         return self.theme.size("docx", name)
 
     def _styles(self) -> None:
-        """Set the theme on the document's styles once; paragraphs then only name a style."""
+        """Set the theme on the document's styles once; paragraphs then only name a style.
+
+        A style the reference document brings is taken as it is; styles Lectern adds to a
+        reference get the theme's sizes and colours but inherit the reference's fonts.
+        """
         palette, fonts = self.theme.palette, self.theme.fonts
         body = self._size("body")
-        styles = self.word.styles
-        self.style: dict[str, ParagraphStyle] = {}
+        self.style: dict[str, BaseStyle] = {}
 
-        def define(
-            name: str,
-            *,
-            base: str | None = "Normal",
-            font: str | None = None,
-            size: float | None = None,
-            colour: str | None = None,
-            bold: bool | None = None,
-            italic: bool | None = None,
-            before: float | None = None,
-            after: float | None = None,
-            keep: bool | None = None,
-        ) -> ParagraphStyle:
-            if name in self.style:
-                style = self.style[name]
-            else:
-                try:
-                    style = styles[name]
-                except KeyError:
-                    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-                    style.quick_style = True
-                self.style[name] = style
-            if base:
-                style.base_style = self.style.get(base) or styles[base]
-            rpr = style.element.get_or_add_rPr()
-            if font:
-                set_fonts(rpr, font)
-            if colour:
-                set_colour(rpr, colour)
-            if size:
-                style.font.size = Pt(size)
-            if bold is not None:
-                style.font.bold = bold
-            if italic is not None:
-                style.font.italic = italic
-            fmt = style.paragraph_format
-            if before is not None:
-                fmt.space_before = Pt(before * body)
-            if after is not None:
-                fmt.space_after = Pt(after * body)
-            if keep is not None:
-                fmt.keep_with_next = keep
-            ppr = style.element.get_or_add_pPr()
-            for old in ppr.findall(qn("w:pBdr")):
-                ppr.remove(old)
-            return style
+        def rule() -> OxmlElement:
+            return borders("pBdr", {"bottom": (6, palette.accent)})
 
-        normal = define(
+        def bar() -> OxmlElement:  # beside a quote, clear of its text
+            return borders("pBdr", {"left": (18, palette.accent)}, space=8)
+
+        heading = {"font": fonts.heading.name, "bold": True, "keep": True, "italic": False}
+        small = {"size": self._size("small"), "colour": palette.muted}
+
+        normal = self._define(
             "Normal",
             base=None,
             font=fonts.body.name,
@@ -196,15 +189,17 @@ class DocxRenderer(Renderer):
             colour=palette.text,
             before=0,
             after=SPACE_AFTER,
+            line_spacing=LINE_SPACING,
         )
-        normal.paragraph_format.line_spacing = LINE_SPACING
-        normal.paragraph_format.widow_control = True
-        for rpr in (normal.element.get_or_add_rPr(), self._default_rpr()):
-            set_lang(rpr, self.document.language)
+        if "Normal" not in self.given:
+            normal.paragraph_format.widow_control = True
+        for rpr in (normal.element.get_or_add_rPr(), default_run_properties(self.word)):
+            set_lang(rpr, self.document.language)  # the lesson's language, reference or not
 
-        heading = {"font": fonts.heading.name, "bold": True, "keep": True, "italic": False}
-        define("Title", size=self._size("title"), colour=palette.primary, after=0.2, **heading)
-        define(
+        self._define(
+            "Title", size=self._size("title"), colour=palette.primary, after=0.2, **heading
+        )
+        self._define(
             "Subtitle",
             font=fonts.heading.name,
             size=self._size("subtitle"),
@@ -213,30 +208,24 @@ class DocxRenderer(Renderer):
             after=0.6,
             keep=True,
         )
+        if self._size("title_band") and not self.given:  # a reference styles its own title
+            self._define("Banner Title", base="Title", colour=palette.on_primary)
+            self._define("Banner Subtitle", base="Subtitle")
         for level in range(1, MAX_HEADING + 1):
             before, after = HEADING_SPACE[level]
-            style = define(
+            self._define(
                 f"Heading {level}",
                 size=self._size(f"h{level}"),
                 colour=palette.primary,
                 before=before,
                 after=after,
+                keep_together=True,
+                lines=rule() if level == 1 else None,
                 **heading,
             )
-            style.paragraph_format.keep_together = True
-        put(
-            self.style["Heading 1"].element.get_or_add_pPr(),
-            borders("pBdr", {"bottom": (6, palette.accent)}),
-            PPR_ORDER,
-        )
-        meta = define("Meta", size=self._size("small"), colour=palette.muted, after=1.0)
-        put(
-            meta.element.get_or_add_pPr(),
-            borders("pBdr", {"bottom": (6, palette.accent)}),
-            PPR_ORDER,
-        )
-        define("Lead", size=self._size("h3"), after=SPACE_AFTER * 1.5)
-        define(
+        self._define("Meta", **small, after=1.0, lines=rule())
+        self._define("Lead", size=self._size("h3"), after=SPACE_AFTER * 1.5)
+        self._define(
             "Block Title",
             size=body,
             colour=palette.primary,
@@ -245,7 +234,7 @@ class DocxRenderer(Renderer):
             after=0.25,
             keep=True,
         )
-        define(
+        self._define(
             "Box Label",
             size=self._size("small"),
             colour=palette.primary,
@@ -253,70 +242,155 @@ class DocxRenderer(Renderer):
             after=0.2,
             keep=True,
         )
-        define("List Paragraph", after=0.2)
-        define("Table Text", size=self._size("table"), after=0)
-        self.style["Table Text"].paragraph_format.line_spacing = 1.0
-        define("Table Header", base="Table Text", colour=palette.on_primary, bold=True)
-        define("Table Aspect", base="Table Text", bold=True)
-        define("Box Text", after=0.25)
-        define("Quote", italic=True, colour=palette.text, before=0.6, after=0.2)
-        source = define(
+        self._define(
+            "Box Title",
+            kind=WD_STYLE_TYPE.CHARACTER,
+            base=None,
+            size=self._size("h3"),
+            colour=palette.text,
+            bold=True,
+        )
+        self._define("List Paragraph", after=0.2)
+        self._define("Table Text", size=self._size("table"), after=0, line_spacing=1.0)
+        self._define("Table Header", base="Table Text", colour=palette.on_primary, bold=True)
+        self._define("Table Aspect", base="Table Text", bold=True)
+        self._define("Box Text", after=0.25)
+        quote = self._define(
+            "Quote",
+            italic=True,
+            colour=palette.text,
+            before=0.6,
+            after=0.2,
+            lines=bar(),
+            indent=(QUOTE_INDENT, QUOTE_INDENT),
+        )
+        self._define(  # the bar runs on beside the source, unless the reference styles quotes
             "Quote Source",
             base="Quote",
-            size=self._size("small"),
-            colour=palette.muted,
+            **small,
             italic=False,
             before=0,
             after=SPACE_AFTER * 1.5,
+            lines=None if "Quote" in self.given else bar(),
+            indent=(quote.paragraph_format.left_indent, quote.paragraph_format.right_indent),
         )
-        for style in (self.style["Quote"], source):  # one bar beside the quote and its source
-            style.paragraph_format.left_indent = style.paragraph_format.right_indent = QUOTE_INDENT
-            put(
-                style.element.get_or_add_pPr(),
-                borders("pBdr", {"left": (18, palette.accent)}, space=8),
-                PPR_ORDER,
-            )
-        define("Figure", before=0.6, after=0.2, keep=True)
-        self.style["Figure"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        define("Caption", size=self._size("small"), colour=palette.muted, italic=True, bold=False)
-        self.style["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        define("Instructions", italic=True, colour=palette.muted)
-        define("Question", before=1.0, after=0.2, keep=True)
-        define("Choice", after=0.1, keep=True)
-        answer = define("Answer Line", after=0, keep=True)
-        answer.paragraph_format.line_spacing = Pt(self._size("answer_line"))
-        answer.paragraph_format.left_indent = Twips(LIST_INDENT)
-        put(
-            answer.element.get_or_add_pPr(),
-            borders("pBdr", {"bottom": (4, palette.muted), "between": (4, palette.muted)}),
-            PPR_ORDER,
+        centred = WD_ALIGN_PARAGRAPH.CENTER
+        self._define("Figure", before=0.6, after=0.2, keep=True, align=centred)
+        self._define("Caption", **small, italic=True, bold=False, align=centred)
+        self._define("Instructions", italic=True, colour=palette.muted)
+        self._define("Question", before=1.0, after=0.2, keep=True)
+        self._define("Choice", after=0.1, keep=True)
+        self._define(
+            "Answer Line",
+            after=0,
+            keep=True,
+            line_spacing=Pt(self._size("answer_line")),
+            indent=(Twips(LIST_INDENT), None),
+            lines=borders("pBdr", {"bottom": (4, palette.muted), "between": (4, palette.muted)}),
         )
-        spacer = define("Spacer", size=self._size("small"), after=0)
-        spacer.paragraph_format.line_spacing = Pt(SPACE_AFTER * body * 1.5)
-        define("Answer", after=0.15)
-        explanation = define("Explanation", colour=palette.muted, after=SPACE_AFTER)
-        explanation.paragraph_format.left_indent = Twips(LIST_INDENT)
-        define("Source", size=self._size("small"), colour=palette.muted, after=0.2)
+        self._define(
+            "Spacer", size=self._size("small"), after=0, line_spacing=Pt(SPACE_AFTER * body * 1.5)
+        )
+        self._define("Answer", after=0.15)
+        self._define(
+            "Explanation",
+            colour=palette.muted,
+            after=SPACE_AFTER,
+            indent=(Twips(LIST_INDENT), None),
+        )
+        self._define(
+            "Sources",
+            **small,
+            before=1.2,
+            after=0.2,
+            lines=borders("pBdr", {"top": (4, palette.light)}),
+        )
+        self._define("Source", **small, after=0.2)
         for name in ("Header", "Footer"):
-            furniture = define(name, size=self._size("small"), colour=palette.muted, after=0)
-            furniture.paragraph_format.tab_stops.clear_all()
-            furniture.paragraph_format.tab_stops.add_tab_stop(
-                self.text_width, WD_TAB_ALIGNMENT.RIGHT
-            )
+            self._define(name, **small, after=0, tab=self.text_width)
 
-    def _default_rpr(self):
-        """The document-wide default run properties (``w:docDefaults``)."""
-        defaults = self.word.styles.element.find(qn("w:docDefaults"))
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        rpr = rpr_default.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = element("rPr")
-            rpr_default.append(rpr)
-        return rpr
+    def _define(
+        self,
+        name: str,
+        *,
+        kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
+        base: str | None = "Normal",
+        font: str | None = None,
+        size: float | None = None,
+        colour: str | None = None,
+        bold: bool | None = None,
+        italic: bool | None = None,
+        before: float | None = None,
+        after: float | None = None,
+        keep: bool | None = None,
+        keep_together: bool | None = None,
+        line_spacing: float | Length | None = None,
+        indent: tuple[Length | None, Length | None] | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        lines: OxmlElement | None = None,
+        tab: Length | None = None,
+    ) -> BaseStyle:
+        """Give style *name* the theme's look (spacing in multiples of the body size).
+
+        A style the reference brings is returned untouched. Fonts are set only without
+        a reference: added styles then inherit the reference's. *lines* are paragraph
+        borders (a ``w:pBdr``), *tab* a single right tab stop (header and footer), *indent* left/right.
+        """
+        styles = self.word.styles
+        if name in self.given:
+            self.style[name] = styles[name]
+            return self.style[name]
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, kind)
+            style.quick_style = True
+        self.style[name] = style
+        if base:
+            style.base_style = self.style.get(base) or styles[base]
+        rpr = style.element.get_or_add_rPr()
+        if font and not self.given:
+            set_fonts(rpr, font)
+        if colour:
+            set_colour(rpr, colour)
+        if size:
+            style.font.size = Pt(size)
+        if bold is not None:
+            style.font.bold = bold
+        if italic is not None:
+            style.font.italic = italic
+        if kind != WD_STYLE_TYPE.PARAGRAPH:
+            return style
+        body = self._size("body")
+        fmt = style.paragraph_format
+        if before is not None:
+            fmt.space_before = Pt(before * body)
+        if after is not None:
+            fmt.space_after = Pt(after * body)
+        if keep is not None:
+            fmt.keep_with_next = keep
+        if keep_together is not None:
+            fmt.keep_together = keep_together
+        if line_spacing is not None:
+            fmt.line_spacing = line_spacing
+        if indent is not None:
+            fmt.left_indent, fmt.right_indent = indent
+        if align is not None:
+            fmt.alignment = align
+        if tab is not None:
+            fmt.tab_stops.clear_all()
+            fmt.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+        ppr = style.element.get_or_add_pPr()
+        for old in ppr.findall(qn("w:pBdr")):
+            ppr.remove(old)
+        if lines is not None:
+            put(ppr, lines, PPR_ORDER)
+        return style
 
     def _lists(self) -> None:
         """Bullets, decimal lists and exercise questions, each up to three levels."""
-        palette, body = self.theme.palette, self.theme.fonts.body.name
+        palette = self.theme.palette
+        body = None if self.given else self.theme.fonts.body.name  # bullets in the body font
 
         def levels(formats: Sequence[tuple[str, str]], **style) -> list[Level]:
             return [
@@ -383,10 +457,20 @@ class DocxRenderer(Renderer):
     # -- title block and sections ---------------------------------------------------
 
     def _title_block(self) -> None:
+        """Title and subtitle (on a band of the primary colour if the theme has one),
+        the metadata line, the summary as a lead and the objectives in a box."""
         doc = self.document
-        self.paragraph("Title", doc.title)
-        if doc.subtitle:
-            self.paragraph("Subtitle", doc.subtitle)
+        if "Banner Title" in self.style:
+            pad = int(self._size("title_band") * 20)
+            with self.box(self.theme.palette.primary, padding=(pad, pad)):
+                self.paragraph("Banner Title", doc.title)
+                if doc.subtitle:
+                    self.paragraph("Banner Subtitle", doc.subtitle)
+            self.spacer()
+        else:
+            self.paragraph("Title", doc.title)
+            if doc.subtitle:
+                self.paragraph("Subtitle", doc.subtitle)
         meta = self.wording("meta_line")
         if meta.strip():
             self.paragraph("Meta", meta)
@@ -418,6 +502,7 @@ class DocxRenderer(Renderer):
         """A list with its own numbering instance (so it starts at 1), nested items indented."""
         num_id = self.numbering.new_list(style)
         paragraphs: list[Paragraph] = []
+        separator = self.wording("term_separator")
 
         def walk(entries: Sequence[ListItem], level: int) -> None:
             for item in entries:
@@ -425,7 +510,7 @@ class DocxRenderer(Renderer):
                 number(paragraph, num_id, level)
                 if item.term:
                     self.runs(paragraph, item.term.runs, bold=True)
-                    paragraph.add_run(" " if item.term.plain[-1:] in ".:?!" else ": ")
+                    paragraph.add_run(" " if item.term.plain[-1:] in ".:?!" else separator)
                 self.runs(paragraph, item.text.runs)
                 paragraphs.append(paragraph)
                 walk(item.items, level + 1)
@@ -454,16 +539,8 @@ class DocxRenderer(Renderer):
             self.text_width / image.width, self.text_height * IMAGE_MAX_HEIGHT / image.height
         )
         figure = self.paragraph("Figure")
-        figure.add_run().add_picture(
-            block.image.src,
-            width=Emu(int(image.width * scale)),
-            height=Emu(int(image.height * scale)),
-        )
-        for doc_pr in figure._p.xpath(".//wp:docPr"):
-            doc_pr.set("descr", block.image.alt)
-        for inline in figure._p.xpath(".//wp:inline"):
-            for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
-                inline.set(side, "0")
+        width, height = Emu(int(image.width * scale)), Emu(int(image.height * scale))
+        picture(figure, Path(block.image.src), width, height, block.image.alt)
         if block.image.caption:
             self.paragraph("Caption", block.image.caption)
         else:
@@ -471,9 +548,11 @@ class DocxRenderer(Renderer):
 
     # -- boxes and tables -----------------------------------------------------------
 
-    def box(self, fill: str, bar: str | None = None) -> _Box:
+    def box(
+        self, fill: str, bar: str | None = None, padding: tuple[int, int] = BOX_PADDING
+    ) -> _Box:
         """A shaded one-cell table the following paragraphs go into (``with self.box(...)``)."""
-        return _Box(self, fill, bar)
+        return _Box(self, fill, bar, padding)
 
     def spacer(self) -> None:
         """Space after a table: Word puts the next paragraph right against the table's edge."""
@@ -487,7 +566,10 @@ class DocxRenderer(Renderer):
             label.add_run(self.wording(f"callout_{callout.kind}")).font.all_caps = True
             if callout.title:
                 label.add_run("\u2003")
+                start = len(label.runs)
                 self.runs(label, callout.title.runs)
+                for run in label.runs[start:]:
+                    run.style = self.style["Box Title"]
             self.paragraph("Box Text", callout.text)
         self.spacer()
 
@@ -598,9 +680,16 @@ class DocxRenderer(Renderer):
         return int(self.text_width.twips)
 
     def measure(self, text: str, *, bold: bool = False) -> int:
-        """Roughly how wide *text* sets in table type, in twips, cell padding included."""
-        size = self._size("table") * (1.1 if bold else 1.0)
-        return int(len(text) * size * CHAR_WIDTH * 20) + 2 * CELL_PADDING[1] + 60
+        """How wide *text* sets on one line in table type, in twips, cell padding included.
+
+        Measured with the theme's metric-compatible font files, run by run.
+        """
+        fonts, size = Fonts(self.theme), self._size("table")
+        points = sum(
+            text_width(run.text, fonts.file(replace(run, bold=run.bold or bold)), size)
+            for run in self.rich(text).runs
+        )
+        return int(points * 20) + 2 * CELL_PADDING[1] + MEASURE_SLACK
 
     def even_widths(self, count: int) -> list[int]:
         return [self.width // count] * count
@@ -608,8 +697,8 @@ class DocxRenderer(Renderer):
     def label_widths(self, labels: Sequence[str], count: int) -> list[int]:
         """A label column as wide as its longest label needs (within bounds), the rest even."""
         low, high = (int(self.width * share) for share in ASPECT_SHARE)
-        longest = max((self.rich(label).plain for label in labels), key=len, default="")
-        first = min(max(self.measure(longest, bold=True), low), high)
+        longest = max((self.measure(label, bold=True) for label in labels), default=0)
+        first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
 
@@ -617,7 +706,7 @@ class DocxRenderer(Renderer):
         """Each column gets what its longest cell needs when that is less than a fair share;
         the columns with more text split the rest evenly (then wrap)."""
         needs = [
-            max(self.measure(self.rich(text).plain, bold=index == 0) for text in column)
+            max(self.measure(text, bold=index == 0) for text in column)
             for index, column in enumerate(columns)
         ]
         return share_out(needs, self.width)
@@ -633,9 +722,12 @@ class DocxRenderer(Renderer):
         if doc.takeaways:
             self.paragraph("Heading 1", self.wording("takeaways_title"))
             self.bullets(doc.takeaways)
-        if doc.sources:
-            self.paragraph("Heading 1", self.wording("sources_title"))
-            for source in doc.sources:
+        if doc.sources:  # a light closing note under a rule, not a section of its own
+            first, *rest = doc.sources
+            label = self.paragraph("Sources")
+            label.add_run(self.wording("sources_label") + " ").bold = True
+            self.runs(label, first.runs)
+            for source in rest:
                 self.paragraph("Source", source)
         if doc.questions:
             self._exercises(doc.questions)
@@ -681,23 +773,66 @@ class DocxRenderer(Renderer):
     # -- page furniture and properties ----------------------------------------------
 
     def _furniture(self) -> None:
-        """Title in the header (not on the first page, which shows it large), page X of Y below."""
+        """Title and logo in the header, page X of Y in the footer.
+
+        The first page shows the title large, so its header carries only the logo. A
+        reference document's own header and footer stay as they are; ours fill in only
+        where it has none.
+        """
         page = self.word.sections[0]
-        page.different_first_page_header_footer = True
-        header = page.header.paragraphs[0]
-        header.style = self.style["Header"]
-        self.runs(header, self.rich(self.wording("header")).runs)
+        if page.header.is_linked_to_previous:
+            page.different_first_page_header_footer = True
+            self._header(page.header)
+            if self.theme.logo_path:
+                first = page.first_page_header.paragraphs[0]
+                first.style = self.style["Header"]
+                first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                self.logo(first, self._size("logo_title"))
+        footers = [page.footer]
+        if page.different_first_page_header_footer:
+            footers.append(page.first_page_footer)
+        for footer in footers:
+            if footer.is_linked_to_previous:
+                paragraph = self.furniture_paragraph(footer, "Footer")
+                self.runs(paragraph, self.rich(self.wording("footer")).runs)
+                paragraph.add_run("\t")
+                self._page_label(paragraph)
+
+    def _header(self, header: _BaseHeaderFooter) -> None:
+        """The running header: the title, the logo at the right margin, a hairline below."""
+        paragraph = self.furniture_paragraph(header, "Header")
+        self.runs(paragraph, self.rich(self.wording("header")).runs)
+        if self.theme.logo_path:
+            paragraph.add_run("\t")
+            self.logo(paragraph, self._size("logo"))
         put(
-            header._p.get_or_add_pPr(),
+            paragraph._p.get_or_add_pPr(),
             borders("pBdr", {"bottom": (4, self.theme.palette.light)}),
             PPR_ORDER,
         )
-        for footer in (page.footer, page.first_page_footer):
-            paragraph = footer.paragraphs[0]
-            paragraph.style = self.style["Footer"]
-            self.runs(paragraph, self.rich(self.wording("footer")).runs)
-            paragraph.add_run("\t")
-            self._page_label(paragraph)
+
+    def furniture_paragraph(self, part: _BaseHeaderFooter, style: str) -> Paragraph:
+        """The first paragraph of a header or footer, with a right tab at the text margin.
+
+        Our own Header/Footer styles carry that tab; a reference's styles may have other
+        stops (Word's default centre tab), which the paragraph clears.
+        """
+        paragraph = part.paragraphs[0]
+        paragraph.style = self.style[style]
+        if style in self.given:
+            stops = paragraph.paragraph_format.tab_stops
+            for stop in self.style[style].paragraph_format.tab_stops:
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+            stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
+        return paragraph
+
+    def logo(self, paragraph: Paragraph, height: float) -> None:
+        """The theme's logo, *height* points tall with its aspect kept, and alt text."""
+        logo = self.theme.logo_path
+        image = Image.from_file(str(logo))
+        size = Pt(height)
+        width = Emu(size * image.width // image.height)
+        picture(paragraph, logo, width, size, self.wording("logo_alt"))
 
     def _page_label(self, paragraph: Paragraph) -> None:
         """The theme's page label with real PAGE and NUMPAGES fields in place of the numbers."""
@@ -733,15 +868,18 @@ class DocxRenderer(Renderer):
 class _Box:
     """Context manager: a shaded one-cell box; paragraphs made inside it go into the cell."""
 
-    def __init__(self, renderer: DocxRenderer, fill: str, bar: str | None) -> None:
+    def __init__(
+        self, renderer: DocxRenderer, fill: str, bar: str | None, padding: tuple[int, int]
+    ) -> None:
         self.renderer = renderer
         self.fill = fill
         self.bar = bar
+        self.padding = padding
 
     def __enter__(self) -> _Cell:
         r = self.renderer
         lines = {"left": (24, self.bar)} if self.bar else {}
-        cell = r.table(1, [r.width], lines, BOX_PADDING).rows[0].cells[0]
+        cell = r.table(1, [r.width], lines, self.padding).rows[0].cells[0]
         put(cell._tc.get_or_add_tcPr(), shading(self.fill), TCPR_ORDER)
         self.outer = r.container
         r.container = cell
@@ -752,6 +890,17 @@ class _Box:
         """Leave the box; its last paragraph needs no space below, the cell padding gives it."""
         self.renderer.container.paragraphs[-1].paragraph_format.space_after = Pt(0)
         self.renderer.container = self.outer
+
+
+def picture(paragraph: Paragraph, path: Path, width: Length, height: Length, alt: str) -> None:
+    """An inline picture at *width* x *height* with alt text (screen readers read it)."""
+    run = paragraph.add_run()
+    run.add_picture(str(path), width=width, height=height)
+    for doc_pr in run._r.xpath(".//wp:docPr"):
+        doc_pr.set("descr", alt)
+    for inline in run._r.xpath(".//wp:inline"):
+        for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
+            inline.set(side, "0")
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:

@@ -2,20 +2,26 @@
 
 python-docx covers paragraphs, runs, tables and styles, but a handout also needs
 list numbering that restarts for every list, PAGE/NUMPAGES fields, hyperlinks,
-cell shading and borders. These helpers build that XML and insert every child
+cell shading and borders, and must start from a user's own .docx or .dotx. These helpers build that XML and insert every child
 element at its schema position (Word rejects a file whose elements are out of order;
 LibreOffice is more forgiving, so a wrong order would go unnoticed in a preview).
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import docx
 from docx.document import Document as WordDocument
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run as WordRun
 
@@ -113,6 +119,75 @@ def set_colour(rpr: OxmlElement, colour: str) -> None:
     put(rpr, element("color", val=colour), RPR_ORDER)
 
 
+# -- documents ----------------------------------------------------------------------
+
+TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+def open_reference(path: Path) -> WordDocument:
+    """A user's .docx or .dotx with its body emptied: its styles, numbering, headers,
+    footers and page setup (the body's final ``w:sectPr``) stay.
+
+    A .dotx differs from a .docx only in its main part's content type, which python-docx
+    refuses; the type is switched in ``[Content_Types].xml`` in memory before opening,
+    so the handout is saved as a document, not a template.
+    """
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        if TEMPLATE_MAIN.encode() in source.read("[Content_Types].xml"):
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+                for entry in source.infolist():
+                    content = source.read(entry)
+                    if entry.filename == "[Content_Types].xml":
+                        content = content.replace(
+                            TEMPLATE_MAIN.encode(), CT.WML_DOCUMENT_MAIN.encode()
+                        )
+                    target.writestr(entry, content)
+            data = out.getvalue()
+    word = docx.Document(io.BytesIO(data))
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return word
+
+
+def default_run_properties(document: WordDocument) -> OxmlElement:
+    """The document-wide default run properties (``w:docDefaults``), made if missing."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = element("docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = element("rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = element("rPr")
+        rpr_default.append(rpr)
+    return rpr
+
+
+def numbering_part(document: WordDocument) -> NumberingPart:
+    """The document's numbering part; made when a reference document has none
+    (python-docx's own ``numbering_part`` cannot create one)."""
+    part = document.part
+    try:
+        return part.part_related_by(RT.NUMBERING)
+    except KeyError:
+        numbering = NumberingPart(
+            part.package.next_partname("/word/numbering%d.xml"),
+            CT.WML_NUMBERING,
+            parse_xml(f"<w:numbering {nsdecls('w')}/>"),
+            part.package,
+        )
+        part.relate_to(numbering, RT.NUMBERING)
+        return numbering
+
+
 # -- numbering ----------------------------------------------------------------------
 
 
@@ -138,7 +213,7 @@ class Numbering:
     """
 
     def __init__(self, document: WordDocument, styles: dict[str, Sequence[Level]]) -> None:
-        self.root = document.part.numbering_part.element
+        self.root = numbering_part(document).element
         used = [int(n.get(qn("w:abstractNumId"))) for n in self.root.findall(qn("w:abstractNum"))]
         self.abstract: dict[str, int] = {}
         self.levels: dict[str, int] = {}
