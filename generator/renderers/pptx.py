@@ -12,8 +12,11 @@ text into exactly the lines that were measured.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,7 @@ GAP = 18.0  # between stacked blocks, and between the title bar and the content
 TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text frames
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # of table cells
+WIDTH_UNITS = 200  # table column widths move in steps of this share of the content width
 MAX_GROUP = 3  # small blocks sharing one slide at most
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
 
@@ -82,8 +86,10 @@ class Piece:
     full: list[str] = field(default_factory=list)  # full texts of what is shown shortened
     said: list[str] = field(default_factory=list)  # for the presenter only (quiz answers)
     fills: bool = False  # laid out alone (set smaller, or split): never shares a slide
-    continued: bool = False
     centre: bool = False
+    attach: bool = False  # joins the slide before it when it fits, even a filled one
+    alone: Piece | None = None  # how it is set when it ends up alone on a slide
+    paras: list[Para] | None = None  # a plain text frame's paragraphs (placeholder-ready)
 
 
 @dataclass
@@ -151,22 +157,46 @@ class PptxRenderer(Renderer):
         return pages
 
     def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
-        """Share slides between consecutive small pieces; a filling piece gets its own."""
-        pages: list[Page] = []
+        """Slides for one title: small pieces share slides, evenly; a filling piece is alone.
+
+        Every slide after the first carries the theme's `continued` wording, and a piece
+        left alone on a slide is set in its `alone` form when it has one.
+        """
+        groups: list[list[Piece]] = []
+        run: list[Piece] = []  # consecutive pieces that may share a slide
         for piece in pieces:
-            last = pages[-1].pieces if pages else None
-            if (
-                last
-                and not piece.fills
-                and not last[-1].fills
-                and len(last) < MAX_GROUP
-                and sum(p.height for p in last) + GAP * len(last) + piece.height <= self.area_height
-            ):
-                last.append(piece)
-                continue
-            shown = self.wording("continued", title=title) if piece.continued else title
-            pages.append(Page(shown, [piece], notes))
-        return pages
+            if piece.attach and not run and groups and self.room(groups[-1], piece):
+                groups[-1].append(piece)
+            elif piece.fills:
+                groups += self.balanced(run)
+                groups.append([piece])
+                run = []
+            else:
+                run.append(piece)
+        groups += self.balanced(run)
+        groups = [[g[0].alone] if len(g) == 1 and g[0].alone else g for g in groups]
+        return [
+            Page(title if not index else self.wording("continued", title=title), group, notes)
+            for index, group in enumerate(groups)
+        ]
+
+    def room(self, group: Sequence[Piece], piece: Piece | None = None) -> bool:
+        """Whether *group* (and *piece*) fit one slide's content area together."""
+        stack = [*group, piece] if piece else list(group)
+        return len(stack) <= MAX_GROUP and _stacked(stack) <= self.area_height
+
+    def balanced(self, pieces: list[Piece]) -> list[list[Piece]]:
+        """*pieces* on as few slides as they need, as even as can be (4 -> 2 + 2, not 3 + 1)."""
+        if not pieces:
+            return []
+        count = 1
+        used: list[Piece] = []
+        for piece in pieces:
+            if used and not self.room(used, piece):
+                count += 1
+                used = []
+            used.append(piece)
+        return _even_cut(pieces, count, self.room)
 
     # -- slides ----------------------------------------------------------------------
 
@@ -178,7 +208,7 @@ class PptxRenderer(Renderer):
         self.title_bar(slide, page.title)
         used = sum(piece.height for piece in page.pieces) + GAP * (len(page.pieces) - 1)
         top = self.top
-        if len(page.pieces) == 1 and page.pieces[0].centre:
+        if all(piece.centre for piece in page.pieces):
             top += (self.area_height - used) / 2
         for piece in page.pieces:
             piece.draw(slide, top)
@@ -387,6 +417,8 @@ class PptxRenderer(Renderer):
                     number["startAt"] = str(para.start_at)
                 props.append(props.makeelement(qn("a:buAutoNum"), number))
         fonts = self.theme.fonts
+        if not para.runs:  # an empty cell: its line is as tall as the others' at this size
+            paragraph._p.get_or_add_endParaRPr().set("sz", str(round(para.size * 100)))
         for run in para.runs:
             out = paragraph.add_run()
             out.text = run.text
@@ -447,7 +479,7 @@ class PptxRenderer(Renderer):
             return None
         size, groups = found
         pieces = []
-        for index, items in enumerate(groups):
+        for items in groups:
             paras = layout(size, items)
             needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.theme)
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
@@ -463,7 +495,6 @@ class PptxRenderer(Renderer):
                     full(items),
                     said(items),
                     fills=size < start or len(groups) > 1,
-                    continued=index > 0,
                     centre=centre,
                 )
             )
@@ -651,9 +682,15 @@ class PptxRenderer(Renderer):
 
         full = [callout.text.plain] if callout.short else []
         shown = callout.short or callout.text
-        return self.prose_pieces(
-            shown.runs, layout, sizes["body"], full, fill=palette.callouts[callout.kind]
-        )
+        fill = palette.callouts[callout.kind]
+        pieces = self.prose_pieces(shown.runs, layout, sizes["body"], full, fill=fill)
+        if len(pieces) == 1 and not pieces[0].fills:  # a small panel: near its block, or big
+            alone = self.prose_pieces(
+                shown.runs, layout, sizes["statement"], full, fill=fill, centre=True
+            )
+            pieces[0].attach = True
+            pieces[0].alone = alone[0] if len(alone) == 1 else None
+        return pieces
 
     def render_quote(self, block: QuoteBlock) -> list[Piece]:
         quote = block.quote
@@ -724,7 +761,7 @@ class PptxRenderer(Renderer):
             [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
             for row in rows
         ]
-        widths = self.column_widths(cells)
+        widths_at = cache(lambda size: self.column_widths(cells, size))
         heights: dict[tuple[float, int], float] = {}
 
         def row_height(size: float, index: int) -> float:
@@ -734,7 +771,7 @@ class PptxRenderer(Renderer):
                         textfit.height(
                             [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
                         )
-                        for runs, width in zip(cells[index], widths, strict=True)
+                        for runs, width in zip(cells[index], widths_at(size), strict=True)
                     )
                     + CELL_INSETS[1]
                     + CELL_INSETS[3]
@@ -751,7 +788,7 @@ class PptxRenderer(Renderer):
             raise BuildError("a table row is too long to fit a slide; shorten it or add `short`")
         size, groups = found
         pieces = []
-        for number, chosen in enumerate(groups):
+        for chosen in groups:
             indices = [0, *(i + 1 for i in chosen)]
             row_heights = [row_height(size, i) for i in indices]
 
@@ -763,7 +800,7 @@ class PptxRenderer(Renderer):
                     slide,
                     top + label_height,
                     [cells[i] for i in indices],
-                    widths,
+                    widths_at(size),
                     row_heights,
                     size,
                 )
@@ -776,13 +813,15 @@ class PptxRenderer(Renderer):
                     script,
                     list(full),
                     fills=size < sizes["table"] or len(groups) > 1,
-                    continued=number > 0,
                 )
             )
         return pieces
 
-    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]]) -> list[float]:
-        """Column widths: each column's share follows its longest text, within bounds."""
+    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]], size: float) -> list[float]:
+        """Column widths at *size*: shares follow each column's longest text, then width
+        moves between columns for as long as that saves lines, so that no row is measured
+        taller than it needs (a one-line cell just short of its column's width would be
+        measured as two lines, and drawn with a second line's worth of empty space)."""
         fonts = textfit.Fonts(self.theme)
         count = len(cells[0])
         natural = [
@@ -794,7 +833,48 @@ class PptxRenderer(Renderer):
             for col in range(count)
         ]
         share = [max(0.6 / count, min(1.6 / count, n / sum(natural))) for n in natural]
-        return [self.area_width * s / sum(share) for s in share]
+        unit = self.area_width / WIDTH_UNITS
+        inset = CELL_INSETS[0] + CELL_INSETS[2]
+        alloc = [round(WIDTH_UNITS * s / sum(share)) for s in share]
+        alloc[alloc.index(max(alloc))] += WIDTH_UNITS - sum(alloc)
+        longest = [
+            max(
+                (
+                    textfit.text_width(word, fonts.file(run), size)
+                    for row in cells
+                    for run in row[col]
+                    for word in run.text.split()
+                ),
+                default=0.0,
+            )
+            for col in range(count)
+        ]
+        least = [math.ceil((w / textfit.WRAP_SLACK + inset) / unit) for w in longest]
+        if sum(least) > WIDTH_UNITS:
+            least = [1] * count
+
+        @cache
+        def lines(col: int, units: int) -> tuple[int, ...]:
+            width = units * unit - inset
+            return tuple(len(textfit.wrap(row[col], size, width, fonts)) for row in cells)
+
+        def cost(units: Sequence[int]) -> int:
+            columns = [lines(col, n) for col, n in enumerate(units)]
+            return sum(max(column[row] for column in columns) for row in range(len(cells)))
+
+        best = cost(alloc)
+        while True:
+            moves = [
+                [n + step * (c == gain) - step * (c == give) for c, n in enumerate(alloc)]
+                for gain in range(count)
+                for give in range(count)
+                if gain != give
+                for step in range(1, alloc[give] - least[give] + 1)
+            ]
+            better = min(moves, key=cost, default=None)
+            if better is None or cost(better) >= best:
+                return [n * unit for n in alloc]
+            alloc, best = better, cost(better)
 
     def table(
         self,
@@ -891,6 +971,39 @@ class PptxRenderer(Renderer):
             return lines
 
         return self.bullets(None, items, numbered=True, lettered=True, said=answers)
+
+
+def _stacked(pieces: Sequence[Piece]) -> float:
+    """The height of *pieces* stacked on one slide with gaps between them."""
+    return sum(piece.height for piece in pieces) + GAP * (len(pieces) - 1)
+
+
+def _even_cut(
+    pieces: list[Piece], count: int, room: Callable[[Sequence[Piece]], bool]
+) -> list[list[Piece]]:
+    """*pieces* cut into *count* consecutive groups that have *room*, the tallest as low as
+    it can be (ties: the fullest group as small as it can be)."""
+
+    @cache
+    def best(start: int, left: int) -> tuple[tuple[float, int], tuple[int, ...]] | None:
+        if left == 1:
+            group = pieces[start:]
+            return ((_stacked(group), len(group)), ()) if group and room(group) else None
+        found = None
+        for end in range(start + 1, len(pieces) - left + 2):
+            rest = best(end, left - 1)
+            if rest is None or not room(pieces[start:end]):
+                continue
+            here = (_stacked(pieces[start:end]), end - start)
+            option = (max(here, rest[0]), (end, *rest[1]))
+            if found is None or option[0] < found[0]:
+                found = option
+        return found
+
+    result = best(0, count)
+    assert result is not None, "the greedy count always has a cut"
+    bounds = [0, *result[1], len(pieces)]
+    return [pieces[a:b] for a, b in pairwise(bounds)]
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
