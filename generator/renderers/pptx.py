@@ -14,19 +14,18 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.parts.image import Image
-from pptx.slide import Slide
+from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
 from .. import textfit
@@ -45,7 +44,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from . import Renderer
+from . import Renderer, pptx_template
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 BLANK_LAYOUT = 6
@@ -108,14 +107,23 @@ class PptxRenderer(Renderer):
     description = "PowerPoint deck: large type, one idea a slide, speaker notes"
 
     def write(self, path: Path) -> None:
-        self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
+        reference = self.theme.reference("pptx")
+        self.deck = pptx_template.open_deck(reference)
+        self.layouts = pptx_template.find_layouts(self.deck) if reference else None
         self.margin = self.theme.margins.slide * 72
-        self.left = self.margin
-        self.area_width = self.width - 2 * self.margin
-        self.top = TITLE_BAR + ACCENT_RULE + GAP
-        self.area_height = self.height - self.margin - self.top
-        self.deck = Presentation()
-        self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
+        if self.layouts is None:
+            self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
+            self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
+            self.left, self.top = self.margin, TITLE_BAR + ACCENT_RULE + GAP
+            self.area_width = self.width - 2 * self.margin
+            self.area_height = self.height - self.margin - self.top
+        else:  # the reference's slide size, and its body placeholder as the content area
+            self.width = self.deck.slide_width / 12700
+            self.height = self.deck.slide_height / 12700
+            body = pptx_template.placeholder(self.layouts.content, pptx_template.BODIES)
+            area = pptx_template.rect(body)
+            self.left, self.top = area.left, area.top
+            self.area_width, self.area_height = area.width, area.height
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)
@@ -200,21 +208,45 @@ class PptxRenderer(Renderer):
 
     # -- slides ----------------------------------------------------------------------
 
-    def new_slide(self) -> Slide:
-        return self.deck.slides.add_slide(self.deck.slide_layouts[BLANK_LAYOUT])
+    def new_slide(self, layout: SlideLayout | None = None) -> Slide:
+        return self.deck.slides.add_slide(layout or self.deck.slide_layouts[BLANK_LAYOUT])
 
     def content_slide(self, page: Page) -> None:
-        slide = self.new_slide()
-        self.title_bar(slide, page.title)
-        used = sum(piece.height for piece in page.pieces) + GAP * (len(page.pieces) - 1)
-        top = self.top
-        if all(piece.centre for piece in page.pieces):
-            top += (self.area_height - used) / 2
-        for piece in page.pieces:
-            piece.draw(slide, top)
-            top += piece.height + GAP
+        """The title, then the pieces stacked (centred when they are all statements).
+
+        On a reference's layout, text-only slides go into the body placeholder; a slide
+        with a table, picture or panel takes the placeholder away and draws in its box.
+        """
+        slide = self.new_slide(self.layouts.content if self.layouts else None)
+        self.slide_title(slide, page.title)
+        body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
+        centred = all(piece.centre for piece in page.pieces)
+        if body is not None and all(piece.paras for piece in page.pieces):
+            self.fill_frame(
+                body.text_frame,
+                self.joined(page.pieces),
+                TEXT_INSETS,
+                MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP,
+                inherit=True,
+            )
+        else:
+            if body is not None:
+                pptx_template.remove(body)
+            top = self.top + ((self.area_height - _stacked(page.pieces)) / 2 if centred else 0)
+            for piece in page.pieces:
+                piece.draw(slide, top)
+                top += piece.height + GAP
         self.footer(slide)
         slide.notes_slide.notes_text_frame.text = self.notes(page)
+
+    def joined(self, pieces: Sequence[Piece]) -> list[Para]:
+        """Plain text pieces as one frame's paragraphs, as far apart as stacked frames are."""
+        paras: list[Para] = []
+        apart = GAP + TEXT_INSETS[1] + TEXT_INSETS[3]  # the gap plus the insets it replaces
+        for piece in pieces:
+            first, *rest = piece.paras or []
+            paras += [replace(first, space_before=apart) if paras else first, *rest]
+        return paras
 
     def notes(self, page: Page) -> str:
         """The section's notes and the full text of anything shown shortened (else the text)."""
@@ -227,20 +259,52 @@ class PptxRenderer(Renderer):
             lines = [line for piece in page.pieces for line in piece.script]
         return "\n".join(lines)
 
-    def title_bar(self, slide: Slide, title: str) -> None:
+    def slide_title(self, slide: Slide, title: str) -> None:
+        """The theme's title bar, or the reference layout's title placeholder."""
         palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        self.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
-        self.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
         runs = RichText(title).runs
-        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
 
         def layout(size: float) -> list[Para]:
             return [Para(_bold(runs), size, role="heading", colour=palette.on_primary)]
 
-        size = textfit.fit(layout, box, self.theme, sizes["heading"], sizes["body_min"])
-        if size is None:
-            raise BuildError(f"the slide title '{title}' is too long for a slide; shorten it")
+        what = f"the slide title '{title}'"
+        if self.layouts:
+            shape = pptx_template.placeholder(slide, pptx_template.TITLES)
+            self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what)
+            return
+        self.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
+        self.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
+        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
+        size = self.fitted(layout, box, sizes["heading"], sizes["body_min"], what)
         self.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+
+    def fitted(
+        self,
+        layout: Callable[[float], list[Para]],
+        box: textfit.Box,
+        start: float,
+        floor: float,
+        what: str,
+    ) -> float:
+        """The largest size at which *layout* fits *box*; an error naming *what* otherwise."""
+        size = textfit.fit(layout, box, self.theme, start, floor)
+        if size is None:
+            raise BuildError(f"{what} is too long for its slide; shorten it")
+        return size
+
+    def fill_placeholder(
+        self,
+        shape: Any,
+        layout: Callable[[float], list[Para]],
+        start: float,
+        floor: float,
+        what: str,
+    ) -> None:
+        """*layout*'s text in a placeholder, measured in the box the layout gives it."""
+        area = pptx_template.rect(shape)
+        box = textfit.Box(area.width, area.height, TEXT_INSETS)
+        size = self.fitted(layout, box, start, floor, what)
+        self.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
 
     def footer(self, slide: Slide) -> None:
         """The footer wording at the left and the slide number at the right, in the margin."""
@@ -272,7 +336,8 @@ class PptxRenderer(Renderer):
             lines.append((doc.subtitle.runs, sizes["subtitle"], False))
         meta = RichText(self.wording("meta_line"))
         summary = doc.summary.plain if doc.summary else ""
-        self.cover_slide(lines, meta.runs if meta else None, summary)
+        slide = self.cover_slide(lines, meta.runs if meta else None, summary)
+        self.logo(slide, self.theme.size("pptx", "logo"), bottom=False)
 
     def closing_slide(self) -> None:
         sizes = self.theme.sizes["pptx"]
@@ -280,37 +345,93 @@ class PptxRenderer(Renderer):
             (RichText(self.wording("closing_title")).runs, sizes["title"], True),
             (RichText(self.wording("closing_subtitle")).runs, sizes["subtitle"], False),
         ]
-        self.cover_slide(lines, None, "")
+        slide = self.cover_slide(lines, None, "")
+        self.logo(slide, self.theme.size("pptx", "logo_small"), bottom=True)
+
+    def logo(self, slide: Slide, height: float, *, bottom: bool) -> None:
+        """The theme's logo in the top (or bottom) right corner, its aspect ratio kept."""
+        path = self.theme.logo_path
+        if path is None:
+            return
+        pixels = Image.from_file(str(path)).size
+        width = min(height * pixels[0] / pixels[1], self.width / 4)
+        height = width * pixels[1] / pixels[0]
+        left = self.width - self.margin - width
+        top = self.height - self.margin - height if bottom else self.margin
+        picture = slide.shapes.add_picture(str(path), pt(left), pt(top), pt(width), pt(height))
+        picture._element._nvXxPr.cNvPr.set("descr", self.wording("deck_logo_alt"))
 
     def cover_slide(
         self,
         lines: list[tuple[Sequence[Run], float, bool]],
         meta: Sequence[Run] | None,
         notes: str,
+    ) -> Slide:
+        """A title and the lines under it: on the theme's own cover, or the reference's."""
+        slide = self.new_slide(self.layouts.title if self.layouts else None)
+        if self.layouts:
+            self.template_cover(slide, lines, meta)
+        else:
+            self.drawn_cover(slide, lines, meta)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def template_cover(
+        self,
+        slide: Slide,
+        lines: list[tuple[Sequence[Run], float, bool]],
+        meta: Sequence[Run] | None,
+    ) -> None:
+        """The title in the layout's title placeholder, the rest in its subtitle placeholder."""
+        sizes = self.theme.sizes["pptx"]
+        (title, title_size, _), *rest = lines
+
+        def heading(size: float) -> list[Para]:
+            return [Para(_bold(title), size, role="heading")]
+
+        shape = pptx_template.placeholder(slide, pptx_template.TITLES)
+        self.fill_placeholder(shape, heading, title_size, sizes["body_min"], "the title")
+        below = pptx_template.placeholder(slide, pptx_template.SUBTITLES)
+        if below is None:
+            return
+        if not rest and not meta:
+            pptx_template.remove(below)
+            return
+
+        def body(size: float) -> list[Para]:
+            scale = size / sizes["subtitle"]
+            paras = [Para(runs, round(line * scale, 1)) for runs, line, _ in rest]
+            if meta:
+                small = max(round(sizes["small"] * scale, 1), sizes["footer"])
+                paras.append(Para(meta, small, space_before=small * 0.5 if paras else 0))
+            return paras
+
+        floor = sizes["subtitle"] * sizes["footer"] / sizes["small"]
+        self.fill_placeholder(below, body, sizes["subtitle"], floor, "the subtitle")
+
+    def drawn_cover(
+        self,
+        slide: Slide,
+        lines: list[tuple[Sequence[Run], float, bool]],
+        meta: Sequence[Run] | None,
     ) -> None:
         """A full-bleed slide in the primary colour: big title, accent rule, subtitle, meta."""
         palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        slide = self.new_slide()
         self.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
         left, width = 2 * self.margin, self.width - 4 * self.margin
         (title, title_size, _), *rest = lines
-        title_box = textfit.Box(width, self.height * 0.42, TEXT_INSETS)
+        rule_top = self.height * 0.55
+        ceiling = self.height * 0.13  # clear of the logo in the corner above
+        if self.theme.logo_path:
+            ceiling = max(ceiling, self.margin + self.theme.size("pptx", "logo"))
+        title_box = textfit.Box(width, rule_top - GAP - ceiling, TEXT_INSETS)
 
         def layout(size: float) -> list[Para]:
             return [Para(_bold(title), size, role="heading", colour=palette.on_primary)]
 
-        size = textfit.fit(layout, title_box, self.theme, title_size, sizes["body_min"])
-        if size is None:
-            raise BuildError("the lesson title is too long for the title slide; shorten it")
-        rule_top = self.height * 0.55
-        self.text_box(
-            slide,
-            left,
-            rule_top - GAP - title_box.height,
-            title_box,
-            layout(size),
-            anchor=MSO_ANCHOR.BOTTOM,
-        )
+        size = self.fitted(layout, title_box, title_size, sizes["body_min"], "the lesson title")
+        self.text_box(slide, left, ceiling, title_box, layout(size), anchor=MSO_ANCHOR.BOTTOM)
         self.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
         paras = [Para(runs, size, colour=palette.on_primary) for runs, size, _ in rest]
         top = rule_top + ACCENT_RULE + GAP
@@ -322,8 +443,6 @@ class PptxRenderer(Renderer):
             paras = [Para(meta, sizes["small"], colour=palette.light)]
             box = self.measured_box(paras, width, self.height - self.margin - top)
             self.text_box(slide, left, top, box, paras)
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
 
     def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
         """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
@@ -384,38 +503,53 @@ class PptxRenderer(Renderer):
         frame: Any,
         paras: Sequence[Para],
         insets: tuple[float, float, float, float],
-        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+        anchor: MSO_ANCHOR | None = MSO_ANCHOR.TOP,
+        *,
+        inherit: bool = False,
     ) -> None:
+        """Write *paras* into *frame* with explicit insets, wrapping and no auto-fit.
+
+        With *inherit* (a reference's placeholder) colours come from the slide master,
+        as does the anchor when none is given; sizes, spacing and indents are still
+        written, since they are what was measured.
+        """
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.vertical_anchor = anchor
+        if anchor is not None:
+            frame.vertical_anchor = anchor
         frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (
             pt(inset) for inset in insets
         )
         for index, para in enumerate(paras):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            self.write_paragraph(paragraph, para, first=index == 0)
+            self.write_paragraph(paragraph, para, first=index == 0, inherit=inherit)
 
-    def write_paragraph(self, paragraph: Any, para: Para, *, first: bool) -> None:
-        paragraph.alignment = para.align
+    def write_paragraph(
+        self, paragraph: Any, para: Para, *, first: bool, inherit: bool = False
+    ) -> None:
+        if not inherit:  # a placeholder keeps its master's alignment: it measures the same
+            paragraph.alignment = para.align
         paragraph.line_spacing = Pt(para.line_height)
         paragraph.space_before = Pt(0 if first else para.space_before)
         paragraph.space_after = Pt(0)
         props = paragraph._p.get_or_add_pPr()
-        if para.indent:
+        if para.indent or inherit:  # a master's own indents would change the measured width
             props.set("marL", str(pt(para.indent)))
             props.set("indent", str(-pt(para.hang)))
-        if para.bullet:
+        if para.bullet and not inherit:
             colour = props.makeelement(qn("a:buClr"), {})
             colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
             props.append(colour)
-            if len(para.bullet) == 1:
-                props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
-            else:
-                number = {"type": para.bullet}
-                if para.start_at is not None:
-                    number["startAt"] = str(para.start_at)
-                props.append(props.makeelement(qn("a:buAutoNum"), number))
+        if not para.bullet:
+            if inherit:  # no bullet of the master's where none was measured
+                props.append(props.makeelement(qn("a:buNone"), {}))
+        elif len(para.bullet) == 1:
+            props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
+        else:
+            number = {"type": para.bullet}
+            if para.start_at is not None:
+                number["startAt"] = str(para.start_at)
+            props.append(props.makeelement(qn("a:buAutoNum"), number))
         fonts = self.theme.fonts
         if not para.runs:  # an empty cell: its line is as tall as the others' at this size
             paragraph._p.get_or_add_endParaRPr().set("sz", str(round(para.size * 100)))
@@ -427,7 +561,8 @@ class PptxRenderer(Renderer):
             font.bold = run.bold
             font.italic = run.italic
             font.name = fonts.mono.name if run.code else getattr(fonts, para.role).name
-            font.color.rgb = RGBColor.from_string(para.colour or self.theme.palette.text)
+            if not inherit:
+                font.color.rgb = RGBColor.from_string(para.colour or self.theme.palette.text)
             out._r.get_or_add_rPr().set("lang", self.document.language)
             if run.href:
                 out.hyperlink.address = run.href
@@ -496,6 +631,7 @@ class PptxRenderer(Renderer):
                     said(items),
                     fills=size < start or len(groups) > 1,
                     centre=centre,
+                    paras=None if fill else paras,
                 )
             )
         return pieces
@@ -891,20 +1027,19 @@ class PptxRenderer(Renderer):
         )
         table = frame.table
         table.first_row = True
-        table.horz_banding = False
+        table.horz_banding = bool(self.layouts)  # a reference's table style colours the rows
         for column, width in zip(table.columns, widths, strict=True):
             column.width = pt(width)
         for index, (row, cells, height) in enumerate(zip(table.rows, rows, heights, strict=True)):
             row.height = pt(height)
             header = index == 0
             for cell, runs in zip(row.cells, cells, strict=True):
-                cell.fill.solid()
-                fill = (
-                    palette.primary
-                    if header
-                    else (palette.light if index % 2 == 0 else palette.background)
-                )
-                cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+                if not self.layouts:
+                    cell.fill.solid()
+                    fill = palette.background if index % 2 else palette.light
+                    cell.fill.fore_color.rgb = RGBColor.from_string(
+                        palette.primary if header else fill
+                    )
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
                     pt(inset) for inset in CELL_INSETS
@@ -912,7 +1047,10 @@ class PptxRenderer(Renderer):
                 cell.text_frame.word_wrap = True
                 colour = palette.on_primary if header else palette.text
                 self.write_paragraph(
-                    cell.text_frame.paragraphs[0], Para(runs, size, colour=colour), first=True
+                    cell.text_frame.paragraphs[0],
+                    Para(runs, size, colour=colour),
+                    first=True,
+                    inherit=bool(self.layouts),
                 )
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
