@@ -1,7 +1,9 @@
 """The PowerPoint deck: large type, one idea a slide, the presenter's script in the notes.
 
 Every slide is built on the default template's blank layout from the theme's colours,
-fonts and sizes. Nothing is left to PowerPoint's auto-fit: every text is measured with
+fonts and sizes, or, when the theme names a user's own .pptx/.potx, on that file's
+title and content layouts with the text in their placeholders (:mod:`.pptx_template`).
+Drawing itself lives in :mod:`.pptx_draw`. Nothing is left to PowerPoint's auto-fit: every text is measured with
 :mod:`generator.textfit` before it is placed, set smaller down to the theme's floor when
 it does not fit, and otherwise continued on further slides, cutting only between list
 items, table rows, terms, questions or sentences. Frames and table rows get the measured
@@ -20,13 +22,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
-from pptx.util import Emu, Pt
 
 from .. import textfit
 from ..errors import BuildError
@@ -45,6 +43,7 @@ from ..model import (
     TextBlock,
 )
 from . import Renderer, pptx_template
+from .pptx_draw import CELL_INSETS, Painter, Para, pt
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 BLANK_LAYOUT = 6
@@ -53,26 +52,9 @@ ACCENT_RULE = 4.0  # the accent line under the title bar
 GAP = 18.0  # between stacked blocks, and between the title bar and the content
 TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text frames
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
-CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # of table cells
 WIDTH_UNITS = 200  # table column widths move in steps of this share of the content width
 MAX_GROUP = 3  # small blocks sharing one slide at most
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
-
-
-def pt(points: float) -> Emu:
-    """Points as the EMU lengths python-pptx writes."""
-    return Emu(round(points * 12700))
-
-
-@dataclass(frozen=True)
-class Para(textfit.Paragraph):
-    """A paragraph as measured (runs, size, indent, space) plus how it is drawn."""
-
-    colour: str = ""
-    align: PP_ALIGN = PP_ALIGN.LEFT
-    bullet: str | None = None  # a bullet character, or an auto-number scheme name
-    hang: float = 0.0  # how far the bullet hangs left of the text (inside the indent)
-    start_at: int | None = None  # first number of an auto-numbered sequence
 
 
 @dataclass
@@ -124,6 +106,7 @@ class PptxRenderer(Renderer):
             area = pptx_template.rect(body)
             self.left, self.top = area.left, area.top
             self.area_width, self.area_height = area.width, area.height
+        self.paint = Painter(self.theme, self.document.language, own_style=self.layouts is None)
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)
@@ -222,7 +205,7 @@ class PptxRenderer(Renderer):
         body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
         centred = all(piece.centre for piece in page.pieces)
         if body is not None and all(piece.paras for piece in page.pieces):
-            self.fill_frame(
+            self.paint.fill_frame(
                 body.text_frame,
                 self.joined(page.pieces),
                 TEXT_INSETS,
@@ -272,11 +255,11 @@ class PptxRenderer(Renderer):
             shape = pptx_template.placeholder(slide, pptx_template.TITLES)
             self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what)
             return
-        self.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
-        self.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
+        self.paint.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
+        self.paint.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
         box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
         size = self.fitted(layout, box, sizes["heading"], sizes["body_min"], what)
-        self.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+        self.paint.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
 
     def fitted(
         self,
@@ -304,7 +287,7 @@ class PptxRenderer(Renderer):
         area = pptx_template.rect(shape)
         box = textfit.Box(area.width, area.height, TEXT_INSETS)
         size = self.fitted(layout, box, start, floor, what)
-        self.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
+        self.paint.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
 
     def footer(self, slide: Slide) -> None:
         """The footer wording at the left and the slide number at the right, in the margin."""
@@ -319,9 +302,9 @@ class PptxRenderer(Renderer):
         paras = [Para(text, size, colour=colour)]
         needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
         box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
-        self.text_box(slide, self.left, top - (box.height - line), box, paras)
+        self.paint.text_box(slide, self.left, top - (box.height - line), box, paras)
         number_box = textfit.Box(number_width, line, TEXT_INSETS)
-        self.text_box(
+        self.paint.text_box(
             slide,
             self.width - self.margin - number_width,
             top,
@@ -418,7 +401,7 @@ class PptxRenderer(Renderer):
     ) -> None:
         """A full-bleed slide in the primary colour: big title, accent rule, subtitle, meta."""
         palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        self.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
+        self.paint.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
         left, width = 2 * self.margin, self.width - 4 * self.margin
         (title, title_size, _), *rest = lines
         rule_top = self.height * 0.55
@@ -431,18 +414,18 @@ class PptxRenderer(Renderer):
             return [Para(_bold(title), size, role="heading", colour=palette.on_primary)]
 
         size = self.fitted(layout, title_box, title_size, sizes["body_min"], "the lesson title")
-        self.text_box(slide, left, ceiling, title_box, layout(size), anchor=MSO_ANCHOR.BOTTOM)
-        self.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
+        self.paint.text_box(slide, left, ceiling, title_box, layout(size), anchor=MSO_ANCHOR.BOTTOM)
+        self.paint.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
         paras = [Para(runs, size, colour=palette.on_primary) for runs, size, _ in rest]
         top = rule_top + ACCENT_RULE + GAP
         if paras:
             box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.text_box(slide, left, top, box, paras)
+            self.paint.text_box(slide, left, top, box, paras)
             top += box.height + GAP / 2
         if meta:
             paras = [Para(meta, sizes["small"], colour=palette.light)]
             box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.text_box(slide, left, top, box, paras)
+            self.paint.text_box(slide, left, top, box, paras)
 
     def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
         """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
@@ -466,106 +449,6 @@ class PptxRenderer(Renderer):
         props.revision = 1
 
     # -- drawing ---------------------------------------------------------------------
-
-    def rectangle(
-        self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
-    ) -> Any:
-        shape = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height)
-        )
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
-        shape.line.fill.background()
-        shape._element.remove(shape._element.find(qn("p:style")))  # no theme shadow or outline
-        return shape
-
-    def text_box(
-        self,
-        slide: Slide,
-        left: float,
-        top: float,
-        box: textfit.Box,
-        paras: Sequence[Para],
-        *,
-        fill: str | None = None,
-        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    ) -> Any:
-        """A frame of *box*'s size and insets holding *paras*; a panel when *fill* is given."""
-        if fill:
-            shape = self.rectangle(slide, left, top, box.width, box.height, fill)
-        else:
-            shape = slide.shapes.add_textbox(pt(left), pt(top), pt(box.width), pt(box.height))
-        self.fill_frame(shape.text_frame, paras, box.insets, anchor)
-        return shape
-
-    def fill_frame(
-        self,
-        frame: Any,
-        paras: Sequence[Para],
-        insets: tuple[float, float, float, float],
-        anchor: MSO_ANCHOR | None = MSO_ANCHOR.TOP,
-        *,
-        inherit: bool = False,
-    ) -> None:
-        """Write *paras* into *frame* with explicit insets, wrapping and no auto-fit.
-
-        With *inherit* (a reference's placeholder) colours come from the slide master,
-        as does the anchor when none is given; sizes, spacing and indents are still
-        written, since they are what was measured.
-        """
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        if anchor is not None:
-            frame.vertical_anchor = anchor
-        frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (
-            pt(inset) for inset in insets
-        )
-        for index, para in enumerate(paras):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            self.write_paragraph(paragraph, para, first=index == 0, inherit=inherit)
-
-    def write_paragraph(
-        self, paragraph: Any, para: Para, *, first: bool, inherit: bool = False
-    ) -> None:
-        if not inherit:  # a placeholder keeps its master's alignment: it measures the same
-            paragraph.alignment = para.align
-        paragraph.line_spacing = Pt(para.line_height)
-        paragraph.space_before = Pt(0 if first else para.space_before)
-        paragraph.space_after = Pt(0)
-        props = paragraph._p.get_or_add_pPr()
-        if para.indent or inherit:  # a master's own indents would change the measured width
-            props.set("marL", str(pt(para.indent)))
-            props.set("indent", str(-pt(para.hang)))
-        if para.bullet and not inherit:
-            colour = props.makeelement(qn("a:buClr"), {})
-            colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
-            props.append(colour)
-        if not para.bullet:
-            if inherit:  # no bullet of the master's where none was measured
-                props.append(props.makeelement(qn("a:buNone"), {}))
-        elif len(para.bullet) == 1:
-            props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
-        else:
-            number = {"type": para.bullet}
-            if para.start_at is not None:
-                number["startAt"] = str(para.start_at)
-            props.append(props.makeelement(qn("a:buAutoNum"), number))
-        fonts = self.theme.fonts
-        if not para.runs:  # an empty cell: its line is as tall as the others' at this size
-            paragraph._p.get_or_add_endParaRPr().set("sz", str(round(para.size * 100)))
-        for run in para.runs:
-            out = paragraph.add_run()
-            out.text = run.text
-            font = out.font
-            font.size = Pt(para.size)
-            font.bold = run.bold
-            font.italic = run.italic
-            font.name = fonts.mono.name if run.code else getattr(fonts, para.role).name
-            if not inherit:
-                font.color.rgb = RGBColor.from_string(para.colour or self.theme.palette.text)
-            out._r.get_or_add_rPr().set("lang", self.document.language)
-            if run.href:
-                out.hyperlink.address = run.href
 
     # -- measuring helpers -------------------------------------------------------------
 
@@ -620,7 +503,7 @@ class PptxRenderer(Renderer):
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
 
             def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
-                self.text_box(slide, self.left, top, box, paras, fill=fill)
+                self.paint.text_box(slide, self.left, top, box, paras, fill=fill)
 
             pieces.append(
                 Piece(
@@ -931,10 +814,12 @@ class PptxRenderer(Renderer):
             def draw(slide: Slide, top: float, indices=indices, row_heights=row_heights) -> None:
                 if label:
                     box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
-                    self.text_box(slide, self.left, top, box, label)
-                self.table(
+                    self.paint.text_box(slide, self.left, top, box, label)
+                self.paint.table(
                     slide,
+                    self.left,
                     top + label_height,
+                    self.area_width,
                     [cells[i] for i in indices],
                     widths_at(size),
                     row_heights,
@@ -1012,47 +897,6 @@ class PptxRenderer(Renderer):
                 return [n * unit for n in alloc]
             alloc, best = better, cost(better)
 
-    def table(
-        self,
-        slide: Slide,
-        top: float,
-        rows: Sequence[Sequence[Sequence[Run]]],
-        widths: Sequence[float],
-        heights: Sequence[float],
-        size: float,
-    ) -> None:
-        palette = self.theme.palette
-        frame = slide.shapes.add_table(
-            len(rows), len(widths), pt(self.left), pt(top), pt(self.area_width), pt(sum(heights))
-        )
-        table = frame.table
-        table.first_row = True
-        table.horz_banding = bool(self.layouts)  # a reference's table style colours the rows
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = pt(width)
-        for index, (row, cells, height) in enumerate(zip(table.rows, rows, heights, strict=True)):
-            row.height = pt(height)
-            header = index == 0
-            for cell, runs in zip(row.cells, cells, strict=True):
-                if not self.layouts:
-                    cell.fill.solid()
-                    fill = palette.background if index % 2 else palette.light
-                    cell.fill.fore_color.rgb = RGBColor.from_string(
-                        palette.primary if header else fill
-                    )
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
-                    pt(inset) for inset in CELL_INSETS
-                )
-                cell.text_frame.word_wrap = True
-                colour = palette.on_primary if header else palette.text
-                self.write_paragraph(
-                    cell.text_frame.paragraphs[0],
-                    Para(runs, size, colour=colour),
-                    first=True,
-                    inherit=bool(self.layouts),
-                )
-
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
         sizes, palette = self.theme.sizes["pptx"], self.theme.palette
@@ -1078,7 +922,7 @@ class PptxRenderer(Renderer):
         def draw(slide: Slide, top: float) -> None:
             if label:
                 box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
-                self.text_box(slide, self.left, top, box, label)
+                self.paint.text_box(slide, self.left, top, box, label)
             left = self.left + (self.area_width - width) / 2
             picture = slide.shapes.add_picture(
                 image.src, pt(left), pt(top + label_height), pt(width), pt(height)
@@ -1086,7 +930,9 @@ class PptxRenderer(Renderer):
             picture._element._nvXxPr.cNvPr.set("descr", image.alt)
             if caption:
                 box = textfit.Box(self.area_width, caption_height, TEXT_INSETS)
-                self.text_box(slide, self.left, top + label_height + height + GAP / 2, box, caption)
+                self.paint.text_box(
+                    slide, self.left, top + label_height + height + GAP / 2, box, caption
+                )
 
         total = label_height + height + (GAP / 2 + caption_height if caption else 0)
         script = [image.alt] + ([image.caption.plain] if image.caption else [])
