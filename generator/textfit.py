@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -240,7 +241,33 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
             end += 1
         groups.append(range(start, end))
         start = end
-    return groups
+    return _even(count, len(groups), fits_group) if len(groups) > 1 else groups
+
+
+def _even(count: int, parts: int, fits_group: Callable[[range], bool]) -> list[range]:
+    """Items cut into *parts* groups that fit, the largest group as small as it can be:
+    seven items on two boxes go 4 + 3, not 6 + 1."""
+
+    @cache
+    def best(start: int, left: int) -> tuple[int, tuple[int, ...]] | None:
+        if left == 1:
+            return (count - start, ()) if fits_group(range(start, count)) else None
+        found = None
+        for end in range(start + 1, count - left + 2):
+            if not fits_group(range(start, end)):
+                break
+            rest = best(end, left - 1)
+            if rest is not None:
+                option = (max(end - start, rest[0]), (end, *rest[1]))
+                found = (
+                    option if found is None or option[0] <= found[0] else found
+                )  # ties: fuller first
+        return found
+
+    result = best(0, parts)
+    assert result is not None, "the greedy cut is one of the cuts"
+    bounds = [0, *result[1], count]
+    return [range(a, b) for a, b in pairwise(bounds)]
 
 
 def flow(

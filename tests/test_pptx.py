@@ -8,12 +8,15 @@ measure (generator.textfit, real font metrics) and with a crude independent esti
 from __future__ import annotations
 
 import math
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
@@ -271,7 +274,7 @@ def test_nothing_is_set_below_the_floors(decks, name):
 
 def test_every_block_deck_in_model_order(decks, expect):
     deck = open_deck(decks["every"])
-    titles = [title_of(slide) for slide in deck.slides]
+    titles = [title_of(slide).removesuffix(" (cont.)") for slide in deck.slides]
     distinct = [t for i, t in enumerate(titles) if i == 0 or t != titles[i - 1]]
     assert distinct == [
         "Every block: a test lesson",
@@ -510,3 +513,168 @@ def test_sentences_keep_styles_and_lose_only_the_spaces_between():
         "Six",
     ]
     assert found[0][1].bold
+
+
+# -- themes, logo and a user's own template ------------------------------------------------
+
+SHIPPED = ["default", "classroom", "corporate"]
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory) -> dict[str, Path]:
+    """The sample lesson (or the every-block lesson) built with each shipped theme."""
+    from generator.build import BuildOptions, build
+
+    folder = tmp_path_factory.mktemp("themed")
+    lesson = SAMPLE if SAMPLE.exists() else EVERY_BLOCK
+    return {
+        name: build(lesson, BuildOptions(formats=["pptx"], out_dir=folder / name, theme=name))[0]
+        for name in SHIPPED
+    }
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_theme_colours_and_fonts_the_deck(themed, name):
+    theme = load_theme(name)
+    slides = list(open_deck(themed[name]).slides)
+    for slide in slides[1:-1]:
+        bar = slide.shapes[0]
+        assert bar.fill.fore_color.rgb == RGBColor.from_string(theme.palette.primary)
+    fonts = theme.fonts
+    for slide in slides[1:-1]:
+        title, *texts = [
+            shape.text_frame
+            for shape in slide.shapes
+            if shape.has_text_frame and shape.text_frame.text
+        ]
+        assert {run.font.name for run in title.paragraphs[0].runs} == {fonts.heading.name}
+        used = {run.font.name for frame in texts for p in frame.paragraphs for run in p.runs}
+        assert fonts.body.name in used
+        assert used <= {fonts.heading.name, fonts.body.name, fonts.mono.name}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_theme_fits_every_frame(themed, name):
+    theme = load_theme(name)
+    for frame in frames(themed[name], theme):
+        measured = textfit.height(frame.paragraphs, frame.width, theme)
+        assert measured <= frame.height + 0.01, frame.where
+
+
+def pictures(slide) -> list:
+    return [shape for shape in slide.shapes if shape.shape_type == 13]
+
+
+def test_the_corporate_logo_is_on_the_title_and_closing_slides(themed):
+    slides = list(open_deck(themed["corporate"]).slides)
+    (logo,) = pictures(slides[0])
+    assert logo._element._nvXxPr.cNvPr.get("descr") == "Northside High"
+    assert logo.width == pytest.approx(logo.height, rel=0.01)  # the square logo stays square
+    (small,) = pictures(slides[-1])
+    assert small.height < logo.height
+    assert not any(pictures(slide) for slide in slides[1:-1])
+    assert not pictures(open_deck(themed["default"]).slides[0])
+
+
+REFERENCE_BACKGROUND = "FFF8E7"
+REFERENCE_TITLE = "8B0030"
+
+
+def make_reference(folder: Path, suffix: str = ".pptx") -> Path:
+    """A user's template: its own background and title colour, and a renamed content layout.
+
+    Returns a theme folder that extends default and names it.
+    """
+    deck = Presentation()
+    master = deck.slide_master
+    master.background.fill.solid()
+    master.background.fill.fore_color.rgb = RGBColor.from_string(REFERENCE_BACKGROUND)
+    style = master._element.find(qn("p:txStyles")).find(qn("p:titleStyle"))
+    fill = style.find(qn("a:lvl1pPr")).find(qn("a:defRPr")).find(qn("a:solidFill"))
+    for child in list(fill):
+        fill.remove(child)
+    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": REFERENCE_TITLE}))
+    deck.slide_layouts[1].name = "Acme Content"
+    deck.slides.add_slide(deck.slide_layouts[0]).shapes.title.text = "Template sample slide"
+    folder.mkdir()
+    path = folder / f"ref{suffix}"
+    deck.save(str(path))
+    if suffix == ".potx":  # the same package, declared a template
+        with zipfile.ZipFile(path) as source:
+            items = {item: source.read(item) for item in source.namelist()}
+        with zipfile.ZipFile(path, "w") as target:
+            for item, data in items.items():
+                if item == "[Content_Types].xml":
+                    data = data.replace(b"presentation.main+xml", b"template.main+xml")
+                target.writestr(item, data)
+    (folder / "theme.yaml").write_text(
+        f"name: acme\nextends: default\nreference_pptx: ref{suffix}\n", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def referenced(tmp_path_factory) -> dict[str, Path]:
+    """The every-block lesson built on a reference .pptx and on the same file as a .potx."""
+    from generator.build import BuildOptions, build
+
+    folder = tmp_path_factory.mktemp("reference")
+    built = {}
+    for suffix in (".pptx", ".potx"):
+        theme = make_reference(folder / suffix[1:], suffix)
+        options = BuildOptions(formats=["pptx"], out_dir=folder / f"out{suffix}", theme=str(theme))
+        (built[suffix],) = build(EVERY_BLOCK, options)
+    return built
+
+
+@pytest.mark.parametrize("suffix", [".pptx", ".potx"])
+def test_a_reference_deck_gives_its_master_and_layouts(referenced, suffix):
+    deck = open_deck(referenced[suffix])
+    slides = list(deck.slides)
+    assert slides[0].slide_layout.name == "Title Slide"
+    assert slides[-1].slide_layout.name == "Title Slide"
+    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"Acme Content"}
+    assert "Template sample slide" not in "\n".join(all_text(slide) for slide in slides)
+    fill = deck.slide_master.background.fill
+    assert fill.fore_color.rgb == RGBColor.from_string(REFERENCE_BACKGROUND)
+    assert slides[0].shapes.title.text == "Every block: a test lesson"
+    for slide in slides[1:-1]:
+        assert slide.shapes.title.text, "every content slide's title is in its placeholder"
+        title_runs = slide.shapes.title.text_frame.paragraphs[0].runs
+        assert all(run.font.color.type is None for run in title_runs), "colour from the master"
+        assert not any(shape.fill.type == 1 for shape in slide.shapes if shape.top == 0)
+        for shape in slide.placeholders:
+            assert shape.text_frame.text, f"no empty placeholder on {title_of(slide)}"
+    bodies = [
+        shape
+        for slide in slides[1:-1]
+        for shape in slide.placeholders
+        if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+    ]
+    assert len(bodies) >= 5
+    assert any("Banana" in body.text_frame.text for body in bodies)
+
+
+def test_a_reference_deck_fits_and_keeps_tables_and_pictures_in_the_body_area(referenced):
+    path = referenced[".pptx"]
+    checked = 0
+    for frame in frames(path, DEFAULT):
+        assert textfit.height(frame.paragraphs, frame.width, DEFAULT) <= frame.height + 0.01
+        checked += 1
+    assert checked > 20
+    deck = open_deck(path)
+    area = deck.slide_layouts.get_by_name("Acme Content").placeholders[1]
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table or shape.shape_type == 13:
+                assert (
+                    area.left <= shape.left and shape.left + shape.width <= area.left + area.width
+                )
+                assert area.top <= shape.top and shape.top + shape.height <= area.top + area.height
+
+
+def test_a_reference_deck_builds_byte_identical(build_lesson, tmp_path):
+    theme = make_reference(tmp_path / "acme")
+    first = build_lesson(EVERY_BLOCK, "pptx", theme=str(theme)).read_bytes()
+    again = build_lesson(EVERY_BLOCK, "pptx", theme=str(theme)).read_bytes()
+    assert first == again

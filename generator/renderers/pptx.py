@@ -1,7 +1,9 @@
 """The PowerPoint deck: large type, one idea a slide, the presenter's script in the notes.
 
 Every slide is built on the default template's blank layout from the theme's colours,
-fonts and sizes. Nothing is left to PowerPoint's auto-fit: every text is measured with
+fonts and sizes, or, when the theme names a user's own .pptx/.potx, on that file's
+title and content layouts with the text in their placeholders (:mod:`.pptx_template`).
+Drawing itself lives in :mod:`.pptx_draw`. Nothing is left to PowerPoint's auto-fit: every text is measured with
 :mod:`generator.textfit` before it is placed, set smaller down to the theme's floor when
 it does not fit, and otherwise continued on further slides, cutting only between list
 items, table rows, terms, questions or sentences. Frames and table rows get the measured
@@ -12,19 +14,17 @@ text into exactly the lines that were measured.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
-from pptx.slide import Slide
-from pptx.util import Emu, Pt
+from pptx.slide import Slide, SlideLayout
 
 from .. import textfit
 from ..errors import BuildError
@@ -42,7 +42,8 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from . import Renderer
+from . import Renderer, pptx_template
+from .pptx_draw import CELL_INSETS, Painter, Para, pt
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 BLANK_LAYOUT = 6
@@ -51,25 +52,9 @@ ACCENT_RULE = 4.0  # the accent line under the title bar
 GAP = 18.0  # between stacked blocks, and between the title bar and the content
 TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text frames
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
-CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # of table cells
+WIDTH_UNITS = 200  # table column widths move in steps of this share of the content width
 MAX_GROUP = 3  # small blocks sharing one slide at most
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
-
-
-def pt(points: float) -> Emu:
-    """Points as the EMU lengths python-pptx writes."""
-    return Emu(round(points * 12700))
-
-
-@dataclass(frozen=True)
-class Para(textfit.Paragraph):
-    """A paragraph as measured (runs, size, indent, space) plus how it is drawn."""
-
-    colour: str = ""
-    align: PP_ALIGN = PP_ALIGN.LEFT
-    bullet: str | None = None  # a bullet character, or an auto-number scheme name
-    hang: float = 0.0  # how far the bullet hangs left of the text (inside the indent)
-    start_at: int | None = None  # first number of an auto-numbered sequence
 
 
 @dataclass
@@ -82,8 +67,10 @@ class Piece:
     full: list[str] = field(default_factory=list)  # full texts of what is shown shortened
     said: list[str] = field(default_factory=list)  # for the presenter only (quiz answers)
     fills: bool = False  # laid out alone (set smaller, or split): never shares a slide
-    continued: bool = False
     centre: bool = False
+    attach: bool = False  # joins the slide before it when it fits, even a filled one
+    alone: Piece | None = None  # how it is set when it ends up alone on a slide
+    paras: list[Para] | None = None  # a plain text frame's paragraphs (placeholder-ready)
 
 
 @dataclass
@@ -102,14 +89,24 @@ class PptxRenderer(Renderer):
     description = "PowerPoint deck: large type, one idea a slide, speaker notes"
 
     def write(self, path: Path) -> None:
-        self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
+        reference = self.theme.reference("pptx")
+        self.deck = pptx_template.open_deck(reference)
+        self.layouts = pptx_template.find_layouts(self.deck) if reference else None
         self.margin = self.theme.margins.slide * 72
-        self.left = self.margin
-        self.area_width = self.width - 2 * self.margin
-        self.top = TITLE_BAR + ACCENT_RULE + GAP
-        self.area_height = self.height - self.margin - self.top
-        self.deck = Presentation()
-        self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
+        if self.layouts is None:
+            self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
+            self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
+            self.left, self.top = self.margin, TITLE_BAR + ACCENT_RULE + GAP
+            self.area_width = self.width - 2 * self.margin
+            self.area_height = self.height - self.margin - self.top
+        else:  # the reference's slide size, and its body placeholder as the content area
+            self.width = self.deck.slide_width / 12700
+            self.height = self.deck.slide_height / 12700
+            body = pptx_template.placeholder(self.layouts.content, pptx_template.BODIES)
+            area = pptx_template.rect(body)
+            self.left, self.top = area.left, area.top
+            self.area_width, self.area_height = area.width, area.height
+        self.paint = Painter(self.theme, self.document.language, own_style=self.layouts is None)
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)
@@ -151,40 +148,88 @@ class PptxRenderer(Renderer):
         return pages
 
     def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
-        """Share slides between consecutive small pieces; a filling piece gets its own."""
-        pages: list[Page] = []
+        """Slides for one title: small pieces share slides, evenly; a filling piece is alone.
+
+        Every slide after the first carries the theme's `continued` wording, and a piece
+        left alone on a slide is set in its `alone` form when it has one.
+        """
+        groups: list[list[Piece]] = []
+        run: list[Piece] = []  # consecutive pieces that may share a slide
         for piece in pieces:
-            last = pages[-1].pieces if pages else None
-            if (
-                last
-                and not piece.fills
-                and not last[-1].fills
-                and len(last) < MAX_GROUP
-                and sum(p.height for p in last) + GAP * len(last) + piece.height <= self.area_height
-            ):
-                last.append(piece)
-                continue
-            shown = self.wording("continued", title=title) if piece.continued else title
-            pages.append(Page(shown, [piece], notes))
-        return pages
+            if piece.attach and not run and groups and self.room(groups[-1], piece):
+                groups[-1].append(piece)
+            elif piece.fills:
+                groups += self.balanced(run)
+                groups.append([piece])
+                run = []
+            else:
+                run.append(piece)
+        groups += self.balanced(run)
+        groups = [[g[0].alone] if len(g) == 1 and g[0].alone else g for g in groups]
+        return [
+            Page(title if not index else self.wording("continued", title=title), group, notes)
+            for index, group in enumerate(groups)
+        ]
+
+    def room(self, group: Sequence[Piece], piece: Piece | None = None) -> bool:
+        """Whether *group* (and *piece*) fit one slide's content area together."""
+        stack = [*group, piece] if piece else list(group)
+        return len(stack) <= MAX_GROUP and _stacked(stack) <= self.area_height
+
+    def balanced(self, pieces: list[Piece]) -> list[list[Piece]]:
+        """*pieces* on as few slides as they need, as even as can be (4 -> 2 + 2, not 3 + 1)."""
+        if not pieces:
+            return []
+        count = 1
+        used: list[Piece] = []
+        for piece in pieces:
+            if used and not self.room(used, piece):
+                count += 1
+                used = []
+            used.append(piece)
+        return _even_cut(pieces, count, self.room)
 
     # -- slides ----------------------------------------------------------------------
 
-    def new_slide(self) -> Slide:
-        return self.deck.slides.add_slide(self.deck.slide_layouts[BLANK_LAYOUT])
+    def new_slide(self, layout: SlideLayout | None = None) -> Slide:
+        return self.deck.slides.add_slide(layout or self.deck.slide_layouts[BLANK_LAYOUT])
 
     def content_slide(self, page: Page) -> None:
-        slide = self.new_slide()
-        self.title_bar(slide, page.title)
-        used = sum(piece.height for piece in page.pieces) + GAP * (len(page.pieces) - 1)
-        top = self.top
-        if len(page.pieces) == 1 and page.pieces[0].centre:
-            top += (self.area_height - used) / 2
-        for piece in page.pieces:
-            piece.draw(slide, top)
-            top += piece.height + GAP
+        """The title, then the pieces stacked (centred when they are all statements).
+
+        On a reference's layout, text-only slides go into the body placeholder; a slide
+        with a table, picture or panel takes the placeholder away and draws in its box.
+        """
+        slide = self.new_slide(self.layouts.content if self.layouts else None)
+        self.slide_title(slide, page.title)
+        body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
+        centred = all(piece.centre for piece in page.pieces)
+        if body is not None and all(piece.paras for piece in page.pieces):
+            self.paint.fill_frame(
+                body.text_frame,
+                self.joined(page.pieces),
+                TEXT_INSETS,
+                MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP,
+                inherit=True,
+            )
+        else:
+            if body is not None:
+                pptx_template.remove(body)
+            top = self.top + ((self.area_height - _stacked(page.pieces)) / 2 if centred else 0)
+            for piece in page.pieces:
+                piece.draw(slide, top)
+                top += piece.height + GAP
         self.footer(slide)
         slide.notes_slide.notes_text_frame.text = self.notes(page)
+
+    def joined(self, pieces: Sequence[Piece]) -> list[Para]:
+        """Plain text pieces as one frame's paragraphs, as far apart as stacked frames are."""
+        paras: list[Para] = []
+        apart = GAP + TEXT_INSETS[1] + TEXT_INSETS[3]  # the gap plus the insets it replaces
+        for piece in pieces:
+            first, *rest = piece.paras or []
+            paras += [replace(first, space_before=apart) if paras else first, *rest]
+        return paras
 
     def notes(self, page: Page) -> str:
         """The section's notes and the full text of anything shown shortened (else the text)."""
@@ -197,20 +242,52 @@ class PptxRenderer(Renderer):
             lines = [line for piece in page.pieces for line in piece.script]
         return "\n".join(lines)
 
-    def title_bar(self, slide: Slide, title: str) -> None:
+    def slide_title(self, slide: Slide, title: str) -> None:
+        """The theme's title bar, or the reference layout's title placeholder."""
         palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        self.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
-        self.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
         runs = RichText(title).runs
-        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
 
         def layout(size: float) -> list[Para]:
             return [Para(_bold(runs), size, role="heading", colour=palette.on_primary)]
 
-        size = textfit.fit(layout, box, self.theme, sizes["heading"], sizes["body_min"])
+        what = f"the slide title '{title}'"
+        if self.layouts:
+            shape = pptx_template.placeholder(slide, pptx_template.TITLES)
+            self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what)
+            return
+        self.paint.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
+        self.paint.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
+        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
+        size = self.fitted(layout, box, sizes["heading"], sizes["body_min"], what)
+        self.paint.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+
+    def fitted(
+        self,
+        layout: Callable[[float], list[Para]],
+        box: textfit.Box,
+        start: float,
+        floor: float,
+        what: str,
+    ) -> float:
+        """The largest size at which *layout* fits *box*; an error naming *what* otherwise."""
+        size = textfit.fit(layout, box, self.theme, start, floor)
         if size is None:
-            raise BuildError(f"the slide title '{title}' is too long for a slide; shorten it")
-        self.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+            raise BuildError(f"{what} is too long for its slide; shorten it")
+        return size
+
+    def fill_placeholder(
+        self,
+        shape: Any,
+        layout: Callable[[float], list[Para]],
+        start: float,
+        floor: float,
+        what: str,
+    ) -> None:
+        """*layout*'s text in a placeholder, measured in the box the layout gives it."""
+        area = pptx_template.rect(shape)
+        box = textfit.Box(area.width, area.height, TEXT_INSETS)
+        size = self.fitted(layout, box, start, floor, what)
+        self.paint.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
 
     def footer(self, slide: Slide) -> None:
         """The footer wording at the left and the slide number at the right, in the margin."""
@@ -225,9 +302,9 @@ class PptxRenderer(Renderer):
         paras = [Para(text, size, colour=colour)]
         needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
         box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
-        self.text_box(slide, self.left, top - (box.height - line), box, paras)
+        self.paint.text_box(slide, self.left, top - (box.height - line), box, paras)
         number_box = textfit.Box(number_width, line, TEXT_INSETS)
-        self.text_box(
+        self.paint.text_box(
             slide,
             self.width - self.margin - number_width,
             top,
@@ -242,7 +319,8 @@ class PptxRenderer(Renderer):
             lines.append((doc.subtitle.runs, sizes["subtitle"], False))
         meta = RichText(self.wording("meta_line"))
         summary = doc.summary.plain if doc.summary else ""
-        self.cover_slide(lines, meta.runs if meta else None, summary)
+        slide = self.cover_slide(lines, meta.runs if meta else None, summary)
+        self.logo(slide, self.theme.size("pptx", "logo"), bottom=False)
 
     def closing_slide(self) -> None:
         sizes = self.theme.sizes["pptx"]
@@ -250,50 +328,104 @@ class PptxRenderer(Renderer):
             (RichText(self.wording("closing_title")).runs, sizes["title"], True),
             (RichText(self.wording("closing_subtitle")).runs, sizes["subtitle"], False),
         ]
-        self.cover_slide(lines, None, "")
+        slide = self.cover_slide(lines, None, "")
+        self.logo(slide, self.theme.size("pptx", "logo_small"), bottom=True)
+
+    def logo(self, slide: Slide, height: float, *, bottom: bool) -> None:
+        """The theme's logo in the top (or bottom) right corner, its aspect ratio kept."""
+        path = self.theme.logo_path
+        if path is None:
+            return
+        pixels = Image.from_file(str(path)).size
+        width = min(height * pixels[0] / pixels[1], self.width / 4)
+        height = width * pixels[1] / pixels[0]
+        left = self.width - self.margin - width
+        top = self.height - self.margin - height if bottom else self.margin
+        picture = slide.shapes.add_picture(str(path), pt(left), pt(top), pt(width), pt(height))
+        picture._element._nvXxPr.cNvPr.set("descr", self.wording("deck_logo_alt"))
 
     def cover_slide(
         self,
         lines: list[tuple[Sequence[Run], float, bool]],
         meta: Sequence[Run] | None,
         notes: str,
+    ) -> Slide:
+        """A title and the lines under it: on the theme's own cover, or the reference's."""
+        slide = self.new_slide(self.layouts.title if self.layouts else None)
+        if self.layouts:
+            self.template_cover(slide, lines, meta)
+        else:
+            self.drawn_cover(slide, lines, meta)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def template_cover(
+        self,
+        slide: Slide,
+        lines: list[tuple[Sequence[Run], float, bool]],
+        meta: Sequence[Run] | None,
+    ) -> None:
+        """The title in the layout's title placeholder, the rest in its subtitle placeholder."""
+        sizes = self.theme.sizes["pptx"]
+        (title, title_size, _), *rest = lines
+
+        def heading(size: float) -> list[Para]:
+            return [Para(_bold(title), size, role="heading")]
+
+        shape = pptx_template.placeholder(slide, pptx_template.TITLES)
+        self.fill_placeholder(shape, heading, title_size, sizes["body_min"], "the title")
+        below = pptx_template.placeholder(slide, pptx_template.SUBTITLES)
+        if below is None:
+            return
+        if not rest and not meta:
+            pptx_template.remove(below)
+            return
+
+        def body(size: float) -> list[Para]:
+            scale = size / sizes["subtitle"]
+            paras = [Para(runs, round(line * scale, 1)) for runs, line, _ in rest]
+            if meta:
+                small = max(round(sizes["small"] * scale, 1), sizes["footer"])
+                paras.append(Para(meta, small, space_before=small * 0.5 if paras else 0))
+            return paras
+
+        floor = sizes["subtitle"] * sizes["footer"] / sizes["small"]
+        self.fill_placeholder(below, body, sizes["subtitle"], floor, "the subtitle")
+
+    def drawn_cover(
+        self,
+        slide: Slide,
+        lines: list[tuple[Sequence[Run], float, bool]],
+        meta: Sequence[Run] | None,
     ) -> None:
         """A full-bleed slide in the primary colour: big title, accent rule, subtitle, meta."""
         palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        slide = self.new_slide()
-        self.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
+        self.paint.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
         left, width = 2 * self.margin, self.width - 4 * self.margin
         (title, title_size, _), *rest = lines
-        title_box = textfit.Box(width, self.height * 0.42, TEXT_INSETS)
+        rule_top = self.height * 0.55
+        ceiling = self.height * 0.13  # clear of the logo in the corner above
+        if self.theme.logo_path:
+            ceiling = max(ceiling, self.margin + self.theme.size("pptx", "logo"))
+        title_box = textfit.Box(width, rule_top - GAP - ceiling, TEXT_INSETS)
 
         def layout(size: float) -> list[Para]:
             return [Para(_bold(title), size, role="heading", colour=palette.on_primary)]
 
-        size = textfit.fit(layout, title_box, self.theme, title_size, sizes["body_min"])
-        if size is None:
-            raise BuildError("the lesson title is too long for the title slide; shorten it")
-        rule_top = self.height * 0.55
-        self.text_box(
-            slide,
-            left,
-            rule_top - GAP - title_box.height,
-            title_box,
-            layout(size),
-            anchor=MSO_ANCHOR.BOTTOM,
-        )
-        self.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
+        size = self.fitted(layout, title_box, title_size, sizes["body_min"], "the lesson title")
+        self.paint.text_box(slide, left, ceiling, title_box, layout(size), anchor=MSO_ANCHOR.BOTTOM)
+        self.paint.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
         paras = [Para(runs, size, colour=palette.on_primary) for runs, size, _ in rest]
         top = rule_top + ACCENT_RULE + GAP
         if paras:
             box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.text_box(slide, left, top, box, paras)
+            self.paint.text_box(slide, left, top, box, paras)
             top += box.height + GAP / 2
         if meta:
             paras = [Para(meta, sizes["small"], colour=palette.light)]
             box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.text_box(slide, left, top, box, paras)
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+            self.paint.text_box(slide, left, top, box, paras)
 
     def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
         """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
@@ -317,88 +449,6 @@ class PptxRenderer(Renderer):
         props.revision = 1
 
     # -- drawing ---------------------------------------------------------------------
-
-    def rectangle(
-        self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
-    ) -> Any:
-        shape = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height)
-        )
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
-        shape.line.fill.background()
-        shape._element.remove(shape._element.find(qn("p:style")))  # no theme shadow or outline
-        return shape
-
-    def text_box(
-        self,
-        slide: Slide,
-        left: float,
-        top: float,
-        box: textfit.Box,
-        paras: Sequence[Para],
-        *,
-        fill: str | None = None,
-        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    ) -> Any:
-        """A frame of *box*'s size and insets holding *paras*; a panel when *fill* is given."""
-        if fill:
-            shape = self.rectangle(slide, left, top, box.width, box.height, fill)
-        else:
-            shape = slide.shapes.add_textbox(pt(left), pt(top), pt(box.width), pt(box.height))
-        self.fill_frame(shape.text_frame, paras, box.insets, anchor)
-        return shape
-
-    def fill_frame(
-        self,
-        frame: Any,
-        paras: Sequence[Para],
-        insets: tuple[float, float, float, float],
-        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    ) -> None:
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.vertical_anchor = anchor
-        frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (
-            pt(inset) for inset in insets
-        )
-        for index, para in enumerate(paras):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            self.write_paragraph(paragraph, para, first=index == 0)
-
-    def write_paragraph(self, paragraph: Any, para: Para, *, first: bool) -> None:
-        paragraph.alignment = para.align
-        paragraph.line_spacing = Pt(para.line_height)
-        paragraph.space_before = Pt(0 if first else para.space_before)
-        paragraph.space_after = Pt(0)
-        props = paragraph._p.get_or_add_pPr()
-        if para.indent:
-            props.set("marL", str(pt(para.indent)))
-            props.set("indent", str(-pt(para.hang)))
-        if para.bullet:
-            colour = props.makeelement(qn("a:buClr"), {})
-            colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
-            props.append(colour)
-            if len(para.bullet) == 1:
-                props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
-            else:
-                number = {"type": para.bullet}
-                if para.start_at is not None:
-                    number["startAt"] = str(para.start_at)
-                props.append(props.makeelement(qn("a:buAutoNum"), number))
-        fonts = self.theme.fonts
-        for run in para.runs:
-            out = paragraph.add_run()
-            out.text = run.text
-            font = out.font
-            font.size = Pt(para.size)
-            font.bold = run.bold
-            font.italic = run.italic
-            font.name = fonts.mono.name if run.code else getattr(fonts, para.role).name
-            font.color.rgb = RGBColor.from_string(para.colour or self.theme.palette.text)
-            out._r.get_or_add_rPr().set("lang", self.document.language)
-            if run.href:
-                out.hyperlink.address = run.href
 
     # -- measuring helpers -------------------------------------------------------------
 
@@ -447,13 +497,13 @@ class PptxRenderer(Renderer):
             return None
         size, groups = found
         pieces = []
-        for index, items in enumerate(groups):
+        for items in groups:
             paras = layout(size, items)
             needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.theme)
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
 
             def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
-                self.text_box(slide, self.left, top, box, paras, fill=fill)
+                self.paint.text_box(slide, self.left, top, box, paras, fill=fill)
 
             pieces.append(
                 Piece(
@@ -463,8 +513,8 @@ class PptxRenderer(Renderer):
                     full(items),
                     said(items),
                     fills=size < start or len(groups) > 1,
-                    continued=index > 0,
                     centre=centre,
+                    paras=None if fill else paras,
                 )
             )
         return pieces
@@ -651,9 +701,15 @@ class PptxRenderer(Renderer):
 
         full = [callout.text.plain] if callout.short else []
         shown = callout.short or callout.text
-        return self.prose_pieces(
-            shown.runs, layout, sizes["body"], full, fill=palette.callouts[callout.kind]
-        )
+        fill = palette.callouts[callout.kind]
+        pieces = self.prose_pieces(shown.runs, layout, sizes["body"], full, fill=fill)
+        if len(pieces) == 1 and not pieces[0].fills:  # a small panel: near its block, or big
+            alone = self.prose_pieces(
+                shown.runs, layout, sizes["statement"], full, fill=fill, centre=True
+            )
+            pieces[0].attach = True
+            pieces[0].alone = alone[0] if len(alone) == 1 else None
+        return pieces
 
     def render_quote(self, block: QuoteBlock) -> list[Piece]:
         quote = block.quote
@@ -724,7 +780,7 @@ class PptxRenderer(Renderer):
             [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
             for row in rows
         ]
-        widths = self.column_widths(cells)
+        widths_at = cache(lambda size: self.column_widths(cells, size))
         heights: dict[tuple[float, int], float] = {}
 
         def row_height(size: float, index: int) -> float:
@@ -734,7 +790,7 @@ class PptxRenderer(Renderer):
                         textfit.height(
                             [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
                         )
-                        for runs, width in zip(cells[index], widths, strict=True)
+                        for runs, width in zip(cells[index], widths_at(size), strict=True)
                     )
                     + CELL_INSETS[1]
                     + CELL_INSETS[3]
@@ -751,19 +807,21 @@ class PptxRenderer(Renderer):
             raise BuildError("a table row is too long to fit a slide; shorten it or add `short`")
         size, groups = found
         pieces = []
-        for number, chosen in enumerate(groups):
+        for chosen in groups:
             indices = [0, *(i + 1 for i in chosen)]
             row_heights = [row_height(size, i) for i in indices]
 
             def draw(slide: Slide, top: float, indices=indices, row_heights=row_heights) -> None:
                 if label:
                     box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
-                    self.text_box(slide, self.left, top, box, label)
-                self.table(
+                    self.paint.text_box(slide, self.left, top, box, label)
+                self.paint.table(
                     slide,
+                    self.left,
                     top + label_height,
+                    self.area_width,
                     [cells[i] for i in indices],
-                    widths,
+                    widths_at(size),
                     row_heights,
                     size,
                 )
@@ -776,13 +834,15 @@ class PptxRenderer(Renderer):
                     script,
                     list(full),
                     fills=size < sizes["table"] or len(groups) > 1,
-                    continued=number > 0,
                 )
             )
         return pieces
 
-    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]]) -> list[float]:
-        """Column widths: each column's share follows its longest text, within bounds."""
+    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]], size: float) -> list[float]:
+        """Column widths at *size*: shares follow each column's longest text, then width
+        moves between columns for as long as that saves lines, so that no row is measured
+        taller than it needs (a one-line cell just short of its column's width would be
+        measured as two lines, and drawn with a second line's worth of empty space)."""
         fonts = textfit.Fonts(self.theme)
         count = len(cells[0])
         natural = [
@@ -794,46 +854,48 @@ class PptxRenderer(Renderer):
             for col in range(count)
         ]
         share = [max(0.6 / count, min(1.6 / count, n / sum(natural))) for n in natural]
-        return [self.area_width * s / sum(share) for s in share]
+        unit = self.area_width / WIDTH_UNITS
+        inset = CELL_INSETS[0] + CELL_INSETS[2]
+        alloc = [round(WIDTH_UNITS * s / sum(share)) for s in share]
+        alloc[alloc.index(max(alloc))] += WIDTH_UNITS - sum(alloc)
+        longest = [
+            max(
+                (
+                    textfit.text_width(word, fonts.file(run), size)
+                    for row in cells
+                    for run in row[col]
+                    for word in run.text.split()
+                ),
+                default=0.0,
+            )
+            for col in range(count)
+        ]
+        least = [math.ceil((w / textfit.WRAP_SLACK + inset) / unit) for w in longest]
+        if sum(least) > WIDTH_UNITS:
+            least = [1] * count
 
-    def table(
-        self,
-        slide: Slide,
-        top: float,
-        rows: Sequence[Sequence[Sequence[Run]]],
-        widths: Sequence[float],
-        heights: Sequence[float],
-        size: float,
-    ) -> None:
-        palette = self.theme.palette
-        frame = slide.shapes.add_table(
-            len(rows), len(widths), pt(self.left), pt(top), pt(self.area_width), pt(sum(heights))
-        )
-        table = frame.table
-        table.first_row = True
-        table.horz_banding = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = pt(width)
-        for index, (row, cells, height) in enumerate(zip(table.rows, rows, heights, strict=True)):
-            row.height = pt(height)
-            header = index == 0
-            for cell, runs in zip(row.cells, cells, strict=True):
-                cell.fill.solid()
-                fill = (
-                    palette.primary
-                    if header
-                    else (palette.light if index % 2 == 0 else palette.background)
-                )
-                cell.fill.fore_color.rgb = RGBColor.from_string(fill)
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
-                    pt(inset) for inset in CELL_INSETS
-                )
-                cell.text_frame.word_wrap = True
-                colour = palette.on_primary if header else palette.text
-                self.write_paragraph(
-                    cell.text_frame.paragraphs[0], Para(runs, size, colour=colour), first=True
-                )
+        @cache
+        def lines(col: int, units: int) -> tuple[int, ...]:
+            width = units * unit - inset
+            return tuple(len(textfit.wrap(row[col], size, width, fonts)) for row in cells)
+
+        def cost(units: Sequence[int]) -> int:
+            columns = [lines(col, n) for col, n in enumerate(units)]
+            return sum(max(column[row] for column in columns) for row in range(len(cells)))
+
+        best = cost(alloc)
+        while True:
+            moves = [
+                [n + step * (c == gain) - step * (c == give) for c, n in enumerate(alloc)]
+                for gain in range(count)
+                for give in range(count)
+                if gain != give
+                for step in range(1, alloc[give] - least[give] + 1)
+            ]
+            better = min(moves, key=cost, default=None)
+            if better is None or cost(better) >= best:
+                return [n * unit for n in alloc]
+            alloc, best = better, cost(better)
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
@@ -860,7 +922,7 @@ class PptxRenderer(Renderer):
         def draw(slide: Slide, top: float) -> None:
             if label:
                 box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
-                self.text_box(slide, self.left, top, box, label)
+                self.paint.text_box(slide, self.left, top, box, label)
             left = self.left + (self.area_width - width) / 2
             picture = slide.shapes.add_picture(
                 image.src, pt(left), pt(top + label_height), pt(width), pt(height)
@@ -868,7 +930,9 @@ class PptxRenderer(Renderer):
             picture._element._nvXxPr.cNvPr.set("descr", image.alt)
             if caption:
                 box = textfit.Box(self.area_width, caption_height, TEXT_INSETS)
-                self.text_box(slide, self.left, top + label_height + height + GAP / 2, box, caption)
+                self.paint.text_box(
+                    slide, self.left, top + label_height + height + GAP / 2, box, caption
+                )
 
         total = label_height + height + (GAP / 2 + caption_height if caption else 0)
         script = [image.alt] + ([image.caption.plain] if image.caption else [])
@@ -891,6 +955,39 @@ class PptxRenderer(Renderer):
             return lines
 
         return self.bullets(None, items, numbered=True, lettered=True, said=answers)
+
+
+def _stacked(pieces: Sequence[Piece]) -> float:
+    """The height of *pieces* stacked on one slide with gaps between them."""
+    return sum(piece.height for piece in pieces) + GAP * (len(pieces) - 1)
+
+
+def _even_cut(
+    pieces: list[Piece], count: int, room: Callable[[Sequence[Piece]], bool]
+) -> list[list[Piece]]:
+    """*pieces* cut into *count* consecutive groups that have *room*, the tallest as low as
+    it can be (ties: the fullest group as small as it can be)."""
+
+    @cache
+    def best(start: int, left: int) -> tuple[tuple[float, int], tuple[int, ...]] | None:
+        if left == 1:
+            group = pieces[start:]
+            return ((_stacked(group), len(group)), ()) if group and room(group) else None
+        found = None
+        for end in range(start + 1, len(pieces) - left + 2):
+            rest = best(end, left - 1)
+            if rest is None or not room(pieces[start:end]):
+                continue
+            here = (_stacked(pieces[start:end]), end - start)
+            option = (max(here, rest[0]), (end, *rest[1]))
+            if found is None or option[0] < found[0]:
+                found = option
+        return found
+
+    result = best(0, count)
+    assert result is not None, "the greedy count always has a cut"
+    bounds = [0, *result[1], len(pieces)]
+    return [pieces[a:b] for a, b in pairwise(bounds)]
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
