@@ -156,8 +156,10 @@ def render_format(
     try:
         with atomic_target(target) as temporary:
             renderer().render(document, theme, temporary)
-    except (LessonError, BuildError):
+    except LessonError:
         raise
+    except BuildError as error:  # a renderer's refusal, in words; say which lesson and format
+        raise BuildError(f"{label}: {renderer.format}: {error}") from error
     except Exception as error:
         raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
     return target

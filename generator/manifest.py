@@ -2,7 +2,7 @@
 
 The output folder keeps a small JSON manifest mapping each output file to the key it
 was built from (a hash of the lesson's bytes, the format, the output name, the
-variables, the flags and Lectern's version), the files it also read (theme files,
+variables, the flags and Lectern's version and code), the files it also read (theme files,
 images) with their hashes, and its own hash and size. An output is up to date when
 its key matches, none of those files changed, and the output itself is still the file
 Lectern wrote. Checking needs no parsing and no renderer import, so a no-op rebuild
@@ -11,6 +11,8 @@ of a whole course is quick.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -26,6 +28,21 @@ MANIFEST_NAME = ".lectern-manifest.json"
 SCHEMA = 1
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of Lectern's own source, so an edited renderer rebuilds what it made.
+
+    The version alone misses changes between releases (a development checkout, a patched
+    install); reading the package's few modules costs about a millisecond.
+    """
+    package = Path(__file__).parent
+    sha = hashlib.sha256()
+    for module in sorted(package.rglob("*.py")):
+        sha.update(module.relative_to(package).as_posix().encode() + b"\0")
+        sha.update(module.read_bytes())
+    return sha.hexdigest()
+
+
 def output_key(
     lesson: Path,
     lesson_digest: str,
@@ -37,6 +54,7 @@ def output_key(
     """The hash of everything an output depends on besides the files it records."""
     facts = {
         "lectern": __version__,
+        "code": code_fingerprint(),
         "lesson": str(lesson.resolve()),
         "lesson_sha256": lesson_digest,
         "format": fmt,

@@ -445,7 +445,7 @@ def test_corporate_puts_the_title_on_a_dark_band_and_the_logo_in_the_header(tmp_
 def test_wording_changes_in_a_theme_show_in_the_handout(tmp_path) -> None:
     folder = theme_folder(
         tmp_path / "theme",
-        'text: {footer: "Custom footer {{ doc.title }}", term_separator: " — "}\n',
+        'text: {footer: "Custom footer {{ doc.title }}", handout_term_separator: " — "}\n',
     )
     word = docx.Document(themed(EVERY_BLOCK, str(folder), tmp_path / "out"))
     assert "Second — step with a term" in all_text(word)

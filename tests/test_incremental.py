@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from generator import manifest
 from generator.manifest import MANIFEST_NAME
 
 from .conftest import write_lesson
@@ -69,6 +70,13 @@ def test_a_change_rebuilds(lesson, change):
     change(lesson)
     assert build(lesson).startswith("1 file written")
     assert "Hello class" in (lesson.parent / "out" / "lesson-outline.txt").read_text("utf-8")
+
+
+def test_changed_lectern_code_rebuilds(lesson, monkeypatch):
+    """A fixed renderer must replace what the broken one wrote, with no version bump."""
+    build(lesson)
+    monkeypatch.setattr(manifest, "code_fingerprint", lambda: "an edited renderer")
+    assert build(lesson).startswith("1 file written")
 
 
 def test_a_changed_var_or_flag_rebuilds(lesson):

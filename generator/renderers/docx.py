@@ -502,7 +502,7 @@ class DocxRenderer(Renderer):
         """A list with its own numbering instance (so it starts at 1), nested items indented."""
         num_id = self.numbering.new_list(style)
         paragraphs: list[Paragraph] = []
-        separator = self.wording("term_separator")
+        separator = self.wording("handout_term_separator")
 
         def walk(entries: Sequence[ListItem], level: int) -> None:
             for item in entries:
@@ -725,7 +725,7 @@ class DocxRenderer(Renderer):
         if doc.sources:  # a light closing note under a rule, not a section of its own
             first, *rest = doc.sources
             label = self.paragraph("Sources")
-            label.add_run(self.wording("sources_label") + " ").bold = True
+            label.add_run(self.wording("handout_sources_label") + " ").bold = True
             self.runs(label, first.runs)
             for source in rest:
                 self.paragraph("Source", source)

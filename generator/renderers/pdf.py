@@ -23,6 +23,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.fonts import tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -31,6 +32,7 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -197,7 +199,19 @@ class PdfRenderer(Renderer):
             initialFontName=self.faces.body,  # else every page references a Helvetica
             initialFontSize=size,
         )
-        data = sheet.render([f for part in self.story() for f in part.flowables])
+        parts = self.story()
+        try:
+            # An empty story (every section left out) still gets its page with the title band
+            story = [f for part in parts for f in part.flowables] or [Spacer(0, 0)]
+            data = sheet.render(story)
+        except LayoutError as error:
+            owner = {id(f): part.name for part in parts for f in part.flowables}
+            name = owner.get(id(sheet.current)) or owner.get(id(sheet.last), "the sheet")
+            raise BuildError(
+                f"a block in '{name}' is too long to fit one column of the cheat sheet, even"
+                " split up (a table cell or header, most likely); shorten it, or leave the"
+                " block out of the cheat sheet with 'skip: [pdf]'"
+            ) from error
         return Layout(size, data, sheet.pages, sheet.used, pages)
 
     def overflow_message(self, smallest: Layout, pages: int) -> str:
@@ -527,8 +541,17 @@ class PdfRenderer(Renderer):
         if sum(natural) <= available:
             return [w * available / sum(natural) for w in natural]
         spare = available - sum(least)
-        if spare <= 0:
-            return [w * available / sum(least) for w in least]
+        if spare <= 0:  # long words must break; every column keeps room for a character
+            floor = padding + self.styles.cell.fontSize
+            room = available - floor * len(least)
+            if room < 0:
+                raise BuildError(
+                    f"a table of {len(least)} columns is too wide for a column of the cheat"
+                    f" sheet (at most {int(available // floor)} fit); split it, or leave it"
+                    " out of the cheat sheet with 'skip: [pdf]'"
+                )
+            squeeze = [w - floor for w in least]
+            return [floor + room * w / sum(squeeze) for w in squeeze]
         stretch = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
 
@@ -554,6 +577,7 @@ class PdfRenderer(Renderer):
             data,
             colWidths=list(widths),
             repeatRows=1,
+            splitInRow=1,
             hAlign="LEFT",
             spaceBefore=s.space("item"),
             spaceAfter=s.space("block"),
@@ -580,6 +604,7 @@ class PdfRenderer(Renderer):
         table = Table(
             rows,
             colWidths=[self.geometry.column_width],
+            splitInRow=1,
             spaceBefore=s.space("item"),
             spaceAfter=s.space("block"),
         )

@@ -415,6 +415,10 @@ class Sheet(BaseDocTemplate):
         )
         self.pages = 0
         self._end = (0, 0.0)
+        self.current: Flowable | None = None
+        """The flowable being placed, so a layout failure can say which block it was."""
+        self.last: Flowable | None = None
+        """The last flowable placed, for when the failing one is a piece of a split."""
 
     def beforeDocument(self) -> None:
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
@@ -423,7 +427,12 @@ class Sheet(BaseDocTemplate):
     def afterPage(self) -> None:
         self.pages += 1
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        self.current = flowables[0] if flowables else None
+        super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable: Flowable) -> None:
+        self.last = flowable
         frame = self.frame
         if frame is None:  # a column break just ended the page
             return

@@ -342,7 +342,7 @@ class PptxRenderer(Renderer):
         left = self.width - self.margin - width
         top = self.height - self.margin - height if bottom else self.margin
         picture = slide.shapes.add_picture(str(path), pt(left), pt(top), pt(width), pt(height))
-        picture._element._nvXxPr.cNvPr.set("descr", self.wording("deck_logo_alt"))
+        picture._element._nvXxPr.cNvPr.set("descr", self.wording("logo_alt"))
 
     def cover_slide(
         self,
