@@ -58,6 +58,7 @@ from ..model import (
 )
 from ..textfit import Fonts, text_width
 from . import Renderer
+from .ooxml import fill_core_properties
 from .wordml import (
     PPR_ORDER,
     TBLPR_ORDER,
@@ -846,19 +847,7 @@ class DocxRenderer(Renderer):
                 paragraph.add_run(piece)
 
     def _properties(self) -> None:
-        doc = self.document
-        when = build_time(doc).replace(tzinfo=None)
-        props = self.word.core_properties
-        props.title = fit_property(doc.title.plain)
-        props.subject = fit_property(doc.subtitle.plain if doc.subtitle else "")
-        props.author = fit_property(doc.author.plain if doc.author else "")
-        props.last_modified_by = props.author
-        props.keywords = fit_property(", ".join(doc.keywords))
-        props.comments = fit_property(doc.summary.plain if doc.summary else "")
-        props.language = doc.language
-        props.category = ""
-        props.created = props.modified = when
-        props.revision = 1
+        fill_core_properties(self.word.core_properties, self.document)
         package_rels = self.word.part.package.rels
         for rel_id, rel in list(package_rels.items()):
             if rel.reltype == RT.THUMBNAIL:  # python-docx's template ships its own thumbnail
@@ -938,13 +927,6 @@ def share_out(needs: Sequence[int], total: int) -> list[int]:
         widths = [width + spare * width // sum(widths) for width in widths]
     widths[-1] += total - sum(widths)
     return widths
-
-
-def fit_property(text: str, limit: int = 255) -> str:
-    """*text* cut at a word to fit a core property (the format allows 255 characters)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def answer_lines(question: Question) -> int:

@@ -43,6 +43,7 @@ from ..model import (
     TextBlock,
 )
 from . import Renderer, pptx_template
+from .ooxml import fill_core_properties
 from .pptx_draw import CELL_INSETS, Painter, Para, pt
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
@@ -111,7 +112,7 @@ class PptxRenderer(Renderer):
         for page in self.pages():
             self.content_slide(page)
         self.closing_slide()
-        self.properties()
+        fill_core_properties(self.deck.core_properties, self.document)
         buffer = io.BytesIO()
         self.deck.save(buffer)
         path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
@@ -434,19 +435,6 @@ class PptxRenderer(Renderer):
             text = " ".join(run.text for para in paras for run in para.runs)
             raise BuildError(f"'{text[:60]}' is too long for the cover slide; shorten it")
         return textfit.Box(width, needed, TEXT_INSETS)
-
-    def properties(self) -> None:
-        doc, props = self.document, self.deck.core_properties
-        when = build_time(doc).replace(tzinfo=None)
-        props.title = doc.title.plain
-        props.subject = doc.subtitle.plain if doc.subtitle else ""
-        props.author = doc.author.plain if doc.author else ""
-        props.last_modified_by = props.author
-        props.keywords = ", ".join(doc.keywords)
-        props.language = doc.language
-        props.created = props.modified = when
-        props.last_printed = when
-        props.revision = 1
 
     # -- drawing ---------------------------------------------------------------------
 
