@@ -174,7 +174,9 @@ def execute(job: Job, options: BuildOptions) -> Outcome:
     try:
         lesson = lesson_for(job.lesson, job.lesson_digest)
         document, theme = prepare_document(lesson, options, job.variables)
-        outcome.inputs = digest_files([*theme_files(theme), *image_files(document)])
+        outcome.inputs = digest_files(
+            [*theme_files(theme), *image_files(document), *options.references.values()]
+        )
     except LessonError as error:
         return outcome.fail(EXIT_BAD_INPUT, str(error))
     except Exception as error:  # a bug: keep building the other jobs

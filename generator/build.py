@@ -36,6 +36,8 @@ class BuildOptions:
     allow_outside: bool = False
     allow_overflow: bool = False
     force: bool = False
+    references: Mapping[str, Path] = field(default_factory=dict)
+    """The user's own Office templates by format ("docx", "pptx"), over the theme's."""
 
 
 def lesson_files(paths: Iterable[Path]) -> list[Path]:
@@ -72,7 +74,13 @@ def prepare_document(
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
-    return document, cached_theme(options.theme or document.theme, lesson.folder)
+    theme = cached_theme(options.theme or document.theme, lesson.folder)
+    if options.references:
+        chosen = {
+            f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()
+        }
+        theme = theme.model_copy(update=chosen)
+    return document, theme
 
 
 _themes: dict[tuple[str, Path], tuple[Theme, dict[str, str]]] = {}

@@ -12,8 +12,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -35,6 +36,17 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' should look like NAME=VALUE", param_hint="--var")
         variables[name.strip()] = value
     return variables
+
+
+def _office_file(*suffixes: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option check: the file given is a document or template of the right kind."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in suffixes:
+            raise click.BadParameter(f"'{value}' is not a {' or '.join(suffixes)} file")
+        return value
+
+    return check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,6 +96,18 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Output name of each copy made with --data (context: stem, row, vars);"
     " default '{{ stem }}-{{ row }}'.",
 )
+@click.option(
+    "--reference-docx",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    callback=_office_file(".docx", ".dotx"),
+    help="Your own Word .docx/.dotx: the handout uses its styles, headers and page setup.",
+)
+@click.option(
+    "--reference-pptx",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    callback=_office_file(".pptx", ".potx"),
+    help="Your own PowerPoint .pptx/.potx: the deck uses its slide master and layouts.",
+)
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
 @click.pass_context
 def build(
@@ -98,6 +122,8 @@ def build(
     jobs: int,
     data: Path | None,
     name_template: str | None,
+    reference_docx: Path | None,
+    reference_pptx: Path | None,
     force: bool,
 ) -> None:
     """Build LESSONS (files or folders) into output files.
@@ -119,6 +145,11 @@ def build(
         allow_outside=allow_outside,
         allow_overflow=allow_overflow,
         force=force,
+        references={
+            fmt: path
+            for fmt, path in (("docx", reference_docx), ("pptx", reference_pptx))
+            if path is not None
+        },
     )
     try:
         plan = plan_batch(lesson_files(lessons), options, data=data, name=name_template)

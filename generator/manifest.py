@@ -63,6 +63,7 @@ def output_key(
         "theme": options.theme,
         "allow_outside": options.allow_outside,
         "allow_overflow": options.allow_overflow,
+        "references": {fmt: str(path.resolve()) for fmt, path in options.references.items()},
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return digest(json.dumps(facts, sort_keys=True, default=str).encode())

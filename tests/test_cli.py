@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import docx
 from click.testing import CliRunner
+from pptx import Presentation
 
 from generator import __version__
 from generator.cli import main
@@ -112,3 +114,35 @@ def test_schema_validates_the_lesson_files():
         jsonschema.validate(data, schema)
     bad = {"title": "T", "sections": [{"heading": "H", "blocks": [{"txt": "a"}]}]}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+
+
+def test_reference_templates_from_the_command_line(tmp_path):
+    """--reference-docx/--reference-pptx put a user's own Office files under any theme."""
+    word = docx.Document()
+    word.styles["Normal"].font.name = "Georgia"
+    word.save(tmp_path / "house.docx")
+    deck = Presentation()
+    deck.slide_layouts[1].name = "House Content"
+    deck.save(tmp_path / "house.pptx")
+    out = tmp_path / "out"
+    result = run(
+        "build", str(EVERY_BLOCK), "-o", str(out), "-f", "docx", "-f", "pptx",
+        "--reference-docx", str(tmp_path / "house.docx"),
+        "--reference-pptx", str(tmp_path / "house.pptx"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stem = EVERY_BLOCK.stem
+    handout = docx.Document(out / f"{stem}-handout.docx")
+    assert handout.styles["Normal"].font.name == "Georgia"
+    slides = list(Presentation(out / f"{stem}-deck.pptx").slides)
+    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"House Content"}
+    again = run("build", str(EVERY_BLOCK), "-o", str(out), "-f", "docx")
+    assert again.output.startswith("wrote"), "dropping the reference must rebuild"
+    assert docx.Document(out / f"{stem}-handout.docx").styles["Normal"].font.name == "Arial"
+
+
+def test_a_reference_of_the_wrong_kind_is_a_usage_error(tmp_path):
+    (tmp_path / "house.pptx").write_bytes(b"")
+    result = run("build", str(EVERY_BLOCK), "--reference-docx", str(tmp_path / "house.pptx"))
+    assert result.exit_code == 2
+    assert "is not a .docx or .dotx file" in result.output
