@@ -121,11 +121,10 @@ class _Word:
         return "".join(text for text, _ in self.pieces)
 
 
-def _words(runs: Sequence[Run], fonts: Fonts) -> list[_Word]:
+def _words(pieces: tuple[tuple[str, Path], ...]) -> list[_Word]:
     words = [_Word()]
-    for run in runs:
-        font = fonts.file(run)
-        for part in _SPACE.split(run.text):
+    for text, font in pieces:
+        for part in _SPACE.split(text):
             if not part:
                 continue
             if part.isspace():
@@ -142,27 +141,46 @@ def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[s
     A word wider than a whole line is broken between characters, as Office does, so a
     long unbreakable word (a URL) takes more lines instead of running out of the box.
     """
+    return list(_wrap(tuple((run.text, fonts.file(run)) for run in runs), size, width))
+
+
+@lru_cache(maxsize=16384)
+def _wrap(pieces: tuple[tuple[str, Path], ...], size: float, width: float) -> tuple[str, ...]:
+    """:func:`wrap` of text pieces in their fonts; remembered, as fitting retries widths."""
     limit = width * WRAP_SLACK
     lines: list[str] = []
     line, line_width, pending_space = "", 0.0, 0.0
-    for word in _words(runs, fonts):
-        word_width = word.width(size)
+    for word, text, word_width, space_width in _measured(pieces, size):
         if line and line_width + pending_space + word_width <= limit:
-            line += " " + word.text
+            line += " " + text
             line_width += pending_space + word_width
         elif word_width <= limit:
             if line:
                 lines.append(line)
-            line, line_width = word.text, word_width
+            line, line_width = text, word_width
         else:
             if line:
                 lines.append(line)
             *full, (line, line_width) = _break_word(word, size, limit)
             lines.extend(text for text, _ in full)
-        pending_space = word.space_width(size)
+        pending_space = space_width
     if line or not lines:
         lines.append(line)
-    return lines
+    return tuple(lines)
+
+
+@lru_cache(maxsize=4096)
+def _measured(
+    pieces: tuple[tuple[str, Path], ...], size: float
+) -> tuple[tuple[_Word, str, float, float], ...]:
+    """Each word of *pieces* with its text, width and following space's width at *size*.
+
+    Measured once per text and size: wrapping the same text at many widths (table
+    columns being balanced) then only adds numbers.
+    """
+    return tuple(
+        (word, word.text, word.width(size), word.space_width(size)) for word in _words(pieces)
+    )
 
 
 def _break_word(word: _Word, size: float, limit: float) -> list[tuple[str, float]]:

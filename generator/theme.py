@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import LessonError
 from .load import describe, parse, read_text
@@ -105,6 +105,7 @@ class Theme(Node):
     )
     text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
+    _font_files: dict[tuple[str, bool, bool], Path] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _named_files_exist(self) -> Theme:
@@ -126,7 +127,16 @@ class Theme(Node):
             raise LessonError.at(where, f"text template '{name}': {explain(error)}") from None
 
     def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
-        """The TrueType file for a font role, falling back (with a warning) to the shipped one."""
+        """The TrueType file for a font role, falling back (with a warning) to the shipped one.
+
+        Remembered per theme: text fitting asks for every word it measures.
+        """
+        key = (role, bold, italic)
+        if key not in self._font_files:
+            self._font_files[key] = self._find_font_file(role, bold=bold, italic=italic)
+        return self._font_files[key]
+
+    def _find_font_file(self, role: str, *, bold: bool, italic: bool) -> Path:
         stem = getattr(self.fonts, role).file
         style = STYLES[bold + 2 * italic]
         for candidate in (stem, FALLBACK_FONT):

@@ -38,6 +38,7 @@ from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run as WordRun
 
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
@@ -413,15 +414,25 @@ class DocxRenderer(Renderer):
 
     # -- text -----------------------------------------------------------------------
 
+    def set_style(self, item: Paragraph | WordRun, name: str) -> None:
+        """Give *item* style *name* by its id, as python-docx would, without its lookup.
+
+        Assigning a style object makes python-docx scan every style in the document to
+        see whether it is the default; done per paragraph, that was most of a handout's time.
+        """
+        style = self.style[name]
+        style_id = None if style.element.default else style.style_id
+        (item._p if isinstance(item, Paragraph) else item._r).style = style_id
+
     def paragraph(self, style: str, text: str | None = None) -> Paragraph:
         """A new paragraph of *style* in the current container, with *text*'s inline runs."""
         container = self.container
         if isinstance(container, _Cell) and not self._cell_used:
             paragraph = container.paragraphs[0]
-            paragraph.style = self.style[style]
             self._cell_used = True
         else:
-            paragraph = container.add_paragraph(style=self.style[style])
+            paragraph = container.add_paragraph()
+        self.set_style(paragraph, style)
         if text:
             self.runs(paragraph, self.rich(text).runs)
         return paragraph
@@ -570,7 +581,7 @@ class DocxRenderer(Renderer):
                 start = len(label.runs)
                 self.runs(label, callout.title.runs)
                 for run in label.runs[start:]:
-                    run.style = self.style["Box Title"]
+                    self.set_style(run, "Box Title")
             self.paragraph("Box Text", callout.text)
         self.spacer()
 
@@ -669,7 +680,7 @@ class DocxRenderer(Renderer):
     def cell_text(self, cell: _Cell, style: str, text: str) -> Paragraph:
         """Fill a new cell's one paragraph with *text* in *style*."""
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.style[style]
+        self.set_style(paragraph, style)
         self.runs(paragraph, self.rich(text).runs)
         return paragraph
 
@@ -786,7 +797,7 @@ class DocxRenderer(Renderer):
             self._header(page.header)
             if self.theme.logo_path:
                 first = page.first_page_header.paragraphs[0]
-                first.style = self.style["Header"]
+                self.set_style(first, "Header")
                 first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 self.logo(first, self._size("logo_title"))
         footers = [page.footer]
@@ -819,7 +830,7 @@ class DocxRenderer(Renderer):
         stops (Word's default centre tab), which the paragraph clears.
         """
         paragraph = part.paragraphs[0]
-        paragraph.style = self.style[style]
+        self.set_style(paragraph, style)
         if style in self.given:
             stops = paragraph.paragraph_format.tab_stops
             for stop in self.style[style].paragraph_format.tab_stops:
