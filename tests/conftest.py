@@ -8,9 +8,11 @@ and review the diff of the expectation files like any other change.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.build import BuildOptions, build
 
@@ -19,6 +21,12 @@ LESSONS = Path(__file__).resolve().parent / "lessons"
 EXPECTED = Path(__file__).resolve().parent / "expected"
 SAMPLE = ROOT / "content" / "alliance-vs-coalition.yaml"
 EVERY_BLOCK = LESSONS / "every-block.yaml"
+
+# The property tests draw the same examples on every run, so CI is red only when the
+# code changed; HYPOTHESIS_PROFILE=explore draws new ones to hunt for bugs.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
