@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.filters import do_join, do_replace
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
@@ -110,6 +110,12 @@ def check_lesson_template(source: str) -> None:
 @functools.lru_cache(maxsize=4096)
 def _compile(source: str):
     return environment().from_string(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def names_used(source: str) -> frozenset[str]:
+    """The variables a template reads from its context (so costly ones are made on demand)."""
+    return frozenset(meta.find_undeclared_variables(environment().parse(source)))
 
 
 def has_template(text: str) -> bool:

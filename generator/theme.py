@@ -19,7 +19,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 from .errors import LessonError
 from .load import describe, parse, read_text
 from .model import Document, Node
-from .templating import explain, render_string
+from .templating import explain, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -118,9 +118,15 @@ class Theme(Node):
         return self.sizes[fmt][name]
 
     def wording(self, name: str, document: Document, **context: Any) -> str:
-        """Render the theme's *name* text template for *document*."""
+        """Render the theme's *name* text template for *document*.
+
+        Every template but ``footer`` itself may use ``{{ footer }}``, so one change to the
+        footer wording reaches the handout, the slides and the cheat sheet.
+        """
         template = self.text[name]
         try:
+            if name != "footer" and "footer" in names_used(template):
+                context.setdefault("footer", self.wording("footer", document))
             return render_string(template, {"doc": document, "vars": document.vars, **context})
         except (TemplateError, SecurityError) as error:
             where = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
+from pptx import Presentation
+from pptx.enum.dml import MSO_FILL
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+from reportlab.lib.rl_accel import fp_str
 
+from generator.build import BuildOptions, build
 from generator.errors import LessonError
 from generator.theme import available_themes, load_theme
+
+from .conftest import SAMPLE
 
 
 def write_theme(folder: Path, text: str) -> Path:
@@ -112,3 +121,73 @@ def test_files_a_theme_names_must_exist(tmp_path):
         load_theme(str(folder))
     (folder / "logo.png").write_bytes(b"png")
     assert load_theme(str(folder)).logo_path == folder.resolve() / "logo.png"
+
+
+def pdf_faces(path: Path) -> set[str]:
+    """The font files embedded in a PDF, by name without the subset tag."""
+    fonts = PdfReader(str(path)).pages[0]["/Resources"]["/Font"].values()
+    return {font.get_object()["/BaseFont"].split("+", 1)[-1] for font in fonts}
+
+
+def pdf_fills(path: Path) -> str:
+    return PdfReader(str(path)).pages[0].get_contents().get_data().decode("latin-1")
+
+
+@pytest.mark.parametrize("name", ["default", "classroom", "corporate"])
+def test_each_shipped_theme_dresses_all_three_outputs(name, tmp_path):
+    """One theme, three files: its fonts and primary colour are the ones each file uses."""
+    theme = load_theme(name)
+    options = BuildOptions(out_dir=tmp_path, theme=name)
+    handout, deck, sheet = build(SAMPLE, options)
+    primary = theme.palette.primary
+
+    word = docx.Document(str(handout))
+    assert word.styles["Normal"].font.name == theme.fonts.body.name
+    assert word.styles["Heading 1"].font.name == theme.fonts.heading.name
+    assert str(word.styles["Heading 1"].font.color.rgb) == primary
+
+    slides = Presentation(str(deck)).slides
+    faces = {
+        run.font.name
+        for slide in slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    }
+    assert {theme.fonts.body.name, theme.fonts.heading.name} <= faces
+    fills = {
+        str(shape.fill.fore_color.rgb)
+        for shape in slides[1].shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE and shape.fill.type == MSO_FILL.SOLID
+    }
+    assert primary in fills
+
+    embedded = pdf_faces(sheet)
+    for role in ("body", "heading"):
+        assert theme.font_file(role, bold=True).stem in embedded
+    red, green, blue = (int(primary[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    assert f"{fp_str(red, green, blue)} rg" in pdf_fills(sheet)  # the band's fill colour
+
+
+def test_one_wording_change_shows_in_all_three_outputs(tmp_path):
+    """A school changes its footer and a heading once, in its theme; every output follows."""
+    folder = write_theme(
+        tmp_path / "school",
+        "name: school\nextends: default\n"
+        'text: {footer: "Northside Science  ·  {{ doc.title }}", glossary_title: "Word bank"}\n',
+    )
+    handout, deck, sheet = build(SAMPLE, BuildOptions(out_dir=tmp_path / "out", theme=str(folder)))
+    footer = "Northside Science  ·  Alliance vs. Coalition"
+
+    word = docx.Document(str(handout))
+    assert footer in word.sections[0].footer.paragraphs[0].text
+    assert "Word bank" in [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+
+    slides = list(Presentation(str(deck)).slides)
+    texts = [[s.text_frame.text for s in slide.shapes if s.has_text_frame] for slide in slides]
+    assert all(any(footer in text for text in slide) for slide in texts[1:-1])
+    assert any(text == ["Word bank"] or "Word bank" in text for text in texts)
+
+    page = " ".join(PdfReader(str(sheet)).pages[0].extract_text().split())
+    assert " ".join(footer.split()) in page and "Word bank" in page
