@@ -41,17 +41,21 @@ class BuildOptions:
 
 
 def lesson_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the lesson files they hold (sorted); files pass through."""
+    """Expand folders into the lesson files they hold (sorted); files pass through.
+
+    A folder without any is an error: a CI job pointed at the wrong folder must not pass.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in LESSON_SUFFIXES and p.is_file()
-                )
+            inside = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in LESSON_SUFFIXES and p.is_file()
             )
+            if not inside:
+                raise LessonError.at(
+                    path, f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
+                )
+            found.extend(inside)
         else:
             found.append(path)
     return found

@@ -225,7 +225,12 @@ def check(
         theme=theme, variables=_parse_vars(var_pairs), allow_outside=allow_outside
     )
     status = 0
-    for path in lesson_files(lessons):
+    try:
+        paths = lesson_files(lessons)
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for path in paths:
         try:
             prepare(path, options)
             click.echo(f"{path}: ok")

@@ -146,3 +146,11 @@ def test_a_reference_of_the_wrong_kind_is_a_usage_error(tmp_path):
     result = run("build", str(EVERY_BLOCK), "--reference-docx", str(tmp_path / "house.pptx"))
     assert result.exit_code == 2
     assert "is not a .docx or .dotx file" in result.output
+
+
+def test_an_empty_folder_is_bad_input_not_success(tmp_path):
+    """A CI job pointed at the wrong folder must fail, not build nothing and pass."""
+    for command in ("build", "check"):
+        result = run(command, str(tmp_path))
+        assert result.exit_code == 2
+        assert f"{tmp_path}: no lesson files (.yaml, .yml, .json) in this folder" in result.output
