@@ -134,6 +134,14 @@ class CompareRow(Node):
     short: list[RichText] | None = Field(None, description="Condensed values, one per column.")
 
 
+NOUNS = {"values": "value", "short": "short value"}
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 value', '3 values': error messages read as a teacher would write them."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class CompareBody(Node):
     columns: list[RichText] = Field(min_length=2)
     rows: list[CompareRow] = Field(min_length=1)
@@ -147,12 +155,11 @@ class CompareBody(Node):
                 if cells is not None and len(cells) != width:
                     raise PydanticCustomError(
                         "row_width",
-                        "row {number} has {count} {name} but there are {width} columns;"
+                        "row {number} has {count} but there are {width} columns;"
                         " give one per column",
                         {
                             "number": number,
-                            "count": len(cells),
-                            "name": name,
+                            "count": counted(len(cells), NOUNS[name]),
                             "width": width,
                             "at": ("rows", number - 1, name),
                         },
@@ -177,11 +184,10 @@ class TableBody(Node):
             if len(row) != len(self.header):
                 raise PydanticCustomError(
                     "row_width",
-                    "row {number} has {count} cells but the header has {width};"
-                    " give one per column",
+                    "row {number} has {count} but the header has {width}; give one per column",
                     {
                         "number": number,
-                        "count": len(row),
+                        "count": counted(len(row), "cell"),
                         "width": len(self.header),
                         "at": ("rows", number - 1),
                     },

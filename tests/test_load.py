@@ -60,7 +60,7 @@ questions:
     assert [line.split(": ")[0] for line in found] == ["2:1", "6:9", "10:23", "11:25", "13:5"]
     assert "did you mean 'subtitle'" in found[0]
     assert "did you mean 'compare'" in found[1]
-    assert "row 1 has 1 values but there are 2 columns" in found[2]
+    assert "row 1 has 1 value but there are 2 columns" in found[2]
     assert "'danger' is not allowed" in found[3] and "'warning'" in found[3]
     assert "not one of the choices" in found[4]
 
