@@ -7,6 +7,7 @@ measure (generator.textfit, real font metrics) and with a crude independent esti
 
 from __future__ import annotations
 
+import json
 import math
 import zipfile
 from collections.abc import Iterator
@@ -376,7 +377,39 @@ def test_a_long_paragraph_continues_between_sentences(decks):
     assert [notes_of(s) for s in essay] == chunks
 
 
+def test_the_sample_deck_has_one_slide_set_per_section_in_order(decks):
+    titles = [title_of(slide) for slide in open_deck(decks["sample"]).slides]
+    assert titles[0] == "Alliance vs. Coalition"
+    assert titles[1:-1] == [
+        "Learning objectives",
+        "Introduction",
+        "Alliance vs. Coalition",
+        "What is an alliance?",  # four short statements share one slide, not 2 + 2
+        "What is a coalition?",
+        "Similarities",
+        "Examples of alliances and coalitions",
+        "Key differences",
+        "Conclusion",
+        "Glossary",
+        "Key takeaways",
+        "Quick quiz",
+        "Quick quiz (cont.)",
+    ]
+
+
+def test_more_short_statements_than_a_slide_holds_split_evenly(tmp_path, build_lesson):
+    statements = [{"text": f"Point number {n} is short."} for n in range(1, 8)]
+    lesson = {"title": "Points", "sections": [{"heading": "Points", "blocks": statements}]}
+    path = build_lesson(write_lesson(tmp_path, json.dumps(lesson), "points.yaml"), "pptx")
+    slides = list(open_deck(path).slides)[1:-1]
+    assert [title_of(s) for s in slides] == ["Points", "Points (cont.)"]
+    shown = [[t for t in slide_texts(s) if t.startswith("Point number")] for s in slides]
+    assert sorted(len(texts) for texts in shown) == [3, 4]
+    assert [text for texts in shown for text in texts] == [b["text"] for b in statements]
+
+
 def test_a_fifteen_row_compare_continues_between_rows(decks):
+
     slides = list(open_deck(decks["long"]).slides)
     matrix = [s for s in slides if title_of(s).startswith("Matrix")]
     assert len(matrix) >= 2

@@ -55,6 +55,7 @@ TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text fra
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
 WIDTH_UNITS = 200  # table column widths move in steps of this share of the content width
 MAX_GROUP = 3  # small blocks sharing one slide at most
+MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
 
 
@@ -175,7 +176,8 @@ class PptxRenderer(Renderer):
     def room(self, group: Sequence[Piece], piece: Piece | None = None) -> bool:
         """Whether *group* (and *piece*) fit one slide's content area together."""
         stack = [*group, piece] if piece else list(group)
-        return len(stack) <= MAX_GROUP and _stacked(stack) <= self.area_height
+        limit = MAX_STATEMENTS if all(p.centre for p in stack) else MAX_GROUP
+        return len(stack) <= limit and _stacked(stack) <= self.area_height
 
     def balanced(self, pieces: list[Piece]) -> list[list[Piece]]:
         """*pieces* on as few slides as they need, as even as can be (4 -> 2 + 2, not 3 + 1)."""
