@@ -7,15 +7,24 @@ validation error can be traced back to the line the author wrote.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 
 import yaml
 from pydantic import ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:
+    CParser = None
 
 from .errors import LessonError, Problem
 from .model import BLOCK_KINDS, BLOCK_TYPES, Document, Node, closest
@@ -40,17 +49,28 @@ class Refused(yaml.MarkedYAMLError):
     """A file refused before it is fully read (too big, too deep), at the place it went wrong."""
 
 
-class LessonLoader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans: ``Yes``/``No``/``On``/``Off`` stay text.
+def _yaml12_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """Safe YAML's implicit types, with only true/false (any case) read as booleans."""
+    boolean = ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    resolvers = {
+        first: [(tag, regexp) for tag, regexp in found if tag != boolean[0]]
+        for first, found in Resolver.yaml_implicit_resolvers.items()
+    }
+    for first in "tTfF":
+        resolvers.setdefault(first, []).append(boolean)
+    return resolvers
 
-    A compare cell reading "No" must print "No", not "False". The loader also refuses
-    absurd files (too many values, too deep) while reading, before they cost much.
+
+class LessonRules:
+    """What every lesson loader adds to safe YAML: YAML 1.2 booleans, limits, real dates.
+
+    ``Yes``/``No``/``On``/``Off`` stay text: a compare cell reading "No" must print "No",
+    not "False". Absurd files (too many values, too deep) are refused while they are
+    read, before they cost much.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.node_count = 0
-        self.depth = 0
+    node_count: int
+    depth: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         """Count values and nesting as they are read, so a huge file stops early."""
@@ -86,15 +106,41 @@ class LessonLoader(yaml.SafeLoader):
                 problem_mark=node.start_mark,
             ) from None
 
+    yaml_constructors: ClassVar[dict[str, Any]] = {
+        **SafeConstructor.yaml_constructors,
+        "tag:yaml.org,2002:timestamp": construct_yaml_timestamp,
+    }
+    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = _yaml12_resolvers()
 
-LessonLoader.add_constructor("tag:yaml.org,2002:timestamp", LessonLoader.construct_yaml_timestamp)
-LessonLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-LessonLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+
+class LessonLoader(LessonRules, yaml.SafeLoader):
+    """The pure-Python reader: slow, but its errors are the ones :data:`_YAML_HINTS` explains."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.node_count = 0
+        self.depth = 0
+
+
+if CParser is None:  # a PyYAML built without libyaml: every file takes the pure-Python path
+    FastLessonLoader: type[LessonRules] | None = None
+else:
+
+    class FastLessonLoader(LessonRules, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """The same rules over libyaml's parser, about ten times faster on a valid lesson.
+
+        Only scanning and parsing are libyaml's; nodes are composed (and counted) by the
+        same Python code as :class:`LessonLoader`, so both give the same nodes and marks.
+        Any error sends the file back to :class:`LessonLoader`, whose messages explain it.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self.node_count = 0
+            self.depth = 0
 
 
 @dataclass
@@ -230,22 +276,19 @@ def read_text(path: Path) -> str:
 
 
 def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
-    """YAML (or JSON, which is YAML too) into plain data plus its source map."""
+    """YAML (or JSON, which is YAML too) into plain data plus its source map.
+
+    libyaml reads the file first; a file it refuses, or that breaks a rule, is read
+    again by the pure-Python parser, which reports every problem in explained words.
+    """
     if path.suffix.lower() == ".json" and "\t" in text and _is_json(text):
         # Valid JSON has tabs only between tokens, where YAML refuses them: spaces are the same.
         text = text.replace("\t", " ")
-    loader = None
+    if FastLessonLoader is not None:
+        with contextlib.suppress(yaml.YAMLError, LessonError, RecursionError):
+            return _compose(FastLessonLoader, path, text)
     try:
-        loader = LessonLoader(text)
-        root = loader.get_single_node()
-        if root is None:
-            raise LessonError.at(
-                path,
-                "the file holds only comments; a lesson needs at least title: and sections:",
-                1,
-            )
-        _check_shape(path, root)
-        data = loader.construct_document(root)
+        return _compose(LessonLoader, path, text)
     except Refused as error:
         raise LessonError([_yaml_problem(path, error)]) from None
     except yaml.MarkedYAMLError as error:
@@ -264,10 +307,23 @@ def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
         raise LessonError.at(path, f"not valid YAML: {error}") from None
     except RecursionError:
         raise LessonError.at(path, f"nesting is too deep (more than {MAX_DEPTH} levels)") from None
+
+
+def _compose(reader: type[LessonRules], path: Path, text: str) -> tuple[Any, SourceMap]:
+    """Read *text* with *reader*: nodes first (checked for bombs and limits), then data."""
+    loader = reader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise LessonError.at(
+                path,
+                "the file holds only comments; a lesson needs at least title: and sections:",
+                1,
+            )
+        _check_shape(path, root)
+        return loader.construct_document(root), SourceMap(path, root)
     finally:
-        if loader is not None:
-            loader.dispose()
-    return data, SourceMap(path, root)
+        loader.dispose()
 
 
 def _is_json(text: str) -> bool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.errors import LessonError
-from generator.load import load_lesson
+from generator.load import FastLessonLoader, LessonLoader, load_lesson
 
 from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
 
@@ -141,3 +145,58 @@ def test_alias_bomb_is_refused(tmp_path):
 def test_a_folder_is_not_a_lesson(tmp_path):
     with pytest.raises(LessonError, match="this is a folder"):
         load_lesson(tmp_path)
+
+
+def nodes(reader: type, text: str) -> list[tuple[str, object, int, int, int, int]]:
+    """Every node *reader* composes from *text*: its kind, value and start/end marks.
+
+    A node an alias shares is listed once, so an alias bomb stays small.
+    """
+    loader = reader(text)
+    try:
+        found, stack, seen = [], [loader.get_single_node()], set()
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            value = node.value if isinstance(node, yaml.ScalarNode) else None
+            start, end = node.start_mark, node.end_mark
+            found.append((node.tag, value, start.line, start.column, end.line, end.column))
+            if isinstance(node, yaml.MappingNode):
+                stack += [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                stack += node.value
+        return found
+    finally:
+        loader.dispose()
+
+
+def readable_by_libyaml(paths: list[Path]) -> list[Path]:
+    readable = []
+    for path in paths:
+        with contextlib.suppress(yaml.YAMLError, UnicodeDecodeError):
+            nodes(FastLessonLoader, path.read_text(encoding="utf-8-sig"))
+            readable.append(path)
+    return readable
+
+
+BAD_FILES = sorted(p for p in (Path(__file__).parent / "bad").glob("*.yaml") if p.is_file())
+
+
+@pytest.mark.skipif(FastLessonLoader is None, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize(
+    "path",
+    [SAMPLE, EVERY_BLOCK, *readable_by_libyaml(BAD_FILES)],
+    ids=lambda path: path.name,
+)
+def test_libyaml_and_the_python_reader_give_the_same_nodes_and_places(path):
+    text = path.read_text(encoding="utf-8-sig")
+    assert nodes(FastLessonLoader, text) == nodes(LessonLoader, text)
+
+
+@pytest.mark.skipif(FastLessonLoader is None, reason="PyYAML was built without libyaml")
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_any_value_reads_the_same_with_either_reader(value):
+    text = yaml.safe_dump({"title": value}, allow_unicode=True, width=40)
+    assert nodes(FastLessonLoader, text) == nodes(LessonLoader, text)
