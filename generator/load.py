@@ -278,14 +278,15 @@ def read_text(path: Path) -> str:
 def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
     """YAML (or JSON, which is YAML too) into plain data plus its source map.
 
-    libyaml reads the file first; a file it refuses, or that breaks a rule, is read
-    again by the pure-Python parser, which reports every problem in explained words.
+    libyaml reads the file first; a file it refuses, or that breaks a reading limit, is
+    read again by the pure-Python parser, which explains every syntax error in words.
+    The nodes and their places are the same either way, so later checks need no retry.
     """
     if path.suffix.lower() == ".json" and "\t" in text and _is_json(text):
         # Valid JSON has tabs only between tokens, where YAML refuses them: spaces are the same.
         text = text.replace("\t", " ")
     if FastLessonLoader is not None:
-        with contextlib.suppress(yaml.YAMLError, LessonError, RecursionError):
+        with contextlib.suppress(yaml.YAMLError, RecursionError):
             return _compose(FastLessonLoader, path, text)
     try:
         return _compose(LessonLoader, path, text)
