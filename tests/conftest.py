@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from generator import registry
 from generator.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +77,17 @@ def write_lesson(folder: Path, text: str, name: str = "lesson.yaml") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def add_renderers(monkeypatch: pytest.MonkeyPatch):
+    """``add_renderers(entry_point, ...)`` installs test-only renderers beside the real ones,
+    found through the entry-point group as a third-party package's would be."""
+    installed = list(registry.installed_entry_points())
+
+    def install(*extra: EntryPoint) -> None:
+        monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, *extra])
+        registry.installed_entry_points.cache_clear()
+
+    yield install
+    registry.installed_entry_points.cache_clear()

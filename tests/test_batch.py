@@ -33,11 +33,9 @@ vars: {{who: class}}
 
 
 @pytest.fixture
-def outline(monkeypatch) -> list[str]:
+def outline(add_renderers) -> list[str]:
     """Register the test-only outline renderer next to the installed formats."""
-    installed = list(registry.entry_points(group=registry.GROUP))
-    extra = EntryPoint("outline", "tests.plugin_renderers:OutlineRenderer", registry.GROUP)
-    monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, extra])
+    add_renderers(EntryPoint("outline", "tests.plugin_renderers:OutlineRenderer", registry.GROUP))
     return OUTLINE
 
 
@@ -107,13 +105,11 @@ def test_one_bad_lesson_among_good_ones(tmp_path, outline, jobs):
     assert "3 files written" in result.output and "1 failed" in result.output
 
 
-def test_a_failing_renderer_exits_1_and_keeps_the_other_lessons(tmp_path, monkeypatch):
-    installed = list(registry.entry_points(group=registry.GROUP))
-    extra = [
+def test_a_failing_renderer_exits_1_and_keeps_the_other_lessons(tmp_path, add_renderers):
+    add_renderers(
         EntryPoint("outline", "tests.plugin_renderers:OutlineRenderer", registry.GROUP),
         EntryPoint("halfway", "tests.plugin_renderers:HalfwayRenderer", registry.GROUP),
-    ]
-    monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, *extra])
+    )
     lessons = course(tmp_path / "course", 2)
     result = run("build", lessons, "-o", tmp_path / "out", "-f", "halfway", "-f", "outline")
     assert result.exit_code == 1

@@ -23,17 +23,6 @@ def plugin(name: str, target: str) -> EntryPoint:
     return EntryPoint(name=name, value=target, group=registry.GROUP)
 
 
-@pytest.fixture
-def plugins(monkeypatch):
-    """Add entry points to the ones installed, as a third-party package would."""
-
-    def install(*extra: EntryPoint) -> None:
-        installed = list(registry.entry_points(group=registry.GROUP))
-        monkeypatch.setattr(registry, "entry_points", lambda group: [*installed, *extra])
-
-    return install
-
-
 def test_builtin_formats_are_found_through_entry_points():
     assert list(registry.available_formats())[:3] == ["docx", "pptx", "pdf"]
 
@@ -45,8 +34,8 @@ def test_every_builtin_renderer_implements_every_block_kind():
         assert renderer.missing_kinds() == [], f"{name} cannot render {renderer.missing_kinds()}"
 
 
-def test_a_third_party_renderer_is_found_and_builds(plugins, tmp_path):
-    plugins(plugin("outline", "tests.plugin_renderers:OutlineRenderer"))
+def test_a_third_party_renderer_is_found_and_builds(add_renderers, tmp_path):
+    add_renderers(plugin("outline", "tests.plugin_renderers:OutlineRenderer"))
     assert "outline" in registry.available_formats()
     [written] = build(EVERY_BLOCK, BuildOptions(formats=["outline"], out_dir=tmp_path))
     assert written.name == "every-block-outline.txt"
@@ -55,14 +44,14 @@ def test_a_third_party_renderer_is_found_and_builds(plugins, tmp_path):
     assert "Only in the handout." not in text  # only: [docx]
 
 
-def test_duplicate_format_names_are_an_error(plugins):
-    plugins(plugin("pdf", "tests.plugin_renderers:OutlineRenderer"))
+def test_duplicate_format_names_are_an_error(add_renderers):
+    add_renderers(plugin("pdf", "tests.plugin_renderers:OutlineRenderer"))
     with pytest.raises(registry.RegistryError, match="two renderers claim the format 'pdf'"):
         registry.available_formats()
 
 
-def test_a_broken_plugin_breaks_only_its_own_format(plugins, tmp_path):
-    plugins(
+def test_a_broken_plugin_breaks_only_its_own_format(add_renderers, tmp_path):
+    add_renderers(
         plugin("broken", "tests.no_such_module:Renderer"),
         plugin("misnamed", "tests.plugin_renderers:Misnamed"),
         plugin("outline", "tests.plugin_renderers:OutlineRenderer"),
@@ -94,8 +83,8 @@ def test_missing_kinds_reports_an_unimplemented_block_kind():
     assert "quote" in BLOCK_KINDS
 
 
-def test_failed_build_keeps_the_previous_output_and_leaves_no_temp_file(plugins, tmp_path):
-    plugins(
+def test_failed_build_keeps_the_previous_output_and_leaves_no_temp_file(add_renderers, tmp_path):
+    add_renderers(
         plugin("outline", "tests.plugin_renderers:OutlineRenderer"),
         plugin("halfway", "tests.plugin_renderers:HalfwayRenderer"),
     )
