@@ -26,18 +26,18 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor, Twips
-from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
 from docx.text.run import Run as WordRun
 
 from ..errors import LessonError
@@ -62,23 +62,33 @@ from . import Renderer
 from .ooxml import fill_core_properties
 from .wordml import (
     PPR_ORDER,
+    RPR_ORDER,
+    STYLE_ORDER,
     TBLPR_ORDER,
     TCPR_ORDER,
     TRPR_ORDER,
     Level,
     Numbering,
+    Styles,
     add_field,
     borders,
     default_run_properties,
     element,
+    get_or_add,
+    indents,
     link,
     number,
     open_reference,
     put,
+    right_tab,
     set_colour,
     set_fonts,
+    set_indent,
     set_lang,
+    set_line_spacing,
+    set_values,
     shading,
+    switch,
 )
 
 QUOTE_INDENT = Inches(0.4)
@@ -118,7 +128,8 @@ class DocxRenderer(Renderer):
         reference = self.theme.reference("docx")
         self.word = self._open(reference) if reference else docx.Document()
         # Styles the reference brings are used as they are; the theme styles the rest.
-        self.given = {style.name for style in self.word.styles} if reference else set()
+        self.styles = Styles(self.word)
+        self.given = self.styles.names() if reference else set()
         self.container: WordDocument | _Cell = self.word
         self._cell_used = False
         self._page_setup()
@@ -172,7 +183,8 @@ class DocxRenderer(Renderer):
         """
         palette, fonts = self.theme.palette, self.theme.fonts
         body = self._size("body")
-        self.style: dict[str, BaseStyle] = {}
+        self.style: dict[str, CT_Style] = {}
+        self.style_id: dict[str, str | None] = {}
 
         def rule() -> OxmlElement:
             return borders("pBdr", {"bottom": (6, palette.accent)})
@@ -194,8 +206,8 @@ class DocxRenderer(Renderer):
             line_spacing=LINE_SPACING,
         )
         if "Normal" not in self.given:
-            normal.paragraph_format.widow_control = True
-        for rpr in (normal.element.get_or_add_rPr(), default_run_properties(self.word)):
+            switch(get_or_add(normal, "pPr", STYLE_ORDER), "widowControl", True, PPR_ORDER)
+        for rpr in (get_or_add(normal, "rPr", STYLE_ORDER), default_run_properties(self.word)):
             set_lang(rpr, self.document.language)  # the lesson's language, reference or not
 
         self._define(
@@ -246,7 +258,7 @@ class DocxRenderer(Renderer):
         )
         self._define(
             "Box Title",
-            kind=WD_STYLE_TYPE.CHARACTER,
+            kind="character",
             base=None,
             size=self._size("h3"),
             colour=palette.text,
@@ -274,11 +286,10 @@ class DocxRenderer(Renderer):
             before=0,
             after=SPACE_AFTER * 1.5,
             lines=None if "Quote" in self.given else bar(),
-            indent=(quote.paragraph_format.left_indent, quote.paragraph_format.right_indent),
+            indent=indents(quote),
         )
-        centred = WD_ALIGN_PARAGRAPH.CENTER
-        self._define("Figure", before=0.6, after=0.2, keep=True, align=centred)
-        self._define("Caption", **small, italic=True, bold=False, align=centred)
+        self._define("Figure", before=0.6, after=0.2, keep=True, align="center")
+        self._define("Caption", **small, italic=True, bold=False, align="center")
         self._define("Instructions", italic=True, colour=palette.muted)
         self._define("Question", before=1.0, after=0.2, keep=True)
         self._define("Choice", after=0.1, keep=True)
@@ -315,7 +326,7 @@ class DocxRenderer(Renderer):
         self,
         name: str,
         *,
-        kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
+        kind: str = "paragraph",
         base: str | None = "Normal",
         font: str | None = None,
         size: float | None = None,
@@ -328,65 +339,64 @@ class DocxRenderer(Renderer):
         keep_together: bool | None = None,
         line_spacing: float | Length | None = None,
         indent: tuple[Length | None, Length | None] | None = None,
-        align: WD_ALIGN_PARAGRAPH | None = None,
+        align: str | None = None,
         lines: OxmlElement | None = None,
         tab: Length | None = None,
-    ) -> BaseStyle:
+    ) -> CT_Style:
         """Give style *name* the theme's look (spacing in multiples of the body size).
 
         A style the reference brings is returned untouched. Fonts are set only without
         a reference: added styles then inherit the reference's. *lines* are paragraph
         borders (a ``w:pBdr``), *tab* a single right tab stop (header and footer), *indent* left/right.
         """
-        styles = self.word.styles
+        found = self.styles.find(name)
         if name in self.given:
-            self.style[name] = styles[name]
-            return self.style[name]
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, kind)
-            style.quick_style = True
-        self.style[name] = style
+            return self._use(name, found)
+        style = self._use(name, self.styles.add(name, kind) if found is None else found)
         if base:
-            style.base_style = self.style.get(base) or styles[base]
-        rpr = style.element.get_or_add_rPr()
+            set_values(style, "basedOn", STYLE_ORDER, val=self.style[base].styleId)
+        rpr = get_or_add(style, "rPr", STYLE_ORDER)
         if font and not self.given:
             set_fonts(rpr, font)
         if colour:
             set_colour(rpr, colour)
         if size:
-            style.font.size = Pt(size)
+            set_values(rpr, "sz", RPR_ORDER, val=int(Pt(size).pt * 2))
         if bold is not None:
-            style.font.bold = bold
+            switch(rpr, "b", bold, RPR_ORDER)
         if italic is not None:
-            style.font.italic = italic
-        if kind != WD_STYLE_TYPE.PARAGRAPH:
+            switch(rpr, "i", italic, RPR_ORDER)
+        if kind != "paragraph":
             return style
         body = self._size("body")
-        fmt = style.paragraph_format
+        ppr = get_or_add(style, "pPr", STYLE_ORDER)
         if before is not None:
-            fmt.space_before = Pt(before * body)
+            set_values(ppr, "spacing", PPR_ORDER, before=Pt(before * body).twips)
         if after is not None:
-            fmt.space_after = Pt(after * body)
+            set_values(ppr, "spacing", PPR_ORDER, after=Pt(after * body).twips)
         if keep is not None:
-            fmt.keep_with_next = keep
+            switch(ppr, "keepNext", keep, PPR_ORDER)
         if keep_together is not None:
-            fmt.keep_together = keep_together
+            switch(ppr, "keepLines", keep_together, PPR_ORDER)
         if line_spacing is not None:
-            fmt.line_spacing = line_spacing
+            set_line_spacing(ppr, line_spacing)
         if indent is not None:
-            fmt.left_indent, fmt.right_indent = indent
+            set_indent(ppr, *indent)
         if align is not None:
-            fmt.alignment = align
+            set_values(ppr, "jc", PPR_ORDER, val=align)
         if tab is not None:
-            fmt.tab_stops.clear_all()
-            fmt.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
-        ppr = style.element.get_or_add_pPr()
+            put(ppr, right_tab(tab), PPR_ORDER)
         for old in ppr.findall(qn("w:pBdr")):
             ppr.remove(old)
         if lines is not None:
             put(ppr, lines, PPR_ORDER)
+        return style
+
+    def _use(self, name: str, style: CT_Style) -> CT_Style:
+        """Record *style* as the one paragraphs of *name* get, with the id they name it by
+        (none for the default style, as python-docx would write)."""
+        self.style[name] = style
+        self.style_id[name] = None if style.default else style.styleId
         return style
 
     def _lists(self) -> None:
@@ -420,8 +430,7 @@ class DocxRenderer(Renderer):
         Assigning a style object makes python-docx scan every style in the document to
         see whether it is the default; done per paragraph, that was most of a handout's time.
         """
-        style = self.style[name]
-        style_id = None if style.element.default else style.style_id
+        style_id = self.style_id[name]
         (item._p if isinstance(item, Paragraph) else item._r).style = style_id
 
     def paragraph(self, style: str, text: str | None = None) -> Paragraph:
@@ -833,7 +842,7 @@ class DocxRenderer(Renderer):
         self.set_style(paragraph, style)
         if style in self.given:
             stops = paragraph.paragraph_format.tab_stops
-            for stop in self.style[style].paragraph_format.tab_stops:
+            for stop in ParagraphFormat(self.style[style]).tab_stops:
                 stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
             stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
         return paragraph

@@ -13,6 +13,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -20,10 +21,15 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.styles import CT_Style, styleId_from_name
 from docx.parts.numbering import NumberingPart
+from docx.shared import Emu, Length, Twips
+from docx.styles import BabelFish
 from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
 from docx.text.run import Run as WordRun
+from lxml.etree import SubElement
 
 
 def names(words: str) -> tuple[str, ...]:
@@ -55,29 +61,82 @@ TCPR_ORDER = names(
     "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText"
     " vAlign hideMark"
 )
+STYLE_ORDER = names(
+    "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed"
+    " qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr"
+    " tblStylePr"
+)
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
+W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 
-def element(tag: str, **attributes: str | int) -> OxmlElement:
+
+def attributes(values: dict[str, str | int]) -> dict[str, str]:
+    """``w:`` attributes from plain names, in the order given (the order they are written)."""
+    return {W + name: str(value) for name, value in values.items()}
+
+
+def element(tag: str, **values: str | int) -> OxmlElement:
     """A new ``w:`` element with ``w:`` attributes, e.g. ``element("shd", fill="EDF2F7")``."""
-    node = OxmlElement(f"w:{tag}")
-    for name, value in attributes.items():
-        node.set(qn(f"w:{name}"), str(value))
-    return node
+    return OxmlElement(f"w:{tag}", attributes(values))
+
+
+def sub(parent: OxmlElement, tag: str, **values: str | int) -> OxmlElement:
+    """A new ``w:`` element appended to *parent*: building a fresh element needs no
+    schema lookup, since its children are made in order."""
+    return SubElement(parent, W + tag, attributes(values))
+
+
+@cache
+def ranks(order: tuple[str, ...]) -> dict[str, int]:
+    """Each tag's position in a schema *order*, by its Clark name, worked out once."""
+    return {W + name: index for index, name in enumerate(order)}
 
 
 def put(parent: OxmlElement, child: OxmlElement, order: Sequence[str]) -> OxmlElement:
     """Replace *parent*'s child of the same tag by *child*, at its schema position in *order*."""
-    tag = child.tag.split("}")[1]
-    for old in parent.findall(qn(f"w:{tag}")):
+    for old in parent.findall(child.tag):
         parent.remove(old)
-    later = {qn(f"w:{name}") for name in order[order.index(tag) + 1 :]}
-    for index, sibling in enumerate(parent):
-        if sibling.tag in later:
-            parent.insert(index, child)
+    rank = ranks(tuple(order))
+    own = rank[child.tag]
+    for sibling in parent:
+        if rank.get(sibling.tag, -1) > own:
+            sibling.addprevious(child)
             return child
     parent.append(child)
     return child
+
+
+def get_or_add(parent: OxmlElement, tag: str, order: Sequence[str]) -> OxmlElement:
+    """*parent*'s ``w:tag`` child, made at its schema position if missing, so that
+    settings already on it (a template style's) are kept."""
+    found = parent.find(W + tag)
+    return put(parent, element(tag), order) if found is None else found
+
+
+def properties(parent: OxmlElement, tag: str) -> OxmlElement:
+    """The properties element (``pPr``, ``rPr``, ``tcPr``) that leads *parent*, made if missing."""
+    found = parent.find(W + tag)
+    if found is None:
+        found = element(tag)
+        parent.insert(0, found)
+    return found
+
+
+def switch(parent: OxmlElement, tag: str, on: bool, order: Sequence[str]) -> None:
+    """An on/off property such as ``w:b``: bare when on, ``w:val="0"`` when explicitly off."""
+    node = get_or_add(parent, tag, order)
+    if on:
+        node.attrib.pop(W + "val", None)
+    else:
+        node.set(W + "val", "0")
+
+
+def set_values(parent: OxmlElement, tag: str, order: Sequence[str], **values: str | int) -> None:
+    """Set attributes of *parent*'s ``w:tag`` child (made if missing), keeping its others."""
+    node = get_or_add(parent, tag, order)
+    for name, value in values.items():
+        node.set(W + name, str(value))
 
 
 def shading(fill: str) -> OxmlElement:
@@ -117,6 +176,86 @@ def set_fonts(rpr: OxmlElement, name: str) -> None:
 def set_colour(rpr: OxmlElement, colour: str) -> None:
     """A plain RGB colour (python-docx keeps a theme colour attribute that Word prefers)."""
     put(rpr, element("color", val=colour), RPR_ORDER)
+
+
+def set_line_spacing(ppr: OxmlElement, value: float | Length) -> None:
+    """Line spacing as python-docx writes it: a length is an exact height (or stays a
+    minimum where the style already says so), a number is a multiple of single spacing."""
+    spacing = get_or_add(ppr, "spacing", PPR_ORDER)
+    if isinstance(value, Length):
+        spacing.set(W + "line", str(value.twips))
+        if spacing.get(W + "lineRule") != "atLeast":
+            spacing.set(W + "lineRule", "exact")
+    else:
+        spacing.set(W + "line", str(Emu(value * Twips(240)).twips))
+        spacing.set(W + "lineRule", "auto")
+
+
+def set_indent(ppr: OxmlElement, left: Length | None, right: Length | None) -> None:
+    """Left and right indents; a side given as None is dropped, so it is inherited."""
+    ind = ppr.find(W + "ind")
+    if ind is None:
+        if left is None and right is None:
+            return
+        ind = get_or_add(ppr, "ind", PPR_ORDER)
+    for side, value in (("left", left), ("right", right)):
+        if value is None:
+            ind.attrib.pop(W + side, None)
+        else:
+            ind.set(W + side, str(value.twips))
+
+
+def indents(style: CT_Style) -> tuple[Length | None, Length | None]:
+    """A style's own left and right indents (None where it has none)."""
+    own = ParagraphFormat(style)
+    return own.left_indent, own.right_indent
+
+
+def right_tab(position: Length) -> OxmlElement:
+    """A ``w:tabs`` with one right-aligned stop at *position*."""
+    tabs = element("tabs")
+    sub(tabs, "tab", pos=position.twips, val="right")
+    return tabs
+
+
+class Styles:
+    """A document's styles by name and id, read once.
+
+    python-docx finds a style by scanning every style's name, on each lookup and each
+    addition; a theme defines some thirty styles, so that was a third of a handout's time.
+    Lookups follow python-docx's: by name (Word's internal name, ``heading 1`` for
+    ``Heading 1``), else by style id.
+    """
+
+    def __init__(self, document: WordDocument) -> None:
+        self.root = document.styles.element
+        self.by_name: dict[str | None, CT_Style] = {}
+        self.by_id: dict[str | None, CT_Style] = {}
+        for style in self.root.findall(W + "style"):
+            self._index(style)
+
+    def _index(self, style: CT_Style) -> None:
+        self.by_name.setdefault(style.name_val, style)
+        self.by_id.setdefault(style.styleId, style)
+
+    def names(self) -> set[str | None]:
+        """Every style's name as Word shows it."""
+        return {BabelFish.internal2ui(name) for name in self.by_name}
+
+    def find(self, name: str) -> CT_Style | None:
+        """The style called *name* (as Word shows it), else the one whose id is *name*."""
+        style = self.by_name.get(BabelFish.ui2internal(name))
+        return self.by_id.get(name) if style is None else style
+
+    def add(self, name: str, kind: str) -> CT_Style:
+        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery."""
+        internal = BabelFish.ui2internal(name)
+        values = {"type": kind, "customStyle": 1, "styleId": styleId_from_name(internal)}
+        style = SubElement(self.root, W + "style", attributes(values))
+        sub(style, "name", val=internal)
+        sub(style, "qFormat")
+        self._index(style)
+        return style
 
 
 # -- documents ----------------------------------------------------------------------
