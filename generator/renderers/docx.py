@@ -17,7 +17,6 @@ styles, tables, list numbers), in the reference's fonts.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -96,6 +95,7 @@ from .wordml import (
     set_values,
     shade,
     space_after,
+    stored_package,
     sub,
     switch,
 )
@@ -154,9 +154,8 @@ class DocxRenderer(Renderer):
         self._back_matter()
         self._furniture()
         self._properties()
-        buffer = io.BytesIO()
-        self.word.save(buffer)
-        path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
+        package = stored_package(self.word)
+        path.write_bytes(normalized_zip(package, build_time(self.document)))
 
     # -- setup ----------------------------------------------------------------------
 
