@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_TAB_ALIGNMENT
@@ -74,6 +73,7 @@ from .wordml import (
     add_field,
     add_run,
     apply_style,
+    blank_document,
     borders,
     default_run_properties,
     element,
@@ -139,7 +139,7 @@ class DocxRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         reference = self.theme.reference("docx")
-        self.word = self._open(reference) if reference else docx.Document()
+        self.word = self._open(reference) if reference else blank_document()
         # Styles the reference brings are used as they are; the theme styles the rest.
         self.styles = Styles(self.word)
         self.given = self.styles.names() if reference else set()
