@@ -39,7 +39,7 @@ from docx.parts.story import StoryPart
 from docx.shared import Emu, Length, Twips
 from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
-from lxml.etree import SubElement
+from lxml.etree import SubElement, XPath
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
@@ -245,6 +245,10 @@ def right_tab(position: Length) -> OxmlElement:
     return tabs
 
 
+STYLE_NAMES = XPath("w:style/w:name/@w:val", namespaces=W_NAMESPACE)
+STYLE_IDS = XPath("w:style/@w:styleId", namespaces=W_NAMESPACE)
+
+
 class Styles:
     """A document's styles by name and id, read once.
 
@@ -256,16 +260,14 @@ class Styles:
 
     def __init__(self, document: WordDocument) -> None:
         self.root = document.styles.element
-        self.by_name: dict[str | None, CT_Style] = {}
-        self.by_id: dict[str | None, CT_Style] = {}
-        for style in self.root.findall(W + "style"):
-            self._index(style)
+        self.by_name: dict[str, CT_Style] = {}
+        self.by_id: dict[str, CT_Style] = {}
+        for name in STYLE_NAMES(self.root):  # the first of a name or id wins, as in python-docx
+            self.by_name.setdefault(str(name), name.getparent().getparent())
+        for style_id in STYLE_IDS(self.root):
+            self.by_id.setdefault(str(style_id), style_id.getparent())
 
-    def _index(self, style: CT_Style) -> None:
-        self.by_name.setdefault(style.name_val, style)
-        self.by_id.setdefault(style.styleId, style)
-
-    def names(self) -> set[str | None]:
+    def names(self) -> set[str]:
         """Every style's name as Word shows it."""
         return {BabelFish.internal2ui(name) for name in self.by_name}
 
@@ -281,7 +283,8 @@ class Styles:
         style = SubElement(self.root, W + "style", attributes(values))
         sub(style, "name", val=internal)
         sub(style, "qFormat")
-        self._index(style)
+        self.by_name.setdefault(internal, style)
+        self.by_id.setdefault(values["styleId"], style)
         return style
 
 
