@@ -695,7 +695,7 @@ class DocxRenderer(Renderer):
         text margins rather than the text inside its first column.
         """
         table = add_block(self.container, "tbl")
-        tbl_pr = sub(table, "tblPr")
+        tbl_pr = sub(table, "tblPr")  # its children are made in schema order
         sub(tbl_pr, "tblW", w=sum(widths), type="dxa")
         sub(tbl_pr, "jc", val="left")
         sub(tbl_pr, "tblInd", w=cell_padding[1], type="dxa")

@@ -64,10 +64,6 @@ RPR_ORDER = order(
     " snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd"
     " fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
 )
-TBLPR_ORDER = order(
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc"
-    " tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
-)
 TRPR_ORDER = order(
     "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader"
     " tblCellSpacing jc hidden"
@@ -164,9 +160,7 @@ def switch(parent: OxmlElement, tag: str, on: bool, order: dict[str, int]) -> No
 
 def set_values(parent: OxmlElement, tag: str, order: dict[str, int], **values: str | int) -> None:
     """Set attributes of *parent*'s ``w:tag`` child (made if missing), keeping its others."""
-    node = get_or_add(parent, tag, order)
-    for name, value in values.items():
-        node.set(W + name, str(value))
+    set_attributes(get_or_add(parent, tag, order), values)
 
 
 def shade(cell: CT_Tc, fill: str) -> None:
