@@ -927,8 +927,10 @@ class _Box:
 
     def __exit__(self, *exc_info: object) -> None:
         """Leave the box; its last paragraph needs no space below, the cell padding gives it."""
-        space_after(self.renderer.container.p_lst[-1], Pt(0))
-        self.renderer.container = self.outer
+        r = self.renderer
+        space_after(r.container.p_lst[-1], Pt(0))
+        r.container = self.outer
+        r._blank = None
 
 
 def picture(
