@@ -1,12 +1,13 @@
 """The Word handout: everything in full, for a student reading at a desk.
 
-Built with python-docx on real Word structure, so the handout behaves like one a
-careful teacher made by hand: styles (not direct formatting) carry the theme's fonts,
-sizes and colours; sections are Heading 1-3 (the navigation pane and a table of
-contents work); lists use Word numbering that restarts for every list; tables repeat
-their header row and never split a row; headings and block labels keep with what
-follows, so no page ends in a lone heading. The page furniture (header, footer,
-page X of Y, the logo) and every phrase come from the theme.
+Real Word structure (python-docx opens and saves the package, the XML is written
+directly), so the handout behaves like one a careful teacher made by hand: styles
+(not direct formatting) carry the theme's fonts, sizes and colours; sections are
+Heading 1-3 (the navigation pane and a table of contents work); lists use Word
+numbering that restarts for every list; tables repeat their header row and never
+split a row; headings and block labels keep with what follows, so no page ends in a
+lone heading. The page furniture (header, footer, page X of Y, the logo) and every
+phrase come from the theme.
 
 A theme may name the user's own Word document or template (``reference_docx``): the
 handout then starts from it and uses its styles, headers, footers and page setup as
@@ -16,29 +17,27 @@ styles, tables, list numbers), in the reference's fonts.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
+from docx.oxml.table import CT_Tbl, CT_Tc
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
-from docx.shared import Emu, Inches, Length, Mm, Pt, RGBColor, Twips
-from docx.styles.style import BaseStyle
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run as WordRun
+from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
+from docx.text.parfmt import ParagraphFormat
 
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
@@ -61,24 +60,44 @@ from ..textfit import Fonts, text_width
 from . import Renderer
 from .ooxml import fill_core_properties
 from .wordml import (
+    BORDER_SIDES,
     PPR_ORDER,
-    TBLPR_ORDER,
+    RPR_ORDER,
+    STYLE_ORDER,
     TCPR_ORDER,
     TRPR_ORDER,
     Level,
     Numbering,
+    Styles,
+    add_block,
     add_field,
+    add_run,
+    apply_style,
+    blank_document,
     borders,
     default_run_properties,
     element,
+    get_or_add,
+    indents,
+    keep_with_next,
     link,
     number,
     open_reference,
+    properties,
     put,
+    right_tab,
+    set_child,
     set_colour,
     set_fonts,
+    set_indent,
     set_lang,
-    shading,
+    set_line_spacing,
+    set_values,
+    shade,
+    space_after,
+    stored_package,
+    sub,
+    switch,
 )
 
 QUOTE_INDENT = Inches(0.4)
@@ -97,6 +116,10 @@ IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
 KEEP_LIST = 8  # lists up to this many items are kept on one page
 
+# Word's default table look, as python-docx writes it on a new table.
+TABLE_LOOK = dict(
+    firstColumn=1, firstRow=1, lastColumn=0, lastRow=0, noHBand=0, noVBand=1, val="04A0"
+)
 CHOICE_FORMAT = ("lowerLetter", "%2)")  # multiple-choice letters: a) b) c)
 PAGE_MARK, PAGES_MARK = "\ue000", "\ue001"  # sentinels for the page_label fields
 
@@ -116,11 +139,12 @@ class DocxRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         reference = self.theme.reference("docx")
-        self.word = self._open(reference) if reference else docx.Document()
+        self.word = self._open(reference) if reference else blank_document()
         # Styles the reference brings are used as they are; the theme styles the rest.
-        self.given = {style.name for style in self.word.styles} if reference else set()
-        self.container: WordDocument | _Cell = self.word
-        self._cell_used = False
+        self.styles = Styles(self.word)
+        self.given = self.styles.names() if reference else set()
+        self.container: OxmlElement = self.word.element.body
+        self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
         self._page_setup()
         self._styles()
         self._lists()
@@ -130,9 +154,8 @@ class DocxRenderer(Renderer):
         self._back_matter()
         self._furniture()
         self._properties()
-        buffer = io.BytesIO()
-        self.word.save(buffer)
-        path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
+        package = stored_package(self.word)
+        path.write_bytes(normalized_zip(package, build_time(self.document)))
 
     # -- setup ----------------------------------------------------------------------
 
@@ -172,7 +195,8 @@ class DocxRenderer(Renderer):
         """
         palette, fonts = self.theme.palette, self.theme.fonts
         body = self._size("body")
-        self.style: dict[str, BaseStyle] = {}
+        self.style: dict[str, CT_Style] = {}
+        self.style_id: dict[str, str | None] = {}
 
         def rule() -> OxmlElement:
             return borders("pBdr", {"bottom": (6, palette.accent)})
@@ -194,8 +218,8 @@ class DocxRenderer(Renderer):
             line_spacing=LINE_SPACING,
         )
         if "Normal" not in self.given:
-            normal.paragraph_format.widow_control = True
-        for rpr in (normal.element.get_or_add_rPr(), default_run_properties(self.word)):
+            switch(get_or_add(normal, "pPr", STYLE_ORDER), "widowControl", True, PPR_ORDER)
+        for rpr in (get_or_add(normal, "rPr", STYLE_ORDER), default_run_properties(self.word)):
             set_lang(rpr, self.document.language)  # the lesson's language, reference or not
 
         self._define(
@@ -246,7 +270,7 @@ class DocxRenderer(Renderer):
         )
         self._define(
             "Box Title",
-            kind=WD_STYLE_TYPE.CHARACTER,
+            kind="character",
             base=None,
             size=self._size("h3"),
             colour=palette.text,
@@ -274,11 +298,10 @@ class DocxRenderer(Renderer):
             before=0,
             after=SPACE_AFTER * 1.5,
             lines=None if "Quote" in self.given else bar(),
-            indent=(quote.paragraph_format.left_indent, quote.paragraph_format.right_indent),
+            indent=indents(quote),
         )
-        centred = WD_ALIGN_PARAGRAPH.CENTER
-        self._define("Figure", before=0.6, after=0.2, keep=True, align=centred)
-        self._define("Caption", **small, italic=True, bold=False, align=centred)
+        self._define("Figure", before=0.6, after=0.2, keep=True, align="center")
+        self._define("Caption", **small, italic=True, bold=False, align="center")
         self._define("Instructions", italic=True, colour=palette.muted)
         self._define("Question", before=1.0, after=0.2, keep=True)
         self._define("Choice", after=0.1, keep=True)
@@ -315,7 +338,7 @@ class DocxRenderer(Renderer):
         self,
         name: str,
         *,
-        kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH,
+        kind: str = "paragraph",
         base: str | None = "Normal",
         font: str | None = None,
         size: float | None = None,
@@ -328,65 +351,64 @@ class DocxRenderer(Renderer):
         keep_together: bool | None = None,
         line_spacing: float | Length | None = None,
         indent: tuple[Length | None, Length | None] | None = None,
-        align: WD_ALIGN_PARAGRAPH | None = None,
+        align: str | None = None,
         lines: OxmlElement | None = None,
         tab: Length | None = None,
-    ) -> BaseStyle:
+    ) -> CT_Style:
         """Give style *name* the theme's look (spacing in multiples of the body size).
 
         A style the reference brings is returned untouched. Fonts are set only without
         a reference: added styles then inherit the reference's. *lines* are paragraph
         borders (a ``w:pBdr``), *tab* a single right tab stop (header and footer), *indent* left/right.
         """
-        styles = self.word.styles
+        found = self.styles.find(name)
         if name in self.given:
-            self.style[name] = styles[name]
-            return self.style[name]
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, kind)
-            style.quick_style = True
-        self.style[name] = style
+            return self._use(name, found)
+        style = self._use(name, self.styles.add(name, kind) if found is None else found)
         if base:
-            style.base_style = self.style.get(base) or styles[base]
-        rpr = style.element.get_or_add_rPr()
+            set_values(style, "basedOn", STYLE_ORDER, val=self.style[base].styleId)
+        rpr = get_or_add(style, "rPr", STYLE_ORDER)
         if font and not self.given:
             set_fonts(rpr, font)
         if colour:
             set_colour(rpr, colour)
         if size:
-            style.font.size = Pt(size)
+            set_values(rpr, "sz", RPR_ORDER, val=int(Pt(size).pt * 2))
         if bold is not None:
-            style.font.bold = bold
+            switch(rpr, "b", bold, RPR_ORDER)
         if italic is not None:
-            style.font.italic = italic
-        if kind != WD_STYLE_TYPE.PARAGRAPH:
+            switch(rpr, "i", italic, RPR_ORDER)
+        if kind != "paragraph":
             return style
         body = self._size("body")
-        fmt = style.paragraph_format
+        ppr = get_or_add(style, "pPr", STYLE_ORDER)
         if before is not None:
-            fmt.space_before = Pt(before * body)
+            set_values(ppr, "spacing", PPR_ORDER, before=Pt(before * body).twips)
         if after is not None:
-            fmt.space_after = Pt(after * body)
+            set_values(ppr, "spacing", PPR_ORDER, after=Pt(after * body).twips)
         if keep is not None:
-            fmt.keep_with_next = keep
+            switch(ppr, "keepNext", keep, PPR_ORDER)
         if keep_together is not None:
-            fmt.keep_together = keep_together
+            switch(ppr, "keepLines", keep_together, PPR_ORDER)
         if line_spacing is not None:
-            fmt.line_spacing = line_spacing
+            set_line_spacing(ppr, line_spacing)
         if indent is not None:
-            fmt.left_indent, fmt.right_indent = indent
+            set_indent(ppr, *indent)
         if align is not None:
-            fmt.alignment = align
+            set_values(ppr, "jc", PPR_ORDER, val=align)
         if tab is not None:
-            fmt.tab_stops.clear_all()
-            fmt.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
-        ppr = style.element.get_or_add_pPr()
+            put(ppr, right_tab(tab), PPR_ORDER)
         for old in ppr.findall(qn("w:pBdr")):
             ppr.remove(old)
         if lines is not None:
             put(ppr, lines, PPR_ORDER)
+        return style
+
+    def _use(self, name: str, style: CT_Style) -> CT_Style:
+        """Record *style* as the one paragraphs of *name* get, with the id they name it by
+        (none for the default style, as python-docx would write)."""
+        self.style[name] = style
+        self.style_id[name] = None if style.default else style.styleId
         return style
 
     def _lists(self) -> None:
@@ -414,24 +436,24 @@ class DocxRenderer(Renderer):
 
     # -- text -----------------------------------------------------------------------
 
-    def set_style(self, item: Paragraph | WordRun, name: str) -> None:
-        """Give *item* style *name* by its id, as python-docx would, without its lookup.
+    def set_style(self, item: CT_P | CT_R, name: str) -> None:
+        """Give a paragraph or run style *name* by its id, as python-docx would, but
+        without its lookup.
 
         Assigning a style object makes python-docx scan every style in the document to
         see whether it is the default; done per paragraph, that was most of a handout's time.
         """
-        style = self.style[name]
-        style_id = None if style.element.default else style.style_id
-        (item._p if isinstance(item, Paragraph) else item._r).style = style_id
+        apply_style(item, self.style_id[name])
 
-    def paragraph(self, style: str, text: str | None = None) -> Paragraph:
-        """A new paragraph of *style* in the current container, with *text*'s inline runs."""
-        container = self.container
-        if isinstance(container, _Cell) and not self._cell_used:
-            paragraph = container.paragraphs[0]
-            self._cell_used = True
+    def paragraph(self, style: str, text: str | None = None) -> CT_P:
+        """A new paragraph of *style* in the current container, with *text*'s inline runs.
+
+        A new table cell already holds an empty paragraph, which is filled first.
+        """
+        if self._blank is None:
+            paragraph = add_block(self.container, "p")
         else:
-            paragraph = container.add_paragraph()
+            paragraph, self._blank = self._blank, None
         self.set_style(paragraph, style)
         if text:
             self.runs(paragraph, self.rich(text).runs)
@@ -442,29 +464,39 @@ class DocxRenderer(Renderer):
         """Theme wording may carry inline markup too; lesson text already is RichText."""
         return text if isinstance(text, RichText) else RichText(text)
 
-    def runs(self, paragraph: Paragraph, runs: Iterable[Run], *, bold: bool = False) -> None:
-        """Emit inline runs: bold, italic, code in the mono font, links as real hyperlinks."""
-        pending: list = []
+    def runs(
+        self,
+        paragraph: CT_P,
+        runs: Iterable[Run],
+        *,
+        bold: bool = False,
+        part: StoryPart | None = None,
+    ) -> None:
+        """Emit inline runs: bold, italic, code in the mono font, links as real hyperlinks.
+
+        Links are relationships of the *part* the paragraph is in (the body's by default).
+        """
+        part = part or self.word.part
+        pending: list[CT_R] = []
         pending_href: str | None = None
         for run in runs:
-            word_run = paragraph.add_run(run.text)
-            if run.bold or bold:
-                word_run.bold = True
-            if run.italic:
-                word_run.italic = True
-            if run.code:
-                set_fonts(word_run._r.get_or_add_rPr(), self.theme.fonts.mono.name)
-            if run.href:
-                word_run.font.color.rgb = RGBColor.from_string(self.theme.palette.accent)
-                word_run.underline = True
+            word_run = add_run(
+                paragraph,
+                run.text,
+                bold=run.bold or bold,
+                italic=run.italic,
+                font=self.theme.fonts.mono.name if run.code else None,
+                colour=self.theme.palette.accent if run.href else None,
+                underline=bool(run.href),
+            )
             if pending and run.href != pending_href:
-                link(paragraph, pending, pending_href)
+                link(part, pending, pending_href)
                 pending = []
             if run.href:
                 pending.append(word_run)
                 pending_href = run.href
         if pending:
-            link(paragraph, pending, pending_href)
+            link(part, pending, pending_href)
 
     # -- title block and sections ---------------------------------------------------
 
@@ -513,7 +545,7 @@ class DocxRenderer(Renderer):
     def list_items(self, items: Sequence[ListItem], style: str) -> None:
         """A list with its own numbering instance (so it starts at 1), nested items indented."""
         num_id = self.numbering.new_list(style)
-        paragraphs: list[Paragraph] = []
+        paragraphs: list[CT_P] = []
         separator = self.wording("handout_term_separator")
 
         def walk(entries: Sequence[ListItem], level: int) -> None:
@@ -522,7 +554,7 @@ class DocxRenderer(Renderer):
                 number(paragraph, num_id, level)
                 if item.term:
                     self.runs(paragraph, item.term.runs, bold=True)
-                    paragraph.add_run(" " if item.term.plain[-1:] in ".:?!" else separator)
+                    add_run(paragraph, " " if item.term.plain[-1:] in ".:?!" else separator)
                 self.runs(paragraph, item.text.runs)
                 paragraphs.append(paragraph)
                 walk(item.items, level + 1)
@@ -530,8 +562,8 @@ class DocxRenderer(Renderer):
         walk(items, 0)
         if len(paragraphs) <= KEEP_LIST:
             for paragraph in paragraphs[:-1]:
-                paragraph.paragraph_format.keep_with_next = True
-        paragraphs[-1].paragraph_format.space_after = Pt(SPACE_AFTER * self._size("body"))
+                keep_with_next(paragraph)
+        space_after(paragraphs[-1], Pt(SPACE_AFTER * self._size("body")))
 
     def bullets(self, texts: Sequence[RichText]) -> None:
         self.list_items([ListItem(text=text) for text in texts], "bullet")
@@ -539,9 +571,9 @@ class DocxRenderer(Renderer):
     def render_quote(self, block: QuoteBlock) -> None:
         quote = self.paragraph("Quote", block.quote.text)
         if block.quote.source:
-            quote.paragraph_format.keep_with_next = True
+            keep_with_next(quote)
             source = self.paragraph("Quote Source")
-            source.add_run("— ")
+            add_run(source, "— ")
             self.runs(source, block.quote.source.runs)
 
     def render_image(self, block: ImageBlock) -> None:
@@ -552,11 +584,11 @@ class DocxRenderer(Renderer):
         )
         figure = self.paragraph("Figure")
         width, height = Emu(int(image.width * scale)), Emu(int(image.height * scale))
-        picture(figure, Path(block.image.src), width, height, block.image.alt)
+        picture(figure, self.word.part, Path(block.image.src), width, height, block.image.alt)
         if block.image.caption:
             self.paragraph("Caption", block.image.caption)
         else:
-            figure.paragraph_format.keep_with_next = False
+            keep_with_next(figure, False)
 
     # -- boxes and tables -----------------------------------------------------------
 
@@ -575,12 +607,12 @@ class DocxRenderer(Renderer):
         palette = self.theme.palette
         with self.box(palette.callouts[callout.kind], bar=palette.primary):
             label = self.paragraph("Box Label")
-            label.add_run(self.wording(f"callout_{callout.kind}")).font.all_caps = True
+            add_run(label, self.wording(f"callout_{callout.kind}"), caps=True)
             if callout.title:
-                label.add_run("\u2003")
-                start = len(label.runs)
+                add_run(label, "\u2003")
+                start = len(label.r_lst)
                 self.runs(label, callout.title.runs)
-                for run in label.runs[start:]:
+                for run in label.r_lst[start:]:
                     self.set_style(run, "Box Title")
             self.paragraph("Box Text", callout.text)
         self.spacer()
@@ -613,9 +645,10 @@ class DocxRenderer(Renderer):
         widths = self.label_widths([term.term for term in terms], 2)
         light = self.theme.palette.light
         table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
-        for row, term in zip(table.rows, terms, strict=True):
-            self.cell_text(row.cells[0], "Table Aspect", term.term)
-            self.cell_text(row.cells[1], "Table Text", term.definition)
+        for row, term in zip(table.tr_lst, terms, strict=True):
+            term_cell, definition_cell = row.tc_lst
+            self.cell_text(term_cell, "Table Aspect", term.term)
+            self.cell_text(definition_cell, "Table Text", term.definition)
         self.spacer()
 
     def data_table(
@@ -632,20 +665,20 @@ class DocxRenderer(Renderer):
         """
         palette = self.theme.palette
         table = self.table(len(rows) + 1, widths, {"bottom": (8, palette.primary)})
-        head = table.rows[0]
-        put(head._tr.get_or_add_trPr(), element("tblHeader"), TRPR_ORDER)
-        for cell, text in zip(head.cells, header, strict=True):
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            self.cell_text(cell, "Table Header", text).paragraph_format.keep_with_next = True
-            put(cell._tc.get_or_add_tcPr(), shading(palette.primary), TCPR_ORDER)
-        for index, (row, cells) in enumerate(zip(table.rows[1:], rows, strict=True)):
-            for column, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
+        head, *body = table.tr_lst
+        set_child(properties(head, "trPr"), "tblHeader", TRPR_ORDER)
+        for cell, text in zip(head.tc_lst, header, strict=True):
+            set_values(properties(cell, "tcPr"), "vAlign", TCPR_ORDER, val="center")
+            keep_with_next(self.cell_text(cell, "Table Header", text))
+            shade(cell, palette.primary)
+        for index, (row, cells) in enumerate(zip(body, rows, strict=True)):
+            for column, (cell, text) in enumerate(zip(row.tc_lst, cells, strict=True)):
                 style = "Table Aspect" if aspect and column == 0 else "Table Text"
                 paragraph = self.cell_text(cell, style, text)
                 if index == 0:
-                    paragraph.paragraph_format.keep_with_next = True
+                    keep_with_next(paragraph)
                 if index % 2 == 1:
-                    put(cell._tc.get_or_add_tcPr(), shading(palette.light), TCPR_ORDER)
+                    shade(cell, palette.light)
         self.spacer()
 
     def table(
@@ -654,32 +687,37 @@ class DocxRenderer(Renderer):
         widths: Sequence[int],
         lines: dict[str, tuple[int, str]],
         cell_padding: tuple[int, int] = CELL_PADDING,
-    ) -> Table:
-        """A fixed-width table of *widths* (twips), ruled only by *lines*, rows never split.
+    ) -> CT_Tbl:
+        """A fixed-width, left-aligned table of *widths* (twips), ruled only by *lines*,
+        rows never split; each cell holds one empty paragraph.
 
         It is indented by its cell padding, so its edges (fills, rules) line up with the
         text margins rather than the text inside its first column.
         """
-        table = self.container.add_table(rows=rows, cols=len(widths))
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        put(tbl_pr, element("tblW", w=sum(widths), type="dxa"), TBLPR_ORDER)
-        sides = dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"))
-        put(tbl_pr, borders("tblBorders", {**sides, **lines}), TBLPR_ORDER)
-        put(tbl_pr, element("tblInd", w=cell_padding[1], type="dxa"), TBLPR_ORDER)
-        put(tbl_pr, padding("tblCellMar", *cell_padding), TBLPR_ORDER)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Twips(width)
-        for row in table.rows:
-            put(row._tr.get_or_add_trPr(), element("cantSplit"), TRPR_ORDER)
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Twips(width)
+        table = add_block(self.container, "tbl")
+        tbl_pr = sub(table, "tblPr")  # its children are made in schema order
+        sub(tbl_pr, "tblW", w=sum(widths), type="dxa")
+        sub(tbl_pr, "jc", val="left")
+        sub(tbl_pr, "tblInd", w=cell_padding[1], type="dxa")
+        tbl_pr.append(borders("tblBorders", {**dict.fromkeys(BORDER_SIDES), **lines}))
+        sub(tbl_pr, "tblLayout", type="fixed")
+        tbl_pr.append(padding("tblCellMar", *cell_padding))
+        sub(tbl_pr, "tblLook", **TABLE_LOOK)
+        grid = sub(table, "tblGrid")
+        for width in widths:
+            sub(grid, "gridCol", w=width)
+        for _ in range(rows):
+            row = sub(table, "tr")
+            sub(sub(row, "trPr"), "cantSplit")
+            for width in widths:
+                cell = sub(row, "tc")
+                sub(sub(cell, "tcPr"), "tcW", type="dxa", w=width)
+                sub(cell, "p")
         return table
 
-    def cell_text(self, cell: _Cell, style: str, text: str) -> Paragraph:
+    def cell_text(self, cell: CT_Tc, style: str, text: str) -> CT_P:
         """Fill a new cell's one paragraph with *text* in *style*."""
-        paragraph = cell.paragraphs[0]
+        paragraph = cell.p_lst[0]
         self.set_style(paragraph, style)
         self.runs(paragraph, self.rich(text).runs)
         return paragraph
@@ -737,7 +775,7 @@ class DocxRenderer(Renderer):
         if doc.sources:  # a light closing note under a rule, not a section of its own
             first, *rest = doc.sources
             label = self.paragraph("Sources")
-            label.add_run(self.wording("handout_sources_label") + " ").bold = True
+            add_run(label, self.wording("handout_sources_label") + " ", bold=True)
             self.runs(label, first.runs)
             for source in rest:
                 self.paragraph("Source", source)
@@ -761,26 +799,26 @@ class DocxRenderer(Renderer):
             else:
                 for _ in range(answer_lines(question)):
                     last = self.paragraph("Answer Line")
-            last.paragraph_format.keep_with_next = False
+            keep_with_next(last, False)
 
     def _answer_key(self, questions: Sequence[Question]) -> None:
         heading = self.paragraph("Heading 1", self.wording("answer_key_title"))
-        heading.paragraph_format.page_break_before = True
+        switch(properties(heading, "pPr"), "pageBreakBefore", True, PPR_ORDER)
         num_id = self.numbering.new_list("question")
         for question in questions:
             answer = self.paragraph("Answer")
             number(answer, num_id, 0)
             if question.choices:  # the letter and the choice, as the student marks it
                 letter = choice_label(question.choices.index(question.answer))
-                answer.add_run(letter + " ").bold = True
+                add_run(answer, letter + " ", bold=True)
                 self.runs(answer, question.answer.runs, bold=True)
             else:
                 self.runs(answer, question.answer.runs)
             if question.explanation:
-                answer.paragraph_format.keep_with_next = True
+                keep_with_next(answer)
                 self.paragraph("Explanation", question.explanation)
             else:
-                answer.paragraph_format.space_after = Pt(SPACE_AFTER * self._size("body"))
+                space_after(answer, Pt(SPACE_AFTER * self._size("body")))
 
     # -- page furniture and properties ----------------------------------------------
 
@@ -796,57 +834,58 @@ class DocxRenderer(Renderer):
             page.different_first_page_header_footer = True
             self._header(page.header)
             if self.theme.logo_path:
-                first = page.first_page_header.paragraphs[0]
-                self.set_style(first, "Header")
-                first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                self.logo(first, self._size("logo_title"))
+                first = page.first_page_header
+                paragraph = first.paragraphs[0]._p
+                self.set_style(paragraph, "Header")
+                set_values(properties(paragraph, "pPr"), "jc", PPR_ORDER, val="right")
+                self.logo(paragraph, first.part, self._size("logo_title"))
         footers = [page.footer]
         if page.different_first_page_header_footer:
             footers.append(page.first_page_footer)
         for footer in footers:
             if footer.is_linked_to_previous:
                 paragraph = self.furniture_paragraph(footer, "Footer")
-                self.runs(paragraph, self.rich(self.wording("footer")).runs)
-                paragraph.add_run("\t")
+                self.runs(paragraph, self.rich(self.wording("footer")).runs, part=footer.part)
+                add_run(paragraph, "\t")
                 self._page_label(paragraph)
 
     def _header(self, header: _BaseHeaderFooter) -> None:
         """The running header: the title, the logo at the right margin, a hairline below."""
         paragraph = self.furniture_paragraph(header, "Header")
-        self.runs(paragraph, self.rich(self.wording("header")).runs)
+        self.runs(paragraph, self.rich(self.wording("header")).runs, part=header.part)
         if self.theme.logo_path:
-            paragraph.add_run("\t")
-            self.logo(paragraph, self._size("logo"))
+            add_run(paragraph, "\t")
+            self.logo(paragraph, header.part, self._size("logo"))
         put(
-            paragraph._p.get_or_add_pPr(),
+            properties(paragraph, "pPr"),
             borders("pBdr", {"bottom": (4, self.theme.palette.light)}),
             PPR_ORDER,
         )
 
-    def furniture_paragraph(self, part: _BaseHeaderFooter, style: str) -> Paragraph:
+    def furniture_paragraph(self, story: _BaseHeaderFooter, style: str) -> CT_P:
         """The first paragraph of a header or footer, with a right tab at the text margin.
 
         Our own Header/Footer styles carry that tab; a reference's styles may have other
         stops (Word's default centre tab), which the paragraph clears.
         """
-        paragraph = part.paragraphs[0]
+        paragraph = story.paragraphs[0]._p
         self.set_style(paragraph, style)
         if style in self.given:
-            stops = paragraph.paragraph_format.tab_stops
-            for stop in self.style[style].paragraph_format.tab_stops:
+            stops = ParagraphFormat(paragraph).tab_stops
+            for stop in ParagraphFormat(self.style[style]).tab_stops:
                 stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
             stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
         return paragraph
 
-    def logo(self, paragraph: Paragraph, height: float) -> None:
+    def logo(self, paragraph: CT_P, part: StoryPart, height: float) -> None:
         """The theme's logo, *height* points tall with its aspect kept, and alt text."""
         logo = self.theme.logo_path
         image = Image.from_file(str(logo))
         size = Pt(height)
         width = Emu(size * image.width // image.height)
-        picture(paragraph, logo, width, size, self.wording("logo_alt"))
+        picture(paragraph, part, logo, width, size, self.wording("logo_alt"))
 
-    def _page_label(self, paragraph: Paragraph) -> None:
+    def _page_label(self, paragraph: CT_P) -> None:
         """The theme's page label with real PAGE and NUMPAGES fields in place of the numbers."""
         label = self.wording("page_label", page=PAGE_MARK, pages=PAGES_MARK)
         for piece in re.split(f"({PAGE_MARK}|{PAGES_MARK})", label):
@@ -855,7 +894,7 @@ class DocxRenderer(Renderer):
             elif piece == PAGES_MARK:
                 add_field(paragraph, "NUMPAGES", "1")
             elif piece:
-                paragraph.add_run(piece)
+                add_run(paragraph, piece)
 
     def _properties(self) -> None:
         fill_core_properties(self.word.core_properties, self.document)
@@ -876,31 +915,34 @@ class _Box:
         self.bar = bar
         self.padding = padding
 
-    def __enter__(self) -> _Cell:
+    def __enter__(self) -> CT_Tc:
         r = self.renderer
         lines = {"left": (24, self.bar)} if self.bar else {}
-        cell = r.table(1, [r.width], lines, self.padding).rows[0].cells[0]
-        put(cell._tc.get_or_add_tcPr(), shading(self.fill), TCPR_ORDER)
+        cell = r.table(1, [r.width], lines, self.padding).tr_lst[0].tc_lst[0]
+        shade(cell, self.fill)
         self.outer = r.container
         r.container = cell
-        r._cell_used = False
+        r._blank = cell.p_lst[0]
         return cell
 
     def __exit__(self, *exc_info: object) -> None:
         """Leave the box; its last paragraph needs no space below, the cell padding gives it."""
-        self.renderer.container.paragraphs[-1].paragraph_format.space_after = Pt(0)
-        self.renderer.container = self.outer
+        r = self.renderer
+        space_after(r.container.p_lst[-1], Pt(0))
+        r.container = self.outer
+        r._blank = None
 
 
-def picture(paragraph: Paragraph, path: Path, width: Length, height: Length, alt: str) -> None:
-    """An inline picture at *width* x *height* with alt text (screen readers read it)."""
-    run = paragraph.add_run()
-    run.add_picture(str(path), width=width, height=height)
-    for doc_pr in run._r.xpath(".//wp:docPr"):
-        doc_pr.set("descr", alt)
-    for inline in run._r.xpath(".//wp:inline"):
-        for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
-            inline.set(side, "0")
+def picture(
+    paragraph: CT_P, part: StoryPart, path: Path, width: Length, height: Length, alt: str
+) -> None:
+    """An inline picture of *part* at *width* x *height* with alt text (screen readers read it)."""
+    run = add_run(paragraph)
+    inline = part.new_pic_inline(str(path), width, height)
+    sub(run, "drawing").append(inline)
+    inline.docPr.set("descr", alt)
+    for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
+        inline.set(side, "0")
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:
@@ -912,7 +954,7 @@ def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:
         ("bottom", vertical),
         ("right", horizontal),
     ):
-        margins.append(element(side, w=size, type="dxa"))
+        sub(margins, side, w=size, type="dxa")
     return margins
 
 

@@ -1,88 +1,171 @@
-"""WordprocessingML pieces python-docx has no API for: numbering, fields, links, borders, shading.
+"""WordprocessingML written directly: paragraphs, runs, tables, styles, numbering, fields, links.
 
-python-docx covers paragraphs, runs, tables and styles, but a handout also needs
-list numbering that restarts for every list, PAGE/NUMPAGES fields, hyperlinks,
-cell shading and borders, and must start from a user's own .docx or .dotx. These helpers build that XML and insert every child
-element at its schema position (Word rejects a file whose elements are out of order;
-LibreOffice is more forgiving, so a wrong order would go unnoticed in a preview).
+python-docx opens and saves the package, but has no API for list numbering that
+restarts for every list, PAGE/NUMPAGES fields, hyperlinks, cell shading and borders,
+or starting from a user's own .docx or .dotx; and its paragraph, run, table and style
+objects find every element they touch by walking the schema, which made a handout
+several times slower than the XML it writes. These helpers write that XML as
+python-docx would, attribute for attribute, and insert every child element at its
+schema position (Word rejects a file whose elements are out of order; LibreOffice is
+more forgiving, so a wrong order would go unnoticed in a preview).
 """
 
 from __future__ import annotations
 
+import copy
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import oxml_parser
+from docx.oxml.styles import CT_Style, styleId_from_name
+from docx.oxml.table import CT_Tc
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
 from docx.parts.numbering import NumberingPart
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run as WordRun
+from docx.parts.story import StoryPart
+from docx.shared import Emu, Length, Twips
+from docx.styles import BabelFish
+from docx.text.parfmt import ParagraphFormat
+from lxml.etree import SubElement, XPath
+
+W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
+W_NAMESPACE = {"w": nsmap["w"]}
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def names(words: str) -> tuple[str, ...]:
-    return tuple(words.split())
+def order(tags: str) -> dict[str, int]:
+    """Each tag's position in a schema order, by its Clark name (as lxml names elements)."""
+    return {W + tag: index for index, tag in enumerate(tags.split())}
 
 
-# Child order of the property elements we touch (ECMA-376 part 1, 17.3 and 17.4).
-PPR_ORDER = names(
+# Child order of the property elements we touch (ECMA-376 part 1, 17.3, 17.4 and 17.7).
+PPR_ORDER = order(
     "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers"
     " pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
     " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents"
     " suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle"
     " rPr sectPr pPrChange"
 )
-RPR_ORDER = names(
+RPR_ORDER = order(
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof"
     " snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd"
     " fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
 )
-TBLPR_ORDER = names(
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc"
-    " tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
-)
-TRPR_ORDER = names(
+TRPR_ORDER = order(
     "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader"
     " tblCellSpacing jc hidden"
 )
-TCPR_ORDER = names(
+TCPR_ORDER = order(
     "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText"
     " vAlign hideMark"
 )
+STYLE_ORDER = order(
+    "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed"
+    " qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr"
+    " tblStylePr"
+)
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+# A paragraph's or run's properties element and the style reference that leads it.
+STYLE_REFERENCE = {W + "p": ("pPr", "pStyle"), W + "r": ("rPr", "rStyle")}
+RUN_BREAKS = re.compile("([\t\r\n])")
+RUN_SPECIALS = {"\t": "tab", "\r": "br", "\n": "br"}  # characters with an element of their own
 
 
-def element(tag: str, **attributes: str | int) -> OxmlElement:
-    """A new ``w:`` element with ``w:`` attributes, e.g. ``element("shd", fill="EDF2F7")``."""
-    node = OxmlElement(f"w:{tag}")
-    for name, value in attributes.items():
-        node.set(qn(f"w:{name}"), str(value))
+def element(tag: str, **values: str | int) -> OxmlElement:
+    """A new, unattached ``w:`` element with ``w:`` attributes, e.g. ``element("tabs")``.
+
+    It starts a document of its own, so :func:`sub` is cheaper wherever the parent is known.
+    """
+    return set_attributes(oxml_parser.makeelement(W + tag, nsmap=W_NAMESPACE), values)
+
+
+def sub(parent: OxmlElement, tag: str, **values: str | int) -> OxmlElement:
+    """A new ``w:`` element appended to *parent*, e.g. ``sub(ppr, "jc", val="center")``."""
+    return set_attributes(SubElement(parent, W + tag), values)
+
+
+def set_attributes(node: OxmlElement, values: dict[str, str | int]) -> OxmlElement:
+    """Set ``w:`` attributes in the order given (the order they are written), one by
+    one: lxml does that faster than from a mapping."""
+    for name, value in values.items():
+        node.set(W + name, str(value))
     return node
 
 
-def put(parent: OxmlElement, child: OxmlElement, order: Sequence[str]) -> OxmlElement:
+def put(parent: OxmlElement, child: OxmlElement, order: dict[str, int]) -> OxmlElement:
     """Replace *parent*'s child of the same tag by *child*, at its schema position in *order*."""
-    tag = child.tag.split("}")[1]
-    for old in parent.findall(qn(f"w:{tag}")):
+    for old in parent.findall(child.tag):
         parent.remove(old)
-    later = {qn(f"w:{name}") for name in order[order.index(tag) + 1 :]}
-    for index, sibling in enumerate(parent):
-        if sibling.tag in later:
-            parent.insert(index, child)
+    return place(parent, child, order)
+
+
+def set_child(
+    parent: OxmlElement, tag: str, order: dict[str, int], **values: str | int
+) -> OxmlElement:
+    """Replace *parent*'s ``w:tag`` child by a new one with *values*, at its schema position."""
+    for old in parent.findall(W + tag):
+        parent.remove(old)
+    return place(parent, sub(parent, tag, **values), order)
+
+
+def place(parent: OxmlElement, child: OxmlElement, order: dict[str, int]) -> OxmlElement:
+    """Move *child* before *parent*'s first child that comes after it in *order* (Word
+    rejects property elements out of schema order), else to the end."""
+    own = order[child.tag]
+    for sibling in parent:
+        if order.get(sibling.tag, -1) > own:
+            sibling.addprevious(child)
             return child
     parent.append(child)
     return child
 
 
-def shading(fill: str) -> OxmlElement:
-    """A solid background of colour *fill* (hex)."""
-    return element("shd", val="clear", color="auto", fill=fill)
+def get_or_add(parent: OxmlElement, tag: str, order: dict[str, int]) -> OxmlElement:
+    """*parent*'s ``w:tag`` child, made at its schema position if missing, so that
+    settings already on it (a template style's) are kept."""
+    found = parent.find(W + tag)
+    return place(parent, sub(parent, tag), order) if found is None else found
+
+
+def properties(parent: OxmlElement, tag: str) -> OxmlElement:
+    """The properties element (``pPr``, ``rPr``, ``tcPr``) that leads *parent*, made if missing."""
+    found = parent.find(W + tag)
+    if found is None:
+        found = sub(parent, tag)
+        parent.insert(0, found)
+    return found
+
+
+def switch(parent: OxmlElement, tag: str, on: bool, order: dict[str, int]) -> None:
+    """An on/off property such as ``w:b``: bare when on, ``w:val="0"`` when explicitly off."""
+    node = get_or_add(parent, tag, order)
+    if on:
+        node.attrib.pop(W + "val", None)
+    else:
+        node.set(W + "val", "0")
+
+
+def set_values(parent: OxmlElement, tag: str, order: dict[str, int], **values: str | int) -> None:
+    """Set attributes of *parent*'s ``w:tag`` child (made if missing), keeping its others."""
+    set_attributes(get_or_add(parent, tag, order), values)
+
+
+def shade(cell: CT_Tc, fill: str) -> None:
+    """Fill a table cell with the solid colour *fill* (hex)."""
+    set_child(properties(cell, "tcPr"), "shd", TCPR_ORDER, val="clear", color="auto", fill=fill)
 
 
 def borders(tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1) -> OxmlElement:
@@ -97,31 +180,128 @@ def borders(tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1) 
             continue
         spec = sides[side]
         if spec is None:
-            group.append(element(side, val="nil"))
+            sub(group, side, val="nil")
         else:
             size, colour = spec
-            group.append(element(side, val="single", sz=size, space=space, color=colour))
+            sub(group, side, val="single", sz=size, space=space, color=colour)
     return group
 
 
 def set_lang(rpr: OxmlElement, language: str) -> None:
     """Mark text as written in *language* (spell-check and hyphenation use it)."""
-    put(rpr, element("lang", val=language), RPR_ORDER)
+    set_child(rpr, "lang", RPR_ORDER, val=language)
 
 
 def set_fonts(rpr: OxmlElement, name: str) -> None:
     """Use the font *name* for every script, dropping theme-font references that would win."""
-    put(rpr, element("rFonts", ascii=name, hAnsi=name, cs=name, eastAsia=name), RPR_ORDER)
+    set_child(rpr, "rFonts", RPR_ORDER, ascii=name, hAnsi=name, cs=name, eastAsia=name)
 
 
 def set_colour(rpr: OxmlElement, colour: str) -> None:
     """A plain RGB colour (python-docx keeps a theme colour attribute that Word prefers)."""
-    put(rpr, element("color", val=colour), RPR_ORDER)
+    set_child(rpr, "color", RPR_ORDER, val=colour)
+
+
+def set_line_spacing(ppr: OxmlElement, value: float | Length) -> None:
+    """Line spacing as python-docx writes it: a length is an exact height (or stays a
+    minimum where the style already says so), a number is a multiple of single spacing."""
+    spacing = get_or_add(ppr, "spacing", PPR_ORDER)
+    if isinstance(value, Length):
+        spacing.set(W + "line", str(value.twips))
+        if spacing.get(W + "lineRule") != "atLeast":
+            spacing.set(W + "lineRule", "exact")
+    else:
+        spacing.set(W + "line", str(Emu(value * Twips(240)).twips))
+        spacing.set(W + "lineRule", "auto")
+
+
+def set_indent(ppr: OxmlElement, left: Length | None, right: Length | None) -> None:
+    """Left and right indents; a side given as None is dropped, so it is inherited."""
+    ind = ppr.find(W + "ind")
+    if ind is None:
+        if left is None and right is None:
+            return
+        ind = get_or_add(ppr, "ind", PPR_ORDER)
+    for side, value in (("left", left), ("right", right)):
+        if value is None:
+            ind.attrib.pop(W + side, None)
+        else:
+            ind.set(W + side, str(value.twips))
+
+
+def indents(style: CT_Style) -> tuple[Length | None, Length | None]:
+    """A style's own left and right indents (None where it has none)."""
+    own = ParagraphFormat(style)
+    return own.left_indent, own.right_indent
+
+
+def right_tab(position: Length) -> OxmlElement:
+    """A ``w:tabs`` with one right-aligned stop at *position*."""
+    tabs = element("tabs")
+    sub(tabs, "tab", pos=position.twips, val="right")
+    return tabs
+
+
+STYLE_NAMES = XPath("w:style/w:name/@w:val", namespaces=W_NAMESPACE)
+STYLE_IDS = XPath("w:style/@w:styleId", namespaces=W_NAMESPACE)
+
+
+class Styles:
+    """A document's styles by name and id, read once.
+
+    python-docx finds a style by scanning every style's name, on each lookup and each
+    addition; a theme defines some thirty styles, so that was a third of a handout's time.
+    Lookups follow python-docx's: by name (Word's internal name, ``heading 1`` for
+    ``Heading 1``), else by style id.
+    """
+
+    def __init__(self, document: WordDocument) -> None:
+        self.root = document.styles.element
+        self.by_name: dict[str, CT_Style] = {}
+        self.by_id: dict[str, CT_Style] = {}
+        for name in STYLE_NAMES(self.root):  # the first of a name or id wins, as in python-docx
+            self.by_name.setdefault(str(name), name.getparent().getparent())
+        for style_id in STYLE_IDS(self.root):
+            self.by_id.setdefault(str(style_id), style_id.getparent())
+
+    def names(self) -> set[str]:
+        """Every style's name as Word shows it."""
+        return {BabelFish.internal2ui(name) for name in self.by_name}
+
+    def find(self, name: str) -> CT_Style | None:
+        """The style called *name* (as Word shows it), else the one whose id is *name*."""
+        style = self.by_name.get(BabelFish.ui2internal(name))
+        return self.by_id.get(name) if style is None else style
+
+    def add(self, name: str, kind: str) -> CT_Style:
+        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery."""
+        internal = BabelFish.ui2internal(name)
+        style_id = styleId_from_name(internal)
+        style = sub(self.root, "style", type=kind, customStyle=1, styleId=style_id)
+        sub(style, "name", val=internal)
+        sub(style, "qFormat")
+        self.by_name.setdefault(internal, style)
+        self.by_id.setdefault(style_id, style)
+        return style
 
 
 # -- documents ----------------------------------------------------------------------
 
 TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+def blank_document() -> WordDocument:
+    """python-docx's default document, new for each handout.
+
+    Parsing its template (some 440 kB of style XML) took a fifth of a handout's time;
+    the parsed document is kept, and copying it takes half as long.
+    """
+    return copy.deepcopy(_default_document())
+
+
+@cache
+def _default_document() -> WordDocument:
+    return docx.Document()
 
 
 def open_reference(path: Path) -> WordDocument:
@@ -151,6 +331,28 @@ def open_reference(path: Path) -> WordDocument:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return word
+
+
+def stored_package(document: WordDocument) -> bytes:
+    """*document* saved as python-docx saves it (the same entries in the same order), but
+    with every part stored uncompressed.
+
+    The renderer hands the package to ``normalized_zip``, which rewrites and compresses
+    every entry; compressing it here first was work thrown away, a fifth of a handout's time.
+    """
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        target.writestr(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
+        target.writestr(PACKAGE_URI.rels_uri.membername, package.rels.xml)
+        for part in parts:
+            target.writestr(part.partname.membername, part.blob)
+            if len(part.rels):
+                target.writestr(part.partname.rels_uri.membername, part.rels.xml)
+    return buffer.getvalue()
 
 
 def default_run_properties(document: WordDocument) -> OxmlElement:
@@ -232,77 +434,134 @@ class Numbering:
     @staticmethod
     def _abstract(number: int, levels: Sequence[Level]) -> OxmlElement:
         definition = element("abstractNum", abstractNumId=number)
-        definition.append(element("multiLevelType", val="multilevel"))
+        sub(definition, "multiLevelType", val="multilevel")
         for index, level in enumerate(levels):
-            lvl = element("lvl", ilvl=index)
-            lvl.append(element("start", val=1))
-            lvl.append(element("numFmt", val=level.format))
-            lvl.append(element("lvlText", val=level.text))
-            lvl.append(element("lvlJc", val="left"))
-            ppr = element("pPr")
-            ppr.append(element("ind", left=level.indent, hanging=level.hanging))
-            lvl.append(ppr)
-            rpr = element("rPr")
+            lvl = sub(definition, "lvl", ilvl=index)
+            sub(lvl, "start", val=1)
+            sub(lvl, "numFmt", val=level.format)
+            sub(lvl, "lvlText", val=level.text)
+            sub(lvl, "lvlJc", val="left")
+            sub(sub(lvl, "pPr"), "ind", left=level.indent, hanging=level.hanging)
+            rpr = sub(lvl, "rPr")
             if level.font:
                 set_fonts(rpr, level.font)
             if level.bold:
-                put(rpr, element("b"), RPR_ORDER)
+                set_child(rpr, "b", RPR_ORDER)
             if level.colour:
                 set_colour(rpr, level.colour)
-            lvl.append(rpr)
-            definition.append(lvl)
         return definition
 
     def new_list(self, style: str) -> int:
         """A fresh numbering instance of *style* whose every level starts again at 1."""
         num_id = self.next_id
         self.next_id += 1
-        num = element("num", numId=num_id)
-        num.append(element("abstractNumId", val=self.abstract[style]))
+        num = sub(self.root, "num", numId=num_id)
+        sub(num, "abstractNumId", val=self.abstract[style])
         for index in range(self.levels[style]):
-            override = element("lvlOverride", ilvl=index)
-            override.append(element("startOverride", val=1))
-            num.append(override)
-        self.root.append(num)
+            sub(sub(num, "lvlOverride", ilvl=index), "startOverride", val=1)
         return num_id
 
 
-def number(paragraph: Paragraph, num_id: int, level: int) -> None:
+def number(paragraph: CT_P, num_id: int, level: int) -> None:
     """Make *paragraph* an item of list *num_id* at nesting *level* (0-based)."""
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+    num_pr = set_child(properties(paragraph, "pPr"), "numPr", PPR_ORDER)
+    sub(num_pr, "ilvl", val=level)
+    sub(num_pr, "numId", val=num_id)
+
+
+# -- paragraphs and runs --------------------------------------------------------------
+
+
+def add_block(container: OxmlElement, tag: str) -> OxmlElement:
+    """A new paragraph (``p``) or table (``tbl``) at the end of *container*: a table cell,
+    or a body, whose section properties stay last."""
+    block = sub(container, tag)
+    before = block.getprevious()
+    if before is not None and before.tag == W + "sectPr":
+        before.addprevious(block)
+    return block
+
+
+def apply_style(item: CT_P | CT_R, style_id: str | None) -> None:
+    """Give a paragraph or a run the style *style_id*; None means the default style."""
+    holder, tag = STYLE_REFERENCE[item.tag]
+    own = properties(item, holder)
+    for old in own.findall(W + tag):
+        own.remove(old)
+    if style_id is not None:
+        own.insert(0, sub(own, tag, val=style_id))
+
+
+def keep_with_next(paragraph: CT_P, keep: bool = True) -> None:
+    """Keep *paragraph* on the page of the next (or, with False, explicitly not)."""
+    switch(properties(paragraph, "pPr"), "keepNext", keep, PPR_ORDER)
+
+
+def space_after(paragraph: CT_P, space: Length) -> None:
+    """Space below *paragraph*, over its style's."""
+    set_values(properties(paragraph, "pPr"), "spacing", PPR_ORDER, after=space.twips)
+
+
+def add_run(
+    paragraph: CT_P,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    font: str | None = None,
+    colour: str | None = None,
+    underline: bool = False,
+) -> CT_R:
+    """A run of *text* at the end of *paragraph*, with only the formatting asked for."""
+    run = sub(paragraph, "r")
+    if bold or italic or caps or font or colour or underline:
+        rpr = sub(run, "rPr")
+        if font:
+            set_fonts(rpr, font)
+        for tag, on in (("b", bold), ("i", italic), ("caps", caps)):
+            if on:
+                sub(rpr, tag)
+        if colour:
+            set_colour(rpr, colour)
+        if underline:
+            sub(rpr, "u", val="single")
+    add_text(run, text)
+    return run
+
+
+def add_text(run: CT_R, text: str) -> None:
+    """*text* as run content: tabs and line breaks become their own elements, the rest
+    ``w:t`` pieces that keep their edge spaces."""
+    for piece in RUN_BREAKS.split(text):
+        if piece in RUN_SPECIALS:
+            sub(run, RUN_SPECIALS[piece])
+        elif piece:
+            t = sub(run, "t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(XML_SPACE, "preserve")
 
 
 # -- fields and links ---------------------------------------------------------------
 
 
-def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+def add_field(paragraph: CT_P, instruction: str, placeholder: str) -> None:
     """A field such as ``PAGE``; *placeholder* shows until the application updates it."""
-
-    def run(*children: OxmlElement) -> None:
-        r = paragraph.add_run()._r
-        for child in children:
-            r.append(child)
-
-    code = element("instrText")
-    code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    sub(add_run(paragraph), "fldChar", fldCharType="begin")
+    code = sub(add_run(paragraph), "instrText")
+    code.set(XML_SPACE, "preserve")
     code.text = f" {instruction} "
-    shown = element("t")
-    shown.text = placeholder
-    run(element("fldChar", fldCharType="begin"))
-    run(code)
-    run(element("fldChar", fldCharType="separate"))
-    run(shown)
-    run(element("fldChar", fldCharType="end"))
+    sub(add_run(paragraph), "fldChar", fldCharType="separate")
+    sub(add_run(paragraph), "t").text = placeholder
+    sub(add_run(paragraph), "fldChar", fldCharType="end")
 
 
-def link(paragraph: Paragraph, runs: Iterable[WordRun], url: str) -> None:
-    """Wrap *runs* (already in *paragraph*) in one ``w:hyperlink`` to the external *url*."""
-    runs = list(runs)
-    rel_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+def link(part: StoryPart, runs: Sequence[CT_R], url: str) -> None:
+    """Wrap *runs* (already in a paragraph of *part*) in one ``w:hyperlink`` to *url*."""
+    rel_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), rel_id)
-    runs[0]._r.addprevious(hyperlink)
+    runs[0].addprevious(hyperlink)
     for run in runs:
-        hyperlink.append(run._r)
+        hyperlink.append(run)
