@@ -208,12 +208,11 @@ class PptxRenderer(Renderer):
         body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
         centred = all(piece.centre for piece in page.pieces)
         if body is not None and all(piece.paras for piece in page.pieces):
-            self.paint.fill_frame(
-                body.text_frame,
+            self.paint.fill_placeholder(
+                body,
                 self.joined(page.pieces),
                 TEXT_INSETS,
                 MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP,
-                inherit=True,
             )
         else:
             if body is not None:
@@ -290,7 +289,7 @@ class PptxRenderer(Renderer):
         area = pptx_template.rect(shape)
         box = textfit.Box(area.width, area.height, TEXT_INSETS)
         size = self.fitted(layout, box, start, floor, what)
-        self.paint.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
+        self.paint.fill_placeholder(shape, layout(size), TEXT_INSETS, None)
 
     def footer(self, slide: Slide) -> None:
         """The footer wording at the left and the slide number at the right, in the margin."""
