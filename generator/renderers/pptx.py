@@ -44,7 +44,7 @@ from ..model import (
 )
 from . import Renderer, pptx_template
 from .ooxml import fill_core_properties
-from .pptx_draw import CELL_INSETS, Painter, Para, pt
+from .pptx_draw import CELL_INSETS, NotesPages, Painter, Para, pt
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 BLANK_LAYOUT = 6
@@ -110,6 +110,7 @@ class PptxRenderer(Renderer):
             self.left, self.top = area.left, area.top
             self.area_width, self.area_height = area.width, area.height
         self.paint = Painter(self.theme, self.document.language, own_style=self.layouts is None)
+        self.notes_pages = NotesPages()
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)
@@ -223,7 +224,7 @@ class PptxRenderer(Renderer):
                 piece.draw(slide, top)
                 top += piece.height + GAP
         self.footer(slide)
-        slide.notes_slide.notes_text_frame.text = self.notes(page)
+        self.notes_pages.write(slide, self.notes(page))
 
     def joined(self, pieces: Sequence[Piece]) -> list[Para]:
         """Plain text pieces as one frame's paragraphs, as far apart as stacked frames are."""
@@ -360,7 +361,7 @@ class PptxRenderer(Renderer):
         else:
             self.drawn_cover(slide, lines, meta)
         if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+            self.notes_pages.write(slide, notes)
         return slide
 
     def template_cover(

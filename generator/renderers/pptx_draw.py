@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls
-from pptx.slide import Slide
+from pptx.parts.slide import NotesSlidePart
+from pptx.slide import NotesSlide, Slide
 from pptx.util import Emu
 
 from .. import textfit
@@ -34,6 +37,7 @@ CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, p
 NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
+NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"
 SHAPE_BODY = '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p>'
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
@@ -234,6 +238,40 @@ class Painter:
             f"<a:latin typeface={quoteattr(face)}/>{link}</a:rPr>"
             f"<a:t>{_text(run.text)}</a:t></a:r>"
         )
+
+
+class NotesPages:
+    """Speaker notes pages. python-pptx makes the first from the deck's notes master;
+    the others are copies of that page while it was blank, since cloning the master's
+    placeholders again for every slide took a fifth of a render."""
+
+    def __init__(self) -> None:
+        self.blank: Any = None
+
+    def write(self, slide: Slide, text: str) -> None:
+        """*text* on *slide*'s notes page, one paragraph a line."""
+        if self.blank is None:
+            page = slide.notes_slide
+            self.blank = deepcopy(page.element)
+        else:
+            page = self.copy(slide)
+        page.notes_text_frame.text = text
+
+    def copy(self, slide: Slide) -> NotesSlide:
+        """A copy of the blank page, related to *slide* and the notes master as python-pptx
+        relates a page it makes."""
+        part = slide.part
+        package = part.package
+        page = NotesSlidePart(
+            package.next_partname(NOTES_PARTNAME),
+            CT.PML_NOTES_SLIDE,
+            package,
+            deepcopy(self.blank),
+        )
+        page.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+        page.relate_to(part, RT.SLIDE)
+        part.relate_to(page, RT.NOTES_SLIDE)
+        return page.notes_slide
 
 
 def _add(slide: Slide, xml: str) -> None:
