@@ -147,7 +147,7 @@ class _Word:
         return "".join(text for text, _ in self.pieces)
 
 
-def _words(pieces: tuple[tuple[str, Path], ...]) -> list[_Word]:
+def _words(pieces: Setting) -> list[_Word]:
     words = [_Word()]
     for text, font in pieces:
         for part in _SPACE.split(text):
@@ -161,18 +161,31 @@ def _words(pieces: tuple[tuple[str, Path], ...]) -> list[_Word]:
     return [word for word in words if word.pieces]
 
 
+Setting = tuple[tuple[str, Path], ...]
+"""Runs as they are measured: each run's text and the TrueType file of its face."""
+
+
+def setting(runs: Sequence[Run], fonts: Fonts) -> Setting:
+    """*runs* in their font files, ready to be wrapped at any size and width."""
+    return tuple((run.text, fonts.file(run)) for run in runs)
+
+
 def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[str]:
     """Greedy word wrap of *runs* at *size* to *width* points; returns the lines' text.
 
     A word wider than a whole line is broken between characters, as Office does, so a
     long unbreakable word (a URL) takes more lines instead of running out of the box.
     """
-    return list(_wrap(tuple((run.text, fonts.file(run)) for run in runs), size, width))
+    return list(wrapped(setting(runs, fonts), size, width))
 
 
 @lru_cache(maxsize=16384)
-def _wrap(pieces: tuple[tuple[str, Path], ...], size: float, width: float) -> tuple[str, ...]:
-    """:func:`wrap` of text pieces in their fonts; remembered, as fitting retries widths."""
+def wrapped(pieces: Setting, size: float, width: float) -> tuple[str, ...]:
+    """:func:`wrap` of runs already in their fonts; remembered, as fitting retries widths.
+
+    Text wrapped at many widths (table columns being balanced) is best set once with
+    :func:`setting` and wrapped from there.
+    """
     limit = width * WRAP_SLACK
     lines: list[str] = []
     line, line_width, pending_space = "", 0.0, 0.0
@@ -196,9 +209,7 @@ def _wrap(pieces: tuple[tuple[str, Path], ...], size: float, width: float) -> tu
 
 
 @lru_cache(maxsize=4096)
-def _measured(
-    pieces: tuple[tuple[str, Path], ...], size: float
-) -> tuple[tuple[_Word, str, float, float], ...]:
+def _measured(pieces: Setting, size: float) -> tuple[tuple[_Word, str, float, float], ...]:
     """Each word of *pieces* with its text, width and following space's width at *size*.
 
     Measured once per text and size: wrapping the same text at many widths (table

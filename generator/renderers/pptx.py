@@ -865,14 +865,17 @@ class PptxRenderer(Renderer):
         if sum(least) > WIDTH_UNITS:
             least = [1] * count
 
+        texts = [[textfit.setting(row[col], fonts) for row in cells] for col in range(count)]
+
         @cache
         def lines(col: int, units: int) -> tuple[int, ...]:
             width = units * unit - inset
-            return tuple(len(textfit.wrap(row[col], size, width, fonts)) for row in cells)
+            return tuple(len(textfit.wrapped(text, size, width)) for text in texts[col])
 
         def cost(units: Sequence[int]) -> int:
+            """The table's lines: each row as many as its cell with the most."""
             columns = [lines(col, n) for col, n in enumerate(units)]
-            return sum(max(column[row] for column in columns) for row in range(len(cells)))
+            return sum(map(max, zip(*columns, strict=True)))
 
         best = cost(alloc)
         while True:
@@ -883,10 +886,11 @@ class PptxRenderer(Renderer):
                 if gain != give
                 for step in range(1, alloc[give] - least[give] + 1)
             ]
-            better = min(moves, key=cost, default=None)
-            if better is None or cost(better) >= best:
+            costs = [cost(move) for move in moves]
+            if not moves or min(costs) >= best:
                 return [n * unit for n in alloc]
-            alloc, best = better, cost(better)
+            best = min(costs)
+            alloc = moves[costs.index(best)]
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
