@@ -284,8 +284,10 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
     """Cut items ``0..count`` into consecutive groups, each as long as ``fits_group`` allows.
 
     Items are never cut (a list item or a table row stays whole). Returns None when one
-    item does not fit even on its own.
+    item does not fit even on its own. Each group is measured once, though the greedy
+    cut and the even one ask about many of the same groups.
     """
+    fits_group = cache(fits_group)
     groups: list[range] = []
     start = 0
     while start < count:
