@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml.etree import XPath
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls
+from pptx.oxml.ns import namespaces, nsdecls, qn
 from pptx.parts.slide import NotesSlidePart
-from pptx.slide import NotesSlide, Slide
+from pptx.slide import Slide
 from pptx.util import Emu
 
 from .. import textfit
@@ -37,10 +39,14 @@ CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, p
 NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
-NOTES_PARTNAME = "/ppt/notesSlides/notesSlide%d.xml"
+NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
 SHAPE_BODY = '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p>'
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
+_SHAPE_IDS = XPath("p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id", namespaces=namespaces("p"))
+_NOTES_BODY = XPath(
+    "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
 
@@ -247,31 +253,47 @@ class NotesPages:
 
     def __init__(self) -> None:
         self.blank: Any = None
+        self.names: set[str] = set()  # the package's notes page names, once there is one
 
     def write(self, slide: Slide, text: str) -> None:
-        """*text* on *slide*'s notes page, one paragraph a line."""
-        if self.blank is None:
-            page = slide.notes_slide
-            self.blank = deepcopy(page.element)
-        else:
-            page = self.copy(slide)
-        page.notes_text_frame.text = text
+        """*text* in the notes placeholder of *slide*'s notes page, as python-pptx writes
+        a text frame's text: a paragraph a line, a line break for a vertical tab."""
+        page = self.page(slide)
+        body = _NOTES_BODY(page)[0]
+        for paragraph in body.findall(qn("a:p")):
+            body.remove(paragraph)
+        lines = "".join(f"<a:p>{_breaks(line)}</a:p>" for line in text.split("\n"))
+        body.extend(parse_xml(f"<p:txBody {NAMESPACES}>{lines}</p:txBody>"))
 
-    def copy(self, slide: Slide) -> NotesSlide:
-        """A copy of the blank page, related to *slide* and the notes master as python-pptx
-        relates a page it makes."""
+    def page(self, slide: Slide) -> Any:
+        """*slide*'s new notes page: python-pptx's for the first slide, then copies."""
+        if self.blank is None:
+            page = slide.notes_slide.element
+            self.blank = deepcopy(page)
+            parts = slide.part.package.iter_parts()
+            self.names = {part.partname for part in parts if part.partname.startswith(NOTES)}
+            return page
         part = slide.part
         package = part.package
-        page = NotesSlidePart(
-            package.next_partname(NOTES_PARTNAME),
-            CT.PML_NOTES_SLIDE,
-            package,
-            deepcopy(self.blank),
+        page = deepcopy(self.blank)
+        page_part = NotesSlidePart(self.name(), CT.PML_NOTES_SLIDE, package, page)
+        page_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+        page_part.relate_to(part, RT.SLIDE)
+        part.relate_to(page_part, RT.NOTES_SLIDE)
+        return page
+
+    def name(self) -> PackURI:
+        """The name python-pptx's ``next_partname`` gives a new page (the highest free
+        number up to one past the count), from the names gathered once: walking the
+        whole package for every page cost more than the page."""
+        count = len(self.names)
+        name = next(
+            f"{NOTES}{n}.xml"
+            for n in range(count + 1, 0, -1)
+            if f"{NOTES}{n}.xml" not in self.names
         )
-        page.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
-        page.relate_to(part, RT.SLIDE)
-        part.relate_to(page, RT.NOTES_SLIDE)
-        return page.notes_slide
+        self.names.add(name)
+        return PackURI(name)
 
 
 def _add(slide: Slide, xml: str) -> None:
@@ -280,9 +302,11 @@ def _add(slide: Slide, xml: str) -> None:
 
 
 def _name(slide: Slide, kind: str) -> str:
-    """A new shape's id and name as python-pptx gives them: one past the slide's highest
-    id, and the kind with the id less one."""
-    number = slide.element.cSld.spTree.max_shape_id + 1
+    """A new shape's id and name as python-pptx gives them: one past the highest id on
+    the slide, and the kind with the id less one. The ids are read from the shape tree
+    and its shapes alone, which hold every id on a slide; python-pptx searches the whole
+    slide, text and all, for every shape it adds."""
+    number = max(int(value) for value in _SHAPE_IDS(slide.element.cSld.spTree)) + 1
     return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"/>'
 
 
@@ -310,6 +334,13 @@ def _place(prefix: str, left: float, top: float, width: float, height: float) ->
 def _attributes(names: Sequence[str], insets: Sequence[float]) -> str:
     """Four insets as the attributes *names* (left, top, right, bottom), in EMUs."""
     return "".join(f' {name}="{pt(inset)}"' for name, inset in zip(names, insets, strict=True))
+
+
+def _breaks(line: str) -> str:
+    """A notes line's runs, with a line break for each vertical tab and no empty runs."""
+    return "<a:br/>".join(
+        f"<a:r><a:t>{_text(part)}</a:t></a:r>" if part else "" for part in line.split("\v")
+    )
 
 
 def _text(text: str) -> str:
