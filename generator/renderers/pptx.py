@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,7 @@ class PptxRenderer(Renderer):
         reference = self.theme.reference("pptx")
         self.deck = pptx_template.open_deck(reference)
         self.layouts = pptx_template.find_layouts(self.deck) if reference else None
+        self.slides = pptx_template.Slides(self.deck)
         self.margin = self.theme.margins.slide * 72
         self.fonts = textfit.KnownFonts(self.theme)
         if self.layouts is None:
@@ -197,7 +198,12 @@ class PptxRenderer(Renderer):
     # -- slides ----------------------------------------------------------------------
 
     def new_slide(self, layout: SlideLayout | None = None) -> Slide:
-        return self.deck.slides.add_slide(layout or self.deck.slide_layouts[BLANK_LAYOUT])
+        return self.slides.add(layout or self.blank_layout)
+
+    @cached_property
+    def blank_layout(self) -> SlideLayout:
+        """The default template's blank layout, which the theme's own slides are drawn on."""
+        return self.deck.slide_layouts[BLANK_LAYOUT]
 
     def content_slide(self, page: Page) -> None:
         """The title, then the pieces stacked (centred when they are all statements).
