@@ -13,6 +13,7 @@ Nothing here knows about any output format; renderers share it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -176,31 +177,68 @@ def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[s
     A word wider than a whole line is broken between characters, as Office does, so a
     long unbreakable word (a URL) takes more lines instead of running out of the box.
     """
-    return list(wrapped(setting(runs, fonts), size, width))
+    return list(_wrapped(setting(runs, fonts), size, width))
+
+
+@lru_cache(maxsize=4096)
+def line_counts(pieces: Setting, size: float, widths: tuple[float, ...]) -> tuple[int, ...]:
+    """How many lines :func:`wrap` makes of *pieces* at each of *widths*.
+
+    A table column tried at every width would be wrapped hundreds of times; the text is
+    wrapped again only at a width where some decision of the last wrap would change,
+    which a handful of wraps covers.
+    """
+    counts: list[int] = []
+    bounds, count = _Bounds(math.inf, -math.inf), 0  # no wrap yet: no width is covered
+    for width in widths:
+        limit = width * WRAP_SLACK
+        if not bounds.low <= limit < bounds.high:
+            bounds = _Bounds()
+            count = len(_wrap(pieces, size, limit, bounds))
+        counts.append(count)
+    return tuple(counts)
 
 
 @lru_cache(maxsize=16384)
-def wrapped(pieces: Setting, size: float, width: float) -> tuple[str, ...]:
-    """:func:`wrap` of runs already in their fonts; remembered, as fitting retries widths.
+def _wrapped(pieces: Setting, size: float, width: float) -> tuple[str, ...]:
+    """:func:`wrap` of runs already in their fonts; remembered, as fitting retries widths."""
+    return _wrap(pieces, size, width * WRAP_SLACK, _Bounds())
 
-    Text wrapped at many widths (table columns being balanced) is best set once with
-    :func:`setting` and wrapped from there.
-    """
-    limit = width * WRAP_SLACK
+
+@dataclass
+class _Bounds:
+    """The limits between which a wrap makes the same decisions, so the same lines: a
+    width that fitted the limit is a lower bound, one that did not an upper bound."""
+
+    low: float = -math.inf
+    high: float = math.inf
+
+    def fits(self, width: float, limit: float) -> bool:
+        """Whether *width* fits within *limit*, kept as a bound."""
+        if width <= limit:
+            self.low = max(self.low, width)
+            return True
+        self.high = min(self.high, width)
+        return False
+
+
+def _wrap(pieces: Setting, size: float, limit: float, bounds: _Bounds) -> tuple[str, ...]:
+    """The lines of *pieces* at *size* within *limit* points; *bounds* learns from every
+    comparison with the limit."""
     lines: list[str] = []
     line, line_width, pending_space = "", 0.0, 0.0
     for word, text, word_width, space_width in _measured(pieces, size):
-        if line and line_width + pending_space + word_width <= limit:
+        if line and bounds.fits(line_width + pending_space + word_width, limit):
             line += " " + text
             line_width += pending_space + word_width
-        elif word_width <= limit:
+        elif bounds.fits(word_width, limit):
             if line:
                 lines.append(line)
             line, line_width = text, word_width
         else:
             if line:
                 lines.append(line)
-            *full, (line, line_width) = _break_word(word, size, limit)
+            *full, (line, line_width) = _break_word(word, size, limit, bounds)
             lines.extend(text for text, _ in full)
         pending_space = space_width
     if line or not lines:
@@ -220,14 +258,14 @@ def _measured(pieces: Setting, size: float) -> tuple[tuple[_Word, str, float, fl
     )
 
 
-def _break_word(word: _Word, size: float, limit: float) -> list[tuple[str, float]]:
+def _break_word(word: _Word, size: float, limit: float, bounds: _Bounds) -> list[tuple[str, float]]:
     """Split one over-long word into lines between characters; at least one char a line."""
     pieces: list[tuple[str, float]] = []
     text, used = "", 0.0
     for chunk, font in word.pieces:
         for char in chunk:
             advance = text_width(char, font, size)
-            if text and used + advance > limit:
+            if text and not bounds.fits(used + advance, limit):
                 pieces.append((text, used))
                 text, used = "", 0.0
             text += char

@@ -871,16 +871,20 @@ class PptxRenderer(Renderer):
         if sum(least) > WIDTH_UNITS:
             least = [1] * count
 
-        texts = [[textfit.setting(row[col], fonts) for row in cells] for col in range(count)]
+        widths = tuple(units * unit - inset for units in range(WIDTH_UNITS + 1))
 
-        @cache
-        def lines(col: int, units: int) -> tuple[int, ...]:
-            width = units * unit - inset
-            return tuple(len(textfit.wrapped(text, size, width)) for text in texts[col])
+        def column(col: int) -> list[tuple[int, ...]]:
+            """Each row's lines in column *col*, at each width in units."""
+            texts = (textfit.setting(row[col], fonts) for row in cells)
+            return list(
+                zip(*(textfit.line_counts(text, size, widths) for text in texts), strict=True)
+            )
+
+        lines = [column(col) for col in range(count)]
 
         def cost(units: Sequence[int]) -> int:
             """The table's lines: each row as many as its cell with the most."""
-            columns = [lines(col, n) for col, n in enumerate(units)]
+            columns = [lines[col][n] for col, n in enumerate(units)]
             return sum(map(max, zip(*columns, strict=True)))
 
         best = cost(alloc)
