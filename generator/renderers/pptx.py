@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from itertools import pairwise
+from itertools import pairwise, permutations
 from pathlib import Path
 from typing import Any
 
@@ -880,27 +880,8 @@ class PptxRenderer(Renderer):
                 zip(*(textfit.line_counts(text, size, widths) for text in texts), strict=True)
             )
 
-        lines = [column(col) for col in range(count)]
-
-        def cost(units: Sequence[int]) -> int:
-            """The table's lines: each row as many as its cell with the most."""
-            columns = [lines[col][n] for col, n in enumerate(units)]
-            return sum(map(max, zip(*columns, strict=True)))
-
-        best = cost(alloc)
-        while True:
-            moves = [
-                [n + step * (c == gain) - step * (c == give) for c, n in enumerate(alloc)]
-                for gain in range(count)
-                for give in range(count)
-                if gain != give
-                for step in range(1, alloc[give] - least[give] + 1)
-            ]
-            costs = [cost(move) for move in moves]
-            if not moves or min(costs) >= best:
-                return [n * unit for n in alloc]
-            best = min(costs)
-            alloc = moves[costs.index(best)]
+        balanced = _balanced([column(col) for col in range(count)], alloc, least)
+        return [n * unit for n in balanced]
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
@@ -993,6 +974,38 @@ def _even_cut(
     assert result is not None, "the greedy count always has a cut"
     bounds = [0, *result[1], len(pieces)]
     return [pieces[a:b] for a, b in pairwise(bounds)]
+
+
+def _balanced(
+    lines: Sequence[Sequence[tuple[int, ...]]], alloc: list[int], least: Sequence[int]
+) -> list[int]:
+    """*alloc* (each column's width in units) after moving width between columns for as
+    long as a move saves lines; *lines* holds each column's rows' lines at every width."""
+    best = sum(map(max, zip(*(lines[col][n] for col, n in enumerate(alloc)), strict=True)))
+    while (move := _best_move(lines, alloc, least)) is not None and move[0] < best:
+        best, alloc = move
+    return alloc
+
+
+def _best_move(
+    lines: Sequence[Sequence[tuple[int, ...]]], alloc: list[int], least: Sequence[int]
+) -> tuple[int, list[int]] | None:
+    """The first move of some units from one column to another (by gaining column, giving
+    column, then step) that leaves the fewest lines, and those lines. The columns a move
+    leaves alone are merged once for each pair, not again for every step."""
+    found: tuple[int, list[int]] | None = None
+    for gain, give in permutations(range(len(alloc)), 2):
+        rest = [lines[col][n] for col, n in enumerate(alloc) if col not in (gain, give)]
+        others = [max(row) for row in zip(*rest, strict=True)] if rest else [0] * len(lines[0][0])
+        for step in range(1, alloc[give] - least[give] + 1):
+            wider, narrower = lines[gain][alloc[gain] + step], lines[give][alloc[give] - step]
+            total = sum(map(max, wider, narrower, others))
+            if found is None or total < found[0]:
+                moved = list(alloc)
+                moved[gain] += step
+                moved[give] -= step
+                found = (total, moved)
+    return found
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
