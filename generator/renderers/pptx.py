@@ -307,7 +307,7 @@ class PptxRenderer(Renderer):
         number_width = textfit.text_width(number * 2, self.fonts.font_file("body"), size)  # room
         line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
         top = self.height - (self.margin + line) / 2
-        text = RichText(self.wording("slide_footer")).runs
+        text = self.footer_text
         width = self.area_width - number_width - GAP
         paras = [Para(text, size, colour=colour)]
         needed = textfit.height(paras, width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
@@ -321,6 +321,11 @@ class PptxRenderer(Renderer):
             number_box,
             [Para((Run(number),), size, colour=colour, align=PP_ALIGN.RIGHT)],
         )
+
+    @cached_property
+    def footer_text(self) -> Sequence[Run]:
+        """The footer wording, rendered once: it is the same on every slide."""
+        return RichText(self.wording("slide_footer")).runs
 
     def title_slide(self) -> None:
         doc, sizes = self.document, self.theme.sizes["pptx"]
@@ -576,7 +581,7 @@ class PptxRenderer(Renderer):
             return body
         return [*_bold(item.term.runs), Run(self.term_separator), *body]
 
-    @property
+    @cached_property
     def term_separator(self) -> str:
         return self.wording("deck_term_separator")
 

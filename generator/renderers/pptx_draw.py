@@ -43,7 +43,9 @@ NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its nu
 SHAPE_BODY = '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p>'
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
-_SHAPE_IDS = XPath("p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id", namespaces=namespaces("p"))
+_SHAPE_IDS = XPath(
+    "p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id", namespaces=namespaces("p"), smart_strings=False
+)
 _NOTES_BODY = XPath(
     "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
 )
