@@ -300,7 +300,7 @@ class NotesPages:
 
 def _add(slide: Slide, xml: str) -> None:
     """Parse one shape's XML onto *slide*, above the shapes already there."""
-    slide.element.cSld.spTree.insert_element_before(parse_xml(xml), "p:extLst")
+    slide.shapes.element.insert_element_before(parse_xml(xml), "p:extLst")
 
 
 def _name(slide: Slide, kind: str) -> str:
@@ -308,7 +308,7 @@ def _name(slide: Slide, kind: str) -> str:
     the slide, and the kind with the id less one. The ids are read from the shape tree
     and its shapes alone, which hold every id on a slide; python-pptx searches the whole
     slide, text and all, for every shape it adds."""
-    number = max(int(value) for value in _SHAPE_IDS(slide.element.cSld.spTree)) + 1
+    number = max(int(value) for value in _SHAPE_IDS(slide.shapes.element)) + 1
     return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"/>'
 
 
