@@ -130,40 +130,48 @@ class Box:
         return self.height - top - bottom
 
 
+Setting = tuple[tuple[str, Path], ...]
+"""Runs as they are measured: each run's text and the TrueType file of its face."""
+
+
 @dataclass
 class _Word:
-    """A stretch without breaking spaces (it may mix styles), and the space after it."""
+    """A stretch without breaking spaces (it may mix styles), the widths of its parts,
+    and the font of the space after it."""
 
     pieces: list[tuple[str, Path]] = field(default_factory=list)
-    space: tuple[str, Path] | None = None
-
-    def width(self, size: float) -> float:
-        return sum(text_width(text, font, size) for text, font in self.pieces)
-
-    def space_width(self, size: float) -> float:
-        return text_width(*self.space, size) if self.space else 0.0
+    widths: list[float] = field(default_factory=list)
+    space: Path | None = None
 
     @property
     def text(self) -> str:
         return "".join(text for text, _ in self.pieces)
 
 
-def _words(pieces: Setting) -> list[_Word]:
+def _words(pieces: Setting, size: float) -> list[_Word]:
     words = [_Word()]
     for text, font in pieces:
-        for part in _SPACE.split(text):
-            if not part:
-                continue
-            if part.isspace():
-                words[-1].space = (" ", font)
+        for part in _parts(text, font, size):
+            if part is None:
+                words[-1].space = font
                 words.append(_Word())
             else:
-                words[-1].pieces.append((part, font))
+                words[-1].pieces.append((part[0], font))
+                words[-1].widths.append(part[1])
     return [word for word in words if word.pieces]
 
 
-Setting = tuple[tuple[str, Path], ...]
-"""Runs as they are measured: each run's text and the TrueType file of its face."""
+@lru_cache(maxsize=16384)
+def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | None, ...]:
+    """One run's words, each with its width at *size*, and None for each space between.
+
+    Measured once: a run comes back in every cut of its paragraph that a slide tries.
+    """
+    return tuple(
+        None if part.isspace() else (part, text_width(part, font, size))
+        for part in _SPACE.split(text)
+        if part
+    )
 
 
 def setting(runs: Sequence[Run], fonts: Fonts) -> Setting:
@@ -254,7 +262,13 @@ def _measured(pieces: Setting, size: float) -> tuple[tuple[_Word, str, float, fl
     columns being balanced) then only adds numbers.
     """
     return tuple(
-        (word, word.text, word.width(size), word.space_width(size)) for word in _words(pieces)
+        (
+            word,
+            word.text,
+            sum(word.widths),
+            text_width(" ", word.space, size) if word.space else 0.0,
+        )
+        for word in _words(pieces, size)
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from itertools import pairwise, permutations
@@ -57,6 +57,8 @@ WIDTH_UNITS = 200  # table column widths move in steps of this share of the cont
 MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+
+ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
 
 @dataclass
@@ -876,14 +878,14 @@ class PptxRenderer(Renderer):
         if sum(least) > WIDTH_UNITS:
             least = [1] * count
 
-        widths = tuple(units * unit - inset for units in range(WIDTH_UNITS + 1))
-
-        def column(col: int) -> list[tuple[int, ...]]:
-            """Each row's lines in column *col*, at each width in units."""
+        def column(col: int) -> ColumnLines:
+            """Each row's lines in column *col*, by the widths in units it may be given (it
+            gives width down to its least, or keeps what it starts with)."""
+            units = range(min(alloc[col], least[col]), WIDTH_UNITS + 1)
+            widths = tuple(n * unit - inset for n in units)
             texts = (textfit.setting(row[col], fonts) for row in cells)
-            return list(
-                zip(*(textfit.line_counts(text, size, widths) for text in texts), strict=True)
-            )
+            counts = zip(*(textfit.line_counts(text, size, widths) for text in texts), strict=True)
+            return dict(zip(units, counts, strict=True))
 
         balanced = _balanced([column(col) for col in range(count)], alloc, least)
         return [n * unit for n in balanced]
@@ -981,11 +983,9 @@ def _even_cut(
     return [pieces[a:b] for a, b in pairwise(bounds)]
 
 
-def _balanced(
-    lines: Sequence[Sequence[tuple[int, ...]]], alloc: list[int], least: Sequence[int]
-) -> list[int]:
+def _balanced(lines: Sequence[ColumnLines], alloc: list[int], least: Sequence[int]) -> list[int]:
     """*alloc* (each column's width in units) after moving width between columns for as
-    long as a move saves lines; *lines* holds each column's rows' lines at every width."""
+    long as a move saves lines; *lines* holds each column's rows' lines by width."""
     best = sum(map(max, zip(*(lines[col][n] for col, n in enumerate(alloc)), strict=True)))
     while (move := _best_move(lines, alloc, least)) is not None and move[0] < best:
         best, alloc = move
@@ -993,7 +993,7 @@ def _balanced(
 
 
 def _best_move(
-    lines: Sequence[Sequence[tuple[int, ...]]], alloc: list[int], least: Sequence[int]
+    lines: Sequence[ColumnLines], alloc: list[int], least: Sequence[int]
 ) -> tuple[int, list[int]] | None:
     """The first move of some units from one column to another (by gaining column, giving
     column, then step) that leaves the fewest lines, and those lines. The columns a move
@@ -1001,7 +1001,8 @@ def _best_move(
     found: tuple[int, list[int]] | None = None
     for gain, give in permutations(range(len(alloc)), 2):
         rest = [lines[col][n] for col, n in enumerate(alloc) if col not in (gain, give)]
-        others = [max(row) for row in zip(*rest, strict=True)] if rest else [0] * len(lines[0][0])
+        rows = len(lines[gain][alloc[gain]])
+        others = [max(row) for row in zip(*rest, strict=True)] if rest else [0] * rows
         for step in range(1, alloc[give] - least[give] + 1):
             wider, narrower = lines[gain][alloc[gain] + step], lines[give][alloc[give] - step]
             total = sum(map(max, wider, narrower, others))
