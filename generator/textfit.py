@@ -59,7 +59,8 @@ def text_width(text: str, font: Path, size: float) -> float:
 
 
 class FontSource(Protocol):
-    """Where measuring finds the TrueType file of a font role and style: a theme."""
+    """Where measuring finds the TrueType file of a font role and style: a theme, or
+    its :class:`KnownFonts`."""
 
     def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path: ...
 

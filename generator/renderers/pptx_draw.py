@@ -1,4 +1,5 @@
-"""Drawing on a slide: rectangles, text frames and tables written exactly as measured.
+"""Drawing on a slide: rectangles, text frames and tables written exactly as measured,
+and the slide's speaker notes page.
 
 Every frame gets explicit insets, wrapping, an exact line spacing and no auto-fit, so
 PowerPoint and LibreOffice wrap its text into the lines :mod:`generator.textfit`

@@ -91,10 +91,10 @@ class Slides:
         name = layout.part.partname
         if name not in self.placeholders:
             self.placeholders[name] = tuple(layout.iter_cloneable_placeholders())
-        number, slide = self.deck.part.add_slide(layout)
+        relation, slide = self.deck.part.add_slide(layout)
         for shape in self.placeholders[name]:
             slide.shapes.clone_placeholder(shape)
-        self.deck.slides._sldIdLst.add_sldId(number)
+        self.deck.slides._sldIdLst.add_sldId(relation)
         return slide
 
 
