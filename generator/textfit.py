@@ -189,7 +189,7 @@ def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[s
     return list(_wrapped(setting(runs, fonts), size, width))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # each holds a count for every width a column may get
 def line_counts(pieces: Setting, size: float, widths: tuple[float, ...]) -> tuple[int, ...]:
     """How many lines :func:`wrap` makes of *pieces* at each of *widths*.
 
