@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
@@ -341,6 +341,13 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
     cut and the even one ask about many of the same groups.
     """
     fits_group = cache(fits_group)
+    groups = _greedy(count, fits_group)
+    return None if groups is None else _evened(count, groups, fits_group)
+
+
+def _greedy(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
+    """Groups as long as ``fits_group`` allows, from the first item on; None when one
+    item does not fit even on its own."""
     groups: list[range] = []
     start = 0
     while start < count:
@@ -351,6 +358,11 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
             end += 1
         groups.append(range(start, end))
         start = end
+    return groups
+
+
+def _evened(count: int, groups: list[range], fits_group: Callable[[range], bool]) -> list[range]:
+    """The greedy *groups*, cut again as evenly as they can be when there are several."""
     return _even(count, len(groups), fits_group) if len(groups) > 1 else groups
 
 
@@ -393,16 +405,20 @@ def flow(
     allows (a split deck need not be set at the floor). None when an item does not fit
     even alone at the floor.
     """
-    best: tuple[float, list[range]] | None = None
+    best: tuple[float, list[range], Callable[[range], bool]] | None = None
     for size in sizes(start, floor):
-        groups = pack(count, lambda items, size=size: fits_group(size, items))
+        fits_at = cache(partial(fits_group, size))
+        groups = _greedy(count, fits_at)
         if groups is None:
             continue
         if len(groups) == 1:
             return size, groups
         if best is None or len(groups) < len(best[1]):
-            best = size, groups
-    return best
+            best = size, groups, fits_at
+    if best is None:
+        return None
+    size, groups, fits_at = best  # cut evenly at the chosen size alone: the count is the same
+    return size, _evened(count, groups, fits_at)
 
 
 def sentences(runs: Sequence[Run]) -> list[list[Run]]:
