@@ -532,7 +532,8 @@ class PptxRenderer(Renderer):
         **options: Any,
     ) -> list[Piece]:
         """A paragraph's pieces: whole if it fits, else cut between sentences (or words)."""
-        for units in (textfit.sentences(runs), _words(runs)):
+        for cut in (textfit.sentences, _words):  # words only when a sentence is too long
+            units = cut(runs)
 
             def chunk(size: float, items: range, units=units) -> list[Para]:
                 return layout(size, textfit.join([units[i] for i in items]))
