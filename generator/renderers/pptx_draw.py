@@ -204,6 +204,8 @@ class Painter:
         )
 
     def paragraph(self, owner: Any, para: Para, *, first: bool, inherit: bool) -> str:
+        """One paragraph with the exact line spacing it was measured at, and no space
+        before it at the top of its frame, where the measure counted none."""
         props = "" if inherit else f' algn="{para.align.xml_value}"'
         if para.indent or inherit:
             props += f' marL="{pt(para.indent)}" indent="{-pt(para.hang)}"'
@@ -233,14 +235,16 @@ class Painter:
         return f"{colour}<a:buAutoNum type={quoteattr(para.bullet)}{start}/>"
 
     def run(self, owner: Any, run: Run, para: Para, *, inherit: bool) -> str:
+        """One run in the face it was measured in (mono for code), in the document's
+        language, so spelling tools check it as the lesson's language."""
         fonts = self.theme.fonts
         face = fonts.mono.name if run.code else getattr(fonts, para.role).name
         colour = para.colour or self.theme.palette.text
         fill = "" if inherit else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
         link = ""
         if run.href:
-            number = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
-            link = f'<a:hlinkClick r:id="{number}"/>'
+            relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = f'<a:hlinkClick r:id="{relation}"/>'
         return (
             f'<a:r><a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
             f' i="{int(run.italic)}" lang={self.lang}>{fill}'
