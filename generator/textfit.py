@@ -13,12 +13,14 @@ Nothing here knows about any output format; renderers share it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import pairwise
 from pathlib import Path
+from typing import Protocol
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -56,11 +58,37 @@ def text_width(text: str, font: Path, size: float) -> float:
     return _width(text, font, size)
 
 
+class FontSource(Protocol):
+    """Where measuring finds the TrueType file of a font role and style: a theme, or
+    its :class:`KnownFonts`."""
+
+    def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path: ...
+
+
+class KnownFonts:
+    """A theme's font files, each looked up once and then kept at hand.
+
+    A renderer that fits and cuts text measures thousands of runs, and asking the theme
+    (a validated model, whose own memory sits behind its attribute hook) cost more than
+    measuring them.
+    """
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.files: dict[tuple[str, bool, bool], Path] = {}
+
+    def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
+        key = (role, bold, italic)
+        if key not in self.files:
+            self.files[key] = self.theme.font_file(role, bold=bold, italic=italic)
+        return self.files[key]
+
+
 @dataclass(frozen=True)
 class Fonts:
     """Which TrueType file measures which run: the role's faces, and mono for code."""
 
-    theme: Theme
+    theme: FontSource
     role: str = "body"
 
     def file(self, run: Run) -> Path:
@@ -103,36 +131,53 @@ class Box:
         return self.height - top - bottom
 
 
+Setting = tuple[tuple[str, Path], ...]
+"""Runs as they are measured: each run's text and the TrueType file of its face."""
+
+
 @dataclass
 class _Word:
-    """A stretch without breaking spaces (it may mix styles), and the space after it."""
+    """A stretch without breaking spaces (it may mix styles), the widths of its parts,
+    and the font of the space after it."""
 
     pieces: list[tuple[str, Path]] = field(default_factory=list)
-    space: tuple[str, Path] | None = None
-
-    def width(self, size: float) -> float:
-        return sum(text_width(text, font, size) for text, font in self.pieces)
-
-    def space_width(self, size: float) -> float:
-        return text_width(*self.space, size) if self.space else 0.0
+    widths: list[float] = field(default_factory=list)
+    space: Path | None = None
 
     @property
     def text(self) -> str:
         return "".join(text for text, _ in self.pieces)
 
 
-def _words(pieces: tuple[tuple[str, Path], ...]) -> list[_Word]:
+def _words(pieces: Setting, size: float) -> list[_Word]:
     words = [_Word()]
     for text, font in pieces:
-        for part in _SPACE.split(text):
-            if not part:
-                continue
-            if part.isspace():
-                words[-1].space = (" ", font)
+        for part in _parts(text, font, size):
+            if part is None:
+                words[-1].space = font
                 words.append(_Word())
             else:
-                words[-1].pieces.append((part, font))
+                words[-1].pieces.append((part[0], font))
+                words[-1].widths.append(part[1])
     return [word for word in words if word.pieces]
+
+
+@lru_cache(maxsize=16384)
+def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | None, ...]:
+    """One run's words, each with its width at *size*, and None for each space between.
+
+    Measured once: a run comes back in every cut of its paragraph that a slide tries.
+    """
+    return tuple(
+        None if part.isspace() else (part, text_width(part, font, size))
+        for part in _SPACE.split(text)
+        if part
+    )
+
+
+def setting(runs: Sequence[Run], fonts: Fonts) -> Setting:
+    """*runs* in their font files, ready to be wrapped at any size and width."""
+    return tuple((run.text, fonts.file(run)) for run in runs)
 
 
 def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[str]:
@@ -141,27 +186,68 @@ def wrap(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[s
     A word wider than a whole line is broken between characters, as Office does, so a
     long unbreakable word (a URL) takes more lines instead of running out of the box.
     """
-    return list(_wrap(tuple((run.text, fonts.file(run)) for run in runs), size, width))
+    return list(_wrapped(setting(runs, fonts), size, width))
+
+
+@lru_cache(maxsize=1024)  # each holds a count for every width a column may get
+def line_counts(pieces: Setting, size: float, widths: tuple[float, ...]) -> tuple[int, ...]:
+    """How many lines :func:`wrap` makes of *pieces* at each of *widths*.
+
+    A table column tried at every width would be wrapped hundreds of times; the text is
+    wrapped again only at a width where some decision of the last wrap would change,
+    which a handful of wraps covers.
+    """
+    counts: list[int] = []
+    bounds, count = _Bounds(math.inf, -math.inf), 0  # no wrap yet: no width is covered
+    for width in widths:
+        limit = width * WRAP_SLACK
+        if not bounds.low <= limit < bounds.high:
+            bounds = _Bounds()
+            count = len(_wrap(pieces, size, limit, bounds))
+        counts.append(count)
+    return tuple(counts)
 
 
 @lru_cache(maxsize=16384)
-def _wrap(pieces: tuple[tuple[str, Path], ...], size: float, width: float) -> tuple[str, ...]:
-    """:func:`wrap` of text pieces in their fonts; remembered, as fitting retries widths."""
-    limit = width * WRAP_SLACK
+def _wrapped(pieces: Setting, size: float, width: float) -> tuple[str, ...]:
+    """:func:`wrap` of runs already in their fonts; remembered, as fitting retries widths."""
+    return _wrap(pieces, size, width * WRAP_SLACK, _Bounds())
+
+
+@dataclass
+class _Bounds:
+    """The limits between which a wrap makes the same decisions, so the same lines: a
+    width that fitted the limit is a lower bound, one that did not an upper bound."""
+
+    low: float = -math.inf
+    high: float = math.inf
+
+    def fits(self, width: float, limit: float) -> bool:
+        """Whether *width* fits within *limit*, kept as a bound."""
+        if width <= limit:
+            self.low = max(self.low, width)
+            return True
+        self.high = min(self.high, width)
+        return False
+
+
+def _wrap(pieces: Setting, size: float, limit: float, bounds: _Bounds) -> tuple[str, ...]:
+    """The lines of *pieces* at *size* within *limit* points; *bounds* learns from every
+    comparison with the limit."""
     lines: list[str] = []
     line, line_width, pending_space = "", 0.0, 0.0
     for word, text, word_width, space_width in _measured(pieces, size):
-        if line and line_width + pending_space + word_width <= limit:
+        if line and bounds.fits(line_width + pending_space + word_width, limit):
             line += " " + text
             line_width += pending_space + word_width
-        elif word_width <= limit:
+        elif bounds.fits(word_width, limit):
             if line:
                 lines.append(line)
             line, line_width = text, word_width
         else:
             if line:
                 lines.append(line)
-            *full, (line, line_width) = _break_word(word, size, limit)
+            *full, (line, line_width) = _break_word(word, size, limit, bounds)
             lines.extend(text for text, _ in full)
         pending_space = space_width
     if line or not lines:
@@ -170,27 +256,31 @@ def _wrap(pieces: tuple[tuple[str, Path], ...], size: float, width: float) -> tu
 
 
 @lru_cache(maxsize=4096)
-def _measured(
-    pieces: tuple[tuple[str, Path], ...], size: float
-) -> tuple[tuple[_Word, str, float, float], ...]:
+def _measured(pieces: Setting, size: float) -> tuple[tuple[_Word, str, float, float], ...]:
     """Each word of *pieces* with its text, width and following space's width at *size*.
 
     Measured once per text and size: wrapping the same text at many widths (table
     columns being balanced) then only adds numbers.
     """
     return tuple(
-        (word, word.text, word.width(size), word.space_width(size)) for word in _words(pieces)
+        (
+            word,
+            word.text,
+            sum(word.widths),
+            text_width(" ", word.space, size) if word.space else 0.0,
+        )
+        for word in _words(pieces, size)
     )
 
 
-def _break_word(word: _Word, size: float, limit: float) -> list[tuple[str, float]]:
+def _break_word(word: _Word, size: float, limit: float, bounds: _Bounds) -> list[tuple[str, float]]:
     """Split one over-long word into lines between characters; at least one char a line."""
     pieces: list[tuple[str, float]] = []
     text, used = "", 0.0
     for chunk, font in word.pieces:
         for char in chunk:
             advance = text_width(char, font, size)
-            if text and used + advance > limit:
+            if text and not bounds.fits(used + advance, limit):
                 pieces.append((text, used))
                 text, used = "", 0.0
             text += char
@@ -199,19 +289,19 @@ def _break_word(word: _Word, size: float, limit: float) -> list[tuple[str, float
     return pieces
 
 
-def paragraph_height(paragraph: Paragraph, width: float, theme: Theme) -> float:
+def paragraph_height(paragraph: Paragraph, width: float, theme: FontSource) -> float:
     """The height of one paragraph (its space before included) wrapped to *width*."""
     fonts = Fonts(theme, paragraph.role)
     lines = wrap(paragraph.runs, paragraph.size, width - paragraph.indent, fonts)
     return paragraph.space_before + len(lines) * paragraph.line_height
 
 
-def height(paragraphs: Sequence[Paragraph], width: float, theme: Theme) -> float:
+def height(paragraphs: Sequence[Paragraph], width: float, theme: FontSource) -> float:
     """The height in points of *paragraphs* stacked in a frame *width* points wide."""
     return sum(paragraph_height(paragraph, width, theme) for paragraph in paragraphs)
 
 
-def fits(paragraphs: Sequence[Paragraph], box: Box, theme: Theme) -> bool:
+def fits(paragraphs: Sequence[Paragraph], box: Box, theme: FontSource) -> bool:
     """Whether *paragraphs* fit inside *box* (insets taken off)."""
     return height(paragraphs, box.inner_width, theme) <= box.inner_height
 
@@ -228,7 +318,7 @@ def sizes(start: float, floor: float) -> Iterator[float]:
 def fit(
     layout: Callable[[float], Sequence[Paragraph]],
     box: Box,
-    theme: Theme,
+    theme: FontSource,
     start: float,
     floor: float,
 ) -> float | None:
@@ -247,8 +337,17 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
     """Cut items ``0..count`` into consecutive groups, each as long as ``fits_group`` allows.
 
     Items are never cut (a list item or a table row stays whole). Returns None when one
-    item does not fit even on its own.
+    item does not fit even on its own. Each group is measured once, though the greedy
+    cut and the even one ask about many of the same groups.
     """
+    fits_group = cache(fits_group)
+    groups = _greedy(count, fits_group)
+    return None if groups is None else _evened(count, groups, fits_group)
+
+
+def _greedy(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
+    """Groups as long as ``fits_group`` allows, from the first item on; None when one
+    item does not fit even on its own."""
     groups: list[range] = []
     start = 0
     while start < count:
@@ -259,6 +358,11 @@ def pack(count: int, fits_group: Callable[[range], bool]) -> list[range] | None:
             end += 1
         groups.append(range(start, end))
         start = end
+    return groups
+
+
+def _evened(count: int, groups: list[range], fits_group: Callable[[range], bool]) -> list[range]:
+    """The greedy *groups*, cut again as evenly as they can be when there are several."""
     return _even(count, len(groups), fits_group) if len(groups) > 1 else groups
 
 
@@ -301,16 +405,20 @@ def flow(
     allows (a split deck need not be set at the floor). None when an item does not fit
     even alone at the floor.
     """
-    best: tuple[float, list[range]] | None = None
+    best: tuple[float, list[range], Callable[[range], bool]] | None = None
     for size in sizes(start, floor):
-        groups = pack(count, lambda items, size=size: fits_group(size, items))
+        fits_at = cache(partial(fits_group, size))
+        groups = _greedy(count, fits_at)
         if groups is None:
             continue
         if len(groups) == 1:
             return size, groups
         if best is None or len(groups) < len(best[1]):
-            best = size, groups
-    return best
+            best = size, groups, fits_at
+    if best is None:
+        return None
+    size, groups, fits_at = best  # cut evenly at the chosen size alone: the count is the same
+    return size, _evened(count, groups, fits_at)
 
 
 def sentences(runs: Sequence[Run]) -> list[list[Run]]:

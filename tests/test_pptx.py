@@ -494,6 +494,24 @@ def test_a_word_longer_than_the_line_is_broken_between_characters():
     assert "".join(lines[1:]).replace(" ", "") == "x" * 200 + "end"
 
 
+def test_line_counts_agree_with_wrap_at_every_width():
+    texts = [
+        "",
+        "one",
+        long_paragraph(40),
+        "see " + "x" * 120 + " end and **bold words** with `code()` after",
+        "Donaudampfschifffahrt " * 6 + "*kurz*",
+    ]
+    widths = tuple(width / 4 for width in range(-40, 2800, 3))
+    for text in texts:
+        runs = parse_inline(text)
+        counts = textfit.line_counts(textfit.setting(runs, FONTS), 18, widths)
+        assert counts == tuple(len(textfit.wrap(runs, 18, width, FONTS)) for width in widths)
+        shuffled = widths[::-7]
+        counts = textfit.line_counts(textfit.setting(runs, FONTS), 18, shuffled)
+        assert counts == tuple(len(textfit.wrap(runs, 18, width, FONTS)) for width in shuffled)
+
+
 def test_fit_finds_the_largest_size_or_none():
     runs = parse_inline(long_paragraph(60))
     box = textfit.Box(600, 200, (5, 5, 5, 5))

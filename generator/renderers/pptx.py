@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from itertools import pairwise
+from functools import cache, cached_property
+from itertools import pairwise, permutations
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from ..model import (
 )
 from . import Renderer, pptx_template
 from .ooxml import fill_core_properties
-from .pptx_draw import CELL_INSETS, Painter, Para, pt
+from .pptx_draw import CELL_INSETS, NotesPages, Painter, Para, pt
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 BLANK_LAYOUT = 6
@@ -57,6 +57,8 @@ WIDTH_UNITS = 200  # table column widths move in steps of this share of the cont
 MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+
+ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
 
 @dataclass
@@ -94,7 +96,9 @@ class PptxRenderer(Renderer):
         reference = self.theme.reference("pptx")
         self.deck = pptx_template.open_deck(reference)
         self.layouts = pptx_template.find_layouts(self.deck) if reference else None
+        self.slides = pptx_template.Slides(self.deck)
         self.margin = self.theme.margins.slide * 72
+        self.fonts = textfit.KnownFonts(self.theme)
         if self.layouts is None:
             self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
             self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
@@ -109,6 +113,7 @@ class PptxRenderer(Renderer):
             self.left, self.top = area.left, area.top
             self.area_width, self.area_height = area.width, area.height
         self.paint = Painter(self.theme, self.document.language, own_style=self.layouts is None)
+        self.notes_pages = NotesPages()
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)
@@ -195,7 +200,12 @@ class PptxRenderer(Renderer):
     # -- slides ----------------------------------------------------------------------
 
     def new_slide(self, layout: SlideLayout | None = None) -> Slide:
-        return self.deck.slides.add_slide(layout or self.deck.slide_layouts[BLANK_LAYOUT])
+        return self.slides.add(layout or self.blank_layout)
+
+    @cached_property
+    def blank_layout(self) -> SlideLayout:
+        """The default template's blank layout, which the theme's own slides are drawn on."""
+        return self.deck.slide_layouts[BLANK_LAYOUT]
 
     def content_slide(self, page: Page) -> None:
         """The title, then the pieces stacked (centred when they are all statements).
@@ -208,12 +218,11 @@ class PptxRenderer(Renderer):
         body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
         centred = all(piece.centre for piece in page.pieces)
         if body is not None and all(piece.paras for piece in page.pieces):
-            self.paint.fill_frame(
-                body.text_frame,
+            self.paint.fill_placeholder(
+                body,
                 self.joined(page.pieces),
                 TEXT_INSETS,
                 MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP,
-                inherit=True,
             )
         else:
             if body is not None:
@@ -223,7 +232,7 @@ class PptxRenderer(Renderer):
                 piece.draw(slide, top)
                 top += piece.height + GAP
         self.footer(slide)
-        slide.notes_slide.notes_text_frame.text = self.notes(page)
+        self.notes_pages.write(slide, self.notes(page))
 
     def joined(self, pieces: Sequence[Piece]) -> list[Para]:
         """Plain text pieces as one frame's paragraphs, as far apart as stacked frames are."""
@@ -273,7 +282,7 @@ class PptxRenderer(Renderer):
         what: str,
     ) -> float:
         """The largest size at which *layout* fits *box*; an error naming *what* otherwise."""
-        size = textfit.fit(layout, box, self.theme, start, floor)
+        size = textfit.fit(layout, box, self.fonts, start, floor)
         if size is None:
             raise BuildError(f"{what} is too long for its slide; shorten it")
         return size
@@ -290,20 +299,20 @@ class PptxRenderer(Renderer):
         area = pptx_template.rect(shape)
         box = textfit.Box(area.width, area.height, TEXT_INSETS)
         size = self.fitted(layout, box, start, floor, what)
-        self.paint.fill_frame(shape.text_frame, layout(size), TEXT_INSETS, None, inherit=True)
+        self.paint.fill_placeholder(shape, layout(size), TEXT_INSETS, None)
 
     def footer(self, slide: Slide) -> None:
         """The footer wording at the left and the slide number at the right, in the margin."""
         size = self.theme.size("pptx", "footer")
         colour = self.theme.palette.muted
         number = str(len(self.deck.slides))
-        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)  # room
+        number_width = textfit.text_width(number * 2, self.fonts.font_file("body"), size)  # room
         line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
         top = self.height - (self.margin + line) / 2
-        text = RichText(self.wording("slide_footer")).runs
+        text = self.footer_text
         width = self.area_width - number_width - GAP
         paras = [Para(text, size, colour=colour)]
-        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        needed = textfit.height(paras, width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
         box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
         self.paint.text_box(slide, self.left, top - (box.height - line), box, paras)
         number_box = textfit.Box(number_width, line, TEXT_INSETS)
@@ -314,6 +323,11 @@ class PptxRenderer(Renderer):
             number_box,
             [Para((Run(number),), size, colour=colour, align=PP_ALIGN.RIGHT)],
         )
+
+    @cached_property
+    def footer_text(self) -> Sequence[Run]:
+        """The footer wording, rendered once: it is the same on every slide."""
+        return RichText(self.wording("slide_footer")).runs
 
     def title_slide(self) -> None:
         doc, sizes = self.document, self.theme.sizes["pptx"]
@@ -360,7 +374,7 @@ class PptxRenderer(Renderer):
         else:
             self.drawn_cover(slide, lines, meta)
         if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+            self.notes_pages.write(slide, notes)
         return slide
 
     def template_cover(
@@ -432,7 +446,7 @@ class PptxRenderer(Renderer):
 
     def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
         """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
-        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        needed = textfit.height(paras, width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
         if needed > room:
             text = " ".join(run.text for para in paras for run in para.runs)
             raise BuildError(f"'{text[:60]}' is too long for the cover slide; shorten it")
@@ -463,7 +477,7 @@ class PptxRenderer(Renderer):
         floor = self.theme.size("pptx", "body_min") if floor is None else floor
         return textfit.flow(
             count,
-            lambda size, items: textfit.fits(layout(size, items), box, self.theme),
+            lambda size, items: textfit.fits(layout(size, items), box, self.fonts),
             start,
             floor,
         )
@@ -489,7 +503,7 @@ class PptxRenderer(Renderer):
         pieces = []
         for items in groups:
             paras = layout(size, items)
-            needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.theme)
+            needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.fonts)
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
 
             def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
@@ -518,7 +532,8 @@ class PptxRenderer(Renderer):
         **options: Any,
     ) -> list[Piece]:
         """A paragraph's pieces: whole if it fits, else cut between sentences (or words)."""
-        for units in (textfit.sentences(runs), _words(runs)):
+        for cut in (textfit.sentences, _words):  # words only when a sentence is too long
+            units = cut(runs)
 
             def chunk(size: float, items: range, units=units) -> list[Para]:
                 return layout(size, textfit.join([units[i] for i in items]))
@@ -569,7 +584,7 @@ class PptxRenderer(Renderer):
             return body
         return [*_bold(item.term.runs), Run(self.term_separator), *body]
 
-    @property
+    @cached_property
     def term_separator(self) -> str:
         return self.wording("deck_term_separator")
 
@@ -763,7 +778,7 @@ class PptxRenderer(Renderer):
         """A real table, rows measured at each size; rows continue on further slides."""
         sizes = self.theme.sizes["pptx"]
         label = self.block_label(title)
-        label_height = textfit.height(label, self.area_width, self.theme) + (
+        label_height = textfit.height(label, self.area_width, self.fonts) + (
             GAP / 2 if label else 0
         )
         cells = [[_bold(c.runs) for c in header]] + [
@@ -778,7 +793,7 @@ class PptxRenderer(Renderer):
                 heights[size, index] = (
                     max(
                         textfit.height(
-                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
+                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.fonts
                         )
                         for runs, width in zip(cells[index], widths_at(size), strict=True)
                     )
@@ -833,7 +848,7 @@ class PptxRenderer(Renderer):
         moves between columns for as long as that saves lines, so that no row is measured
         taller than it needs (a one-line cell just short of its column's width would be
         measured as two lines, and drawn with a second line's worth of empty space)."""
-        fonts = textfit.Fonts(self.theme)
+        fonts = textfit.Fonts(self.fonts)
         count = len(cells[0])
         natural = [
             max(
@@ -864,34 +879,23 @@ class PptxRenderer(Renderer):
         if sum(least) > WIDTH_UNITS:
             least = [1] * count
 
-        @cache
-        def lines(col: int, units: int) -> tuple[int, ...]:
-            width = units * unit - inset
-            return tuple(len(textfit.wrap(row[col], size, width, fonts)) for row in cells)
+        def column(col: int) -> ColumnLines:
+            """Each row's lines in column *col*, by the widths in units it may be given (it
+            gives width down to its least, or keeps what it starts with)."""
+            units = range(min(alloc[col], least[col]), WIDTH_UNITS + 1)
+            widths = tuple(n * unit - inset for n in units)
+            texts = (textfit.setting(row[col], fonts) for row in cells)
+            counts = zip(*(textfit.line_counts(text, size, widths) for text in texts), strict=True)
+            return dict(zip(units, counts, strict=True))
 
-        def cost(units: Sequence[int]) -> int:
-            columns = [lines(col, n) for col, n in enumerate(units)]
-            return sum(max(column[row] for column in columns) for row in range(len(cells)))
-
-        best = cost(alloc)
-        while True:
-            moves = [
-                [n + step * (c == gain) - step * (c == give) for c, n in enumerate(alloc)]
-                for gain in range(count)
-                for give in range(count)
-                if gain != give
-                for step in range(1, alloc[give] - least[give] + 1)
-            ]
-            better = min(moves, key=cost, default=None)
-            if better is None or cost(better) >= best:
-                return [n * unit for n in alloc]
-            alloc, best = better, cost(better)
+        balanced = _balanced([column(col) for col in range(count)], alloc, least)
+        return [n * unit for n in balanced]
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
         sizes, palette = self.theme.sizes["pptx"], self.theme.palette
         label = self.block_label(block.title)
-        label_height = textfit.height(label, self.area_width, self.theme) + (
+        label_height = textfit.height(label, self.area_width, self.fonts) + (
             GAP / 2 if label else 0
         )
         caption = (
@@ -900,7 +904,7 @@ class PptxRenderer(Renderer):
             else []
         )
         caption_height = (
-            textfit.height(caption, self.area_width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+            textfit.height(caption, self.area_width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
             if caption
             else 0
         )
@@ -978,6 +982,37 @@ def _even_cut(
     assert result is not None, "the greedy count always has a cut"
     bounds = [0, *result[1], len(pieces)]
     return [pieces[a:b] for a, b in pairwise(bounds)]
+
+
+def _balanced(lines: Sequence[ColumnLines], alloc: list[int], least: Sequence[int]) -> list[int]:
+    """*alloc* (each column's width in units) after moving width between columns for as
+    long as a move saves lines; *lines* holds each column's rows' lines by width."""
+    best = sum(map(max, zip(*(lines[col][n] for col, n in enumerate(alloc)), strict=True)))
+    while (move := _best_move(lines, alloc, least)) is not None and move[0] < best:
+        best, alloc = move
+    return alloc
+
+
+def _best_move(
+    lines: Sequence[ColumnLines], alloc: list[int], least: Sequence[int]
+) -> tuple[int, list[int]] | None:
+    """The first move of some units from one column to another (by gaining column, giving
+    column, then step) that leaves the fewest lines, and those lines. The columns a move
+    leaves alone are merged once for each pair, not again for every step."""
+    found: tuple[int, list[int]] | None = None
+    for gain, give in permutations(range(len(alloc)), 2):
+        rest = [lines[col][n] for col, n in enumerate(alloc) if col not in (gain, give)]
+        rows = len(lines[gain][alloc[gain]])
+        others = [max(row) for row in zip(*rest, strict=True)] if rest else [0] * rows
+        for step in range(1, alloc[give] - least[give] + 1):
+            wider, narrower = lines[gain][alloc[gain] + step], lines[give][alloc[give] - step]
+            total = sum(map(max, wider, narrower, others))
+            if found is None or total < found[0]:
+                moved = list(alloc)
+                moved[gain] += step
+                moved[give] -= step
+                found = (total, moved)
+    return found
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:

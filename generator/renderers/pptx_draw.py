@@ -1,36 +1,67 @@
-"""Drawing on a slide: rectangles, text frames and tables written exactly as measured.
+"""Drawing on a slide: rectangles, text frames and tables written exactly as measured,
+and the slide's speaker notes page.
 
 Every frame gets explicit insets, wrapping, an exact line spacing and no auto-fit, so
 PowerPoint and LibreOffice wrap its text into the lines :mod:`generator.textfit`
 counted. On a user's own template (``own_style`` false) placeholders and tables take
 their colours from the template's master and table style instead of the theme.
+
+Each shape is written as one XML string and parsed once: python-pptx's properties look
+every child element up again on each assignment, which made drawing most of a deck's
+time. The strings hold what python-pptx's own shape templates hold once those
+properties are set, so a shape reads back through python-pptx as any other.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
-from lxml.etree import SubElement
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from lxml.etree import XPath
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import namespaces, nsdecls, qn
+from pptx.parts.slide import NotesSlidePart
 from pptx.slide import Slide
-from pptx.text.text import _Run
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from .. import textfit
 from ..inline import Run
 from ..theme import Theme
 
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, points
+NAMESPACES = nsdecls("a", "p", "r")
+TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
+TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
+NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
+SHAPE_BODY = '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p>'
+BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
+CELL_MARGINS = ("marL", "marT", "marR", "marB")
+_SHAPE_IDS = XPath(
+    "p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id", namespaces=namespaces("p"), smart_strings=False
+)
+_NOTES_BODY = XPath(
+    "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
 
 def pt(points: float) -> Emu:
     """Points as the EMU lengths python-pptx writes."""
     return Emu(round(points * 12700))
+
+
+def centipoints(points: float) -> int:
+    """Points as python-pptx writes a spacing: its ``Pt`` truncates to whole EMUs, and the
+    file holds whole hundredths of a point."""
+    return int(points * 12700) // 127
 
 
 @dataclass(frozen=True)
@@ -49,20 +80,14 @@ class Painter:
 
     def __init__(self, theme: Theme, language: str, *, own_style: bool = True) -> None:
         self.theme = theme
-        self.language = language
+        self.lang = quoteattr(language)
         self.own_style = own_style
 
     def rectangle(
         self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
-    ) -> Any:
-        shape = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, pt(left), pt(top), pt(width), pt(height)
-        )
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(fill)
-        shape.line.fill.background()
-        shape._element.remove(shape._element.find(qn("p:style")))  # no theme shadow or outline
-        return shape
+    ) -> None:
+        """A filled rectangle, without the outline and shadow of the theme's shape style."""
+        _add(slide, _rectangle(slide, left, top, width, height, fill, SHAPE_BODY))
 
     def text_box(
         self,
@@ -74,90 +99,48 @@ class Painter:
         *,
         fill: str | None = None,
         anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-    ) -> Any:
+    ) -> None:
         """A frame of *box*'s size and insets holding *paras*; a panel when *fill* is given."""
+        text = self.paragraphs(slide, paras)
+        insets = _attributes(BODY_INSETS, box.insets)
         if fill:
-            shape = self.rectangle(slide, left, top, box.width, box.height, fill)
-        else:
-            shape = slide.shapes.add_textbox(pt(left), pt(top), pt(box.width), pt(box.height))
-        self.fill_frame(shape.text_frame, paras, box.insets, anchor)
-        return shape
+            body = (
+                f'<a:bodyPr rtlCol="0" anchor="{anchor.xml_value}" wrap="square"{insets}>'
+                f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}"
+            )
+            _add(slide, _rectangle(slide, left, top, box.width, box.height, fill, body))
+            return
+        _add(
+            slide,
+            f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'TextBox')}"
+            '<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+            f"<p:spPr>{_place('a', left, top, box.width, box.height)}"
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
+            f'<p:txBody><a:bodyPr wrap="square" anchor="{anchor.xml_value}"{insets}>'
+            f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>",
+        )
 
-    def fill_frame(
+    def fill_placeholder(
         self,
-        frame: Any,
+        shape: Any,
         paras: Sequence[Para],
         insets: tuple[float, float, float, float],
-        anchor: MSO_ANCHOR | None = MSO_ANCHOR.TOP,
-        *,
-        inherit: bool = False,
+        anchor: MSO_ANCHOR | None,
     ) -> None:
-        """Write *paras* into *frame* with explicit insets, wrapping and no auto-fit.
+        """Write *paras* into a reference layout's placeholder, with explicit insets,
+        wrapping and no auto-fit.
 
-        With *inherit* (a reference's placeholder) colours come from the slide master,
-        as does the anchor when none is given; sizes, spacing and indents are still
-        written, since they are what was measured.
+        Colours come from the slide master, as does the anchor when none is given; sizes,
+        spacing and indents are still written, since they are what was measured.
         """
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        if anchor is not None:
-            frame.vertical_anchor = anchor
-        frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (
-            pt(inset) for inset in insets
+        position = f' anchor="{anchor.xml_value}"' if anchor else ""
+        body = parse_xml(
+            f'<p:txBody {NAMESPACES}><a:bodyPr wrap="square"{position}'
+            f"{_attributes(BODY_INSETS, insets)}><a:noAutofit/></a:bodyPr><a:lstStyle/>"
+            f"{self.paragraphs(shape, paras, inherit=True)}</p:txBody>"
         )
-        for index, para in enumerate(paras):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            self.write_paragraph(paragraph, para, first=index == 0, inherit=inherit)
-
-    def write_paragraph(
-        self, paragraph: Any, para: Para, *, first: bool, inherit: bool = False
-    ) -> None:
-        if not inherit:  # a placeholder keeps its master's alignment: it measures the same
-            paragraph.alignment = para.align
-        paragraph.line_spacing = Pt(para.line_height)
-        paragraph.space_before = Pt(0 if first else para.space_before)
-        paragraph.space_after = Pt(0)
-        props = paragraph._p.get_or_add_pPr()
-        if para.indent or inherit:  # a master's own indents would change the measured width
-            props.set("marL", str(pt(para.indent)))
-            props.set("indent", str(-pt(para.hang)))
-        if para.bullet and not inherit:
-            colour = props.makeelement(qn("a:buClr"), {})
-            colour.append(colour.makeelement(qn("a:srgbClr"), {"val": self.theme.palette.accent}))
-            props.append(colour)
-        if not para.bullet:
-            if inherit:  # no bullet of the master's where none was measured
-                props.append(props.makeelement(qn("a:buNone"), {}))
-        elif len(para.bullet) == 1:
-            props.append(props.makeelement(qn("a:buChar"), {"char": para.bullet}))
-        else:
-            number = {"type": para.bullet}
-            if para.start_at is not None:
-                number["startAt"] = str(para.start_at)
-            props.append(props.makeelement(qn("a:buAutoNum"), number))
-        if not para.runs:  # an empty cell: its line is as tall as the others' at this size
-            paragraph._p.get_or_add_endParaRPr().set("sz", str(round(para.size * 100)))
-        for run in para.runs:
-            self.write_run(paragraph, run, para, inherit=inherit)
-
-    def write_run(self, paragraph: Any, run: Run, para: Para, *, inherit: bool) -> None:
-        """One run as its XML, written directly: python-pptx's font properties look every
-        child element up again on each assignment, which made runs most of a deck's time."""
-        fonts = self.theme.fonts
-        r = paragraph._p.add_r()
-        r.text = run.text
-        props = r.get_or_add_rPr()
-        props.set("sz", str(round(para.size * 100)))
-        props.set("b", "1" if run.bold else "0")
-        props.set("i", "1" if run.italic else "0")
-        props.set("lang", self.language)
-        if not inherit:
-            fill = SubElement(props, qn("a:solidFill"))
-            SubElement(fill, qn("a:srgbClr"), val=para.colour or self.theme.palette.text)
-        face = fonts.mono.name if run.code else getattr(fonts, para.role).name
-        SubElement(props, qn("a:latin"), typeface=face)
-        if run.href:
-            _Run(r, paragraph).hyperlink.address = run.href
+        old = shape.element.txBody
+        old.getparent().replace(old, body)
 
     def table(
         self,
@@ -171,34 +154,203 @@ class Painter:
         size: float,
     ) -> None:
         """A table of *rows* (the first a header) with the given widths and row heights."""
-        palette = self.theme.palette
-        frame = slide.shapes.add_table(
-            len(rows), len(widths), pt(left), pt(top), pt(width), pt(sum(heights))
+        banding = "" if self.own_style else ' bandRow="1"'  # a reference's style shades rows
+        grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
+        body = "".join(
+            f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size)}</a:tr>'
+            for index, (cells, height) in enumerate(zip(rows, heights, strict=True))
         )
-        table = frame.table
-        table.first_row = True
-        table.horz_banding = not self.own_style  # a reference's table style colours the rows
-        for column, share in zip(table.columns, widths, strict=True):
-            column.width = pt(share)
-        for index, (row, cells, height) in enumerate(zip(table.rows, rows, heights, strict=True)):
-            row.height = pt(height)
-            header = index == 0
-            for cell, runs in zip(row.cells, cells, strict=True):
-                if self.own_style:
-                    cell.fill.solid()
-                    fill = palette.background if index % 2 else palette.light
-                    cell.fill.fore_color.rgb = RGBColor.from_string(
-                        palette.primary if header else fill
-                    )
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom = (
-                    pt(inset) for inset in CELL_INSETS
-                )
-                cell.text_frame.word_wrap = True
-                colour = palette.on_primary if header else palette.text
-                self.write_paragraph(
-                    cell.text_frame.paragraphs[0],
-                    Para(runs, size, colour=colour),
-                    first=True,
-                    inherit=not self.own_style,
-                )
+        _add(
+            slide,
+            f"<p:graphicFrame {NAMESPACES}><p:nvGraphicFramePr>{_name(slide, 'Table')}"
+            '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
+            f"<p:nvPr/></p:nvGraphicFramePr>{_place('p', left, top, width, sum(heights))}"
+            f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl>'
+            f'<a:tblPr firstRow="1"{banding}><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId>'
+            f"</a:tblPr><a:tblGrid>{grid}</a:tblGrid>{body}</a:tbl></a:graphicData>"
+            "</a:graphic></p:graphicFrame>",
+        )
+
+    def row(self, slide: Slide, index: int, cells: Sequence[Sequence[Run]], size: float) -> str:
+        """One table row's cells: the header on the primary colour, then alternate shading."""
+        palette = self.theme.palette
+        header = index == 0
+        colour = palette.on_primary if header else palette.text
+        fill = ""
+        if self.own_style:
+            shade = (
+                palette.primary if header else palette.background if index % 2 else palette.light
+            )
+            fill = f'<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
+        margins = _attributes(CELL_MARGINS, CELL_INSETS)
+        inherit = not self.own_style
+        return "".join(
+            '<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/>'
+            f"{self.paragraphs(slide, [Para(runs, size, colour=colour)], inherit=inherit)}"
+            f'</a:txBody><a:tcPr anchor="ctr"{margins}>{fill}</a:tcPr></a:tc>'
+            for runs in cells
+        )
+
+    def paragraphs(self, owner: Any, paras: Sequence[Para], *, inherit: bool = False) -> str:
+        """*paras* as ``a:p`` elements; links are related to *owner*'s part (its slide).
+
+        With *inherit* (a reference's placeholder or table) colours and alignment come
+        from the master; indents are always written there, since a master's own indents
+        would change the measured width, and so is the absence of a bullet.
+        """
+        return "".join(
+            self.paragraph(owner, para, first=index == 0, inherit=inherit)
+            for index, para in enumerate(paras)
+        )
+
+    def paragraph(self, owner: Any, para: Para, *, first: bool, inherit: bool) -> str:
+        """One paragraph with the exact line spacing it was measured at, and no space
+        before it at the top of its frame, where the measure counted none."""
+        props = "" if inherit else f' algn="{para.align.xml_value}"'
+        if para.indent or inherit:
+            props += f' marL="{pt(para.indent)}" indent="{-pt(para.hang)}"'
+        before = 0 if first else para.space_before
+        spacing = (
+            f'<a:lnSpc><a:spcPts val="{centipoints(para.line_height)}"/></a:lnSpc>'
+            f'<a:spcBef><a:spcPts val="{centipoints(before)}"/></a:spcBef>'
+            '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
+        )
+        runs = "".join(self.run(owner, run, para, inherit=inherit) for run in para.runs)
+        if not para.runs:  # an empty cell: its line is as tall as the others' at this size
+            runs = f'<a:endParaRPr sz="{round(para.size * 100)}"/>'
+        return (
+            f"<a:p><a:pPr{props}>{spacing}{self.bullet(para, inherit=inherit)}</a:pPr>{runs}</a:p>"
+        )
+
+    def bullet(self, para: Para, *, inherit: bool) -> str:
+        """The bullet, in the accent colour unless the master colours it; or none."""
+        if not para.bullet:
+            return "<a:buNone/>" if inherit else ""  # no bullet of the master's, as measured
+        colour = (
+            "" if inherit else f'<a:buClr><a:srgbClr val="{self.theme.palette.accent}"/></a:buClr>'
+        )
+        if len(para.bullet) == 1:
+            return f"{colour}<a:buChar char={quoteattr(para.bullet)}/>"
+        start = "" if para.start_at is None else f' startAt="{para.start_at}"'
+        return f"{colour}<a:buAutoNum type={quoteattr(para.bullet)}{start}/>"
+
+    def run(self, owner: Any, run: Run, para: Para, *, inherit: bool) -> str:
+        """One run in the face it was measured in (mono for code), in the document's
+        language, so spelling tools check it as the lesson's language."""
+        fonts = self.theme.fonts
+        face = fonts.mono.name if run.code else getattr(fonts, para.role).name
+        colour = para.colour or self.theme.palette.text
+        fill = "" if inherit else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+        link = ""
+        if run.href:
+            relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            link = f'<a:hlinkClick r:id="{relation}"/>'
+        return (
+            f'<a:r><a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
+            f' i="{int(run.italic)}" lang={self.lang}>{fill}'
+            f"<a:latin typeface={quoteattr(face)}/>{link}</a:rPr>"
+            f"<a:t>{_text(run.text)}</a:t></a:r>"
+        )
+
+
+class NotesPages:
+    """Speaker notes pages. python-pptx makes the first from the deck's notes master;
+    the others are copies of that page while it was blank, since cloning the master's
+    placeholders again for every slide took a fifth of a render."""
+
+    def __init__(self) -> None:
+        self.blank: Any = None
+        self.names: set[str] = set()  # the package's notes page names, once there is one
+
+    def write(self, slide: Slide, text: str) -> None:
+        """*text* in the notes placeholder of *slide*'s notes page, as python-pptx writes
+        a text frame's text: a paragraph a line, a line break for a vertical tab."""
+        page = self.page(slide)
+        body = _NOTES_BODY(page)[0]
+        for paragraph in body.findall(qn("a:p")):
+            body.remove(paragraph)
+        lines = "".join(f"<a:p>{_breaks(line)}</a:p>" for line in text.split("\n"))
+        body.extend(parse_xml(f"<p:txBody {NAMESPACES}>{lines}</p:txBody>"))
+
+    def page(self, slide: Slide) -> Any:
+        """*slide*'s new notes page: python-pptx's for the first slide, then copies."""
+        if self.blank is None:
+            page = slide.notes_slide.element
+            self.blank = deepcopy(page)
+            parts = slide.part.package.iter_parts()
+            self.names = {part.partname for part in parts if part.partname.startswith(NOTES)}
+            return page
+        part = slide.part
+        package = part.package
+        page = deepcopy(self.blank)
+        page_part = NotesSlidePart(self.name(), CT.PML_NOTES_SLIDE, package, page)
+        page_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+        page_part.relate_to(part, RT.SLIDE)
+        part.relate_to(page_part, RT.NOTES_SLIDE)
+        return page
+
+    def name(self) -> PackURI:
+        """The name python-pptx's ``next_partname`` gives a new page (the highest free
+        number up to one past the count), from the names gathered once: walking the
+        whole package for every page cost more than the page."""
+        count = len(self.names)
+        name = next(
+            f"{NOTES}{n}.xml"
+            for n in range(count + 1, 0, -1)
+            if f"{NOTES}{n}.xml" not in self.names
+        )
+        self.names.add(name)
+        return PackURI(name)
+
+
+def _add(slide: Slide, xml: str) -> None:
+    """Parse one shape's XML onto *slide*, above the shapes already there."""
+    slide.shapes.element.insert_element_before(parse_xml(xml), "p:extLst")
+
+
+def _name(slide: Slide, kind: str) -> str:
+    """A new shape's id and name as python-pptx gives them: one past the highest id on
+    the slide, and the kind with the id less one. The ids are read from the shape tree
+    and its shapes alone, which hold every id on a slide; python-pptx searches the whole
+    slide, text and all, for every shape it adds."""
+    number = max(int(value) for value in _SHAPE_IDS(slide.shapes.element)) + 1
+    return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"/>'
+
+
+def _rectangle(
+    slide: Slide, left: float, top: float, width: float, height: float, fill: str, body: str
+) -> str:
+    """A filled rectangle without outline around the text body *body*."""
+    return (
+        f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'Rectangle')}<p:cNvSpPr/><p:nvPr/>"
+        f"</p:nvSpPr><p:spPr>{_place('a', left, top, width, height)}"
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
+        f"</p:spPr><p:txBody>{body}</p:txBody></p:sp>"
+    )
+
+
+def _place(prefix: str, left: float, top: float, width: float, height: float) -> str:
+    """A shape's position and size (``a:xfrm``, or ``p:xfrm`` for a graphic frame)."""
+    return (
+        f'<{prefix}:xfrm><a:off x="{pt(left)}" y="{pt(top)}"/>'
+        f'<a:ext cx="{pt(width)}" cy="{pt(height)}"/></{prefix}:xfrm>'
+    )
+
+
+def _attributes(names: Sequence[str], insets: Sequence[float]) -> str:
+    """Four insets as the attributes *names* (left, top, right, bottom), in EMUs."""
+    return "".join(f' {name}="{pt(inset)}"' for name, inset in zip(names, insets, strict=True))
+
+
+def _breaks(line: str) -> str:
+    """A notes line's runs, with a line break for each vertical tab and no empty runs."""
+    return "<a:br/>".join(
+        f"<a:r><a:t>{_text(part)}</a:t></a:r>" if part else "" for part in line.split("\v")
+    )
+
+
+def _text(text: str) -> str:
+    """Run text as element content: control characters as python-pptx escapes them
+    (``_x0007_``), then XML's own escapes."""
+    return escape(_CONTROL.sub(lambda match: f"_x{ord(match[0]):04X}_", text))

@@ -19,7 +19,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.presentation import Presentation as Deck
-from pptx.slide import SlideLayout
+from pptx.slide import Slide, SlideLayout
 
 from ..errors import BuildError
 
@@ -75,6 +75,27 @@ def _as_presentation(data: bytes) -> bytes:
                 content = content.replace(TEMPLATE_TYPE.encode(), PRESENTATION_TYPE.encode())
             target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+class Slides:
+    """Adds slides to a deck as python-pptx's ``add_slide`` does, with each layout's own
+    placeholders; which placeholders those are is found once per layout, not once per
+    slide, since looking through the layout was most of the cost of a new slide."""
+
+    def __init__(self, deck: Deck) -> None:
+        self.deck = deck
+        self.placeholders: dict[str, tuple[Any, ...]] = {}  # by the layout's part name
+
+    def add(self, layout: SlideLayout) -> Slide:
+        """A new last slide on *layout*."""
+        name = layout.part.partname
+        if name not in self.placeholders:
+            self.placeholders[name] = tuple(layout.iter_cloneable_placeholders())
+        relation, slide = self.deck.part.add_slide(layout)
+        for shape in self.placeholders[name]:
+            slide.shapes.clone_placeholder(shape)
+        self.deck.slides._sldIdLst.add_sldId(relation)
+        return slide
 
 
 def find_layouts(deck: Deck) -> Layouts:
