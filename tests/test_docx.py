@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from generator.build import BuildOptions, build, prepare
 from generator.errors import LessonError
 from generator.model import Document, Section, TextBlock
 from generator.renderers.docx import DocxRenderer, share_out
-from generator.renderers.wordml import blank_document, stored_package
+from generator.renderers.wordml import blank_document
 from generator.theme import Theme, load_theme
 
 from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
@@ -348,22 +347,6 @@ def test_each_handout_starts_from_its_own_copy_of_the_template() -> None:
     second = blank_document()
     assert [p.text for p in second.paragraphs] == []
     assert second.styles["Normal"].font.name != "Changed"
-
-
-def test_the_stored_package_holds_what_python_docx_saves() -> None:
-    """normalized_zip gets the package uncompressed: the same entries, in python-docx's order."""
-    word = blank_document()
-    word.add_paragraph("Text").add_run(" more")
-    saved = io.BytesIO()
-    word.save(saved)
-    with (
-        zipfile.ZipFile(saved) as expected,
-        zipfile.ZipFile(io.BytesIO(stored_package(word))) as stored,
-    ):
-        assert stored.namelist() == expected.namelist()
-        for name in expected.namelist():
-            assert stored.read(name) == expected.read(name), name
-        assert {entry.compress_type for entry in stored.infolist()} == {zipfile.ZIP_STORED}
 
 
 # -- exercises, options, only/skip -----------------------------------------------------

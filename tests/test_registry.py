@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from importlib.metadata import EntryPoint
 
@@ -104,13 +105,30 @@ def test_build_time_comes_from_source_date_epoch_then_the_lesson_date(monkeypatc
     assert build_time(document) == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
 
 
-def test_normalized_zip_fixes_entry_times():
+def test_normalized_zip_fixes_entry_times_and_keeps_the_compressed_data():
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("a.xml", "<a/>" * 100)
+        package.writestr("ppt/média/ü.xml", "<b/>")  # a UTF-8 name: a longer header
+        package.comment = b"made by a library"
+    when = dt.datetime(2026, 1, 15, 13, 45, 30, tzinfo=dt.UTC)
+    once, twice = normalized_zip(raw.getvalue(), when), normalized_zip(raw.getvalue(), when)
+    assert once == twice and len(once) == len(raw.getvalue())
+    with zipfile.ZipFile(io.BytesIO(once)) as package, zipfile.ZipFile(raw) as before:
+        assert package.testzip() is None
+        for entry, original in zip(package.infolist(), before.infolist(), strict=True):
+            assert entry.date_time == (2026, 1, 15, 13, 45, 30)
+            assert entry.external_attr >> 16 == 0o644
+            assert entry.compress_size == original.compress_size
+            local = once[entry.header_offset + 10 : entry.header_offset + 14]
+            assert struct.unpack("<HH", local) == (28079, 23599)  # DOS time and date, as above
+            assert package.read(entry) == before.read(original)
+
+
+def test_normalized_zip_refuses_a_layout_it_does_not_know():
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w") as package:
         package.writestr("a.xml", "<a/>")
-    when = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
-    once, twice = normalized_zip(raw.getvalue(), when), normalized_zip(raw.getvalue(), when)
-    assert once == twice
-    with zipfile.ZipFile(io.BytesIO(once)) as package:
-        assert package.getinfo("a.xml").date_time == (2026, 1, 15, 0, 0, 0)
-        assert package.read("a.xml") == b"<a/>"
+    broken = raw.getvalue().replace(zipfile.stringFileHeader, b"PK\x09\x09", 1)
+    with pytest.raises(ValueError, match="unexpected zip layout"):
+        normalized_zip(broken, dt.datetime(2026, 1, 15, tzinfo=dt.UTC))

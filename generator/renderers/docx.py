@@ -17,6 +17,7 @@ styles, tables, list numbers), in the reference's fonts.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -95,7 +96,6 @@ from .wordml import (
     set_values,
     shade,
     space_after,
-    stored_package,
     sub,
     switch,
 )
@@ -154,8 +154,9 @@ class DocxRenderer(Renderer):
         self._back_matter()
         self._furniture()
         self._properties()
-        package = stored_package(self.word)
-        path.write_bytes(normalized_zip(package, build_time(self.document)))
+        buffer = io.BytesIO()
+        self.word.save(buffer)
+        path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
 
     # -- setup ----------------------------------------------------------------------
 

@@ -25,8 +25,6 @@ import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.parser import oxml_parser
@@ -331,28 +329,6 @@ def open_reference(path: Path) -> WordDocument:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return word
-
-
-def stored_package(document: WordDocument) -> bytes:
-    """*document* saved as python-docx saves it (the same entries in the same order), but
-    with every part stored uncompressed.
-
-    The renderer hands the package to ``normalized_zip``, which rewrites and compresses
-    every entry; compressing it here first was work thrown away, a fifth of a handout's time.
-    """
-    package = document.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
-        target.writestr(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
-        target.writestr(PACKAGE_URI.rels_uri.membername, package.rels.xml)
-        for part in parts:
-            target.writestr(part.partname.membername, part.blob)
-            if len(part.rels):
-                target.writestr(part.partname.rels_uri.membername, part.rels.xml)
-    return buffer.getvalue()
 
 
 def default_run_properties(document: WordDocument) -> OxmlElement:
