@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from itertools import pairwise
 from pathlib import Path
-from typing import Protocol
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -58,37 +57,11 @@ def text_width(text: str, font: Path, size: float) -> float:
     return _width(text, font, size)
 
 
-class FontSource(Protocol):
-    """Where measuring finds the TrueType file of a font role and style: a theme, or
-    its :class:`KnownFonts`."""
-
-    def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path: ...
-
-
-class KnownFonts:
-    """A theme's font files, each looked up once and then kept at hand.
-
-    A renderer that fits and cuts text measures thousands of runs, and asking the theme
-    (a validated model, whose own memory sits behind its attribute hook) cost more than
-    measuring them.
-    """
-
-    def __init__(self, theme: Theme) -> None:
-        self.theme = theme
-        self.files: dict[tuple[str, bool, bool], Path] = {}
-
-    def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
-        key = (role, bold, italic)
-        if key not in self.files:
-            self.files[key] = self.theme.font_file(role, bold=bold, italic=italic)
-        return self.files[key]
-
-
 @dataclass(frozen=True)
 class Fonts:
     """Which TrueType file measures which run: the role's faces, and mono for code."""
 
-    theme: FontSource
+    theme: Theme
     role: str = "body"
 
     def file(self, run: Run) -> Path:
@@ -289,19 +262,19 @@ def _break_word(word: _Word, size: float, limit: float, bounds: _Bounds) -> list
     return pieces
 
 
-def paragraph_height(paragraph: Paragraph, width: float, theme: FontSource) -> float:
+def paragraph_height(paragraph: Paragraph, width: float, theme: Theme) -> float:
     """The height of one paragraph (its space before included) wrapped to *width*."""
     fonts = Fonts(theme, paragraph.role)
     lines = wrap(paragraph.runs, paragraph.size, width - paragraph.indent, fonts)
     return paragraph.space_before + len(lines) * paragraph.line_height
 
 
-def height(paragraphs: Sequence[Paragraph], width: float, theme: FontSource) -> float:
+def height(paragraphs: Sequence[Paragraph], width: float, theme: Theme) -> float:
     """The height in points of *paragraphs* stacked in a frame *width* points wide."""
     return sum(paragraph_height(paragraph, width, theme) for paragraph in paragraphs)
 
 
-def fits(paragraphs: Sequence[Paragraph], box: Box, theme: FontSource) -> bool:
+def fits(paragraphs: Sequence[Paragraph], box: Box, theme: Theme) -> bool:
     """Whether *paragraphs* fit inside *box* (insets taken off)."""
     return height(paragraphs, box.inner_width, theme) <= box.inner_height
 
@@ -318,7 +291,7 @@ def sizes(start: float, floor: float) -> Iterator[float]:
 def fit(
     layout: Callable[[float], Sequence[Paragraph]],
     box: Box,
-    theme: FontSource,
+    theme: Theme,
     start: float,
     floor: float,
 ) -> float | None:

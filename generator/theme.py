@@ -8,13 +8,14 @@ change of wording shows up in the handout, the deck and the cheat sheet at once.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import LessonError
 from .load import describe, parse, read_text
@@ -105,7 +106,6 @@ class Theme(Node):
     )
     text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
-    _font_files: dict[tuple[str, bool, bool], Path] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _named_files_exist(self) -> Theme:
@@ -135,28 +135,11 @@ class Theme(Node):
     def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
         """The TrueType file for a font role, falling back (with a warning) to the shipped one.
 
-        Remembered per theme: text fitting asks for every word it measures.
+        Remembered by the theme's folders and font, outside the model: text fitting asks
+        for every word it measures, and a model's private attributes are slow to reach.
         """
-        key = (role, bold, italic)
-        if key not in self._font_files:
-            self._font_files[key] = self._find_font_file(role, bold=bold, italic=italic)
-        return self._font_files[key]
-
-    def _find_font_file(self, role: str, *, bold: bool, italic: bool) -> Path:
         stem = getattr(self.fonts, role).file
-        style = STYLES[bold + 2 * italic]
-        for candidate in (stem, FALLBACK_FONT):
-            for folder in (*(f / "fonts" for f in self.folders), FONTS_DIR):
-                for name in (f"{candidate}-{style}.ttf", f"{candidate}-Regular.ttf"):
-                    if (folder / name).is_file():
-                        if candidate != stem:
-                            warnings.warn(
-                                f"theme '{self.name}': font files {stem}-*.ttf not found;"
-                                f" using {FALLBACK_FONT}",
-                                stacklevel=2,
-                            )
-                        return folder / name
-        raise FileNotFoundError(f"no font files for {stem} or {FALLBACK_FONT}")
+        return _font_file(self.name, tuple(self.folders), stem, bold, italic)
 
     @property
     def logo_path(self) -> Path | None:
@@ -180,6 +163,23 @@ class Theme(Node):
         raise LessonError.at(
             where, f"the file '{name}' is not in the theme's folder; check the name"
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _font_file(theme: str, folders: tuple[Path, ...], stem: str, bold: bool, italic: bool) -> Path:
+    style = STYLES[bold + 2 * italic]
+    for candidate in (stem, FALLBACK_FONT):
+        for folder in (*(f / "fonts" for f in folders), FONTS_DIR):
+            for name in (f"{candidate}-{style}.ttf", f"{candidate}-Regular.ttf"):
+                if (folder / name).is_file():
+                    if candidate != stem:
+                        warnings.warn(
+                            f"theme '{theme}': font files {stem}-*.ttf not found;"
+                            f" using {FALLBACK_FONT}",
+                            stacklevel=4,
+                        )
+                    return folder / name
+    raise FileNotFoundError(f"no font files for {stem} or {FALLBACK_FONT}")
 
 
 def find_theme(name_or_path: str, base: Path | None = None) -> Path:

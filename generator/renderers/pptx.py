@@ -98,7 +98,6 @@ class PptxRenderer(Renderer):
         self.layouts = pptx_template.find_layouts(self.deck) if reference else None
         self.slides = pptx_template.Slides(self.deck)
         self.margin = self.theme.margins.slide * 72
-        self.fonts = textfit.KnownFonts(self.theme)
         if self.layouts is None:
             self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
             self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
@@ -282,7 +281,7 @@ class PptxRenderer(Renderer):
         what: str,
     ) -> float:
         """The largest size at which *layout* fits *box*; an error naming *what* otherwise."""
-        size = textfit.fit(layout, box, self.fonts, start, floor)
+        size = textfit.fit(layout, box, self.theme, start, floor)
         if size is None:
             raise BuildError(f"{what} is too long for its slide; shorten it")
         return size
@@ -306,13 +305,13 @@ class PptxRenderer(Renderer):
         size = self.theme.size("pptx", "footer")
         colour = self.theme.palette.muted
         number = str(len(self.deck.slides))
-        number_width = textfit.text_width(number * 2, self.fonts.font_file("body"), size)  # room
+        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)  # room
         line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
         top = self.height - (self.margin + line) / 2
         text = self.footer_text
         width = self.area_width - number_width - GAP
         paras = [Para(text, size, colour=colour)]
-        needed = textfit.height(paras, width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
         box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
         self.paint.text_box(slide, self.left, top - (box.height - line), box, paras)
         number_box = textfit.Box(number_width, line, TEXT_INSETS)
@@ -446,7 +445,7 @@ class PptxRenderer(Renderer):
 
     def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
         """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
-        needed = textfit.height(paras, width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
+        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
         if needed > room:
             text = " ".join(run.text for para in paras for run in para.runs)
             raise BuildError(f"'{text[:60]}' is too long for the cover slide; shorten it")
@@ -477,7 +476,7 @@ class PptxRenderer(Renderer):
         floor = self.theme.size("pptx", "body_min") if floor is None else floor
         return textfit.flow(
             count,
-            lambda size, items: textfit.fits(layout(size, items), box, self.fonts),
+            lambda size, items: textfit.fits(layout(size, items), box, self.theme),
             start,
             floor,
         )
@@ -503,7 +502,7 @@ class PptxRenderer(Renderer):
         pieces = []
         for items in groups:
             paras = layout(size, items)
-            needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.fonts)
+            needed = textfit.height(paras, self.area_width - insets[0] - insets[2], self.theme)
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
 
             def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
@@ -778,7 +777,7 @@ class PptxRenderer(Renderer):
         """A real table, rows measured at each size; rows continue on further slides."""
         sizes = self.theme.sizes["pptx"]
         label = self.block_label(title)
-        label_height = textfit.height(label, self.area_width, self.fonts) + (
+        label_height = textfit.height(label, self.area_width, self.theme) + (
             GAP / 2 if label else 0
         )
         cells = [[_bold(c.runs) for c in header]] + [
@@ -793,7 +792,7 @@ class PptxRenderer(Renderer):
                 heights[size, index] = (
                     max(
                         textfit.height(
-                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.fonts
+                            [Para(runs, size)], width - CELL_INSETS[0] - CELL_INSETS[2], self.theme
                         )
                         for runs, width in zip(cells[index], widths_at(size), strict=True)
                     )
@@ -848,7 +847,7 @@ class PptxRenderer(Renderer):
         moves between columns for as long as that saves lines, so that no row is measured
         taller than it needs (a one-line cell just short of its column's width would be
         measured as two lines, and drawn with a second line's worth of empty space)."""
-        fonts = textfit.Fonts(self.fonts)
+        fonts = textfit.Fonts(self.theme)
         count = len(cells[0])
         natural = [
             max(
@@ -895,7 +894,7 @@ class PptxRenderer(Renderer):
         image = block.image
         sizes, palette = self.theme.sizes["pptx"], self.theme.palette
         label = self.block_label(block.title)
-        label_height = textfit.height(label, self.area_width, self.fonts) + (
+        label_height = textfit.height(label, self.area_width, self.theme) + (
             GAP / 2 if label else 0
         )
         caption = (
@@ -904,7 +903,7 @@ class PptxRenderer(Renderer):
             else []
         )
         caption_height = (
-            textfit.height(caption, self.area_width, self.fonts) + TEXT_INSETS[1] + TEXT_INSETS[3]
+            textfit.height(caption, self.area_width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
             if caption
             else 0
         )
