@@ -261,7 +261,7 @@ def reopen(path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @settings(
-    max_examples=25,
+    max_examples=50,  # per format: 150 random lessons built and reopened in all
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
