@@ -13,6 +13,7 @@ import contextlib
 import functools
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +62,8 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What a job wrote, what it read besides the lesson, and what went wrong."""
+    """What a job wrote, what it read besides the lesson, what went wrong, and what it
+    warns about (a theme's missing font, say)."""
 
     job: Job
     written: list[tuple[str, Path]] = field(default_factory=list)
@@ -69,6 +71,7 @@ class Outcome:
     status: int = EXIT_OK
     messages: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def fail(self, status: int, message: str, detail: str = "") -> Outcome:
         self.status = max(self.status, status)
@@ -169,7 +172,17 @@ def _failed(path: Path, lesson_digest: str | None, status: int, message: str) ->
 
 
 def execute(job: Job, options: BuildOptions) -> Outcome:
-    """Build one job; every failure is caught and described, never raised."""
+    """Build one job; every failure is caught and described, never raised, and every
+    warning is kept with the outcome, so that the process reporting on the whole batch
+    says each one once, however many workers came across it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = _execute(job, options)
+    outcome.warnings = list(dict.fromkeys(str(warning.message) for warning in caught))
+    return outcome
+
+
+def _execute(job: Job, options: BuildOptions) -> Outcome:
     outcome = Outcome(job)
     try:
         lesson = lesson_for(job.lesson, job.lesson_digest)

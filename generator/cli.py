@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,11 @@ def _office_file(*suffixes: str) -> Callable[[click.Context, click.Parameter, An
     return check
 
 
+def _show_warning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    """A warning in the words of an error message, without Python's source line."""
+    click.echo(f"warning: {message}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lectern")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
@@ -56,6 +62,7 @@ def _office_file(*suffixes: str) -> Callable[[click.Context, click.Parameter, An
 def main(ctx: click.Context, debug: bool) -> None:
     """Turn one structured lesson into a Word handout, a PowerPoint deck and a PDF cheat sheet."""
     ctx.obj = {"debug": debug}
+    warnings.showwarning = _show_warning
     # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so half-written temporary files go.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
@@ -174,6 +181,7 @@ class Progress:
     def __init__(self, total: int, *, debug: bool) -> None:
         self.debug = debug
         self.files = self.failed = 0
+        self.warned: set[str] = set()
         interactive = sys.stdout.isatty() and not os.environ.get("CI") and total > 1
         self.bar = click.progressbar(length=total, label="building") if interactive else None
         if self.bar:
@@ -182,13 +190,17 @@ class Progress:
     def update(self, outcome: Outcome) -> None:
         self.files += len(outcome.written)
         self.failed += bool(outcome.status)
+        news = [warning for warning in outcome.warnings if warning not in self.warned]
+        self.warned.update(news)  # each said once, however many jobs came across it
         if self.bar is None:
             for _, written in outcome.written:
                 click.echo(f"wrote {written} ({written.stat().st_size / 1024:.0f} KiB)")
-        elif outcome.messages:
+        elif outcome.messages or news:
             click.echo("\r\033[K", nl=False)
         for message in outcome.messages:
             click.echo(message, err=True)
+        for warning in news:
+            click.echo(f"warning: {warning}", err=True)
         if self.debug:
             for detail in outcome.details:
                 click.echo(detail, err=True, nl=False)

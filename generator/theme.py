@@ -113,6 +113,15 @@ class Theme(Node):
             self._file(name)
         return self
 
+    @model_validator(mode="after")
+    def _font_files_found(self) -> Theme:
+        """Look every font file up as the theme loads, so a missing one is said then (by
+        ``lectern check`` too), rather than by whichever renderer first measures text."""
+        for role in ("heading", "body", "mono"):
+            for style in range(len(STYLES)):
+                self.font_file(role, bold=bool(style & 1), italic=bool(style & 2))
+        return self
+
     def size(self, fmt: str, name: str) -> float:
         """A type size in points for one output format."""
         return self.sizes[fmt][name]
@@ -173,9 +182,11 @@ def _font_file(theme: str, folders: tuple[Path, ...], stem: str, bold: bool, ita
             for name in (f"{candidate}-{style}.ttf", f"{candidate}-Regular.ttf"):
                 if (folder / name).is_file():
                     if candidate != stem:
+                        where = folders[0] / "theme.yaml" if folders else f"theme '{theme}'"
                         warnings.warn(
-                            f"theme '{theme}': font files {stem}-*.ttf not found;"
-                            f" using {FALLBACK_FONT}",
+                            f"{where}: font files {stem}-*.ttf not found; using {FALLBACK_FONT}"
+                            f" (put {stem}-Regular.ttf and its Bold, Italic and BoldItalic"
+                            " files in the theme's fonts/ folder)",
                             stacklevel=4,
                         )
                     return folder / name

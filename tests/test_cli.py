@@ -154,3 +154,24 @@ def test_an_empty_folder_is_bad_input_not_success(tmp_path):
         result = run(command, str(tmp_path))
         assert result.exit_code == 2
         assert f"{tmp_path}: no lesson files (.yaml, .yml, .json) in this folder" in result.output
+
+
+def test_a_theme_warning_is_said_once_in_plain_words(tmp_path):
+    for command in ("check", "build"):  # a theme each: a process looks a font up only once
+        theme = tmp_path / command
+        theme.mkdir()
+        (theme / "theme.yaml").write_text(
+            "name: comic\nextends: default\n"
+            "fonts: {body: {name: Comic Sans MS, file: ComicSans}}\n",
+            encoding="utf-8",
+        )
+        output = ["-o", str(tmp_path / "out")] if command == "build" else []
+        result = run(command, str(EVERY_BLOCK), "--theme", str(theme), *output)
+        assert result.exit_code == 0, result.output
+        lines = [line for line in result.stderr.splitlines() if "ComicSans" in line]
+        assert lines == [
+            f"warning: {theme / 'theme.yaml'}: font files ComicSans-*.ttf not found;"
+            " using LiberationSans (put ComicSans-Regular.ttf and its Bold, Italic and"
+            " BoldItalic files in the theme's fonts/ folder)"
+        ]
+        assert "UserWarning" not in result.output
