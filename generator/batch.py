@@ -175,8 +175,7 @@ def execute(job: Job, options: BuildOptions) -> Outcome:
     """Build one job; every failure is caught and described, never raised, and every
     warning is kept with the outcome, so that the process reporting on the whole batch
     says each one once, however many workers came across it."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings(record=True) as caught:  # the process's filters still apply
         outcome = _execute(job, options)
     outcome.warnings = list(dict.fromkeys(str(warning.message) for warning in caught))
     return outcome
