@@ -253,6 +253,47 @@ def check(
 
 
 @main.command()
+@click.argument("lesson", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["md", "yaml"]),
+    help="The form to write; default the other one.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write; default standard output.",
+)
+def convert(lesson: Path, target: str | None, output: Path | None) -> None:
+    """Write LESSON in the other form: YAML as Markdown, Markdown (or JSON) as YAML.
+
+    Nothing is lost: converting back gives the same lesson, and both build the same files.
+    """
+    from .convert import to_markdown, to_yaml
+    from .files import atomic_target
+    from .load import load_lesson
+    from .markdown import is_markdown
+
+    try:
+        document = load_lesson(lesson).document
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    target = target or ("yaml" if is_markdown(lesson) else "md")
+    text = to_markdown(document) if target == "md" else to_yaml(document)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.resolve() == lesson.resolve():
+        raise click.UsageError("the output would replace the lesson itself; name another file")
+    with atomic_target(output) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+@main.command()
 def formats() -> None:
     """List the installed output formats (without importing them)."""
     from .registry import RegistryError, available_formats
