@@ -67,6 +67,20 @@ def main(ctx: click.Context, debug: bool) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
+def _note_skipped(verbose: bool) -> Callable[[Path], None] | None:
+    """In verbose mode, say which Markdown files in a folder were not taken as lessons."""
+    if not verbose:
+        return None
+    return lambda path: click.echo(
+        f"note: {path}: skipped, not a lesson (its front matter has no 'title')", err=True
+    )
+
+
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help="Also say which files in a folder are not lessons."
+)
+
+
 @main.command()
 @click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -116,6 +130,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Your own PowerPoint .pptx/.potx: the deck uses its slide master and layouts.",
 )
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
+@verbose_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -132,8 +147,9 @@ def build(
     reference_docx: Path | None,
     reference_pptx: Path | None,
     force: bool,
+    verbose: bool,
 ) -> None:
-    """Build LESSONS (files or folders) into output files.
+    """Build LESSONS (lesson files, or folders of .yaml, .json and .md lessons) into files.
 
     Outputs whose lesson, theme and options have not changed since the last build
     are skipped (see the manifest in the output folder); --force rebuilds them.
@@ -159,7 +175,8 @@ def build(
         },
     )
     try:
-        plan = plan_batch(lesson_files(lessons), options, data=data, name=name_template)
+        paths = lesson_files(lessons, _note_skipped(verbose))
+        plan = plan_batch(paths, options, data=data, name=name_template)
     except LessonError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -227,8 +244,13 @@ class Progress:
     "--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set {{ vars.NAME }}."
 )
 @click.option("--allow-outside", is_flag=True, help="Let lessons use images outside their folder.")
+@verbose_option
 def check(
-    lessons: tuple[Path, ...], theme: str | None, var_pairs: tuple[str, ...], allow_outside: bool
+    lessons: tuple[Path, ...],
+    theme: str | None,
+    var_pairs: tuple[str, ...],
+    allow_outside: bool,
+    verbose: bool,
 ) -> None:
     """Validate LESSONS without building; print every problem."""
     from .build import BuildOptions, lesson_files, prepare
@@ -238,7 +260,7 @@ def check(
     )
     status = 0
     try:
-        paths = lesson_files(lessons)
+        paths = lesson_files(lessons, _note_skipped(verbose))
     except LessonError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)

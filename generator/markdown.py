@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import LessonError, Problem
 from .inline import Run, parse_inline
 from .load import Loc, SourceMap, _text_problem, _without_tags, parse
-from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest
+from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest, counted
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -55,6 +55,7 @@ _ATTRS = r"\{(?![{%#])(?:[^{}\"]|\"(?:\\.|[^\"\\])*\")*\}"
 ATTRIBUTE_LINE = re.compile(rf"^\s*(?:>\s*)*({_ATTRS})\s*$")
 TRAILING_ATTRIBUTES = re.compile(rf"\s+({_ATTRS})\s*$")
 BARE_VALUE = re.compile(r"=(?![\"'])([^\s\"'}]+)")
+CELL_BORDER = re.compile(r"(?<!\\)\|")
 CLOSING_DIV = re.compile(r"^\s*:{3,}\s*$")
 ALERT = re.compile(r"^\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<title>.*)$")
 SOURCE_LINE = re.compile(r"^(?:—|―|--)\s*(?P<source>\S.*)$")
@@ -463,6 +464,14 @@ class Reader:
         cells = []
         line = tr.map[0]
         source = self.lines[line]
+        written = len(CELL_BORDER.split(source.strip().strip("|")))
+        if written != len(tr.children) and not ATTRIBUTE_LINE.match(source):
+            self.problem(
+                self.at(line),
+                f"this row has {counted(written, 'cell')} but the table has"
+                f" {len(tr.children)} columns;"
+                " give one cell per column (a '|' inside a cell is written '\\|')",
+            )
         for cell in tr.children:
             content = cell.children[0].content if cell.children else ""
             trailing = TRAILING_ATTRIBUTES.search(content)
@@ -700,8 +709,8 @@ class Reader:
         self.problem(
             self.node_place(node),
             f"the '{markup} {node.info.strip()}' opened here is never closed; add a line"
-            f" holding {markup} after its content (a div inside another needs fewer colons"
-            " than the outer one)",
+            f" holding {markup} after its content (a div holding another needs more colons,"
+            " as in ':::: columns')",
         )
         return False
 
@@ -709,8 +718,8 @@ class Reader:
 _BODIES = {"callout": CalloutBody, "image": ImageBody}
 _UNKNOWN = "this kind of Markdown has no place in a lesson; remove it"
 _UNKNOWN_NODES = {
-    "hr": "a '---' line has no meaning in a lesson body; to start a new slide, put"
-    " {new_slide=true} on the line after a block",
+    "hr": "a '---' line has no meaning in a lesson body; remove it, or start a new section"
+    " with '# Heading'",
     "html_block": "raw HTML cannot go into a handout, deck and cheat sheet; write it in Markdown",
     "heading": "this heading is not where a section or block title can be",
 }
@@ -836,14 +845,15 @@ class Body:
                 )
             if self.depth == 0 or level != self.depth + 1:
                 hashes = "#" * (self.depth + 1)
+                written = "#" * level
                 reader.problem(
                     place,
-                    f"a '{'#' * level} ' heading here is neither a section nor a block title:"
+                    f"a '{written} ' heading here is neither a section nor a block title;"
                     + (
-                        " start the lesson's sections with '# '"
+                        " start the lesson's first section with '# '"
                         if self.depth == 0
-                        else f" a block title in this section is a '{hashes} ' heading,"
-                        f" a subsection '{'#' * level} Heading {{.section}}'"
+                        else f" a block title here is '{hashes} Title', a subsection"
+                        f" '{written} Heading {{.section}}'"
                     ),
                 )
                 return
@@ -1044,7 +1054,7 @@ class Body:
     def finish(self) -> None:
         if self.title is not None:
             self.reader.problem(self.title[1], "this block title has no block under it; add one")
-        if "sections" not in self.data:
+        if "sections" not in self.data and not self.reader.problems:
             self.reader.problem(
                 self.reader.at(len(self.reader.lines) - 1 if self.reader.lines else 0),
                 "the lesson has no sections; start one with a '# Heading' line, with its"
