@@ -293,7 +293,7 @@ def convert(lesson: Path, target: str | None, output: Path | None) -> None:
 
     Nothing is lost: converting back gives the same lesson, and both build the same files.
     """
-    from .convert import to_markdown, to_yaml
+    from .convert import ConvertError, to_markdown, to_yaml
     from .files import atomic_target
     from .load import load_lesson
     from .markdown import is_markdown
@@ -304,7 +304,11 @@ def convert(lesson: Path, target: str | None, output: Path | None) -> None:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
     target = target or ("yaml" if is_markdown(lesson) else "md")
-    text = to_markdown(document) if target == "md" else to_yaml(document)
+    try:
+        text = to_markdown(document) if target == "md" else to_yaml(document)
+    except ConvertError as error:
+        click.echo(f"{lesson}: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -154,7 +154,8 @@ def attributes(values: dict[str, Any], classes: tuple[str, ...] = ()) -> str:
         if value is True:
             text = "true"
         if not BARE_ATTRIBUTE.match(text):
-            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            text = f'"{escaped}"'
         parts.append(f"{key}={text}")
     return "{" + " ".join(parts) + "}" if parts else ""
 
@@ -184,8 +185,23 @@ def text_lines(text: str, indent: str = "") -> list[str]:
     ]
 
 
+class ConvertError(ValueError):
+    """A lesson holds something the other form cannot write (a line break in a heading)."""
+
+
+def one_line(text: str) -> str:
+    """*text* for a place Markdown keeps to one line (a heading, a cell, a caption)."""
+    if "\n" in text:
+        raise ConvertError(
+            f"'{text[:40]}' holds a line break, which Markdown cannot write in a heading,"
+            " a table cell, a term, a title or a caption; join its lines to convert it"
+        )
+    return text
+
+
 def inline_end(text: str) -> str:
     """Text ending a heading or a cell, where a final ``{...}`` would read as attributes."""
+    text = one_line(text)
     found = TRAILING_ATTRIBUTES.search(text)
     return text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
 
@@ -270,9 +286,7 @@ class MarkdownWriter:
 
     def pipe_table(self, header: list[str], rows: list[list[str]]) -> list[str]:
         """A pipe table, its columns lined up when that keeps it narrow."""
-        table = [
-            [cell.replace("|", "\\|").replace("\n", " ") for cell in row] for row in [header, *rows]
-        ]
+        table = [[one_line(cell).replace("|", "\\|") for cell in row] for row in [header, *rows]]
         widths = [max(len(row[column]) for row in table) for column in range(len(header))]
         if sum(widths) + 3 * len(widths) + 1 > ALIGNED_TABLE_WIDTH:
             widths = [0] * len(header)
@@ -289,7 +303,10 @@ class MarkdownWriter:
     def definitions(self, terms: list[Term]) -> str:
         entries = []
         for term in terms:
-            lines = [escape_line(term.term), ": " + "\n".join(text_lines(term.definition, "  "))]
+            lines = [
+                escape_line(one_line(term.term)),
+                ": " + "\n".join(text_lines(term.definition, "  ")),
+            ]
             trailer = attributes({"short": term.short})
             if trailer:
                 lines.append("  " + trailer)
@@ -298,22 +315,22 @@ class MarkdownWriter:
 
     def write_callout(self, block: CalloutBlock) -> tuple[list[str], dict[str, Any]]:
         body = block.callout
-        head = f"> [!{body.kind.upper()}]" + (f" {body.title}" if body.title else "")
+        head = f"> [!{body.kind.upper()}]" + (f" {one_line(body.title)}" if body.title else "")
         return [head, *(f"> {line}" for line in text_lines(body.text))], {"short": body.short}
 
     def write_quote(self, block: QuoteBlock) -> tuple[list[str], dict[str, Any]]:
         lines = [f"> {line}" for line in text_lines(block.quote.text)]
         if block.quote.source:
-            lines.append(f"> — {block.quote.source}")
+            lines.append(f"> — {one_line(block.quote.source)}")
         return lines, {}
 
     def write_image(self, block: ImageBlock) -> tuple[list[str], dict[str, Any]]:
         body = block.image
-        alt = re.sub(r"([\\\[\]])", r"\\\1", body.alt)
+        alt = re.sub(r"([\\\[\]])", r"\\\1", one_line(body.alt))
         src = f"<{body.src}>" if re.search(r"[\s()<>]", body.src) else body.src
         caption = ""
         if body.caption:
-            caption = ' "' + body.caption.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            caption = ' "' + one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"') + '"'
         return [f"![{alt}]({src}{caption})"], {}
 
     # -- the document's own lists ---------------------------------------------------

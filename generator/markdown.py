@@ -54,8 +54,8 @@ TITLE_KEY = re.compile(r"^title[ \t]*:", re.M)
 _ATTRS = r"\{(?![{%#])(?:[^{}\"]|\"(?:\\.|[^\"\\])*\")*\}"
 ATTRIBUTE_LINE = re.compile(rf"^\s*(?:>\s*)*({_ATTRS})\s*$")
 TRAILING_ATTRIBUTES = re.compile(rf"\s+({_ATTRS})\s*$")
-BARE_VALUE = re.compile(r"=(?![\"'])([^\s\"'}]+)")
-CELL_BORDER = re.compile(r"(?<!\\)\|")
+BARE_VALUE = re.compile(r"\"(?:\\.|[^\"\\])*\"|=([^\s\"'}]+)")
+VALUE_ESCAPE = re.compile(r"\\([\"\\{}n])")
 CLOSING_DIV = re.compile(r"^\s*:{3,}\s*$")
 ALERT = re.compile(r"^\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<title>.*)$")
 SOURCE_LINE = re.compile(r"^(?:—|―|--)\s*(?P<source>\S.*)$")
@@ -65,6 +65,9 @@ ANSWER = re.compile(r"^(?:\*\*)?(?P<label>[A-Za-z]+)\s*:(?:\*\*)?\s*(?P<text>.*)
 HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Escapes that keep a line from starting a list, undone although the inline parser knows
+# them: a '*' before a space, or a ')' after a number, is the same text either way.
+LIST_ESCAPE = re.compile(r"^(\d*)\\([*)])(?=\s|$)", re.M)
 
 ALERT_KINDS = {"NOTE": "note", "TIP": "tip", "WARNING": "warning", "EXAMPLE": "example"}
 LIST_FIELDS = ("objectives", "takeaways", "sources")
@@ -259,7 +262,7 @@ class Reader:
         lines = HARD_BREAK.sub("\0", content).split("\n")
         joined = " ".join(line.strip() for line in lines).replace("\0", "\n")
         text = "\n".join(line.strip() for line in joined.split("\n"))
-        text = _unescape(text)
+        text = LIST_ESCAPE.sub(r"\1\2", _unescape(text))
         if message := _text_problem(text):
             self.problem(place, message)
         return text
@@ -281,7 +284,7 @@ class Reader:
         from mdit_py_plugins.attrs.parse import ParseError
         from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
-        quoted = BARE_VALUE.sub(lambda m: f'="{m.group(1)}"', text)
+        quoted = BARE_VALUE.sub(_quoted, text)
         try:
             _, found = parse_attrs(quoted)
         except ParseError as error:
@@ -298,7 +301,9 @@ class Reader:
         for key, value in found.items():
             where = source.find(key, column)
             places[key] = self.at(line, where if where >= 0 else column)
-            values[key] = value.replace('\\"', '"').replace("\\\\", "\\")
+            values[key] = VALUE_ESCAPE.sub(
+                lambda m: "\n" if m.group(1) == "n" else m.group(1), value
+            )
         return Attrs(values, places, classes, self.at(line, column))
 
     def apply(self, target: dict[str, Any], attrs: Attrs, loc: Loc, model: type) -> None:
@@ -464,7 +469,7 @@ class Reader:
         cells = []
         line = tr.map[0]
         source = self.lines[line]
-        written = len(CELL_BORDER.split(source.strip().strip("|")))
+        written = _cell_count(source)
         if written != len(tr.children) and not ATTRIBUTE_LINE.match(source):
             self.problem(
                 self.at(line),
@@ -723,6 +728,22 @@ _UNKNOWN_NODES = {
     "html_block": "raw HTML cannot go into a handout, deck and cheat sheet; write it in Markdown",
     "heading": "this heading is not where a section or block title can be",
 }
+
+
+def _quoted(found: re.Match[str]) -> str:
+    """An attribute value as the attrs parser takes it: bare values quoted, and braces
+    inside quotes (``{short="{{ vars.x }}"}``) escaped."""
+    if found.group(1):
+        return f'="{found.group(1)}"'
+    return re.sub(r"(?<!\\)([{}])", r"\\\1", found.group())
+
+
+def _cell_count(line: str) -> int:
+    """How many cells a table row's line holds, split as markdown-it splits it."""
+    from markdown_it.rules_block.table import escapedSplit
+
+    cells = escapedSplit(line.strip())
+    return len(cells) - (cells[0] == "") - (len(cells) > 1 and cells[-1] == "")
 
 
 def _unescape(text: str) -> str:
