@@ -42,7 +42,7 @@ from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest,
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.token import Token
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -54,8 +54,12 @@ TITLE_KEY = re.compile(r"^title[ \t]*:", re.M)
 _ATTRS = r"\{(?![{%#])(?:[^{}\"]|\"(?:\\.|[^\"\\])*\")*\}"
 ATTRIBUTE_LINE = re.compile(rf"^\s*(?:>\s*)*({_ATTRS})\s*$")
 TRAILING_ATTRIBUTES = re.compile(rf"\s+({_ATTRS})\s*$")
-BARE_VALUE = re.compile(r"\"(?:\\.|[^\"\\])*\"|=([^\s\"'}]+)")
+ATTRIBUTE = re.compile(
+    r"\s*(?:\.(?P<cls>[\w-]+)|#[\w-]+|(?P<key>[A-Za-z_][\w:-]*)="
+    r"(?:\"(?P<quoted>(?:\\.|[^\"\\])*)\"|(?P<bare>[^\s\"}]+)))\s*"
+)
 VALUE_ESCAPE = re.compile(r"\\([\"\\{}n])")
+CELL_BORDER = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row
 CLOSING_DIV = re.compile(r"^\s*:{3,}\s*$")
 ALERT = re.compile(r"^\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<title>.*)$")
 SOURCE_LINE = re.compile(r"^(?:—|―|--)\s*(?P<source>\S.*)$")
@@ -105,6 +109,10 @@ def parser() -> MarkdownIt:
     md.use(front_matter_plugin).use(deflist_plugin).use(dollarmath_plugin)
     md.use(tasklists_plugin)
     md.use(container_plugin, "div", validate=lambda params, markup: bool(params.strip()))
+    # Text reaches the model as its source: inline parsing has only to find images (and
+    # code spans, whose content is never an image). The rest would be thrown away.
+    md.inline.ruler.enableOnly(["text", "newline", "escape", "backticks", "image"])
+    md.inline.ruler2.enableOnly(["balance_pairs", "fragments_join"])
     md.normalizeLink = lambda url: url  # image paths stay as written (resolved by the build)
     md.validateLink = lambda url: True
     return md
@@ -125,6 +133,40 @@ def is_lesson(path: Path) -> bool:
         return True  # unreadable: let the loader say why
     found = FRONT_MATTER.match(head)
     return bool(found and TITLE_KEY.search(found.group(1)))
+
+
+@dataclass
+class Node:
+    """A block of markdown-it's token stream with what it holds: an ``_open`` token, its
+    children, and no ``_close`` token. Blocks without children (a paragraph's inline
+    text, a fence) stay markdown-it tokens, which have the same fields."""
+
+    type: str
+    tag: str
+    map: list[int] | None
+    info: str
+    markup: str
+    children: list[Any] = field(default_factory=list)
+    content: str = ""
+
+
+def block_tree(tokens: list[Token]) -> list[Any]:
+    """The top-level blocks of a token stream, nested (markdown-it's SyntaxTreeNode does
+    this too, but also for every inline token, which costs more than the mapping)."""
+    root: list[Any] = []
+    open_children = [root]
+    for token in tokens:
+        if token.nesting == 1:
+            node = Node(
+                token.type.removesuffix("_open"), token.tag, token.map, token.info, token.markup
+            )
+            open_children[-1].append(node)
+            open_children.append(node.children)
+        elif token.nesting == -1:
+            open_children.pop()
+        else:
+            open_children[-1].append(token)
+    return root
 
 
 @dataclass
@@ -172,7 +214,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.trailing: Attrs | None = None
         """Attributes on the line after the block being read, found inside it."""
-        self.block_readers: dict[str, Callable[[SyntaxTreeNode, Loc], dict[str, Any] | None]] = {
+        self.block_readers: dict[str, Callable[[Node, Loc], dict[str, Any] | None]] = {
             "paragraph": self.paragraph,
             "bullet_list": self.list_block,
             "ordered_list": self.list_block,
@@ -189,10 +231,7 @@ class Reader:
     # -- the whole file -----------------------------------------------------------
 
     def read(self) -> tuple[dict[str, Any], MarkdownSourceMap]:
-        from markdown_it.tree import SyntaxTreeNode
-
-        tree = SyntaxTreeNode(parser().parse(self.text))
-        nodes = list(tree.children)
+        nodes = block_tree(parser().parse(self.text))
         if not nodes or nodes[0].type != "front_matter":
             self.no_front_matter()
         data, yaml_map = self.front_matter(nodes[0])
@@ -221,7 +260,7 @@ class Reader:
             1,
         )
 
-    def front_matter(self, node: SyntaxTreeNode) -> tuple[dict[str, Any], SourceMap]:
+    def front_matter(self, node: Node) -> tuple[dict[str, Any], SourceMap]:
         content = node.content
         if not re.search(r"^[^#\s]", content, re.M):
             return {}, SourceMap(self.path)
@@ -251,7 +290,7 @@ class Reader:
     def problem(self, place: Place, message: str) -> None:
         self.problems.append(Problem(self.path, message, *place))
 
-    def node_place(self, node: SyntaxTreeNode) -> Place:
+    def node_place(self, node: Node) -> Place:
         return self.at(node.map[0]) if node.map else (None, None)  # type: ignore[return-value]
 
     # -- text ---------------------------------------------------------------------
@@ -267,7 +306,7 @@ class Reader:
             self.problem(place, message)
         return text
 
-    def split_attributes(self, node: SyntaxTreeNode, content: str) -> tuple[str, Attrs | None, int]:
+    def split_attributes(self, node: Node, content: str) -> tuple[str, Attrs | None, int]:
         """A paragraph's *content* without its last line when that line is ``{...}``;
         the attributes; and their line's indentation (0: the block's, more: an item's)."""
         lines = content.split("\n")
@@ -279,31 +318,30 @@ class Reader:
         return "\n".join(lines[:-1]), attrs, len(source) - len(source.lstrip())
 
     def attributes(self, text: str, line: int, column: int) -> Attrs | None:
-        """``{.class key=value}`` parsed by the attrs plugin's parser (bare values may hold
-        '%' or ',', as pandoc allows: ``{width=50%}``)."""
-        from mdit_py_plugins.attrs.parse import ParseError
-        from mdit_py_plugins.attrs.parse import parse as parse_attrs
-
-        quoted = BARE_VALUE.sub(_quoted, text)
-        try:
-            _, found = parse_attrs(quoted)
-        except ParseError as error:
-            self.problem(
-                self.at(line, column),
-                f'these attributes cannot be read ({error}); write them as {{key="value" .class}}',
-            )
-            return None
-        classes = found.pop("class", "").split()
-        found.pop("id", None)
+        """``{.class key=value key="a value"}``, as pandoc writes attributes (``{width=50%}``)."""
+        inner = text.strip()[1:-1]
         source = self.lines[line]
-        places = {}
-        values = {}
-        for key, value in found.items():
-            where = source.find(key, column)
-            places[key] = self.at(line, where if where >= 0 else column)
-            values[key] = VALUE_ESCAPE.sub(
-                lambda m: "\n" if m.group(1) == "n" else m.group(1), value
-            )
+        values: Attributes = {}
+        places: dict[str, Place] = {}
+        classes: list[str] = []
+        pos = 0
+        while pos < len(inner):
+            found = ATTRIBUTE.match(inner, pos)
+            if found is None:
+                self.problem(
+                    self.at(line, column + 1 + pos),
+                    f"'{inner[pos:].strip()[:30]}' is not an attribute; write them as"
+                    ' {key="value" .class}',
+                )
+                return None
+            pos = found.end()
+            if found["cls"]:
+                classes.append(found["cls"])
+            elif found["key"]:
+                value = found["bare"] if found["quoted"] is None else found["quoted"]
+                values[found["key"]] = VALUE_ESCAPE.sub(_unescape_value, value)
+                where = source.find(found["key"], column)
+                places[found["key"]] = self.at(line, where if where >= 0 else column)
         return Attrs(values, places, classes, self.at(line, column))
 
     def apply(self, target: dict[str, Any], attrs: Attrs, loc: Loc, model: type) -> None:
@@ -321,7 +359,7 @@ class Reader:
 
     # -- blocks -------------------------------------------------------------------
 
-    def block(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def block(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         reader = self.block_readers.get(node.type)
         if reader is None:
             self.problem(self.node_place(node), _UNKNOWN_NODES.get(node.type, _UNKNOWN))
@@ -334,7 +372,7 @@ class Reader:
             self.apply_block_attributes(block, trailing, loc)
         return block
 
-    def paragraph(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def paragraph(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         inline = node.children[0]
         content, attrs, _ = self.split_attributes(node, inline.content)
         image = self.image(node, inline, loc)
@@ -346,9 +384,7 @@ class Reader:
         self.trailing = attrs or self.trailing
         return block
 
-    def image(
-        self, node: SyntaxTreeNode, inline: SyntaxTreeNode, loc: Loc
-    ) -> dict[str, Any] | None:
+    def image(self, node: Node, inline: Node, loc: Loc) -> dict[str, Any] | None:
         """A paragraph holding one image (and perhaps its attributes) is an image block."""
         parts = [child for child in inline.children if child.type != "softbreak"]
         if not parts or parts[0].type != "image":
@@ -388,7 +424,7 @@ class Reader:
             )
         self.apply(block, attrs, loc, Block)
 
-    def list_block(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def list_block(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         items = [
             self.list_item(child, (*loc, "list", "items", index))
             for index, child in enumerate(node.children)
@@ -397,7 +433,7 @@ class Reader:
         self.place((*loc, "list"), self.node_place(node))
         return block
 
-    def list_item(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any]:
+    def list_item(self, node: Node, loc: Loc) -> dict[str, Any]:
         item: dict[str, Any] = {}
         place = self.node_place(node)
         self.place(loc, place)
@@ -428,7 +464,7 @@ class Reader:
         self.place((*loc, "text"), place)
         return item
 
-    def item_paragraph(self, node: SyntaxTreeNode, item: dict[str, Any], loc: Loc) -> str:
+    def item_paragraph(self, node: Node, item: dict[str, Any], loc: Loc) -> str:
         """One paragraph of an item; an indented ``{...}`` line under it sets the item's keys,
         an unindented one (after the list's last item) the list block's."""
         content, attrs, indent = self.split_attributes(node, node.children[0].content)
@@ -439,7 +475,7 @@ class Reader:
                 self.trailing = attrs
         return self.text_of(content, self.node_place(node))
 
-    def table(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def table(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         head, *bodies = node.children
         header = self.row(head.children[0])
         rows = [self.row(tr) for body in bodies for tr in body.children]
@@ -464,7 +500,7 @@ class Reader:
         self.trailing = attrs
         return block
 
-    def row(self, tr: SyntaxTreeNode) -> list[tuple[str, Attrs | None]]:
+    def row(self, tr: Node) -> list[tuple[str, Attrs | None]]:
         """The cells of a table row: text, and attributes written at the cell's end."""
         cells = []
         line = tr.map[0]
@@ -525,12 +561,10 @@ class Reader:
             out.append(entry)
         return {"compare": {"columns": [text for text, _ in header[1:]], "rows": out}}
 
-    def terms(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def terms(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         return {"terms": self.definitions(node, (*loc, "terms"), loc)}
 
-    def definitions(
-        self, node: SyntaxTreeNode, loc: Loc, block_loc: Loc | None
-    ) -> list[dict[str, Any]]:
+    def definitions(self, node: Node, loc: Loc, block_loc: Loc | None) -> list[dict[str, Any]]:
         """A definition list's terms; an unindented ``{...}`` after the last sets *block_loc*'s."""
         terms: list[dict[str, Any]] = []
         for child in node.children:
@@ -562,8 +596,8 @@ class Reader:
             self.place((*loc, len(terms) - 1, "definition"), place)
         return terms
 
-    def blockquote(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
-        paragraphs: list[tuple[SyntaxTreeNode, str]] = []
+    def blockquote(self, node: Node, loc: Loc) -> dict[str, Any] | None:
+        paragraphs: list[tuple[Node, str]] = []
         attrs = None
         for child in node.children:
             if child.type != "paragraph":
@@ -623,7 +657,7 @@ class Reader:
         self.place((*loc, "quote"), self.node_place(paragraphs[0][0]))
         return {"quote": body}
 
-    def code(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def code(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         if node.type == "fence" and not self.closed_fence(node):
             return None
         body: dict[str, Any] = {"text": node.content.removesuffix("\n")}
@@ -632,7 +666,7 @@ class Reader:
             body["language"] = language
         return self.coming("code", body, node, "fenced code blocks")
 
-    def closed_fence(self, node: SyntaxTreeNode) -> bool:
+    def closed_fence(self, node: Node) -> bool:
         last = node.map[1] - 1
         closing = self.lines[last].strip() if last > node.map[0] else ""
         if closing.startswith(node.markup) and not closing.strip(node.markup[0]):
@@ -644,10 +678,10 @@ class Reader:
         )
         return False
 
-    def math(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def math(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         return self.coming("math", node.content.strip(), node, "display equations ($$...$$)")
 
-    def columns(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any] | None:
+    def columns(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         name, _ = self.div_name(node)
         if name != "columns":
             self.problem(
@@ -681,9 +715,7 @@ class Reader:
             body["widths"] = widths
         return self.coming("columns", body, node, "':::: columns'")
 
-    def coming(
-        self, kind: str, body: Any, node: SyntaxTreeNode, what: str
-    ) -> dict[str, Any] | None:
+    def coming(self, kind: str, body: Any, node: Node, what: str) -> dict[str, Any] | None:
         """A block of a *kind* the model is growing: refused by name until it has it."""
         if kind not in BLOCK_KINDS:
             self.problem(self.node_place(node), f"{what} are not supported yet; remove it")
@@ -692,7 +724,7 @@ class Reader:
 
     # -- fenced divs --------------------------------------------------------------
 
-    def div_name(self, node: SyntaxTreeNode) -> tuple[str, Attrs | None]:
+    def div_name(self, node: Node) -> tuple[str, Attrs | None]:
         """The name of a fenced div (``::: notes`` or ``::: {.column width=40%}``) and its
         other attributes."""
         info = node.info.strip()
@@ -706,7 +738,7 @@ class Reader:
         attrs = self.attributes(rest, line, self.lines[line].find("{")) if rest else None
         return name, attrs
 
-    def closed_div(self, node: SyntaxTreeNode) -> bool:
+    def closed_div(self, node: Node) -> bool:
         end = node.map[1]
         if end < len(self.lines) and CLOSING_DIV.match(self.lines[end]):
             return True
@@ -730,20 +762,20 @@ _UNKNOWN_NODES = {
 }
 
 
-def _quoted(found: re.Match[str]) -> str:
-    """An attribute value as the attrs parser takes it: bare values quoted, and braces
-    inside quotes (``{short="{{ vars.x }}"}``) escaped."""
-    if found.group(1):
-        return f'="{found.group(1)}"'
-    return re.sub(r"(?<!\\)([{}])", r"\\\1", found.group())
+def _unescape_value(found: re.Match[str]) -> str:
+    return "\n" if found.group(1) == "n" else found.group(1)
 
 
 def _cell_count(line: str) -> int:
-    """How many cells a table row's line holds, split as markdown-it splits it."""
-    from markdown_it.rules_block.table import escapedSplit
-
-    cells = escapedSplit(line.strip())
-    return len(cells) - (cells[0] == "") - (len(cells) > 1 and cells[-1] == "")
+    """How many cells a table row's line holds, split as markdown-it splits it: at each
+    '|' not after a backslash, a first and a last '|' being the row's borders."""
+    line = line.strip()
+    count = len(CELL_BORDER.findall(line)) + 1
+    if line.startswith("|"):
+        count -= 1
+    if len(line) > 1 and line.endswith("|") and not line.endswith("\\|"):
+        count -= 1
+    return count
 
 
 def _unescape(text: str) -> str:
@@ -781,7 +813,7 @@ class Body:
     def depth(self) -> int:
         return len(self.stack)
 
-    def add(self, node: SyntaxTreeNode) -> None:
+    def add(self, node: Node) -> None:
         reader = self.reader
         if node.type == "heading":
             self.heading(node)
@@ -800,7 +832,7 @@ class Body:
         else:
             self.add_block(node)
 
-    def add_block(self, node: SyntaxTreeNode) -> None:
+    def add_block(self, node: Node) -> None:
         reader = self.reader
         section, loc = self.stack[-1]
         if section.get("sections"):
@@ -823,7 +855,7 @@ class Body:
         blocks.append(block)
         self.last = (block, block_loc, node.map[1])
 
-    def attributes_only(self, node: SyntaxTreeNode) -> bool:
+    def attributes_only(self, node: Node) -> bool:
         """A paragraph of only ``{...}``: the attributes of the block just above."""
         content = node.children[0].content
         if "\n" in content or not ATTRIBUTE_LINE.match(content):
@@ -841,7 +873,7 @@ class Body:
             reader.apply_block_attributes(self.last[0], attrs, self.last[1])
         return True
 
-    def heading(self, node: SyntaxTreeNode) -> None:
+    def heading(self, node: Node) -> None:
         reader = self.reader
         level = int(node.tag[1:])
         place = reader.node_place(node)
@@ -915,7 +947,7 @@ class Body:
         self.stack.append((section, loc))
         self.last = None
 
-    def div(self, node: SyntaxTreeNode) -> None:
+    def div(self, node: Node) -> None:
         reader = self.reader
         if not reader.closed_div(node):
             return
@@ -938,7 +970,7 @@ class Body:
         else:
             self.add_block(node)
 
-    def notes(self, node: SyntaxTreeNode, place: Place) -> None:
+    def notes(self, node: Node, place: Place) -> None:
         reader = self.reader
         if not self.stack:
             reader.problem(place, "notes belong to a section; put '::: notes' under a '# Heading'")
@@ -956,7 +988,7 @@ class Body:
         section["notes"] = "\n\n".join(texts)
         reader.place((*loc, "notes"), place)
 
-    def document_list(self, name: str, node: SyntaxTreeNode, place: Place) -> None:
+    def document_list(self, name: str, node: Node, place: Place) -> None:
         reader = self.reader
         if name in self.in_front or name in self.data:
             reader.problem(place, f"'{name}' is given twice (front matter or body); keep one")
@@ -983,7 +1015,7 @@ class Body:
                 for index, item in enumerate(children[0].children)
             ]
 
-    def plain_item(self, node: SyntaxTreeNode, loc: Loc) -> str:
+    def plain_item(self, node: Node, loc: Loc) -> str:
         reader = self.reader
         place = reader.node_place(node)
         reader.place(loc, place)
@@ -992,7 +1024,7 @@ class Body:
             return ""
         return reader.text_of(node.children[0].children[0].content, place)
 
-    def question(self, node: SyntaxTreeNode, loc: Loc) -> dict[str, Any]:
+    def question(self, node: Node, loc: Loc) -> dict[str, Any]:
         reader = self.reader
         place = reader.node_place(node)
         reader.place(loc, place)
@@ -1053,7 +1085,7 @@ class Body:
             )
         return question
 
-    def answer_quote(self, node: SyntaxTreeNode, question: dict[str, Any], loc: Loc) -> None:
+    def answer_quote(self, node: Node, question: dict[str, Any], loc: Loc) -> None:
         """``> Answer: ...`` and ``> Explanation: ...`` paragraphs under a question."""
         reader = self.reader
         for child in node.children:
