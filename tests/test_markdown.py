@@ -492,3 +492,12 @@ def test_the_hand_written_markdown_lesson_builds_in_all_three_formats(tmp_path):
     reader = PdfReader(str(sheet))
     assert len(reader.pages) == 1
     assert "Every action has an equal and opposite reaction" in reader.pages[0].extract_text()
+
+
+def test_the_readme_shows_one_lesson_in_both_forms(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    markdown = readme.split("````markdown\n", 1)[1].split("````\n", 1)[0]
+    in_yaml = readme.split("### In YAML, the exact form", 1)[1]
+    in_yaml = in_yaml.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    from_md = load_lesson(write_lesson(tmp_path, markdown, "readme.md")).document
+    assert from_md == load_lesson(write_lesson(tmp_path, in_yaml, "readme.yaml")).document
