@@ -17,7 +17,13 @@ from typing import Any
 import yaml
 
 from .inline import RichText
-from .markdown import ATTRIBUTE_LINE, DOCUMENT_DIVS, TRAILING_ATTRIBUTES
+from .markdown import (
+    ATTRIBUTE_LINE,
+    DOCUMENT_DIVS,
+    TERM_ITEM,
+    TRAILING_ATTRIBUTES,
+    protect_backslashes,
+)
 from .model import (
     Block,
     CalloutBlock,
@@ -168,6 +174,7 @@ def common_attributes(block: Block, **extra: Any) -> dict[str, Any]:
 
 def escape_line(line: str) -> str:
     """A line of text that Markdown would otherwise read as the start of another block."""
+    line = protect_backslashes(line)
     ordered = ORDERED_START.match(line)
     if ordered:
         return f"{ordered.group(1)}\\{line[len(ordered.group(1)) :]}"
@@ -201,7 +208,7 @@ def one_line(text: str) -> str:
 
 def inline_end(text: str) -> str:
     """Text ending a heading or a cell, where a final ``{...}`` would read as attributes."""
-    text = one_line(text)
+    text = protect_backslashes(one_line(text))
     found = TRAILING_ATTRIBUTES.search(text)
     return text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
 
@@ -235,7 +242,8 @@ class MarkdownWriter:
         lines, extra = write(block)
         if not isinstance(block, ListBlock):
             self.last_marker.clear()
-        trailer = attributes(common_attributes(block, **extra))
+        classes = ("compare",) if isinstance(block, CompareBlock) else ()
+        trailer = attributes(common_attributes(block, **extra), classes)
         if trailer:
             lines.append(trailer)
         if block.title is not None:
@@ -257,9 +265,16 @@ class MarkdownWriter:
         for number, item in enumerate(items, 1):
             bullet = f"{number}{marker}" if marker in ".)" else marker
             inner = indent + " " * (len(bullet) + 1)
-            text = f"**{item.term}** – {item.text}" if item.term is not None else item.text
+            text, keys = item.text, {"short": item.short}
+            if item.term is not None:
+                compact = f"**{item.term}** – {item.text}"
+                found = TERM_ITEM.match(compact)
+                if found and (found["term"], found["text"]) == (item.term, item.text):
+                    text = compact
+                else:  # a term that is not plain words: said as a key instead
+                    keys = {"term": item.term, **keys}
             lines.append(f"{indent}{bullet} " + "\n".join(text_lines(text, inner)))
-            trailer = attributes({"short": item.short})
+            trailer = attributes(keys)
             if trailer:
                 lines.append(inner + trailer)
             if item.items:
@@ -276,17 +291,17 @@ class MarkdownWriter:
                     f"{cell} {attributes({'short': short})}"
                     for cell, short in zip(cells, row.short, strict=True)
                 ]
-            rows.append([row.aspect or "", *cells])
-        lines = self.pipe_table(["", *body.columns], rows)
-        return [*lines, attributes({}, ("compare",))], {}
+            rows.append([inline_end(row.aspect or ""), *cells])
+        header = ["", *map(inline_end, body.columns)]
+        return self.pipe_table(header, rows), {}  # {.compare} comes after
 
     def write_table(self, block: TableBlock) -> tuple[list[str], dict[str, Any]]:
         rows = [[inline_end(str(cell)) for cell in row] for row in block.table.rows]
-        return self.pipe_table(list(block.table.header), rows), {}
+        return self.pipe_table([inline_end(cell) for cell in block.table.header], rows), {}
 
     def pipe_table(self, header: list[str], rows: list[list[str]]) -> list[str]:
         """A pipe table, its columns lined up when that keeps it narrow."""
-        table = [[one_line(cell).replace("|", "\\|") for cell in row] for row in [header, *rows]]
+        table = [[cell.replace("|", "\\|") for cell in row] for row in [header, *rows]]
         widths = [max(len(row[column]) for row in table) for column in range(len(header))]
         if sum(widths) + 3 * len(widths) + 1 > ALIGNED_TABLE_WIDTH:
             widths = [0] * len(header)

@@ -68,7 +68,7 @@ TASK_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]")
 ANSWER = re.compile(r"^(?:\*\*)?(?P<label>[A-Za-z]+)\s*:(?:\*\*)?\s*(?P<text>.*)$", re.S)
 HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
-ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
 # Escapes that keep a line from starting a list, undone although the inline parser knows
 # them: a '*' before a space, or a ')' after a number, is the same text either way.
 LIST_ESCAPE = re.compile(r"^(\d*)\\([*)])(?=\s|$)", re.M)
@@ -93,6 +93,9 @@ def _kept_escapes() -> frozenset[str]:
 
 
 KEPT_ESCAPES = _kept_escapes()
+LONE_BACKSLASH = re.compile(
+    "\\\\(?=$|\n|[" + re.escape("".join(sorted(set(string.punctuation) - KEPT_ESCAPES))) + "])"
+)
 
 
 @functools.cache
@@ -212,7 +215,7 @@ class Reader:
         self.lines = text.splitlines()
         self.places: dict[tuple[str | int, ...], Place] = {}
         self.problems: list[Problem] = []
-        self.trailing: Attrs | None = None
+        self.trailing: list[Attrs] = []
         """Attributes on the line after the block being read, found inside it."""
         self.block_readers: dict[str, Callable[[Node, Loc], dict[str, Any] | None]] = {
             "paragraph": self.paragraph,
@@ -306,16 +309,28 @@ class Reader:
             self.problem(place, message)
         return text
 
-    def split_attributes(self, node: Node, content: str) -> tuple[str, Attrs | None, int]:
-        """A paragraph's *content* without its last line when that line is ``{...}``;
-        the attributes; and their line's indentation (0: the block's, more: an item's)."""
+    def split_attributes(self, node: Node, content: str) -> tuple[str, list[tuple[Attrs, int]]]:
+        """A paragraph's *content* without its last lines that are ``{...}``, and those
+        attributes with their line's indentation (0: the block's, more: an item's)."""
         lines = content.split("\n")
-        if len(lines) < 2 or not ATTRIBUTE_LINE.match(lines[-1]):
-            return content, None, 0
-        line = node.map[1] - 1
-        source = self.lines[line]
-        attrs = self.attributes(ATTRIBUTE_LINE.match(source).group(1), line, source.index("{"))
-        return "\n".join(lines[:-1]), attrs, len(source) - len(source.lstrip())
+        found = []
+        while len(lines) > 1 and ATTRIBUTE_LINE.match(lines[-1]):
+            line = node.map[0] + len(lines) - 1
+            source = self.lines[line]
+            start = source.index("{")
+            attrs = self.attributes(ATTRIBUTE_LINE.match(source).group(1), line, start)
+            if attrs is not None:
+                found.insert(0, (attrs, len(source) - len(source.lstrip())))
+            lines.pop()
+        return "\n".join(lines), found
+
+    def route(self, found: list[tuple[Attrs, int]], item: dict[str, Any] | None, loc: Loc) -> None:
+        """Indented attributes set *item*'s keys; the others, the block's."""
+        for attrs, indent in found:
+            if indent and item is not None:
+                self.apply(item, attrs, loc, object)
+            else:
+                self.trailing.append(attrs)
 
     def attributes(self, text: str, line: int, column: int) -> Attrs | None:
         """``{.class key=value key="a value"}``, as pandoc writes attributes (``{width=50%}``)."""
@@ -365,23 +380,23 @@ class Reader:
             self.problem(self.node_place(node), _UNKNOWN_NODES.get(node.type, _UNKNOWN))
             return None
         self.place(loc, self.node_place(node))
-        self.trailing = None
+        self.trailing = []
         block = reader(node, loc)
-        trailing, self.trailing = self.trailing, None
-        if block is not None and trailing is not None:
-            self.apply_block_attributes(block, trailing, loc)
+        trailing, self.trailing = self.trailing, []
+        for attrs in trailing if block is not None else ():
+            self.apply_block_attributes(block, attrs, loc)
         return block
 
     def paragraph(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         inline = node.children[0]
-        content, attrs, _ = self.split_attributes(node, inline.content)
+        content, found = self.split_attributes(node, inline.content)
         image = self.image(node, inline, loc)
         if image is not None:
             block = image
         else:
             block = {"text": self.text_of(content, self.node_place(node))}
             self.place((*loc, "text"), self.node_place(node))
-        self.trailing = attrs or self.trailing
+        self.route(found, None, loc)
         return block
 
     def image(self, node: Node, inline: Node, loc: Loc) -> dict[str, Any] | None:
@@ -395,7 +410,10 @@ class Reader:
             return None
         picture = parts[0]
         place = self.node_place(node)
-        body: dict[str, Any] = {"src": str(picture.attrs.get("src", "")), "alt": picture.content}
+        body: dict[str, Any] = {
+            "src": str(picture.attrs.get("src", "")),
+            "alt": ESCAPE.sub(r"\1", picture.content),
+        }
         if picture.attrs.get("title"):
             body["caption"] = picture.attrs["title"]
         if not picture.content.strip():
@@ -409,7 +427,8 @@ class Reader:
             self.place((*loc, "image", key) if key != "image" else (*loc, key), place)
         if trailing:
             source = self.lines[node.map[0]]
-            self.trailing = self.attributes(trailing.group(), node.map[0], source.rfind("{"))
+            attrs = self.attributes(trailing.group(), node.map[0], source.rfind("{"))
+            self.trailing.extend([attrs] if attrs else [])
         return block
 
     def apply_block_attributes(self, block: dict[str, Any], attrs: Attrs, loc: Loc) -> None:
@@ -467,12 +486,8 @@ class Reader:
     def item_paragraph(self, node: Node, item: dict[str, Any], loc: Loc) -> str:
         """One paragraph of an item; an indented ``{...}`` line under it sets the item's keys,
         an unindented one (after the list's last item) the list block's."""
-        content, attrs, indent = self.split_attributes(node, node.children[0].content)
-        if attrs is not None:
-            if indent:
-                self.apply(item, attrs, loc, object)
-            else:
-                self.trailing = attrs
+        content, found = self.split_attributes(node, node.children[0].content)
+        self.route(found, item, loc)
         return self.text_of(content, self.node_place(node))
 
     def table(self, node: Node, loc: Loc) -> dict[str, Any] | None:
@@ -480,24 +495,20 @@ class Reader:
         header = self.row(head.children[0])
         rows = [self.row(tr) for body in bodies for tr in body.children]
         row_nodes = [tr for body in bodies for tr in body.children]
-        attrs = None
-        if row_nodes and ATTRIBUTE_LINE.match(self.lines[row_nodes[-1].map[0]]):
-            line = row_nodes[-1].map[0]
-            attrs = self.attributes(
-                ATTRIBUTE_LINE.match(self.lines[line]).group(1),
-                line,
-                self.lines[line].index("{"),
-            )
+        while row_nodes and ATTRIBUTE_LINE.match(self.lines[row_nodes[-1].map[0]]):
+            line = row_nodes.pop().map[0]
             rows.pop()
-            row_nodes.pop()
-        compare = attrs is not None and "compare" in attrs.classes
+            source = self.lines[line]
+            attrs = self.attributes(ATTRIBUTE_LINE.match(source).group(1), line, source.index("{"))
+            self.trailing[:0] = [attrs] if attrs else []
+        compare = any("compare" in attrs.classes for attrs in self.trailing)
+        for attrs in self.trailing:
+            attrs.classes = [name for name in attrs.classes if name != "compare"]
         if compare:
-            attrs.classes.remove("compare")
             block = self.compare(header, rows, row_nodes, loc)
         else:
             block = self.plain_table(header, rows, row_nodes, loc)
         self.place((*loc, "table" if not compare else "compare"), self.node_place(node))
-        self.trailing = attrs
         return block
 
     def row(self, tr: Node) -> list[tuple[str, Attrs | None]]:
@@ -585,12 +596,10 @@ class Reader:
                         "a definition holds text only; end the list before this",
                     )
                     continue
-                content, attrs, indent = self.split_attributes(part, part.children[0].content)
-                if attrs is not None:
-                    if indent or block_loc is None:
-                        self.apply(term, attrs, (*loc, len(terms) - 1), object)
-                    else:
-                        self.trailing = attrs
+                content, found = self.split_attributes(part, part.children[0].content)
+                if block_loc is None:  # the glossary: no block to give attributes to
+                    found = [(attrs, 1) for attrs, _ in found]
+                self.route(found, term, (*loc, len(terms) - 1))
                 paragraphs.append(self.text_of(content, self.node_place(part)))
             term["definition"] = "\n\n".join(paragraphs)
             self.place((*loc, len(terms) - 1, "definition"), place)
@@ -598,7 +607,6 @@ class Reader:
 
     def blockquote(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         paragraphs: list[tuple[Node, str]] = []
-        attrs = None
         for child in node.children:
             if child.type != "paragraph":
                 self.problem(
@@ -606,8 +614,8 @@ class Reader:
                     "a quote or callout holds paragraphs only; end it ('>') before this",
                 )
                 continue
-            content, found, _ = self.split_attributes(child, child.children[0].content)
-            attrs = found or attrs
+            content, found = self.split_attributes(child, child.children[0].content)
+            self.route(found, None, loc)
             paragraphs.append((child, content))
         if not paragraphs:
             return None
@@ -618,7 +626,6 @@ class Reader:
             block = self.callout(alert, first, [(first, rest), *paragraphs[1:]], loc)
         else:
             block = self.quote(paragraphs, loc)
-        self.trailing = attrs
         return block
 
     def callout(self, alert: re.Match[str], first, paragraphs, loc: Loc) -> dict[str, Any] | None:
@@ -781,20 +788,34 @@ def _cell_count(line: str) -> int:
 def _unescape(text: str) -> str:
     """Undo Markdown's backslash escapes of punctuation the inline parser does not know
     (``\\#``, ``1\\.``), outside code spans; the ones it knows (``\\*``) stay for it."""
+    return _outside_code(text, lambda part: ESCAPE.sub(_unescape_one, part))
+
+
+def _unescape_one(found: re.Match[str]) -> str:
+    escaped, after = found.group(1), found.group(2)
+    if escaped == "\\" and after not in KEPT_ESCAPES:
+        return "\\"  # '\\\\|' in Markdown is the '\\|' the inline parser shows as it is
+    return found.group() if escaped in KEPT_ESCAPES else escaped
+
+
+def protect_backslashes(text: str) -> str:
+    """*text* with each backslash that Markdown would read as an escape (before '|', '#'
+    ... or at a line's end) doubled, outside code spans: what :func:`_unescape` reads back."""
+    return _outside_code(text, lambda part: LONE_BACKSLASH.sub(r"\\\\", part))
+
+
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
+    """*text* with *change* made to all but its code spans (where a backslash is literal)."""
     if "\\" not in text:
         return text
     out = []
     pos = 0
     for span in CODE_SPAN.finditer(text):
-        out.append(_unescape_plain(text[pos : span.start()]))
+        out.append(change(text[pos : span.start()]))
         out.append(span.group())
         pos = span.end()
-    out.append(_unescape_plain(text[pos:]))
+    out.append(change(text[pos:]))
     return "".join(out)
-
-
-def _unescape_plain(text: str) -> str:
-    return ESCAPE.sub(lambda m: m.group() if m.group(1) in KEPT_ESCAPES else m.group(1), text)
 
 
 class Body:
