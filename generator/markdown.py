@@ -212,7 +212,7 @@ class Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = re.split(r"\r\n?|\n", text)  # markdown-it's lines (not str.splitlines')
         self.places: dict[tuple[str | int, ...], Place] = {}
         self.problems: list[Problem] = []
         self.trailing: list[Attrs] = []
