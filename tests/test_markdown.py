@@ -539,3 +539,12 @@ def test_the_readme_shows_one_lesson_in_both_forms(tmp_path):
     in_yaml = in_yaml.split("```yaml\n", 1)[1].split("```\n", 1)[0]
     from_md = load_lesson(write_lesson(tmp_path, markdown, "readme.md")).document
     assert from_md == load_lesson(write_lesson(tmp_path, in_yaml, "readme.yaml")).document
+
+
+def test_a_lesson_in_both_forms_in_one_folder_is_refused_with_its_own_fix(tmp_path):
+    write_lesson(tmp_path, SAMPLE.read_text(encoding="utf-8"), "lesson.yaml")
+    md_lesson(tmp_path, "# H\n\nText.\n")
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "both give the output name 'lesson'; rename one of them" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
