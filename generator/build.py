@@ -53,19 +53,24 @@ def lesson_files(
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = []
+            inside, notes = [], []
             for candidate in sorted(path.rglob("*")):
                 if candidate.suffix.lower() not in LESSON_SUFFIXES or not candidate.is_file():
                     continue
                 if is_markdown(candidate) and not is_lesson(candidate):
+                    notes.append(candidate)
                     if skipped is not None:
                         skipped(candidate)
                     continue
                 inside.append(candidate)
             if not inside:
-                raise LessonError.at(
-                    path, f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
-                )
+                message = f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
+                if notes:
+                    names = ", ".join(note.name for note in notes[:3])
+                    message += f"; not lessons, as their front matter has no 'title': {names}" + (
+                        " ..." if len(notes) > 3 else ""
+                    )
+                raise LessonError.at(path, message)
             found.extend(inside)
         else:
             found.append(path)

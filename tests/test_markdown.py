@@ -313,6 +313,10 @@ def test_a_readme_without_front_matter_title_is_not_a_lesson(tmp_path):
     assert f"note: {tmp_path / 'README.md'}: skipped, not a lesson" in result.output
     quiet = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert "README" not in quiet.output
+    lesson.unlink()
+    empty = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert empty.exit_code == 2
+    assert "not lessons, as their front matter has no 'title': README.md, notes.md" in empty.output
 
 
 def test_vars_from_the_command_line_reach_markdown_text(tmp_path):
