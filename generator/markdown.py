@@ -42,6 +42,7 @@ from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest,
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -113,12 +114,23 @@ def parser() -> MarkdownIt:
     md.use(tasklists_plugin)
     md.use(container_plugin, "div", validate=lambda params, markup: bool(params.strip()))
     # Text reaches the model as its source: inline parsing has only to find images (and
-    # code spans, whose content is never an image). The rest would be thrown away.
+    # code spans, whose content is never an image) and the task lists' '[x]'. The rest
+    # would be thrown away, so only text that may hold those is parsed at all.
     md.inline.ruler.enableOnly(["text", "newline", "escape", "backticks", "image"])
     md.inline.ruler2.enableOnly(["balance_pairs", "fragments_join"])
+    md.core.ruler.at("inline", _parse_inline_where_needed)
     md.normalizeLink = lambda url: url  # image paths stay as written (resolved by the build)
     md.validateLink = lambda url: True
     return md
+
+
+def _parse_inline_where_needed(state: StateCore) -> None:
+    """markdown-it's inline step, for the text that may hold an image or a task's '[x]'."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = []
+            if "![" in token.content or token.content.startswith("["):
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 def is_markdown(path: Path) -> bool:
