@@ -196,6 +196,8 @@ class MarkdownSourceMap(SourceMap):
             place = self.places.get(parts[:end])
             if place is not None:
                 return place
+        if self.root is None:
+            return 2, 1  # the front matter is empty: what is missing goes on its first line
         return super().position(loc, key=key)
 
 
