@@ -289,7 +289,7 @@ def check(
     help="The file to write; default standard output.",
 )
 def convert(lesson: Path, target: str | None, output: Path | None) -> None:
-    """Write LESSON in the other form: YAML as Markdown, Markdown (or JSON) as YAML.
+    """Write LESSON in the other form: YAML or JSON as Markdown, Markdown as YAML.
 
     Nothing is lost: converting back gives the same lesson, and both build the same files.
     """
