@@ -1,0 +1,172 @@
+"""The template corpus in tests/templates/ is what its README says, and its script remakes it.
+
+The deck tests trust these files to carry particular traits (German layout names, a layout
+order, no ``idx``, example slides, a missing ``sldSz``). These tests keep the files, the script
+that makes them and the README that describes them in step: a change to the script that
+alters a file fails here until the files are regenerated and the README says the same.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+from pptx.exc import PackageNotFoundError
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pypdf import PdfReader
+
+from .templates import make_pptx_templates as corpus
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+README = TEMPLATES / "README.md"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+NEEDS_SOFFICE = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@dataclass
+class Entry:
+    """What README.md says about one template."""
+
+    name: str
+    layouts: list[tuple[str, str]]
+    masters: int
+    size: tuple[int, int] | None
+    slides: int
+    fonts: tuple[str, str]
+    ea_fonts: tuple[str, str] | None
+
+
+def readme_entries() -> dict[str, Entry]:
+    """Parse the ``### NAME`` sections of README.md and their fact lines."""
+    entries = {}
+    for section in README.read_text(encoding="utf-8").split("\n### ")[1:]:
+        name, _, body = section.partition("\n")
+        facts = dict(re.findall(r"^- ([A-Z][^:]*): (.*)$", body, re.M))
+        layouts_key = next(key for key in facts if key.startswith("Layouts"))
+        masters = re.search(r"each of (\d+) masters", layouts_key)
+        size = re.match(r"(\d+) × (\d+)", facts["Slide size"])
+        ea = facts.get("East Asian theme fonts")
+        entries[name] = Entry(
+            name=name,
+            layouts=re.findall(r"(?:^|; )(.+?) \((\w+)\)", facts[layouts_key]),
+            masters=int(masters.group(1)) if masters else 1,
+            size=(int(size.group(1)), int(size.group(2))) if size else None,
+            slides=int(facts["Slides"]),
+            fonts=tuple(facts["Theme fonts"].split(" / ")),
+            ea_fonts=tuple(ea.split(" / ")) if ea else None,
+        )
+    return entries
+
+
+ENTRIES = readme_entries()
+FILES = sorted(p.name for p in TEMPLATES.iterdir() if p.suffix in (".pptx", ".potx"))
+EXPORTED = {f"{spec.name}.pptx" for spec in corpus.SPECS if spec.libreoffice}
+
+
+def theme_fonts(prs) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(major, minor) Latin and (major, minor) East Asian typefaces of the first master's theme."""
+    theme = etree.fromstring(prs.slide_masters[0].part.part_related_by(RT.THEME).blob)
+    scheme = theme.find(f".//{A}fontScheme")
+
+    def face(which: str, script: str) -> str:
+        return scheme.find(f"{A}{which}/{A}{script}").get("typeface")
+
+    latin = (face("majorFont", "latin"), face("minorFont", "latin"))
+    return latin, (face("majorFont", "ea"), face("minorFont", "ea"))
+
+
+def test_readme_describes_every_file_and_no_other():
+    assert sorted(ENTRIES) == FILES
+    assert len(FILES) >= 15
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_template_is_what_the_readme_says(name):
+    entry = ENTRIES[name]
+    prs = corpus.open_template(TEMPLATES / name)
+    found = [
+        (layout.name, layout._element.get("type", "cust"))
+        for master in prs.slide_masters
+        for layout in master.slide_layouts
+    ]
+    assert len(prs.slide_masters) == entry.masters
+    assert found == entry.layouts * entry.masters
+    size = (prs.slide_width, prs.slide_height) if prs.slide_width is not None else None
+    assert size == entry.size
+    assert len(prs.slides) == entry.slides
+    latin, east_asian = theme_fonts(prs)
+    assert latin == entry.fonts
+    if entry.ea_fonts:
+        assert east_asian == entry.ea_fonts
+
+
+def test_python_pptx_refuses_a_potx_until_its_content_type_is_changed():
+    potx = [name for name in FILES if name.endswith(".potx")]
+    assert potx
+    for name in potx:
+        with pytest.raises((ValueError, PackageNotFoundError), match="not a PowerPoint file"):
+            Presentation(str(TEMPLATES / name))
+        assert len(corpus.open_template(TEMPLATES / name).slide_layouts) > 0
+
+
+def test_script_remakes_the_python_pptx_files_byte_for_byte(tmp_path):
+    assert corpus.main(["--out", str(tmp_path), "--no-libreoffice"]) == 0
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == sorted(set(FILES) - EXPORTED)
+    changed = [
+        name for name in made if (tmp_path / name).read_bytes() != (TEMPLATES / name).read_bytes()
+    ]
+    assert not changed, f"regenerate tests/templates/ and commit: {changed} differ"
+
+
+def made_by(data: bytes) -> str:
+    """The Application line of a package's docProps/app.xml."""
+    app = zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml").decode("utf-8")
+    return re.search(r"<Application>([^<]*)</Application>", app).group(1)
+
+
+@pytest.mark.slow
+@NEEDS_SOFFICE
+def test_script_remakes_the_libreoffice_files_byte_for_byte(tmp_path):
+    specs = [spec for spec in corpus.SPECS if spec.libreoffice]
+    corpus.export_with_libreoffice(SOFFICE, specs, tmp_path)
+    for spec in specs:
+        name = f"{spec.name}.pptx"
+        new, old = (tmp_path / name).read_bytes(), (TEMPLATES / name).read_bytes()
+        if made_by(new) != made_by(old):
+            pytest.skip(f"{name} was made by {made_by(old)}, this machine has {made_by(new)}")
+        assert new == old, f"regenerate tests/templates/ and commit: {name} differs"
+
+
+@pytest.mark.slow
+@NEEDS_SOFFICE
+def test_libreoffice_opens_every_template(tmp_path):
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *(str(TEMPLATES / name) for name in FILES),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name in FILES:
+        pdf = out / f"{Path(name).stem}.pdf"
+        assert pdf.is_file(), f"LibreOffice could not open {name}"
+        assert len(PdfReader(str(pdf)).pages) == max(1, ENTRIES[name].slides)
