@@ -36,6 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -677,6 +678,7 @@ class Shapes:
         prompt: str | None = None,
         color: str | None = None,
         plain: bool = False,
+        font: str | None = None,
     ) -> None:
         """A placeholder; *prompt* is the kind of prompt text to show (title/body/none).
 
@@ -691,9 +693,11 @@ class Shapes:
         body += "/>"
         lst = ""
         plain = plain or prompt == "subTitle"
-        if algn or size_pt or color or plain:
+        if algn or size_pt or color or plain or font:
             size = f' sz="{size_pt * 100}"' if size_pt else ""
-            fill = _solid(color) if color else ""
+            fill = (_solid(color) if color else "") + (
+                f'<a:latin typeface="{font}"/>' if font else ""
+            )
             align = f' algn="{algn}"' if algn else ""
             indent = ' marL="0" indent="0"' if plain else ""
             bullet = "<a:buNone/>" if plain else ""
@@ -740,12 +744,19 @@ def _solid(color: str) -> str:
     return f'<a:solidFill><a:schemeClr val="{color}"/></a:solidFill>'
 
 
-def _footers(shapes: Shapes, spec: Spec, f: Frame, idx: tuple[int, int, int]) -> None:
+def _footers(
+    shapes: Shapes, spec: Spec, f: Frame, idx: tuple[int, int, int], *, on_color: bool = False
+) -> None:
+    """Date, footer and slide number along the bottom, left of a bottom-right logo.
+
+    Their text is light on a dark fill, on a coloured bottom band or when *on_color*; their
+    font is the theme's minor font, named so that LibreOffice does not fall back to a serif.
+    """
     w = spec.size[0]
     fw = round((w - 2 * f.margin) * 0.28)
     y, h = f.footer_y, f.footer_h
-    light = spec.dark == "fill" or (spec.band == "bottom" and spec.dark != "clrmap")
-    color = "bg1" if light else None  # on a dark fill or a coloured band: the light colour
+    light = on_color or spec.dark == "fill" or (spec.band == "bottom" and spec.dark != "clrmap")
+    color = "bg1" if light else None
     shapes.ph(
         "dt",
         idx[0],
@@ -754,6 +765,7 @@ def _footers(shapes: Shapes, spec: Spec, f: Frame, idx: tuple[int, int, int]) ->
         sz="half",
         size_pt=12,
         color=color,
+        font="+mn-lt",
     )
     shapes.ph(
         "ftr",
@@ -764,6 +776,7 @@ def _footers(shapes: Shapes, spec: Spec, f: Frame, idx: tuple[int, int, int]) ->
         algn="ctr",
         size_pt=12,
         color=color,
+        font="+mn-lt",
     )
     right = w - f.margin
     if f.logo and spec.logo == "bottom-right":
@@ -777,6 +790,7 @@ def _footers(shapes: Shapes, spec: Spec, f: Frame, idx: tuple[int, int, int]) ->
         algn="r",
         size_pt=12,
         color=color,
+        font="+mn-lt",
     )
 
 
@@ -1003,7 +1017,7 @@ def layout_xml(spec: Spec, layout: Layout) -> str:
     elif kind != "blank":
         raise ValueError(f"unknown layout kind {layout.kind!r}")
     if spec.footers:
-        _footers(s, spec, f, (10, 11, 12))
+        _footers(s, spec, f, (10, 11, 12), on_color=layout.own_background)
     return (
         f'<p:sldLayout {NSDECL}{attrs}><p:cSld name="{layout.name}">{bg}{s.tree()}</p:cSld>'
         "<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>"
@@ -1086,7 +1100,7 @@ def build_template(spec: Spec) -> bytes:
             mpart.rels.pop(rid)
     logo_rid = None
     if spec.logo:
-        _, logo_rid = mpart.get_or_add_image_part(io.BytesIO(logo_png(spec.palette.colors[4])))
+        _, logo_rid = mpart.get_or_add_image_part(io.BytesIO(logo_png(spec.palette.colors[5])))
     _replace_content(mpart._element, _parse(master_xml(spec, logo_rid)))
     id_list = mpart._element.find("p:sldLayoutIdLst", NS)
     package = prs.part.package
@@ -1112,7 +1126,7 @@ def build_template(spec: Spec) -> bytes:
         notes_master = prs.notes_master
         if spec.notes == "nobody":
             for shape in list(notes_master.placeholders):
-                if shape.placeholder_format.type is not None and shape.placeholder_format.idx == 1:
+                if shape.placeholder_format.type == PP_PLACEHOLDER.BODY:
                     shape._element.getparent().remove(shape._element)
     if spec.strip_idx:
         for part in [mpart, *(layout.part for layout in master.slide_layouts)]:
@@ -1204,29 +1218,38 @@ def open_template(path: Path):
     return Presentation(io.BytesIO(data))
 
 
-FOOTER_TYPES = ("DATE", "FOOTER", "SLIDE_NUMBER")
+FOOTERS = (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 
 
 def specimen(path: Path) -> bytes:
-    """A deck of the template at *path* with one slide per layout, every placeholder filled."""
+    """A deck of the template at *path* with one slide per layout, every placeholder filled.
+
+    Titles name the layout and its type; other placeholders their type and idx; content
+    placeholders get a short two-level list; footers are copied from the layout, which
+    python-pptx does not do by itself.
+    """
     prs = open_template(path)
     for master in prs.slide_masters:
         for layout in master.slide_layouts:
             slide = prs.slides.add_slide(layout)
             for shape in layout.placeholders:
-                if shape.placeholder_format.type.name in FOOTER_TYPES:
+                if shape.placeholder_format.type in FOOTERS:
                     slide.shapes.clone_placeholder(shape)
             kind = layout._element.get("type", "cust")
             for shape in slide.placeholders:
                 ph = shape.placeholder_format
-                if ph.type is not None and ph.type.name == "PICTURE":
+                if ph.type == PP_PLACEHOLDER.PICTURE:
                     continue
                 frame = shape.text_frame
-                label = f"{ph.type.name.lower()} {ph.idx}"
-                if ph.type.name in ("TITLE", "CENTER_TITLE"):
-                    label = f"{layout.name} ({kind})"
-                frame.text = label
-                if ph.type.name == "OBJECT" or (ph.type.name == "BODY" and kind == "tx"):
+                frame.text = (
+                    f"{layout.name} ({kind})"
+                    if ph.type in TITLES
+                    else f"{ph.type.name.lower()} {ph.idx}"
+                )
+                if ph.type == PP_PLACEHOLDER.OBJECT or (
+                    ph.type == PP_PLACEHOLDER.BODY and kind == "tx"
+                ):
                     for lvl, text in ((0, "A first point"), (1, "with a detail"), (0, "A second")):
                         para = frame.add_paragraph()
                         para.text, para.level = text, lvl
