@@ -7,9 +7,10 @@ builds such templates on purpose, one trait or a few per file, so every trait ha
 renderer must survive. See README.md next to it for what each file is and what a renderer must do.
 
 Most files are made with python-pptx (its default template is only the skeleton: master, layouts
-and theme are rewritten here) plus lxml edits; a few go through LibreOffice headless, in one call,
-because only it writes the quirks of its own export (placeholders without ``idx``, a master per
-source master, its own layout set).
+and theme are rewritten here) plus lxml edits; a few are saved as .pptx by LibreOffice headless,
+in one call, from such a deck or from an Impress document written here as flat XML (.fodp),
+because only LibreOffice writes the quirks of its own export (placeholders without ``idx``, a
+master per layout used, its own English layout set, fonts on the master instead of the theme).
 
 Run ``python tests/templates/make_pptx_templates.py`` to rewrite the files in this folder. The
 output is byte-identical on every run: fixed dates and ids, zip entries with a fixed timestamp.
@@ -21,6 +22,7 @@ template, a deck with one slide per layout and every placeholder filled, to look
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import io
 import re
@@ -1268,16 +1270,189 @@ def _number_fields(blob: bytes) -> bytes:
     )
 
 
-def export_with_libreoffice(soffice: str, specs: list[Spec], out: Path) -> None:
-    """Build *specs*, have LibreOffice save them again as .pptx in one call, and keep those."""
+# -- a template made in LibreOffice Impress itself ----------------------------------------------
+ODF_NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+
+
+def _frame(
+    cls: str, style: str, box: tuple[float, float, float, float], text: str = "", span: str = ""
+) -> str:
+    """A presentation frame at *box* (x, y, width, height in cm) holding *text*, a line a paragraph.
+
+    Outline lines are list items, as Impress writes them; *span* names a text style applied
+    directly to the text (Impress's way of recording a local colour or size).
+    """
+    x, y, w, h = box
+    lines = [
+        f'<text:span text:style-name="{span}">{t}</text:span>' if span else t
+        for t in text.split("\n")
+        if t
+    ]
+    paras = "".join(f"<text:p>{line}</text:p>" for line in lines)
+    if cls == "outline" and text:
+        paras = "".join(
+            f"<text:list-item><text:p>{line}</text:p></text:list-item>" for line in lines
+        )
+        paras = f'<text:list text:style-name="L1">{paras}</text:list>'
+    return (
+        f'<draw:frame presentation:style-name="{style}" draw:layer="{"layout" if text else "backgroundobjects"}"'
+        f' svg:x="{x}cm" svg:y="{y}cm" svg:width="{w}cm" svg:height="{h}cm"'
+        f' presentation:class="{cls}"{"" if text else " presentation:placeholder=" + chr(34) + "true" + chr(34)}>'
+        f"<draw:text-box>{paras}</draw:text-box></draw:frame>"
+    )
+
+
+def impress_fodp() -> str:
+    """A French faculty template as LibreOffice Impress saves it (flat XML), 28 x 15.75 cm.
+
+    Navy band with a gold rule and the logo across the top, DejaVu Serif titles, Carlito text,
+    footer fields on the master, and a title slide and a content slide, as Impress templates
+    come. LibreOffice exports it with its own layout set and placeholders without idx.
+    """
+    logo = base64.b64encode(logo_png("E0A100")).decode()
+    decls = " ".join(f'xmlns:{k}="{v}"' for k, v in ODF_NS.items())
+
+    def text_style(
+        name: str, parent: str, size: int, color: str, font: str, extra: str = ""
+    ) -> str:
+        inherit = f' style:parent-style-name="{parent}"' if parent else ""
+        return (
+            f'<style:style style:name="{name}" style:family="presentation"{inherit}>{extra}'
+            f'<style:text-properties fo:color="{color}" style:font-name="{font}" fo:font-size="{size}pt"'
+            ' fo:language="fr" fo:country="FR"/></style:style>'
+        )
+
+    bullets = (
+        '<style:graphic-properties draw:stroke="none" draw:fill="none"><text:list-style'
+        ' style:name="L1"><text:list-level-style-bullet text:level="1" text:bullet-char="●">'
+        '<style:list-level-properties text:space-before="0.3cm" text:min-label-width="0.6cm"/>'
+        '<style:text-properties fo:font-family="OpenSymbol" style:font-size-rel="45%"/>'
+        "</text:list-level-style-bullet></text:list-style></style:graphic-properties>"
+        '<style:paragraph-properties fo:margin-top="0.3cm"/>'
+    )
+    styles = "".join(
+        (
+            text_style(
+                "Faculte-title",
+                "",
+                30,
+                "#ffffff",
+                "DejaVu Serif",
+                '<style:graphic-properties draw:stroke="none" draw:fill="none"'
+                ' draw:textarea-vertical-align="middle"/>',
+            ),
+            text_style("Faculte-subtitle", "", 20, "#1f3a5f", "Carlito",
+                       '<style:graphic-properties draw:stroke="none" draw:fill="none"/>'
+                       '<style:paragraph-properties fo:text-align="center"/>'),
+            text_style("Faculte-outline1", "", 24, "#1f2a36", "Carlito", bullets),
+            text_style("Faculte-outline2", "Faculte-outline1", 20, "#1f2a36", "Carlito"),
+            text_style("Faculte-outline3", "Faculte-outline2", 18, "#1f2a36", "Carlito"),
+            '<style:style style:name="Faculte-background" style:family="presentation">'
+            '<style:graphic-properties draw:stroke="none" draw:fill="solid"'
+            ' draw:fill-color="#fbfaf5"/></style:style>',
+            '<style:style style:name="Faculte-backgroundobjects" style:family="presentation"/>',
+        )
+    )  # fmt: skip
+    auto = (
+        '<style:page-layout style:name="PM1"><style:page-layout-properties fo:margin-top="0cm"'
+        ' fo:margin-bottom="0cm" fo:margin-left="0cm" fo:margin-right="0cm" fo:page-width="28cm"'
+        ' fo:page-height="15.75cm" style:print-orientation="landscape"/></style:page-layout>'
+        '<style:style style:name="Mdp1" style:family="drawing-page"><style:drawing-page-properties'
+        ' draw:background-size="full" draw:fill="solid" draw:fill-color="#fbfaf5"/></style:style>'
+        '<style:style style:name="band" style:family="graphic"><style:graphic-properties'
+        ' draw:stroke="none" draw:fill="solid" draw:fill-color="#1f3a5f"/></style:style>'
+        '<style:style style:name="rule" style:family="graphic"><style:graphic-properties'
+        ' draw:stroke="none" draw:fill="solid" draw:fill-color="#e0a100"/></style:style>'
+        '<style:style style:name="cover" style:family="presentation"'
+        ' style:parent-style-name="Faculte-title"><style:paragraph-properties'
+        ' fo:text-align="center"/></style:style>'
+        '<style:style style:name="T1" style:family="text"><style:text-properties'
+        ' fo:color="#1f3a5f" fo:font-size="40pt"/></style:style>'
+        '<style:style style:name="foot" style:family="presentation"'
+        ' style:parent-style-name="Faculte-backgroundobjects"><style:text-properties'
+        ' fo:color="#6d6875" style:font-name="Carlito" fo:font-size="12pt"/></style:style>'
+    )
+    master = (
+        '<draw:rect draw:style-name="band" draw:layer="backgroundobjects" svg:x="0cm" svg:y="0cm"'
+        ' svg:width="28cm" svg:height="2.8cm"/>'
+        '<draw:rect draw:style-name="rule" draw:layer="backgroundobjects" svg:x="0cm"'
+        ' svg:y="2.8cm" svg:width="28cm" svg:height="0.15cm"/>'
+        '<draw:frame draw:layer="backgroundobjects" draw:name="Logo" svg:x="25.9cm" svg:y="0.5cm"'
+        ' svg:width="1.6cm" svg:height="1.6cm"><draw:image><office:binary-data>'
+        f"{logo}</office:binary-data></draw:image><svg:desc>Logo</svg:desc></draw:frame>"
+        + _frame("title", "Faculte-title", (1.2, 0.3, 23.8, 2.2))
+        + _frame("outline", "Faculte-outline1", (1.2, 3.6, 25.6, 9.9))
+        + _frame("date-time", "foot", (1.2, 14.3, 6.5, 1.0))
+        + _frame("footer", "foot", (9.5, 14.3, 9.0, 1.0))
+        + _frame("page-number", "foot", (20.3, 14.3, 6.5, 1.0))
+    )
+    pages = (
+        '<draw:page draw:name="page1" draw:master-page-name="Faculte"'
+        ' presentation:presentation-page-layout-name="AL1T0">'
+        + _frame("title", "cover", (1.2, 4.5, 25.6, 3.2), "Modèle de cours", span="T1")
+        + _frame("subtitle", "Faculte-subtitle", (1.2, 8.2, 25.6, 2.0), "Faculté des sciences")
+        + '</draw:page><draw:page draw:name="page2" draw:master-page-name="Faculte"'
+        ' presentation:presentation-page-layout-name="AL2T1">'
+        + _frame("title", "Faculte-title", (1.2, 0.3, 23.8, 2.2), "Plan du cours")
+        + _frame(
+            "outline",
+            "Faculte-outline1",
+            (1.2, 3.6, 25.6, 9.9),
+            "Introduction\nMéthodes\nQuestions",
+        )
+        + "</draw:page>"
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {decls} office:version="1.3"'
+        ' office:mimetype="application/vnd.oasis.opendocument.presentation">'
+        "<office:meta><dc:title>Modèle Faculté</dc:title><dc:language>fr-FR</dc:language>"
+        "<meta:creation-date>2026-01-05T09:00:00</meta:creation-date>"
+        "<dc:date>2026-01-05T09:00:00</dc:date></office:meta>"
+        "<office:font-face-decls>"
+        '<style:font-face style:name="DejaVu Serif" svg:font-family="&apos;DejaVu Serif&apos;"'
+        ' style:font-family-generic="roman"/>'
+        '<style:font-face style:name="Carlito" svg:font-family="Carlito"'
+        ' style:font-family-generic="swiss"/></office:font-face-decls>'
+        f"<office:styles>{styles}</office:styles>"
+        f"<office:automatic-styles>{auto}</office:automatic-styles>"
+        '<office:master-styles><style:master-page style:name="Faculte"'
+        f' style:page-layout-name="PM1" draw:style-name="Mdp1">{master}</style:master-page>'
+        "</office:master-styles>"
+        f"<office:body><office:presentation>{pages}</office:presentation></office:body>"
+        "</office:document>"
+    )
+
+
+IMPRESS_TEMPLATE = "lo-fr-impress"
+LIBREOFFICE_MADE = (*(spec.name for spec in SPECS if spec.libreoffice), IMPRESS_TEMPLATE)
+
+
+def libreoffice_sources() -> dict[str, tuple[str, bytes]]:
+    """Name -> (suffix, bytes) of the source of every file LibreOffice makes."""
+    sources = {spec.name: (".pptx", build_template(spec)) for spec in SPECS if spec.libreoffice}
+    sources[IMPRESS_TEMPLATE] = (".fodp", impress_fodp().encode("utf-8"))
+    return sources
+
+
+def export_with_libreoffice(soffice: str, out: Path) -> list[str]:
+    """Have LibreOffice save every source as .pptx, in one call; return the files written."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        (work / "src").mkdir()
         sources = []
-        for spec in specs:
-            source = work / "src" / f"{spec.name}.pptx"
-            source.parent.mkdir(exist_ok=True)
-            source.write_bytes(build_template(spec))
-            sources.append(str(source))
+        for name, (suffix, data) in libreoffice_sources().items():
+            sources.append(work / "src" / f"{name}{suffix}")
+            sources[-1].write_bytes(data)
         subprocess.run(
             [
                 soffice,
@@ -1287,15 +1462,18 @@ def export_with_libreoffice(soffice: str, specs: list[Spec], out: Path) -> None:
                 "pptx:Impress MS PowerPoint 2007 XML",
                 "--outdir",
                 str(work / "out"),
-                *sources,
+                *map(str, sources),
             ],
             check=True,
             capture_output=True,
             timeout=300,
         )
-        for spec in specs:
-            exported = (work / "out" / f"{spec.name}.pptx").read_bytes()
-            (out / f"{spec.name}.pptx").write_bytes(normalise_zip(exported))
+        written = []
+        for source in sources:
+            exported = (work / "out" / f"{source.stem}.pptx").read_bytes()
+            written.append(f"{source.stem}.pptx")
+            (out / written[-1]).write_bytes(normalise_zip(exported))
+        return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1310,13 +1488,12 @@ def main(argv: list[str] | None = None) -> int:
     for spec in SPECS:
         if not spec.libreoffice:
             (args.out / f"{spec.name}.{spec.ext}").write_bytes(build_template(spec))
-    exported = [spec for spec in SPECS if spec.libreoffice]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if exported and not args.no_libreoffice:
+    if not args.no_libreoffice:
         if soffice is None:
             print("LibreOffice (soffice) not found: its files are not rewritten", file=sys.stderr)
         else:
-            export_with_libreoffice(soffice, exported, args.out)
+            export_with_libreoffice(soffice, args.out)
     if args.specimens:
         args.specimens.mkdir(parents=True, exist_ok=True)
         for path in sorted(args.out.glob("*.p?tx")):
