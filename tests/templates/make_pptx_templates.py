@@ -33,7 +33,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -41,8 +41,8 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.packuri import PackURI
-from pptx.parts.slide import SlideLayoutPart
+from pptx.opc.package import Part
+from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.util import Emu, Pt
 
 HERE = Path(__file__).resolve().parent
@@ -259,6 +259,7 @@ class Spec:
     title_pt: int = 40
     body_pt: int = 24
     libreoffice: bool = False  # built here, then saved again by LibreOffice Impress as .pptx
+    cover: tuple[Layout, ...] = ()  # layouts of a dark master put before the one with `layouts`
 
 
 def _standard(lang: str, *kinds: str) -> tuple[Layout, ...]:
@@ -499,6 +500,18 @@ SPECS: tuple[Spec, ...] = (
         logo="top-right",
         notes="nobody",
         slides=4,
+    ),
+    Spec(
+        "en-two-masters-16x9",
+        "en",
+        WIDE_16X9,
+        SCHOOL_GREEN,
+        "Georgia",
+        "Arial",
+        _standard("en", "obj", "twoObj", "titleOnly", "blank"),
+        cover=_standard("en", "title", "secHead"),
+        band="top",
+        logo="top-right",
     ),
     Spec(
         "lo-de-export-16x9",
@@ -960,11 +973,11 @@ def layout_xml(spec: Spec, layout: Layout) -> str:
         title()
     elif arrangement == "agenda":
         title()
-        content("body", 1, (bx + bw // 4, by, bw // 2, bh), "Agenda Items")
+        content("body", 13, (bx + bw // 4, by, bw // 2, bh), "Agenda Items")
     elif arrangement == "quote":
         s.ph(
             "body",
-            1,
+            13,
             (bx + bw // 8, round(h * 0.25), bw * 3 // 4, round(h * 0.35)),
             name="Quote",
             anchor="ctr",
@@ -975,7 +988,7 @@ def layout_xml(spec: Spec, layout: Layout) -> str:
         )
         s.ph(
             "body",
-            2,
+            14,
             (bx + bw // 8, round(h * 0.62), bw * 3 // 4, round(h * 0.08)),
             name="Source",
             algn="r",
@@ -1082,6 +1095,52 @@ def _add_example_slides(prs, spec: Spec) -> None:
         slide.notes_slide.notes_text_frame.text = f"{heading}: {', '.join(items)}"
 
 
+MASTER_ID = 2147483648  # the lowest id PowerPoint gives masters and layouts
+
+
+def _fill_master(mpart, spec: Spec, layouts: tuple[Layout, ...], master_id: int) -> int:
+    """Write *spec*'s master and *layouts* into master part *mpart*; return the next free id."""
+    package = mpart.package
+    logo_rid = None
+    if spec.logo:
+        _, logo_rid = mpart.get_or_add_image_part(io.BytesIO(logo_png(spec.palette.colors[5])))
+    _replace_content(mpart._element, _parse(master_xml(spec, logo_rid)))
+    id_list = mpart._element.find("p:sldLayoutIdLst", NS)
+    for layout_id, layout in enumerate(layouts, start=master_id + 1):
+        partname = package.next_partname("/ppt/slideLayouts/slideLayout%d.xml")
+        element = _parse(layout_xml(spec, layout))
+        part = SlideLayoutPart(partname, CT.PML_SLIDE_LAYOUT, package, element)
+        part.relate_to(mpart, RT.SLIDE_MASTER)
+        rid = mpart.relate_to(part, RT.SLIDE_LAYOUT)
+        etree.SubElement(
+            id_list, f"{{{NS['p']}}}sldLayoutId", {"id": str(layout_id), f"{{{NS['r']}}}id": rid}
+        )
+    return master_id + len(layouts) + 1
+
+
+def _add_cover_master(prs, spec: Spec, master_id: int) -> None:
+    """Put a dark master holding *spec*'s cover layouts first, with a theme of its own."""
+    cover = replace(spec, dark="fill", band="", footers=False)
+    package = prs.part.package
+    main_theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    theme = Part(
+        package.next_partname("/ppt/theme/theme%d.xml"),
+        CT.OFC_THEME,
+        package,
+        theme_xml(main_theme.blob, cover),
+    )
+    partname = package.next_partname("/ppt/slideMasters/slideMaster%d.xml")
+    mpart = SlideMasterPart(partname, CT.PML_SLIDE_MASTER, package, _parse(master_xml(cover, None)))
+    mpart.relate_to(theme, RT.THEME)
+    rid = prs.part.relate_to(mpart, RT.SLIDE_MASTER)
+    _fill_master(mpart, cover, spec.cover, master_id)
+    masters = prs._element.find("p:sldMasterIdLst", NS)
+    entry = etree.Element(
+        f"{{{NS['p']}}}sldMasterId", {"id": str(master_id), f"{{{NS['r']}}}id": rid}
+    )
+    masters.insert(0, entry)
+
+
 def build_template(spec: Spec) -> bytes:
     """The bytes of the template *spec* describes."""
     prs = Presentation()
@@ -1100,27 +1159,9 @@ def build_template(spec: Spec) -> bytes:
     for rid, rel in list(mpart.rels.items()):
         if rel.reltype == RT.SLIDE_LAYOUT:
             mpart.rels.pop(rid)
-    logo_rid = None
-    if spec.logo:
-        _, logo_rid = mpart.get_or_add_image_part(io.BytesIO(logo_png(spec.palette.colors[5])))
-    _replace_content(mpart._element, _parse(master_xml(spec, logo_rid)))
-    id_list = mpart._element.find("p:sldLayoutIdLst", NS)
-    package = prs.part.package
-    for n, layout in enumerate(spec.layouts, start=1):
-        partname = PackURI(f"/ppt/slideLayouts/slideLayout{n}.xml")
-        part = SlideLayoutPart(
-            partname, CT.PML_SLIDE_LAYOUT, package, _parse(layout_xml(spec, layout))
-        )
-        part.relate_to(mpart, RT.SLIDE_MASTER)
-        rid = mpart.relate_to(part, RT.SLIDE_LAYOUT)
-        etree.SubElement(id_list, f"{{{NS['p']}}}sldLayoutId", {f"{{{NS['r']}}}id": rid}).set(
-            "id", str(2147483648 + n)
-        )
-        # attribute order as PowerPoint writes it: id first
-        node = id_list[-1]
-        node.attrib.clear()
-        node.set("id", str(2147483648 + n))
-        node.set(f"{{{NS['r']}}}id", rid)
+    next_id = _fill_master(mpart, spec, spec.layouts, MASTER_ID)
+    if spec.cover:
+        _add_cover_master(prs, spec, next_id)
 
     if spec.slides:
         _add_example_slides(prs, spec)
