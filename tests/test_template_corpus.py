@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,14 +128,38 @@ def test_python_pptx_refuses_a_potx_until_its_content_type_is_changed():
         assert len(corpus.open_template(TEMPLATES / name).slide_layouts) > 0
 
 
+def parts(data: bytes) -> list[tuple[str, tuple[int, ...], bytes]]:
+    """Each zip entry's name, timestamp and uncompressed content, in order."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    return [(i.filename, i.date_time, package.read(i)) for i in package.infolist()]
+
+
+def compare_with_committed(made: Path, names: list[str]) -> None:
+    """Fail when a remade file's parts differ from the committed one's.
+
+    Equal parts with unequal bytes mean only that this machine's zlib compresses differently
+    (zlib-ng, say); that is reported as a skip rather than a failure.
+    """
+    changed = [
+        name
+        for name in names
+        if parts((made / name).read_bytes()) != parts((TEMPLATES / name).read_bytes())
+    ]
+    assert not changed, f"regenerate tests/templates/ and commit: {changed} differ"
+    recompressed = [
+        name for name in names if (made / name).read_bytes() != (TEMPLATES / name).read_bytes()
+    ]
+    if recompressed:
+        pytest.skip(
+            f"same parts, but zlib {zlib.ZLIB_RUNTIME_VERSION} compresses {recompressed} differently"
+        )
+
+
 def test_script_remakes_the_python_pptx_files_byte_for_byte(tmp_path):
     assert corpus.main(["--out", str(tmp_path), "--no-libreoffice"]) == 0
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted(set(FILES) - EXPORTED)
-    changed = [
-        name for name in made if (tmp_path / name).read_bytes() != (TEMPLATES / name).read_bytes()
-    ]
-    assert not changed, f"regenerate tests/templates/ and commit: {changed} differ"
+    compare_with_committed(tmp_path, made)
 
 
 def made_by(data: bytes) -> str:
@@ -151,7 +176,7 @@ def test_script_remakes_the_libreoffice_files_byte_for_byte(tmp_path):
         new, old = (tmp_path / name).read_bytes(), (TEMPLATES / name).read_bytes()
         if made_by(new) != made_by(old):
             pytest.skip(f"{name} was made by {made_by(old)}, this machine has {made_by(new)}")
-        assert new == old, f"regenerate tests/templates/ and commit: {name} differs"
+    compare_with_committed(tmp_path, sorted(EXPORTED))
 
 
 @pytest.mark.slow

@@ -227,7 +227,7 @@ class Layout:
     """One slide layout: its OOXML type, shown name and placeholder arrangement."""
 
     kind: str  # title obj twoObj twoTxTwoObj secHead titleOnly blank tx, or cust:<arrangement>
-    name: str = ""  # default: the language's name for the kind
+    name: str  # as shown in PowerPoint's layout gallery
     title_height_pt: float | None = None  # an unusually short title box
     inherit: bool = False  # placeholders with an empty spPr: position comes from the master
     own_background: bool = False  # showMasterSp="0" and a full-bleed background of its own
