@@ -42,6 +42,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
+from pptx.oxml import parse_xml
 from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.util import Emu, Pt
 
@@ -263,6 +264,7 @@ class Spec:
 
 
 def _standard(lang: str, *kinds: str) -> tuple[Layout, ...]:
+    """Layouts of *kinds* under the names PowerPoint in language *lang* gives them."""
     return tuple(Layout(k, LANGUAGES[lang].names[k]) for k in kinds)
 
 
@@ -631,17 +633,17 @@ def frame(spec: Spec) -> Frame:
 
 
 # -- XML snippets -----------------------------------------------------------------------------
-def _xfrm(box: Box | None) -> str:
-    if box is None:
-        return "<p:spPr/>"
+def _geometry(box: Box) -> str:
+    """Position, size and a rectangle outline, the start of a shape's spPr."""
     x, y, cx, cy = box
     return (
-        f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>'
+        f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
     )
 
 
 def _insets(spec: Spec) -> str:
+    """bodyPr inset attributes: none (PowerPoint's 0.1/0.05 in defaults), zero or large."""
     if spec.insets == "zero":
         return ' lIns="0" tIns="0" rIns="0" bIns="0"'
     if spec.insets == "large":
@@ -650,6 +652,7 @@ def _insets(spec: Spec) -> str:
 
 
 def _paras(lang: Language, kind: str) -> str:
+    """The localised prompt paragraphs PowerPoint shows in an empty placeholder of *kind*."""
     if kind in ("title", "ctrTitle"):
         texts = [(0, lang.title_prompt)]
     elif kind in ("body", "obj", "subTitle"):
@@ -710,17 +713,20 @@ class Shapes:
         plain = plain or prompt == "subTitle"
         if algn or size_pt or color or plain or font:
             size = f' sz="{size_pt * 100}"' if size_pt else ""
-            fill = (_solid(color) if color else "") + (
+            props = (_solid(color) if color else "") + (
                 f'<a:latin typeface="{font}"/>' if font else ""
             )
             align = f' algn="{algn}"' if algn else ""
             indent = ' marL="0" indent="0"' if plain else ""
             bullet = "<a:buNone/>" if plain else ""
-            lst = f"<a:lvl1pPr{indent}{align}>{bullet}<a:defRPr{size}>{fill}</a:defRPr></a:lvl1pPr>"
+            lst = (
+                f"<a:lvl1pPr{indent}{align}>{bullet}<a:defRPr{size}>{props}</a:defRPr></a:lvl1pPr>"
+            )
         self.parts.append(
             f'<p:sp><p:nvSpPr><p:cNvPr id="{self._id()}" name="{name}"/>'
             '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
-            f"<p:nvPr><p:ph{attrs}/></p:nvPr></p:nvSpPr>{_xfrm(box)}"
+            f"<p:nvPr><p:ph{attrs}/></p:nvPr></p:nvSpPr>"
+            f"{f'<p:spPr>{_geometry(box)}</p:spPr>' if box else '<p:spPr/>'}"
             f"<p:txBody>{body}<a:lstStyle>{lst}</a:lstStyle>"
             f"{_paras(self.lang, prompt or (ph_type or 'obj'))}</p:txBody></p:sp>"
         )
@@ -729,23 +735,23 @@ class Shapes:
         """A decorative filled rectangle (marked decorative, as PowerPoint 365 does)."""
         self.parts.append(
             f'<p:sp><p:nvSpPr><p:cNvPr id="{self._id()}" name="{name}">{DECORATIVE}</p:cNvPr>'
-            f'<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>{_xfrm(box)[:-9]}'
+            f'<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr>{_geometry(box)}'
             f"{fill}<a:ln><a:noFill/></a:ln></p:spPr>"
             '<p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:endParaRPr/></a:p>'
             "</p:txBody></p:sp>"
         )
 
     def picture(self, box: Box, rid: str) -> None:
-        x, y, cx, cy = box
+        """The logo picture, drawn by the master on every slide."""
         self.parts.append(
             f'<p:pic><p:nvPicPr><p:cNvPr id="{self._id()}" name="Logo" descr="Logo"/>'
             '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr userDrawn="1"/>'
             f'</p:nvPicPr><p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
-            f'</p:blipFill><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/>'
-            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+            f"</p:blipFill><p:spPr>{_geometry(box)}</p:spPr></p:pic>"
         )
 
     def tree(self) -> str:
+        """The spTree holding every shape added so far."""
         return (
             '<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
             '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
@@ -754,6 +760,7 @@ class Shapes:
 
 
 def _solid(color: str) -> str:
+    """A solid fill: RRGGBB, or a scheme colour name such as ``accent1`` or ``bg1``."""
     if len(color) == 6:
         return f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
     return f'<a:solidFill><a:schemeClr val="{color}"/></a:solidFill>'
@@ -810,6 +817,7 @@ def _footers(
 
 
 def _level(n: int, size_pt: int, font: str, color: str, bullet: bool) -> str:
+    """Text style of outline level *n* + 1: theme font (*font* is ``+mj`` or ``+mn``), colour."""
     mar = 0 if not bullet else 228600 + n * 457200
     ind = "" if not bullet else ' indent="-228600"'
     bu = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if bullet else "<a:buNone/>"
@@ -1075,6 +1083,7 @@ SAMPLE_SLIDES = {
 
 
 def _layout_by_kind(prs, kind: str):
+    """The first master's first layout of type *kind*."""
     for layout in prs.slide_layouts:
         if layout._element.get("type") == kind:
             return layout
@@ -1082,6 +1091,7 @@ def _layout_by_kind(prs, kind: str):
 
 
 def _add_example_slides(prs, spec: Spec) -> None:
+    """A title slide and ``spec.slides - 1`` content slides with notes, as templates ship."""
     title, heading, items = SAMPLE_SLIDES[spec.language]
     slide = prs.slides.add_slide(_layout_by_kind(prs, "title"))
     slide.shapes.title.text = title
@@ -1199,8 +1209,7 @@ def _replace_content(old, new) -> None:
 
 
 def _parse(xml: str):
-    from pptx.oxml import parse_xml
-
+    """An element of python-pptx's own classes, so its proxies work on it."""
     return parse_xml(xml.encode("utf-8"))
 
 
