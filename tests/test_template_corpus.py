@@ -98,6 +98,8 @@ def theme_fonts(prs) -> tuple[tuple[str, str], tuple[str, str]]:
 
 def test_readme_describes_every_file_and_no_other():
     assert sorted(ENTRIES) == FILES
+    table = re.findall(r"^\| (\S+\.p[po]tx) \|", README.read_text(encoding="utf-8"), re.M)
+    assert sorted(table) == FILES
     assert len(FILES) >= 15
 
 
