@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from generator.build import LESSON_SUFFIXES, BuildOptions, build, lesson_files, prepare
 from generator.cli import main
-from generator.convert import ConvertError, to_markdown, to_yaml
+from generator.convert import ConvertError, MarkdownWriter, to_markdown, to_yaml
 from generator.errors import LessonError
 from generator.load import load_lesson
 from generator.markdown import read_markdown
@@ -390,6 +390,12 @@ def test_an_attribute_the_model_lacks_yet_is_refused_by_name(
     path = md_lesson(tmp_path, "# H\n\n" + markdown)
     [found] = problems(path)
     assert found.startswith(message), found
+
+
+def test_every_block_kind_has_a_markdown_writer():
+    """As every renderer draws every kind: a new kind needs its Markdown form too."""
+    missing = [kind for kind in BLOCK_KINDS if not hasattr(MarkdownWriter, f"write_{kind}")]
+    assert not missing, f"add MarkdownWriter.write_<kind> for: {', '.join(missing)}"
 
 
 # -- writing tricky text -----------------------------------------------------------------
