@@ -34,10 +34,11 @@ from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from docx.parts.numbering import NumberingPart
 from docx.parts.story import StoryPart
+from docx.section import Section
 from docx.shared import Emu, Length, Twips
 from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
-from lxml.etree import SubElement, XPath
+from lxml.etree import SubElement
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
@@ -240,47 +241,81 @@ def right_tab(position: Length) -> OxmlElement:
     return tabs
 
 
-STYLE_NAMES = XPath("w:style/w:name/@w:val", namespaces=W_NAMESPACE)
-STYLE_IDS = XPath("w:style/@w:styleId", namespaces=W_NAMESPACE)
-
-
 class Styles:
     """A document's styles by name and id, read once.
 
     python-docx finds a style by scanning every style's name, on each lookup and each
     addition; a theme defines some thirty styles, so that was a third of a handout's time.
-    Lookups follow python-docx's: by name (Word's internal name, ``heading 1`` for
-    ``Heading 1``), else by style id.
+    A style is found by its name, else by its id, both compared without regard to case
+    (and an id also without spaces): Word writes built-in names in lower case
+    (``heading 1``), pandoc and LibreOffice as shown (``Heading 1``), and templates made
+    in other languages keep English names under local ids or the reverse.
     """
 
     def __init__(self, document: WordDocument) -> None:
         self.root = document.styles.element
-        self.by_name: dict[str, CT_Style] = {}
-        self.by_id: dict[str, CT_Style] = {}
-        for name in STYLE_NAMES(self.root):  # the first of a name or id wins, as in python-docx
-            self.by_name.setdefault(str(name), name.getparent().getparent())
-        for style_id in STYLE_IDS(self.root):
-            self.by_id.setdefault(str(style_id), style_id.getparent())
+        self.by_name: dict[tuple[str, str], CT_Style] = {}
+        self.by_id: dict[tuple[str, str], CT_Style] = {}
+        for style in self.root.iterchildren(W + "style"):
+            self._index(style)
 
-    def names(self) -> set[str]:
-        """Every style's name as Word shows it."""
-        return {BabelFish.internal2ui(name) for name in self.by_name}
+    def _index(self, style: CT_Style) -> None:
+        """Remember *style* under its kind, name and id; the first of a name or id wins,
+        as in Word."""
+        kind = style.get(W + "type", "paragraph")
+        name = style.find(W + "name")
+        if name is not None:
+            self.by_name.setdefault((kind, style_key(name.get(W + "val", ""))), style)
+        self.by_id.setdefault((kind, style_key(style.get(W + "styleId", ""))), style)
 
-    def find(self, name: str) -> CT_Style | None:
-        """The style called *name* (as Word shows it), else the one whose id is *name*."""
-        style = self.by_name.get(BabelFish.ui2internal(name))
-        return self.by_id.get(name) if style is None else style
+    def find(self, name: str, kind: str = "paragraph") -> CT_Style | None:
+        """The style of *kind* called *name* (as Word shows it), else the one whose id is
+        *name*, with or without its spaces."""
+        key = style_key(name)
+        for found in (
+            self.by_name.get((kind, key)),
+            self.by_id.get((kind, key)),
+            self.by_id.get((kind, key.replace(" ", ""))),
+        ):
+            if found is not None:
+                return found
+        return None
 
     def add(self, name: str, kind: str) -> CT_Style:
-        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery."""
+        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery,
+        under an id no other style has."""
         internal = BabelFish.ui2internal(name)
-        style_id = styleId_from_name(internal)
+        base = style_id = styleId_from_name(internal)
+        taken = {key for _, key in self.by_id}
+        suffix = 1
+        while style_key(style_id) in taken:
+            suffix += 1
+            style_id = f"{base}{suffix}"
         style = sub(self.root, "style", type=kind, customStyle=1, styleId=style_id)
         sub(style, "name", val=internal)
         sub(style, "qFormat")
-        self.by_name.setdefault(internal, style)
-        self.by_id.setdefault(style_id, style)
+        self._index(style)
         return style
+
+    def table_style(self) -> CT_Style | None:
+        """The template's own table style: its default one unless that is Word's plain
+        "Normal Table", else its first custom one; None when it has neither."""
+        tables = [s for s in self.root.iterchildren(W + "style") if s.get(W + "type") == "table"]
+        for style in tables:
+            if (
+                style.get(W + "default") in ("1", "true", "on")
+                and style_key(style.name_val or "") not in PLAIN_TABLE_STYLES
+            ):
+                return style
+        return next((s for s in tables if s.get(W + "customStyle") in ("1", "true", "on")), None)
+
+
+PLAIN_TABLE_STYLES = {"normal table", "table normal"}  # Word's and LibreOffice's
+
+
+def style_key(name: str) -> str:
+    """A style name or id as Word compares them: without regard to case."""
+    return name.casefold().strip()
 
 
 # -- documents ----------------------------------------------------------------------
@@ -329,6 +364,96 @@ def open_reference(path: Path) -> WordDocument:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return word
+
+
+# -- page setup ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A section's page setup and the text column that tables and pictures must fit in."""
+
+    width: Length
+    height: Length
+    top: Length
+    right: Length
+    bottom: Length
+    left: Length
+    columns: int
+    column_width: Length  # the narrowest column's
+
+    @property
+    def text_width(self) -> Length:
+        """Between the side margins: headers and footers span it whatever the columns."""
+        return Emu(self.width - self.left - self.right)
+
+    @property
+    def text_height(self) -> Length:
+        return Emu(self.height - self.top - self.bottom)
+
+
+def page_of(section: Section) -> Page:
+    """The page of *section* (sizes and margins present), with its text column: the text
+    width itself, or with ``w:cols`` the narrowest of the columns it is divided into."""
+    width = Emu(section.page_width - section.left_margin - section.right_margin)
+    columns, column = 1, width
+    cols = section._sectPr.find(W + "cols")
+    if cols is not None:
+        own = [integer(col.get(W + "w"), 0) for col in cols.iterchildren(W + "col")]
+        if own and cols.get(W + "equalWidth") in ("0", "false", "off"):
+            columns, column = len(own), Twips(min(own))
+        else:
+            columns = max(integer(cols.get(W + "num"), 1), 1)
+            gaps = (columns - 1) * integer(cols.get(W + "space"), DEFAULT_COLUMN_SPACE)
+            column = Emu((width - Twips(gaps)) // columns)
+    return Page(
+        section.page_width,
+        section.page_height,
+        Emu(abs(section.top_margin)),  # negative: "exactly", text may not push it down
+        section.right_margin,
+        Emu(abs(section.bottom_margin)),
+        section.left_margin,
+        columns,
+        column,
+    )
+
+
+DEFAULT_COLUMN_SPACE = 720  # twips between columns when w:cols does not say (the schema's)
+
+
+def integer(value: str | None, default: int) -> int:
+    """A whole number from an attribute (twips, half-points), *default* when absent or
+    unreadable."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def repair_page(section: Section, paper: tuple[Length, Length], margin: Length) -> list[str]:
+    """Give *section* the page size and margins it leaves out (pandoc's reference.docx has
+    an empty ``w:sectPr``), from *paper* and *margin*; says what was filled in."""
+    repairs = []
+    if section.page_width is None or section.page_height is None:
+        width, height = paper
+        section.page_width = section.page_width or width
+        section.page_height = section.page_height or height
+        repairs.append(
+            f"no page size: {section.page_width.mm:.0f} × {section.page_height.mm:.0f} mm used"
+        )
+    missing = [side for side in MARGINS if getattr(section, f"{side}_margin") is None]
+    for side in missing:
+        setattr(section, f"{side}_margin", margin)
+    if missing:
+        plural = "s" * (len(missing) > 1)
+        repairs.append(f"no {', '.join(missing)} margin{plural}: {margin.mm:.0f} mm used")
+    for side in ("header", "footer"):
+        if getattr(section, f"{side}_distance") is None:
+            setattr(section, f"{side}_distance", Emu(margin // 2))
+    return repairs
+
+
+MARGINS = ("top", "right", "bottom", "left")
 
 
 def default_run_properties(document: WordDocument) -> OxmlElement:
