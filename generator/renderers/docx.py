@@ -85,6 +85,7 @@ from .wordml import (
     link,
     number,
     open_reference,
+    package_problem,
     page_of,
     properties,
     put,
@@ -164,27 +165,28 @@ class DocxRenderer(Renderer):
         """Open the starting document (python-docx's, or the user's *reference*) and give
         it the page, styles and lists; what a reference lacked and was filled in is kept
         in ``repairs``, the styles it brought (used as they are) in ``given``."""
+        self.repairs: list[str] = []
         self.word = self._open(reference) if reference else blank_document()
         self.from_template = reference is not None
         self.styles = Styles(self.word)
         # Data tables take the template's own table style where it has one.
         self.table_style = self.styles.table_style() if self.from_template else None
         self.given: set[str] = set()
-        self.repairs: list[str] = []
         self.container: OxmlElement = self.word.element.body
         self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
         self._page_setup()
         self._styles()
         self._lists()
 
-    @staticmethod
-    def _open(reference: Path) -> WordDocument:
+    def _open(self, reference: Path) -> WordDocument:
+        problem = package_problem(reference)
         try:
-            return open_reference(reference)
+            if problem is None:
+                word, self.repairs = open_reference(reference)
+                return word
         except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            raise LessonError.at(
-                reference, f"not a Word document or template (.docx, .dotx): {error}"
-            ) from None
+            problem = f"not a Word document or template (.docx, .dotx): {error}"
+        raise LessonError.at(reference, problem)
 
     def _page_setup(self) -> None:
         """Paper and margins from the lesson or theme; a reference keeps its own page

@@ -321,6 +321,34 @@ def style_key(name: str) -> str:
 # -- documents ----------------------------------------------------------------------
 
 TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, or an encrypted package
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream holding an encrypted package
+OTHER_OFFICE = {"presentationml": "a PowerPoint file", "spreadsheetml": "an Excel file"}
+
+
+def package_problem(path: Path) -> str | None:
+    """Why *path* cannot be a Word document or template, in words for its owner; None
+    when it is an Office Open XML package with a Word main part."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED in data:
+            return "password-protected (encrypted): save a copy without a password and use that"
+        return (
+            "a Word 97-2003 file (.doc, .dot): save it as a Word document (.docx)"
+            " or template (.dotx)"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        return "not a Word document or template (.docx, .dotx): not an Office Open XML package"
+    if CT.WML_DOCUMENT_MAIN not in types and TEMPLATE_MAIN not in types:
+        kind = next((what for key, what in OTHER_OFFICE.items() if key in types), None)
+        return f"{kind or 'not a Word file'}, not a Word document or template (.docx, .dotx)"
+    return None
 
 
 def blank_document() -> WordDocument:
@@ -337,9 +365,10 @@ def _default_document() -> WordDocument:
     return docx.Document()
 
 
-def open_reference(path: Path) -> WordDocument:
+def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
     """A user's .docx or .dotx with its body emptied: its styles, numbering, headers,
-    footers and page setup (the body's final ``w:sectPr``) stay.
+    footers and page setup (the body's final ``w:sectPr``) stay. Also says what had to
+    be mended: a body without section properties gets empty ones.
 
     A .dotx differs from a .docx only in its main part's content type, which python-docx
     refuses; the type is switched in ``[Content_Types].xml`` in memory before opening,
@@ -360,10 +389,16 @@ def open_reference(path: Path) -> WordDocument:
             data = out.getvalue()
     word = docx.Document(io.BytesIO(data))
     body = word.element.body
+    if body is None:
+        raise ValueError("its main part has no body (w:body)")
+    repairs = []
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    return word
+    if body.find(qn("w:sectPr")) is None:
+        sub(body, "sectPr")
+        repairs.append("no section properties: added")
+    return word, repairs
 
 
 # -- page setup ---------------------------------------------------------------------

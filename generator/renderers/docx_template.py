@@ -1,0 +1,274 @@
+"""``lectern template check`` for a Word template (.docx, .dotx): what the handout takes from it.
+
+The check opens the template exactly as a build does (the handout renderer's own set-up,
+on the default theme), so what it reports is what a build will do: the styles used for
+each part of the handout and the ones Lectern adds, the page and the text column tables
+and pictures are fitted to, the fonts, what was filled in on opening and what is worth
+knowing before printing.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.oxml.styles import CT_Style
+from docx.shared import Length
+
+from ..errors import LessonError
+from ..model import Document
+from ..templatecheck import TemplateReport
+from ..theme import load_theme
+from .docx import NEUTRAL, DocxRenderer
+from .wordml import Page, package_problem
+
+# What the handout uses a style for, where a template commonly brings its own.
+ROLES = {
+    "Normal": "body text",
+    "Title": "the lesson's title",
+    "Subtitle": "its subtitle",
+    "Heading 1": "sections",
+    "Heading 2": "subsections",
+    "Heading 3": "deeper sections",
+    "List Paragraph": "list items",
+    "Quote": "quotations",
+    "Caption": "image captions",
+    "Header": "page header text",
+    "Footer": "page footer text",
+}
+PAPERS = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
+NARROW_COLUMN = 60  # mm: a text column narrower than this cramps a three-column table
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+THEME_FONT = {"major": "headings", "minor": "body"}  # the theme's two font slots
+
+
+def check(path: Path) -> TemplateReport:
+    """Everything a handout build would take from, fill in for, or refuse in *path*."""
+    report = TemplateReport(path)
+    problem = package_problem(path)
+    if problem:
+        report.problems.append(problem)
+        return report
+    renderer = DocxRenderer()
+    renderer.document = Document.model_validate(
+        {"title": "Template check", "sections": [{"heading": "Check", "blocks": [{"text": "-"}]}]}
+    )
+    renderer.theme = load_theme("default")
+    try:
+        renderer.setup(path)
+    except LessonError as error:
+        report.problems += [problem.message for problem in error.problems]
+        return report
+    except Exception as error:  # a template python-docx cannot read: say so, not crash
+        report.problems.append(f"cannot be opened as a Word document: {error}")
+        return report
+    _uses(renderer, report)
+    _boxes(renderer.page, report)
+    report.fonts += fonts(renderer)
+    report.repairs += renderer.repairs + _neutralised(renderer)
+    report.warnings += _warnings(path, renderer.page)
+    return report
+
+
+def _uses(renderer: DocxRenderer, report: TemplateReport) -> None:
+    """Which of the template's styles each part of the handout takes, and which are added."""
+    for name, role in ROLES.items():
+        style = renderer.style[name]
+        if name in renderer.given:
+            report.uses.append(f"{role}: the template's style {describe(style)}")
+        else:
+            report.uses.append(f"{role}: style '{name}', added (the template has none)")
+    table = renderer.table_style
+    report.uses.append(
+        f"data tables: the template's table style {describe(table)}"
+        if table is not None
+        else "data tables: the theme's look (the template has no table style of its own)"
+    )
+    page = renderer.word.sections[0]
+    for story, kind in ((page.header, "header"), (page.footer, "footer")):
+        whose = "Lectern's" if story.is_linked_to_previous else "the template's own"
+        report.uses.append(f"page {kind} content: {whose}")
+    added = [name for name in renderer.style if name not in renderer.given and name not in ROLES]
+    if added:
+        base = f"; they are based on '{NEUTRAL}'" if NEUTRAL in added else ""
+        report.uses.append(f"adds its own styles: {', '.join(added)}{base}")
+
+
+def describe(style: CT_Style) -> str:
+    """A style as Word shows it, with its id where that differs (a template made in
+    another language)."""
+    name = style.name_val or style.styleId
+    differs = style.styleId.replace(" ", "").casefold() != name.replace(" ", "").casefold()
+    return f"'{name}'" + (f" (id {style.styleId})" if differs else "")
+
+
+def _boxes(page: Page, report: TemplateReport) -> None:
+    width, height = mm(page.width), mm(page.height)
+    paper = next(
+        (name for name, size in PAPERS.items() if close((width, height), size)), None
+    ) or next(
+        (f"{name} landscape" for name, size in PAPERS.items() if close((height, width), size)), ""
+    )
+    report.boxes.append(f"page: {paper + ', ' if paper else ''}{width:.0f} × {height:.0f} mm")
+    margins = ", ".join(
+        f"{side} {mm(getattr(page, side)):.0f}" for side in ("top", "right", "bottom", "left")
+    )
+    report.boxes.append(f"margins: {margins} mm")
+    report.boxes.append(f"text: {mm(page.text_width):.0f} × {mm(page.text_height):.0f} mm")
+    if page.columns > 1:
+        report.boxes.append(
+            f"{page.columns} text columns: tables and pictures {mm(page.column_width):.0f} mm"
+            " wide, one column's width"
+        )
+    else:
+        report.boxes.append(f"tables and pictures: up to {mm(page.column_width):.0f} mm wide")
+    if page.column_width <= 0 or page.text_height <= 0:
+        report.problems.append("the margins (or columns) leave no room for text")
+
+
+def mm(length: Length) -> float:
+    return length / 36000
+
+
+def close(size: tuple[float, float], paper: tuple[float, float]) -> bool:
+    return all(abs(a - b) < 1.5 for a, b in zip(size, paper, strict=True))
+
+
+def fonts(renderer: DocxRenderer) -> list[str]:
+    """The template's fonts: its theme's heading and body fonts, and the font body text
+    and headings end up in (their style's own, else inherited, else the defaults)."""
+    theme = theme_fonts(renderer.word)
+    lines = [
+        f"theme {THEME_FONT[slot]} font: {', '.join(faces)}"
+        for slot, faces in theme.items()
+        if faces
+    ]
+    for name in ("Normal", "Heading 1"):
+        face = effective_font(renderer.word, renderer.style[name], theme)
+        lines.append(f"{ROLES[name]} ({name}): {face or 'the application default'}")
+    return lines
+
+
+def theme_fonts(word: WordDocument) -> dict[str, list[str]]:
+    """The theme part's major (headings) and minor (body) fonts: Latin, then East Asian."""
+    found: dict[str, list[str]] = {"major": [], "minor": []}
+    try:
+        part = word.part.part_related_by(RT.THEME)
+    except KeyError:
+        return found
+    root = parse_xml(part.blob)
+    for slot in found:
+        font = root.find(f".//{A}{slot}Font")
+        if font is None:
+            continue
+        for script in ("latin", "ea"):
+            face = font.find(A + script)
+            if face is not None and face.get("typeface"):
+                found[slot].append(face.get("typeface"))
+    return found
+
+
+def effective_font(
+    word: WordDocument, style: CT_Style | None, theme: dict[str, list[str]]
+) -> str | None:
+    """The Latin font text in *style* gets: from its own or a base style's ``w:rFonts``,
+    else the document defaults; a theme font named as the theme resolves it."""
+    for rfonts in _font_chain(word, style):
+        face = rfonts.get(qn("w:ascii"))
+        if face:
+            return face
+        slot = (rfonts.get(qn("w:asciiTheme")) or "")[:5]
+        if theme.get(slot):
+            return f"{theme[slot][0]} (the theme's {THEME_FONT[slot]} font)"
+    return None
+
+
+def _font_chain(word: WordDocument, style: CT_Style | None) -> Iterator:
+    """``w:rFonts`` of *style*, its bases in turn, then of the document defaults."""
+    styles = word.styles.element
+    seen: set[str] = set()
+    while style is not None and style.styleId not in seen:
+        seen.add(style.styleId)
+        rfonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        if rfonts is not None:
+            yield rfonts
+        base = style.basedOn_val
+        style = styles.get_by_id(base) if base else None
+    defaults = styles.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"
+    )
+    if defaults is not None:
+        yield defaults
+
+
+def _neutralised(renderer: DocxRenderer) -> list[str]:
+    """What of the template's Normal style the styles Lectern adds are kept from."""
+    if NEUTRAL in renderer.given or "Normal" not in renderer.given:
+        return []
+    normal = renderer.style["Normal"]
+    defaults = renderer.word.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}")
+    found = []
+    for where in (normal, defaults):
+        ppr = None if where is None else where.find(qn("w:pPr"))
+        if ppr is None:
+            continue
+        ind = ppr.find(qn("w:ind"))
+        if ind is not None and any(
+            ind.get(qn(f"w:{key}")) not in (None, "0") for key in ("firstLine", "firstLineChars")
+        ):
+            found.append("first-line indent")
+        jc = ppr.find(qn("w:jc"))
+        if jc is not None and jc.get(qn("w:val")) in ("both", "distribute"):
+            found.append("justification")
+    grid = renderer.word.sections[0]._sectPr.find(qn("w:docGrid"))
+    if grid is not None and grid.get(qn("w:type")) in ("lines", "linesAndChars", "snapToChars"):
+        found.append("line grid")
+    if not found:
+        return []
+    kept = " and ".join(dict.fromkeys(found))
+    return [
+        f"Normal's {kept} apply to body text only: the styles Lectern adds are based on"
+        f" '{NEUTRAL}', without them"
+    ]
+
+
+def main_part(package: zipfile.ZipFile) -> str:
+    """The name of the package's main part (``word/document.xml`` as Word writes it)."""
+    rels = parse_xml(package.read("_rels/.rels"))
+    for rel in rels:
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/")
+    return "word/document.xml"
+
+
+def _warnings(path: Path, page: Page) -> list[str]:
+    """What is usable but worth knowing: narrow columns, body text and sections left out."""
+    warnings = []
+    if 0 < mm(page.column_width) < NARROW_COLUMN:
+        warnings.append(
+            f"the text column is {mm(page.column_width):.0f} mm wide: tables with several"
+            " columns will wrap a lot"
+        )
+    with zipfile.ZipFile(path) as package:
+        root = parse_xml(package.read(main_part(package)))
+    body = root.find(qn("w:body"))
+    content = [
+        child
+        for child in body
+        if child.tag == qn("w:tbl")
+        or (child.tag == qn("w:p") and "".join(child.itertext()).strip())
+    ]
+    if content:
+        warnings.append(
+            f"its body ({len(content)} paragraphs and tables) is left out: a handout takes only"
+            " its styles, headers, footers and page setup"
+        )
+    sections = len(body.findall(f".//{qn('w:sectPr')}"))
+    if sections > 1:
+        warnings.append(f"{sections} sections: the handout takes the last one's page setup")
+    return warnings
