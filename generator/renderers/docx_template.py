@@ -180,8 +180,9 @@ def effective_font(
     else the document defaults; a theme font named as the theme resolves it."""
     for rfonts in _font_chain(word, style):
         face = rfonts.get(qn("w:ascii"))
+        asian = rfonts.get(qn("w:eastAsia"))
         if face:
-            return face
+            return face + (f" (East Asian text: {asian})" if asian and asian != face else "")
         slot = (rfonts.get(qn("w:asciiTheme")) or "")[:5]
         if theme.get(slot):
             return f"{theme[slot][0]} (the theme's {THEME_FONT[slot]} font)"
@@ -230,7 +231,8 @@ def _neutralised(renderer: DocxRenderer) -> list[str]:
         found.append("line grid")
     if not found:
         return []
-    kept = " and ".join(dict.fromkeys(found))
+    *most, last = dict.fromkeys(found)
+    kept = f"{', '.join(most)} and {last}" if most else last
     return [
         f"Normal's {kept} apply to body text only: the styles Lectern adds are based on"
         f" '{NEUTRAL}', without them"
@@ -264,9 +266,12 @@ def _warnings(path: Path, page: Page) -> list[str]:
         or (child.tag == qn("w:p") and "".join(child.itertext()).strip())
     ]
     if content:
+        count = f"{len(content)} " + (
+            "paragraph or table" if len(content) == 1 else "paragraphs and tables"
+        )
         warnings.append(
-            f"its body ({len(content)} paragraphs and tables) is left out: a handout takes only"
-            " its styles, headers, footers and page setup"
+            f"its body text ({count}) is left out: a handout takes only its styles,"
+            " headers, footers and page setup"
         )
     sections = len(body.findall(f".//{qn('w:sectPr')}"))
     if sections > 1:
