@@ -410,14 +410,15 @@ def convert(out: Path, soffice: str) -> list[Path]:
         return made
 
 
-def main(out: Path) -> list[Path]:
+def main(out: Path, *, office: bool = True) -> list[Path]:
+    """Make every template in *out*; the ``lo-*`` ones only with *office* and LibreOffice."""
     out.mkdir(parents=True, exist_ok=True)
     logo = make_logo(out / "logo.png", (0x1F, 0x3A, 0x5F))
     made = [make(name, out, logo) for name in TEMPLATES]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice:
+    if office and soffice:
         made += convert(out, soffice)
-    else:
+    elif office:
         print("soffice not found: the lo-* templates were not made again", file=sys.stderr)
     return made
 
