@@ -107,6 +107,11 @@ def test_the_text_column_is_the_narrowest_column(cols, columns, width) -> None:
     assert (page.columns, page.column_width.twips) == (columns, width)
 
 
+def test_a_gutter_narrows_the_text() -> None:
+    page = page_of(section_with(PAGE.replace('w:gutter="0"', 'w:gutter="600"')))
+    assert (page.text_width.twips, page.column_width.twips) == (9400, 9400)
+
+
 def test_a_missing_page_size_and_margins_are_filled_in_and_said() -> None:
     section = section_with("")
     repairs = repair_page(section, (Mm(210), Mm(297)), Mm(20))
@@ -151,3 +156,18 @@ def test_a_template_without_a_body_is_refused(tmp_path) -> None:
             out.writestr(entry, data)
     with pytest.raises(ValueError, match="no body"):
         open_reference(Path(path))
+
+
+def test_a_template_locked_for_editing_is_unlocked(tmp_path) -> None:
+    word = docx.Document()
+    settings = word.settings.element
+    settings.append(
+        parse_xml(f'<w:documentProtection {nsdecls("w")} w:edit="readOnly" w:enforcement="1"/>')
+    )
+    path = tmp_path / "locked.docx"
+    word.save(str(path))
+    opened, repairs = open_reference(path)
+    assert repairs == [
+        "editing is restricted (document protection): removed, so the handout can be edited"
+    ]
+    assert opened.settings.element.find(qn("w:documentProtection")) is None

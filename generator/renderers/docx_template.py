@@ -118,7 +118,8 @@ def _boxes(page: Page, report: TemplateReport) -> None:
     margins = ", ".join(
         f"{side} {mm(getattr(page, side)):.0f}" for side in ("top", "right", "bottom", "left")
     )
-    report.boxes.append(f"margins: {margins} mm")
+    gutter = f", gutter {mm(page.gutter):.0f}" if page.gutter else ""
+    report.boxes.append(f"margins: {margins}{gutter} mm")
     report.boxes.append(f"text: {mm(page.text_width):.0f} × {mm(page.text_height):.0f} mm")
     if page.columns > 1:
         report.boxes.append(

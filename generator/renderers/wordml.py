@@ -368,7 +368,8 @@ def _default_document() -> WordDocument:
 def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
     """A user's .docx or .dotx with its body emptied: its styles, numbering, headers,
     footers and page setup (the body's final ``w:sectPr``) stay. Also says what had to
-    be mended: a body without section properties gets empty ones.
+    be mended: a body without section properties gets empty ones, and a restriction on
+    editing goes (a teacher adapts the handout).
 
     A .dotx differs from a .docx only in its main part's content type, which python-docx
     refuses; the type is switched in ``[Content_Types].xml`` in memory before opening,
@@ -398,7 +399,18 @@ def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
     if body.find(qn("w:sectPr")) is None:
         sub(body, "sectPr")
         repairs.append("no section properties: added")
+    settings = word.settings.element
+    for tag in ("w:writeProtection", "w:documentProtection"):
+        for lock in settings.findall(qn(tag)):
+            settings.remove(lock)
+            repairs.append(f"{LOCKS[tag]}: removed, so the handout can be edited")
     return word, repairs
+
+
+LOCKS = {  # settings that make Word open a document read-only or for forms only
+    "w:writeProtection": "opens read-only (write protection)",
+    "w:documentProtection": "editing is restricted (document protection)",
+}
 
 
 # -- page setup ---------------------------------------------------------------------
@@ -414,13 +426,14 @@ class Page:
     right: Length
     bottom: Length
     left: Length
+    gutter: Length
     columns: int
     column_width: Length  # the narrowest column's
 
     @property
     def text_width(self) -> Length:
         """Between the side margins: headers and footers span it whatever the columns."""
-        return Emu(self.width - self.left - self.right)
+        return Emu(self.width - self.left - self.right - self.gutter)
 
     @property
     def text_height(self) -> Length:
@@ -430,7 +443,8 @@ class Page:
 def page_of(section: Section) -> Page:
     """The page of *section* (sizes and margins present), with its text column: the text
     width itself, or with ``w:cols`` the narrowest of the columns it is divided into."""
-    width = Emu(section.page_width - section.left_margin - section.right_margin)
+    gutter = Emu(section.gutter or 0)  # room for the binding, beside the inner margin
+    width = Emu(section.page_width - section.left_margin - section.right_margin - gutter)
     columns, column = 1, width
     cols = section._sectPr.find(W + "cols")
     if cols is not None:
@@ -448,6 +462,7 @@ def page_of(section: Section) -> Page:
         section.right_margin,
         Emu(abs(section.bottom_margin)),
         section.left_margin,
+        gutter,
         columns,
         column,
     )
