@@ -80,7 +80,6 @@ from .wordml import (
     element,
     get_or_add,
     indents,
-    integer,
     keep_with_next,
     link,
     number,
@@ -100,6 +99,7 @@ from .wordml import (
     set_values,
     shade,
     space_after,
+    style_size,
     sub,
     switch,
 )
@@ -180,12 +180,12 @@ class DocxRenderer(Renderer):
 
     def _open(self, reference: Path) -> WordDocument:
         problem = package_problem(reference)
-        try:
-            if problem is None:
+        if problem is None:
+            try:
                 word, self.repairs = open_reference(reference)
                 return word
-        except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            problem = f"not a Word document or template (.docx, .dotx): {error}"
+            except (zipfile.BadZipFile, KeyError, ValueError) as error:
+                problem = f"not a Word document or template (.docx, .dotx): {error}"
         raise LessonError.at(reference, problem)
 
     def _page_setup(self) -> None:
@@ -261,7 +261,8 @@ class DocxRenderer(Renderer):
             after=0.6,
             keep=True,
         )
-        if self._size("title_band") and not self.from_template:  # a reference styles its own title
+        # A band behind the title; a reference styles its own title.
+        if self._size("title_band") and not self.from_template:
             self._define("Banner Title", base="Title", colour=palette.on_primary)
             self._define("Banner Subtitle", base="Subtitle")
         for level in range(1, MAX_HEADING + 1):
@@ -308,13 +309,12 @@ class DocxRenderer(Renderer):
         self._define("Table Header", base="Table Text", colour=palette.on_primary, bold=True)
         self._define("Table Aspect", base="Table Text", bold=True)
         if self.table_style is not None:  # cells the table style gives font, size and colour
-            own_size = self.table_style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-            if own_size is not None:  # half-points
-                self.table_size = integer(own_size.get(qn("w:val")), 2 * self.table_size) / 2
+            own_size = style_size(self.table_style)
+            self.table_size = own_size or self.table_size
             self._define(
                 "Table Contents",
                 base=None,
-                size=None if own_size is not None else self.table_size,
+                size=None if own_size else self.table_size,
                 after=0,
                 line_spacing=1.0,
             )
@@ -482,9 +482,8 @@ class DocxRenderer(Renderer):
     def _lists(self) -> None:
         """Bullets, decimal lists and exercise questions, each up to three levels."""
         palette = self.theme.palette
-        body = (
-            None if self.from_template else self.theme.fonts.body.name
-        )  # bullets in the body font
+        # Bullets in the theme's body font; in a template's, inherited.
+        body = None if self.from_template else self.theme.fonts.body.name
 
         def levels(formats: Sequence[tuple[str, str]], **style) -> list[Level]:
             return [

@@ -310,6 +310,13 @@ class Styles:
         return next((s for s in tables if s.get(W + "customStyle") in ("1", "true", "on")), None)
 
 
+def style_size(style: CT_Style) -> float | None:
+    """A style's own type size in points, None when it leaves the size to others."""
+    size = style.find(f"{W}rPr/{W}sz")
+    half_points = integer(None if size is None else size.get(W + "val"), 0)
+    return half_points / 2 or None
+
+
 PLAIN_TABLE_STYLES = {"normal table", "table normal"}  # Word's and LibreOffice's
 
 
