@@ -273,6 +273,25 @@ def test_template_check_refuses_what_is_not_a_word_template(tmp_path, make, word
     assert "Traceback" not in result.output
 
 
+def test_a_damaged_template_is_bad_input_for_the_build_and_the_check(tmp_path) -> None:
+    path = tmp_path / "damaged.docx"
+    with (
+        zipfile.ZipFile(FOLDER / "letter-classic.docx") as source,
+        zipfile.ZipFile(path, "w") as out,
+    ):
+        for entry in source.infolist():
+            data = source.read(entry)
+            out.writestr(
+                entry, data[: len(data) // 2] if entry.filename == "word/styles.xml" else data
+            )
+    report = docx_template.check(path)
+    assert not report.usable and "damaged" in report.problems[0]
+    with pytest.raises(LessonError, match="damaged"):
+        build(
+            EVERY_BLOCK, BuildOptions(formats=["docx"], out_dir=tmp_path, references={"docx": path})
+        )
+
+
 def test_a_pptx_renamed_docx_is_named_for_what_it_is(tmp_path) -> None:
     from pptx import Presentation
 

@@ -39,6 +39,7 @@ from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
+from lxml.etree import XMLSyntaxError
 
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
@@ -186,6 +187,8 @@ class DocxRenderer(Renderer):
                 return word
             except (zipfile.BadZipFile, KeyError, ValueError) as error:
                 problem = f"not a Word document or template (.docx, .dotx): {error}"
+            except XMLSyntaxError as error:
+                problem = f"a part of it is damaged ({error}): open and save it again in Word"
         raise LessonError.at(reference, problem)
 
     def _page_setup(self) -> None:
