@@ -22,10 +22,12 @@ from docx.oxml.ns import qn
 from lxml import etree
 from pypdf import PdfReader
 
+import generator
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.errors import LessonError
 from generator.renderers import docx_template
+from generator.textfit import text_width
 from generator.theme import load_theme
 
 from .conftest import EVERY_BLOCK, SAMPLE
@@ -191,6 +193,28 @@ def test_data_tables_take_the_template_table_style(handouts) -> None:
     assert header.style.name == "Table Heading" and header.style.font.color.rgb is None
     plain = docx.Document(handouts["letter-classic.docx", "sample"])
     assert not plain.element.xpath("//w:tblStyle")  # no table style of its own: the theme's look
+
+
+@pytest.mark.parametrize("name", ["de-a4.docx", "a5-booklet.dotx"])
+def test_term_columns_fit_their_longest_term_in_the_template_font(handouts, name) -> None:
+    """A template's font is measured with its metric twin, or the wide DejaVu Sans when it
+    has none (DejaVu Serif here), at the size the column is set in: no term breaks."""
+    assert (
+        docx_template.check(FOLDER / name)
+        .fonts[-1]
+        .startswith("table columns are measured with DejaVuSans")
+    )
+    word = docx.Document(handouts[name, "every-block"])
+    bold = Path(generator.__file__).parent / "fonts" / "DejaVuSans-Bold.ttf"
+    size = load_theme("default").size("docx", "table")
+    terms = [
+        t for t in word.tables if t.rows[0].cells[0].paragraphs[0].style.name == "Table Aspect"
+    ]
+    assert terms
+    for table in terms:
+        column = int(table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")[0])
+        longest = max(text_width(row.cells[0].text, bold, size) for row in table.rows)
+        assert column >= longest * 20 + 2 * 110, (column, longest)
 
 
 def test_missing_page_setup_is_filled_from_the_theme(handouts) -> None:

@@ -59,6 +59,7 @@ from ..model import (
     TextBlock,
 )
 from ..textfit import Fonts, text_width
+from ..theme import Font, Theme, metric_family
 from . import Renderer
 from .ooxml import fill_core_properties
 from .wordml import (
@@ -100,6 +101,7 @@ from .wordml import (
     set_values,
     shade,
     space_after,
+    style_font,
     style_size,
     sub,
     switch,
@@ -178,6 +180,7 @@ class DocxRenderer(Renderer):
         self._page_setup()
         self._styles()
         self._lists()
+        self.measuring = self._measuring_theme()
 
     def _open(self, reference: Path) -> WordDocument:
         problem = package_problem(reference)
@@ -190,6 +193,18 @@ class DocxRenderer(Renderer):
             except XMLSyntaxError as error:
                 problem = f"a part of it is damaged ({error}): open and save it again in Word"
         raise LessonError.at(reference, problem)
+
+    def _measuring_theme(self) -> Theme:
+        """The theme whose font files measure table text: its own, or on a template the
+        metric twin of the template's body font (an unknown font is measured as a wide
+        face, so that columns are never too narrow for their longest word)."""
+        font = style_font(self.word, self.style["Normal"]) if self.from_template else None
+        if font is None:
+            return self.theme
+        body = Font(name=font.name, file=metric_family(font.name))
+        return self.theme.model_copy(
+            update={"fonts": self.theme.fonts.model_copy(update={"body": body})}
+        )
 
     def _page_setup(self) -> None:
         """Paper and margins from the lesson or theme; a reference keeps its own page
@@ -699,7 +714,8 @@ class DocxRenderer(Renderer):
             for row in compare.rows
         ]
         if has_aspect:
-            widths = self.label_widths([row.aspect or "" for row in compare.rows], len(header))
+            aspects = [row.aspect or "" for row in compare.rows]
+            widths = self.label_widths(aspects, len(header), self.table_size)
         else:
             widths = self.even_widths(len(header))
         self.data_table(header, rows, widths, aspect=has_aspect)
@@ -707,14 +723,15 @@ class DocxRenderer(Renderer):
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
-        self.data_table(table.header, table.rows, self.content_widths(columns), aspect=False)
+        widths = self.content_widths(columns, self.table_size)
+        self.data_table(table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
         self.definitions(block.terms)
 
     def definitions(self, terms: Sequence[Term]) -> None:
         """Terms in a borderless two-column table: bold term, its definition beside it."""
-        widths = self.label_widths([term.term for term in terms], 2)
+        widths = self.label_widths([term.term for term in terms], 2, self._size("table"))
         light = self.theme.palette.light
         table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
         for row, term in zip(table.tr_lst, terms, strict=True):
@@ -817,12 +834,13 @@ class DocxRenderer(Renderer):
         """The text width in twips (the unit of table XML)."""
         return int(self.text_width.twips)
 
-    def measure(self, text: str, *, bold: bool = False) -> int:
-        """How wide *text* sets on one line in table type, in twips, cell padding included.
+    def measure(self, text: str, size: float, *, bold: bool = False) -> int:
+        """How wide *text* sets on one line at *size*, in twips, cell padding included.
 
-        Measured with the theme's metric-compatible font files, run by run.
+        Measured with metric-compatible font files (the theme's, or the template's
+        font's twin), run by run.
         """
-        fonts, size = Fonts(self.theme), self.table_size
+        fonts = Fonts(self.measuring)
         points = sum(
             text_width(run.text, fonts.file(replace(run, bold=run.bold or bold)), size)
             for run in self.rich(text).runs
@@ -832,19 +850,20 @@ class DocxRenderer(Renderer):
     def even_widths(self, count: int) -> list[int]:
         return [self.width // count] * count
 
-    def label_widths(self, labels: Sequence[str], count: int) -> list[int]:
-        """A label column as wide as its longest label needs (within bounds), the rest even."""
+    def label_widths(self, labels: Sequence[str], count: int, size: float) -> list[int]:
+        """A label column as wide as its longest label at *size* needs (within bounds),
+        the rest even."""
         low, high = (int(self.width * share) for share in ASPECT_SHARE)
-        longest = max((self.measure(label, bold=True) for label in labels), default=0)
+        longest = max((self.measure(label, size, bold=True) for label in labels), default=0)
         first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
 
-    def content_widths(self, columns: Sequence[Sequence[str]]) -> list[int]:
-        """Each column gets what its longest cell needs when that is less than a fair share;
-        the columns with more text split the rest evenly (then wrap)."""
+    def content_widths(self, columns: Sequence[Sequence[str]], size: float) -> list[int]:
+        """Each column gets what its longest cell at *size* needs when that is less than a
+        fair share; the columns with more text split the rest evenly (then wrap)."""
         needs = [
-            max(self.measure(text, bold=index == 0) for text in column)
+            max(self.measure(text, size, bold=index == 0) for text in column)
             for index, column in enumerate(columns)
         ]
         return share_out(needs, self.width)

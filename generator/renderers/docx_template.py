@@ -10,11 +10,8 @@ knowing before printing.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from docx.document import Document as WordDocument
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.styles import CT_Style
@@ -23,9 +20,9 @@ from docx.shared import Length
 from ..errors import LessonError
 from ..model import Document
 from ..templatecheck import TemplateReport
-from ..theme import load_theme
+from ..theme import load_theme, metric_twins
 from .docx import NEUTRAL, DocxRenderer
-from .wordml import Page, package_problem
+from .wordml import Page, package_problem, style_font, theme_fonts
 
 # What the handout uses a style for, where a template commonly brings its own.
 ROLES = {
@@ -43,7 +40,6 @@ ROLES = {
 }
 PAPERS = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
 NARROW_COLUMN = 60  # mm: a text column narrower than this cramps a three-column table
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 THEME_FONT = {"major": "headings", "minor": "body"}  # the theme's two font slots
 
 
@@ -141,71 +137,28 @@ def close(size: tuple[float, float], paper: tuple[float, float]) -> bool:
 
 
 def fonts(renderer: DocxRenderer) -> list[str]:
-    """The template's fonts: its theme's heading and body fonts, and the font body text
-    and headings end up in (their style's own, else inherited, else the defaults)."""
-    theme = theme_fonts(renderer.word)
+    """The template's fonts: its theme's heading and body fonts, the fonts body text and
+    headings end up in (their style's own, else inherited, else the defaults), and the
+    shipped face table columns are measured with."""
+    word = renderer.word
     lines = [
         f"theme {THEME_FONT[slot]} font: {', '.join(faces)}"
-        for slot, faces in theme.items()
+        for slot, faces in theme_fonts(word).items()
         if faces
     ]
     for name in ("Normal", "Heading 1"):
-        face = effective_font(renderer.word, renderer.style[name], theme)
-        lines.append(f"{ROLES[name]} ({name}): {face or 'the application default'}")
-    return lines
-
-
-def theme_fonts(word: WordDocument) -> dict[str, list[str]]:
-    """The theme part's major (headings) and minor (body) fonts: Latin, then East Asian."""
-    found: dict[str, list[str]] = {"major": [], "minor": []}
-    try:
-        part = word.part.part_related_by(RT.THEME)
-    except KeyError:
-        return found
-    root = parse_xml(part.blob)
-    for slot in found:
-        font = root.find(f".//{A}{slot}Font")
+        font = style_font(word, renderer.style[name])
         if font is None:
+            lines.append(f"{ROLES[name]} ({name}): the application's default font")
             continue
-        for script in ("latin", "ea"):
-            face = font.find(A + script)
-            if face is not None and face.get("typeface"):
-                found[slot].append(face.get("typeface"))
-    return found
-
-
-def effective_font(
-    word: WordDocument, style: CT_Style | None, theme: dict[str, list[str]]
-) -> str | None:
-    """The Latin font text in *style* gets: from its own or a base style's ``w:rFonts``,
-    else the document defaults; a theme font named as the theme resolves it."""
-    for rfonts in _font_chain(word, style):
-        face = rfonts.get(qn("w:ascii"))
-        asian = rfonts.get(qn("w:eastAsia"))
-        if face:
-            return face + (f" (East Asian text: {asian})" if asian and asian != face else "")
-        slot = (rfonts.get(qn("w:asciiTheme")) or "")[:5]
-        if theme.get(slot):
-            return f"{theme[slot][0]} (the theme's {THEME_FONT[slot]} font)"
-    return None
-
-
-def _font_chain(word: WordDocument, style: CT_Style | None) -> Iterator:
-    """``w:rFonts`` of *style*, its bases in turn, then of the document defaults."""
-    styles = word.styles.element
-    seen: set[str] = set()
-    while style is not None and style.styleId not in seen:
-        seen.add(style.styleId)
-        rfonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-        if rfonts is not None:
-            yield rfonts
-        base = style.basedOn_val
-        style = styles.get_by_id(base) if base else None
-    defaults = styles.find(
-        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"
-    )
-    if defaults is not None:
-        yield defaults
+        source = f", the theme's {THEME_FONT[font.slot]} font" if font.slot else ""
+        asian = f"; East Asian text: {font.east_asian}" if font.east_asian else ""
+        lines.append(f"{ROLES[name]} ({name}): {font.name}{source}{asian}")
+    measured = renderer.measuring.fonts.body
+    known = measured.name.lower() in metric_twins()
+    how = "its metric twin" if known else "a wide face, as no metric twin is known"
+    lines.append(f"table columns are measured with {measured.file} ({how})")
+    return lines
 
 
 def _neutralised(renderer: DocxRenderer) -> list[str]:

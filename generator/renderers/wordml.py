@@ -16,7 +16,7 @@ import copy
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -418,6 +418,70 @@ LOCKS = {  # settings that make Word open a document read-only or for forms only
     "w:writeProtection": "opens read-only (write protection)",
     "w:documentProtection": "editing is restricted (document protection)",
 }
+
+
+# -- fonts --------------------------------------------------------------------------
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class StyleFont:
+    """The Latin font a style's text is set in, the theme slot it comes from (``major``,
+    ``minor``) if named through the theme, and a different East Asian font."""
+
+    name: str
+    slot: str | None = None
+    east_asian: str | None = None
+
+
+def theme_fonts(document: WordDocument) -> dict[str, list[str]]:
+    """The theme part's major (headings) and minor (body) fonts: Latin, then East Asian."""
+    found: dict[str, list[str]] = {"major": [], "minor": []}
+    try:
+        part = document.part.part_related_by(RT.THEME)
+    except KeyError:
+        return found
+    root = parse_xml(part.blob)
+    for slot, faces in found.items():
+        font = root.find(f".//{A}{slot}Font")
+        for script in ("latin", "ea"):
+            face = None if font is None else font.find(A + script)
+            if face is not None and face.get("typeface"):
+                faces.append(face.get("typeface"))
+    return found
+
+
+def style_font(document: WordDocument, style: CT_Style) -> StyleFont | None:
+    """The font text in *style* is set in: from its own or a base style's ``w:rFonts``,
+    else the document defaults, a theme font resolved through the theme; None when
+    nothing names one (the application's default)."""
+    theme = theme_fonts(document)
+    for rfonts in _font_chain(document, style):
+        asian = rfonts.get(W + "eastAsia")
+        face = rfonts.get(W + "ascii")
+        if face:
+            return StyleFont(face, None, asian if asian and asian != face else None)
+        slot = (rfonts.get(W + "asciiTheme") or "")[:5]
+        if theme.get(slot):
+            return StyleFont(theme[slot][0], slot)
+    return None
+
+
+def _font_chain(document: WordDocument, style: CT_Style | None) -> Iterator[OxmlElement]:
+    """``w:rFonts`` of *style*, its bases in turn, then of the document defaults."""
+    styles = document.styles.element
+    seen: set[str] = set()
+    while style is not None and style.styleId not in seen:
+        seen.add(style.styleId)
+        rfonts = style.find(f"{W}rPr/{W}rFonts")
+        if rfonts is not None:
+            yield rfonts
+        base = style.basedOn_val
+        style = styles.get_by_id(base) if base else None
+    defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    if defaults is not None:
+        yield defaults
 
 
 # -- page setup ---------------------------------------------------------------------
