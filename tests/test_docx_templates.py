@@ -18,7 +18,9 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
 from lxml import etree
 from pypdf import PdfReader
 
@@ -314,6 +316,39 @@ def test_a_damaged_template_is_bad_input_for_the_build_and_the_check(tmp_path) -
         build(
             EVERY_BLOCK, BuildOptions(formats=["docx"], out_dir=tmp_path, references={"docx": path})
         )
+
+
+def edited(tmp_path: Path, change) -> Path:
+    """letter-classic.docx with *change* applied to its python-docx document."""
+    word = docx.Document(str(FOLDER / "letter-classic.docx"))
+    change(word)
+    path = tmp_path / "edited.docx"
+    word.save(str(path))
+    return path
+
+
+def test_margins_that_leave_no_room_are_bad_input(tmp_path) -> None:
+    path = edited(tmp_path, lambda word: setattr(word.sections[0], "left_margin", Mm(200)))
+    report = docx_template.check(path)
+    assert not report.usable and "no room for text" in report.problems[0]
+    with pytest.raises(LessonError, match="no room for text"):
+        build(
+            EVERY_BLOCK, BuildOptions(formats=["docx"], out_dir=tmp_path, references={"docx": path})
+        )
+
+
+def test_a_narrow_column_and_a_lock_are_reported(tmp_path) -> None:
+    def change(word) -> None:
+        word.sections[0]._sectPr.find(qn("w:cols")).set(qn("w:num"), "4")
+        word.settings.element.append(
+            parse_xml(f'<w:documentProtection {nsdecls("w")} w:edit="forms" w:enforcement="1"/>')
+        )
+
+    report = docx_template.check(edited(tmp_path, change))
+    assert report.usable
+    assert any("4 text columns" in line for line in report.boxes)
+    assert any("mm wide: tables with several columns" in line for line in report.warnings)
+    assert any("editing is restricted" in line for line in report.repairs)
 
 
 def test_a_pptx_renamed_docx_is_named_for_what_it_is(tmp_path) -> None:

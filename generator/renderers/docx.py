@@ -224,6 +224,11 @@ class DocxRenderer(Renderer):
         if paper:
             page.page_width, page.page_height = PAPER[paper]
         self.page = page_of(page)
+        if self.page.column_width <= 0 or self.page.text_height <= 0:
+            raise LessonError.at(
+                self.theme.reference("docx") or Path("theme.yaml"),
+                "its margins (or columns) leave no room for text; make them smaller",
+            )
         self.text_width = self.page.column_width
         self.text_height = self.page.text_height
 

@@ -15,14 +15,13 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.styles import CT_Style
-from docx.shared import Length
 
 from ..errors import LessonError
 from ..model import Document
 from ..templatecheck import TemplateReport
 from ..theme import load_theme, metric_twins
 from .docx import NEUTRAL, DocxRenderer
-from .wordml import Page, package_problem, style_font, theme_fonts
+from .wordml import MARGINS, Page, package_problem, style_font, theme_fonts
 
 # What the handout uses a style for, where a template commonly brings its own.
 ROLES = {
@@ -104,36 +103,29 @@ def describe(style: CT_Style) -> str:
 
 
 def _boxes(page: Page, report: TemplateReport) -> None:
-    width, height = mm(page.width), mm(page.height)
-    paper = next(
-        (name for name, size in PAPERS.items() if close((width, height), size)), None
-    ) or next(
-        (f"{name} landscape" for name, size in PAPERS.items() if close((height, width), size)), ""
-    )
-    report.boxes.append(f"page: {paper + ', ' if paper else ''}{width:.0f} × {height:.0f} mm")
-    margins = ", ".join(
-        f"{side} {mm(getattr(page, side)):.0f}" for side in ("top", "right", "bottom", "left")
-    )
-    gutter = f", gutter {mm(page.gutter):.0f}" if page.gutter else ""
+    """The page, its margins, and the room text, tables and pictures get, in mm."""
+    report.boxes.append(f"page: {paper_name(page)}{page.width.mm:.0f} × {page.height.mm:.0f} mm")
+    margins = ", ".join(f"{side} {getattr(page, side).mm:.0f}" for side in MARGINS)
+    gutter = f", gutter {page.gutter.mm:.0f}" if page.gutter else ""
     report.boxes.append(f"margins: {margins}{gutter} mm")
-    report.boxes.append(f"text: {mm(page.text_width):.0f} × {mm(page.text_height):.0f} mm")
+    report.boxes.append(f"text: {page.text_width.mm:.0f} × {page.text_height.mm:.0f} mm")
+    column = page.column_width.mm
     if page.columns > 1:
         report.boxes.append(
-            f"{page.columns} text columns: tables and pictures {mm(page.column_width):.0f} mm"
-            " wide, one column's width"
+            f"{page.columns} text columns: tables and pictures {column:.0f} mm wide, one column's"
         )
     else:
-        report.boxes.append(f"tables and pictures: up to {mm(page.column_width):.0f} mm wide")
-    if page.column_width <= 0 or page.text_height <= 0:
-        report.problems.append("the margins (or columns) leave no room for text")
+        report.boxes.append(f"tables and pictures: up to {column:.0f} mm wide")
 
 
-def mm(length: Length) -> float:
-    return length / 36000
-
-
-def close(size: tuple[float, float], paper: tuple[float, float]) -> bool:
-    return all(abs(a - b) < 1.5 for a, b in zip(size, paper, strict=True))
+def paper_name(page: Page) -> str:
+    """ "A4, " for a page of a known paper size (either way round), else nothing."""
+    size = (page.width.mm, page.height.mm)
+    for name, paper in PAPERS.items():
+        for turned, suffix in ((paper, ""), (paper[::-1], " landscape")):
+            if all(abs(a - b) < 1.5 for a, b in zip(size, turned, strict=True)):
+                return f"{name}{suffix}, "
+    return ""
 
 
 def fonts(renderer: DocxRenderer) -> list[str]:
@@ -205,9 +197,9 @@ def main_part(package: zipfile.ZipFile) -> str:
 def _warnings(path: Path, page: Page) -> list[str]:
     """What is usable but worth knowing: narrow columns, body text and sections left out."""
     warnings = []
-    if 0 < mm(page.column_width) < NARROW_COLUMN:
+    if 0 < page.column_width.mm < NARROW_COLUMN:
         warnings.append(
-            f"the text column is {mm(page.column_width):.0f} mm wide: tables with several"
+            f"the text column is {page.column_width.mm:.0f} mm wide: tables with several"
             " columns will wrap a lot"
         )
     with zipfile.ZipFile(path) as package:
