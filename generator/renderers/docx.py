@@ -226,7 +226,7 @@ class DocxRenderer(Renderer):
         self.page = page_of(page)
         if self.page.column_width <= 0 or self.page.text_height <= 0:
             raise LessonError.at(
-                self.theme.reference("docx") or Path("theme.yaml"),
+                self.theme.reference("docx") or self.theme.folders[0] / "theme.yaml",
                 "its margins (or columns) leave no room for text; make them smaller",
             )
         self.text_width = self.page.column_width
