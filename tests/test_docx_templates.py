@@ -9,7 +9,6 @@ LibreOffice (one soffice call) and compares page counts with the default theme's
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import zipfile
@@ -33,6 +32,7 @@ from generator.textfit import text_width
 from generator.theme import load_theme
 
 from .conftest import EVERY_BLOCK, SAMPLE
+from .templates import make_docx_templates as script
 
 FOLDER = Path(__file__).resolve().parent / "templates"
 TEMPLATES = sorted(p for p in FOLDER.iterdir() if p.suffix in (".docx", ".dotx"))
@@ -41,15 +41,6 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 MAX_GROWTH = 1.5  # pages, against the default theme's for the same text room and type size
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location(
-        "make_docx_templates", FOLDER / "make_docx_templates.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +66,7 @@ def test_there_are_enough_varied_templates() -> None:
 
 
 def test_the_script_makes_the_committed_templates_again(tmp_path) -> None:
-    made = load_script().main(tmp_path, office=False)
+    made = script.main(tmp_path, office=False)
     assert len(made) >= 8
     for path in made:
         assert path.read_bytes() == (FOLDER / path.name).read_bytes(), f"{path.name} differs"
@@ -439,7 +430,7 @@ def test_libreoffice_opens_every_handout_without_blowing_up_the_pages(handouts, 
 def test_the_script_makes_the_libreoffice_templates_again(tmp_path) -> None:
     """LibreOffice's own output may change between its versions; what the tests rely on
     (style names and ids, the page setup) must not."""
-    made = [p for p in load_script().main(tmp_path) if p.name.startswith("lo-")]
+    made = [p for p in script.main(tmp_path) if p.name.startswith("lo-")]
     assert made
     for path in made:
         for part in ("word/styles.xml", "word/document.xml"):
