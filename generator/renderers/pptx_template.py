@@ -95,8 +95,9 @@ class Template:
         """Colour roles as the template's own scheme colours, each only where it reads on
         the master's real background (WCAG AA); '' leaves the master's colour to show.
         Tables get colours of their own only when the template has no table style."""
-        scheme = _scheme_colours(self.deck)
-        background = _background(self.deck, scheme)
+        master = self.content.slide_master  # the one the content slides are on
+        scheme = _scheme_colours(master)
+        background = _background(master, scheme)
 
         def slot(value: str) -> str:
             return f'<a:schemeClr val="{value}"/>'
@@ -138,7 +139,7 @@ class Template:
         continuation slides of three words each would serve no one."""
         body = placeholder(self.content, BODIES)
         area, inner = self.clear_box(self.content, body), insets(body)
-        master_body = placeholder(self.deck.slide_master, (PP_PLACEHOLDER.BODY,))
+        master_body = placeholder(self.content.slide_master, (PP_PLACEHOLDER.BODY,))
         if (
             area.height - inner[1] - inner[3] >= MIN_LINES * line
             or self.title_only is None
@@ -218,7 +219,7 @@ def _template(deck: Deck, name: str, *, own: bool) -> Template:
     report = TemplateReport(Path(name))
     _drop_slides(deck, report)
     _normalise(deck, report)
-    layouts = list(deck.slide_layouts)
+    layouts = _all_layouts(deck)
     content = _choose(layouts, ("obj", "tx"), TITLES, BODIES)
     if content is None:
         raise BuildError(
@@ -241,7 +242,9 @@ def _template(deck: Deck, name: str, *, own: bool) -> Template:
         report.uses[-1] = (
             f"tables, pictures and panels: {describe(content)} with its body placeholder removed"
         )
-    return Template(deck, name, own, cover, content, two, title_only, _theme_fonts(deck), report)
+    return Template(
+        deck, name, own, cover, content, two, title_only, _theme_fonts(content.slide_master), report
+    )
 
 
 def describe(layout: SlideLayout | None) -> str:
@@ -306,7 +309,7 @@ def _normalise(deck: Deck, report: TemplateReport) -> None:
     if deck.slide_width is None or deck.slide_height is None:
         deck.slide_width, deck.slide_height = (round(v * 12700) for v in DEFAULT_SIZE)
         report.repairs.append("the template gives no slide size: using 16:9 (960 x 540 pt)")
-    for layout in deck.slide_layouts:
+    for layout in _all_layouts(deck):
         used = {int(ph.get("idx")) for ph in _ph_elements(layout) if ph.get("idx")}
         for ph in _ph_elements(layout):
             if ph.get("idx") is None and ph.get("type") not in ("title", "ctrTitle", None):
@@ -330,6 +333,11 @@ def _ph_elements(layout: SlideLayout) -> list[Any]:
     return layout.element.xpath("p:cSld/p:spTree/*/*/p:nvPr/p:ph")
 
 
+def _all_layouts(deck: Deck) -> list[SlideLayout]:
+    """Every layout of every master (a template may keep its content layouts on a second)."""
+    return [layout for master in deck.slide_masters for layout in master.slide_layouts]
+
+
 def _decorations(layout: SlideLayout) -> list[Any]:
     """The shapes other than placeholders that show on slides of *layout*."""
     shapes = [shape for shape in layout.shapes if not shape.is_placeholder]
@@ -347,16 +355,16 @@ def _overlap(first: Rect, second: Rect) -> bool:
     )
 
 
-def _scheme_colours(deck: Deck) -> dict[str, str]:
+def _scheme_colours(master: Any) -> dict[str, str]:
     """The master's colours as slides use them (bg1, tx1, bg2, tx2, accent1 ...): the
     theme's colour scheme seen through the master's colour map."""
-    part = deck.slide_master.part.part_related_by(RT.THEME)
+    part = master.part.part_related_by(RT.THEME)
     scheme = etree.fromstring(part.blob).find(f".//{_A}clrScheme")
     colours = {}
     for slot in scheme:
         value = slot[0].get("lastClr") or slot[0].get("val") or "000000"
         colours[etree.QName(slot).localname] = value.upper()
-    mapping = deck.slide_master.element.find(qn("p:clrMap"))
+    mapping = master.element.find(qn("p:clrMap"))
     names = dict(mapping.attrib) if mapping is not None else {}
     defaults = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
     for role, slot in defaults.items():
@@ -364,11 +372,11 @@ def _scheme_colours(deck: Deck) -> dict[str, str]:
     return colours
 
 
-def _background(deck: Deck, scheme: dict[str, str]) -> str:
+def _background(master: Any, scheme: dict[str, str]) -> str:
     """The colour a slide of the master shows behind its text: the master's own solid
     background when it sets one (LibreOffice writes a dark master this way, with the
     scheme's light text colour mapped to the background), else the scheme's bg1."""
-    fill = deck.slide_master.element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
+    fill = master.element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
     if fill is not None:
         for colour in fill.iter(f"{_A}srgbClr", f"{_A}schemeClr"):
             value = colour.get("val")
@@ -378,9 +386,9 @@ def _background(deck: Deck, scheme: dict[str, str]) -> str:
     return scheme["bg1"]
 
 
-def _theme_fonts(deck: Deck) -> tuple[str, str]:
+def _theme_fonts(master: Any) -> tuple[str, str]:
     """The master theme's major and minor Latin typefaces."""
-    part = deck.slide_master.part.part_related_by(RT.THEME)
+    part = master.part.part_related_by(RT.THEME)
     root = etree.fromstring(part.blob)
     a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     names = []
