@@ -252,6 +252,14 @@ def test_template_check_accepts_each_template(template) -> None:
     assert "fonts:" in result.output
 
 
+@pytest.mark.parametrize("name", ["de-behoerde-4x3.potx", "ja-16x9.pptx"])
+def test_template_check_sends_decks_to_the_deck_check(name) -> None:
+    result = CliRunner().invoke(main, ["template", "check", str(FOLDER / name)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{FOLDER / name}: usable")
+    assert "layout '" in result.output
+
+
 def test_template_check_reports_columns_repairs_and_fonts() -> None:
     two = docx_template.check(FOLDER / "two-columns.docx")
     assert any("2 text columns" in line for line in two.boxes)
