@@ -425,3 +425,35 @@ def test_invariant_mode_does_not_leak_into_reportlab(render):
     before = rl_config.invariant
     render(EVERY_BLOCK)
     assert rl_config.invariant == before
+
+
+# -- long headings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [" ".join(["Heading"] * 14), "A first heading of some sixty characters, wrapping twice"],
+    ids=["100 characters", "first heading of 60 characters"],
+)
+def test_a_long_heading_stays_whole_and_starts_the_first_column(tmp_path, render, heading):
+    """A heading wider than a column wraps; it never splits, nor leaves a column empty."""
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {heading}\n    blocks:\n      - text: Body\n"
+    )
+    _, reader = render(lesson)
+    assert len(reader.pages) == 1
+    drawn = spans(reader.pages[0])
+    assert words(" ".join(s.text for s in drawn if s.text != "T")).startswith(heading)
+    first_column = column_lefts(3, 297)[0]
+    assert {round(s.x) for s in drawn if s.text != "T"} == {first_column}
+
+
+def test_a_heading_taller_than_a_column_is_named_briefly(tmp_path, render):
+    heading = "word " * 2000
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {heading}\n    blocks:\n      - text: Body\n"
+    )
+    with pytest.raises(BuildError) as caught:
+        render(lesson)
+    message = str(caught.value)
+    assert "too long to fit one column" in message and len(message) < 400, message

@@ -79,6 +79,15 @@ OPENING_LINES = 3  # lines of a paragraph that must follow its heading into a co
 CHOICE_GAP = "\u00a0\u00a0\u00a0 "  # between multiple-choice options: wide, but may wrap
 
 
+class ColumnOverflow(BuildError):
+    """Some block is taller (or wider) than a whole column at this layout's size and depth."""
+
+
+def shortened(name: str, limit: int = 60) -> str:
+    """A heading quoted in a message: its start only, however long it is."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class Part:
     """A named stretch of the sheet (a section, the glossary, ...), measured when it is too long."""
@@ -96,6 +105,7 @@ class Layout:
     pages: int
     used: float  # pages filled, as a fraction (1.4 = one page and 40% of the next)
     labelled: int  # the page count its footers name
+    gapless: bool = True  # no column left empty before the last one used
 
 
 class PdfRenderer(Renderer):
@@ -151,8 +161,12 @@ class PdfRenderer(Renderer):
         while high - low > 1:
             middle = (low + high) // 2
             self.geometry = replace(full, depth=middle / 100)
-            trial = self.layout(layout.size, 1)
-            if trial.pages == 1:
+            try:
+                trial = self.layout(layout.size, 1)
+            except ColumnOverflow:  # columns this shallow cannot hold some block at all
+                low = middle
+                continue
+            if trial.pages == 1 and trial.gapless:
                 best, best_geometry, high = trial, self.geometry, middle
             else:
                 low = middle
@@ -207,12 +221,12 @@ class PdfRenderer(Renderer):
         except LayoutError as error:
             owner = {id(f): part.name for part in parts for f in part.flowables}
             name = owner.get(id(sheet.current)) or owner.get(id(sheet.last), "the sheet")
-            raise BuildError(
-                f"a block in '{name}' is too long to fit one column of the cheat sheet, even"
+            raise ColumnOverflow(
+                f"a block in '{shortened(name)}' is too long to fit one column of the cheat sheet, even"
                 " split up (a table cell or header, most likely); shorten it, or leave the"
                 " block out of the cheat sheet with 'skip: [pdf]'"
             ) from error
-        return Layout(size, data, sheet.pages, sheet.used, pages)
+        return Layout(size, data, sheet.pages, sheet.used, pages, sheet.gapless)
 
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
@@ -223,7 +237,7 @@ class PdfRenderer(Renderer):
             heights[part.name] = heights.get(part.name, 0.0) + sum(map(self.height, measured))
         total = sum(heights.values()) or 1.0
         longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
-        named = ", ".join(f"{name} ({height / total:.0%})" for name, height in longest)
+        named = ", ".join(f"{shortened(name)} ({height / total:.0%})" for name, height in longest)
         asked = f"{pages} was" if pages == 1 else f"{pages} were"
         return (
             f"the cheat sheet needs {smallest.used:.1f} pages at the smallest type"
@@ -644,11 +658,18 @@ def whole(*flowables: Flowable) -> Whole:
 
 
 class RuledHeading(Paragraph):
-    """A heading with a thin rule under it."""
+    """A heading with a thin rule under it, never split between columns.
+
+    Half a heading at the foot of a column is no heading; it moves to the next column
+    whole, and only one taller than a whole column is a layout error.
+    """
 
     def __init__(self, text: str, style: ParagraphStyle, rule_colour) -> None:
         super().__init__(text, style)
         self.rule_colour = rule_colour
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
 
     def draw(self) -> None:
         super().draw()

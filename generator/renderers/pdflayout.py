@@ -22,7 +22,15 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    ActionFlowable,
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+)
 
 from ..inline import Run
 from ..model import Document
@@ -419,6 +427,8 @@ class Sheet(BaseDocTemplate):
         """The flowable being placed, so a layout failure can say which block it was."""
         self.last: Flowable | None = None
         """The last flowable placed, for when the failing one is a piece of a split."""
+        self.filled: set[tuple[int, int]] = set()
+        """(page, column) of every column that holds something."""
 
     def beforeDocument(self) -> None:
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
@@ -438,6 +448,18 @@ class Sheet(BaseDocTemplate):
             return
         top = frame._y1 + frame._height
         self._end = (int(frame.id), (top - frame._y) / frame._height)
+        if not isinstance(flowable, (ActionFlowable, CondPageBreak)):  # breaks hold nothing
+            self.filled.add((self.page, int(frame.id)))
+
+    @property
+    def gapless(self) -> bool:
+        """Whether no column before the last one used was left empty."""
+        column, _ = self._end
+        return all(
+            (page, c) in self.filled
+            for page in range(1, self.pages + 1)
+            for c in range(self.geometry.columns if page < self.pages else column + 1)
+        )
 
     @property
     def used(self) -> float:
