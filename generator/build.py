@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
+from .links import check_links
 from .load import Lesson, load_lesson
 from .model import Document, ImageBlock, Section
 from .registry import RegistryError, available_formats, renderer_for
@@ -74,6 +75,7 @@ def prepare_document(
     """The lesson's document for one set of *variables* (over its ``vars``), and its theme."""
     document = resolve(lesson, variables)
     document = resolve_images(lesson, document, allow_outside=options.allow_outside)
+    check_links(lesson, document, allow_outside=options.allow_outside)
     if options.allow_overflow:
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})

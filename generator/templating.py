@@ -186,10 +186,13 @@ def _located(source: SourceMap, loc: tuple[str | int, ...], error: Exception) ->
 TextFunction = Callable[[RichText, tuple[str | int, ...]], RichText]
 
 
-def map_text(value: Any, function: TextFunction, loc: tuple[str | int, ...]) -> Any:
-    """Apply *function* to every templated text in a model tree, copying only what changes."""
+def map_text(
+    value: Any, function: TextFunction, loc: tuple[str | int, ...], *, every: bool = False
+) -> Any:
+    """Apply *function* to every templated text in a model tree (to *every* text, when
+    asked), copying only what changes."""
     if isinstance(value, RichText):
-        return function(value, loc) if has_template(value) else value
+        return function(value, loc) if every or has_template(value) else value
     if isinstance(value, BaseModel):
         if isinstance(value, Block):
             loc = (*loc, value.kind)  # the union's tag, as in validation error paths
@@ -198,12 +201,14 @@ def map_text(value: Any, function: TextFunction, loc: tuple[str | int, ...]) -> 
             if name == "vars":
                 continue
             old = getattr(value, name)
-            new = map_text(old, function, (*loc, field.alias or name))
+            new = map_text(old, function, (*loc, field.alias or name), every=every)
             if new is not old:
                 changes[name] = new
         return value.model_copy(update=changes) if changes else value
     if isinstance(value, list):
-        new_items = [map_text(item, function, (*loc, index)) for index, item in enumerate(value)]
+        new_items = [
+            map_text(item, function, (*loc, index), every=every) for index, item in enumerate(value)
+        ]
         return (
             new_items if any(n is not o for n, o in zip(new_items, value, strict=True)) else value
         )

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from ..inline import Run
+from ..links import is_relative
 from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
@@ -114,7 +115,10 @@ def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
         if run.italic:
             text = f"<i>{text}</i>"
         if run.href:
-            text = f'<a href={quoteattr(run.href)} color="#{link}">{text}</a>'
+            # reportlab reads a target without a scheme as a place in this PDF; a file
+            # beside the lesson is another document ('pdf:' makes a GoToR action).
+            target = f"pdf:{run.href}" if is_relative(run.href) else run.href
+            text = f'<a href={quoteattr(target)} color="#{link}">{text}</a>'
         parts.append(text)
     return "".join(parts)
 
