@@ -81,6 +81,7 @@ def prepare_document(
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
+    theme.check_files(allow_outside=options.allow_outside)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()

@@ -18,7 +18,7 @@ from jinja2.sandbox import SecurityError
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .errors import LessonError
-from .load import describe, parse, read_text
+from .load import SourceMap, describe, parse, read_text
 from .model import Document, Node
 from .templating import explain, names_used, render_string
 
@@ -71,6 +71,16 @@ class Font(Node):
         description="Family stem of metric-compatible TrueType files (FILE-Regular.ttf, ...)"
         " used to measure text and to embed in PDFs."
     )
+
+    @field_validator("file")
+    @classmethod
+    def _bare_stem(cls, value: str) -> str:
+        if not value or any(mark in value for mark in ("/", "\\", ":")) or value.startswith("."):
+            raise ValueError(
+                f"'{value}' should be the family part of a font file's name (like LiberationSans"
+                " for LiberationSans-Regular.ttf), not a path; put the files in the theme's fonts/"
+            )
+        return value
 
 
 class Fonts(Node):
@@ -154,6 +164,39 @@ class Theme(Node):
     def logo_path(self) -> Path | None:
         """The logo file, if the theme has one."""
         return self._file(self.logo)
+
+    def check_files(self, *, allow_outside: bool) -> None:
+        """Refuse a logo or Office template that lies outside the theme's folders.
+
+        The same rule as a lesson's images: an absolute path, ``../..`` or a symbolic
+        link out of the folder is embedded in every output, so it needs --allow-outside.
+        """
+        if allow_outside:
+            return
+        inside = [folder.resolve() for folder in self.folders]
+        problems = []
+        for key in ("logo", "reference_docx", "reference_pptx"):
+            name = getattr(self, key)
+            found = self._file(name)
+            if found is not None and not any(found.resolve().is_relative_to(f) for f in inside):
+                problems.append(
+                    (
+                        key,
+                        f"the file '{name}' is outside the theme's folder; move it into the"
+                        " folder, or build with --allow-outside if you trust this theme",
+                    )
+                )
+        if problems:
+            raise LessonError(
+                [self._source().problem((key,), message) for key, message in problems]
+            )
+
+    def _source(self) -> SourceMap:
+        """Where the theme's keys are written, for located messages."""
+        path = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
+        if not path.is_file():
+            return SourceMap(path)
+        return parse(path, read_text(path))[1]
 
     def reference(self, fmt: Literal["docx", "pptx"]) -> Path | None:
         """The user's own Office template for *fmt*, if the theme names one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
@@ -191,3 +192,48 @@ def test_one_wording_change_shows_in_all_three_outputs(tmp_path):
 
     page = " ".join(PdfReader(str(sheet)).pages[0].extract_text().split())
     assert " ".join(footer.split()) in page and "Word bank" in page
+
+
+# -- files a theme names stay inside its folder ---------------------------------------------
+
+
+CORPORATE_LOGO = Path(__file__).resolve().parent.parent / "templates" / "corporate" / "logo.png"
+
+
+@pytest.mark.parametrize("how", ["absolute", "dots", "symlink"])
+def test_a_theme_file_outside_its_folder_needs_allow_outside(tmp_path, how):
+    """A logo from anywhere would be embedded in all three outputs, like an outside image."""
+    folder = tmp_path / "lesson" / "mytheme"
+    folder.mkdir(parents=True)
+    name = {
+        "absolute": str(CORPORATE_LOGO),
+        "dots": "../" * len(folder.parts) + str(CORPORATE_LOGO).lstrip("/"),
+        "symlink": "logo.png",
+    }[how]
+    if how == "symlink":
+        (folder / "logo.png").symlink_to(CORPORATE_LOGO)
+    write_theme(folder, f"name: t\nextends: default\nlogo: '{name}'\n")
+    lesson = folder.parent / "l.yaml"
+    lesson.write_text(
+        "title: T\ntheme: mytheme\nsections:\n  - heading: H\n    blocks:\n      - text: a\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(LessonError) as caught:
+        build(lesson, BuildOptions(out_dir=out))
+    assert str(caught.value) == (
+        f"{folder / 'theme.yaml'}:3:7: the file '{name}' is outside the theme's folder; move it"
+        " into the folder, or build with --allow-outside if you trust this theme"
+    )
+    assert not out.exists() or not list(out.iterdir())
+    written = build(lesson, BuildOptions(out_dir=out, allow_outside=True, formats=["docx"]))
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(written[0]).namelist())
+
+
+def test_a_font_file_is_named_not_pathed(tmp_path):
+    folder = write_theme(
+        tmp_path / "f",
+        "name: f\nextends: default\nfonts: {body: {name: X, file: ../../../usr/share/fonts/X}}\n",
+    )
+    with pytest.raises(LessonError, match=r"theme.yaml:3:\d+: .*not a path"):
+        load_theme(str(folder))
