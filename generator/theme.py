@@ -11,16 +11,17 @@ from __future__ import annotations
 import functools
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import LessonError
 from .load import SourceMap, describe, parse, read_text
 from .model import Document, Node
-from .templating import explain, names_used, render_string
+from .templating import check_theme_template, explain, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -63,6 +64,18 @@ def _hex_colour(value: str) -> str:
     if len(digits) != 6 or any(c not in "0123456789ABCDEF" for c in digits):
         raise ValueError(f"'{value}' is not a colour; write six hex digits like 1F3A5F")
     return digits
+
+
+def _checked_wording(source: str) -> str:
+    """A wording template the sandbox may run: valid syntax and only lesson text's filters."""
+    try:
+        check_theme_template(source)
+    except (TemplateError, SecurityError) as error:
+        raise PydanticCustomError("wording", explain(error)) from None
+    return source
+
+
+Wording = Annotated[str, AfterValidator(_checked_wording)]
 
 
 class Font(Node):
@@ -114,7 +127,7 @@ class Theme(Node):
     reference_pptx: str | None = Field(
         None, description="A PowerPoint .pptx/.potx whose slide master and layouts the deck uses."
     )
-    text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
+    text: dict[str, Wording] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
 
     @model_validator(mode="after")
@@ -148,8 +161,8 @@ class Theme(Node):
                 context.setdefault("footer", self.wording("footer", document))
             return render_string(template, {"doc": document, "vars": document.vars, **context})
         except (TemplateError, SecurityError) as error:
-            where = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
-            raise LessonError.at(where, f"text template '{name}': {explain(error)}") from None
+            message = f"text template '{name}': {explain(error)}"
+            raise LessonError([self._source().problem(("text", name), message)]) from None
 
     def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
         """The TrueType file for a font role, falling back (with a warning) to the shipped one.
