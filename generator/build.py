@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
+from .images import ImageProblem, usable_image
 from .links import check_links
 from .load import Lesson, load_lesson
 from .model import Document, ImageBlock, Section
@@ -210,6 +211,12 @@ def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -
                     loc, f"the image '{block.image.src}' does not exist; check the path"
                 )
             )
+        else:
+            try:
+                src = usable_image(src)
+            except ImageProblem as problem:
+                message = f"the image '{block.image.src}' {problem}"
+                problems.append(lesson.source.problem(loc, message))
         image = block.image.model_copy(update={"src": str(src)})
         return block.model_copy(update={"image": image})
 

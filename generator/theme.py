@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field, ValidationError, field_validator, mo
 from pydantic_core import PydanticCustomError
 
 from .errors import LessonError
+from .images import ImageProblem, usable_image
 from .load import SourceMap, describe, parse, read_text
 from .model import Document, Node
 from .templating import check_theme_template, explain, names_used, render_string
@@ -179,19 +180,22 @@ class Theme(Node):
         return self._file(self.logo)
 
     def check_files(self, *, allow_outside: bool) -> None:
-        """Refuse a logo or Office template that lies outside the theme's folders.
+        """Refuse a logo or Office template that lies outside the theme's folders, and a
+        logo that is not a usable picture.
 
         The same rule as a lesson's images: an absolute path, ``../..`` or a symbolic
         link out of the folder is embedded in every output, so it needs --allow-outside.
         """
-        if allow_outside:
-            return
         inside = [folder.resolve() for folder in self.folders]
         problems = []
         for key in ("logo", "reference_docx", "reference_pptx"):
             name = getattr(self, key)
             found = self._file(name)
-            if found is not None and not any(found.resolve().is_relative_to(f) for f in inside):
+            if (
+                not allow_outside
+                and found is not None
+                and not any(found.resolve().is_relative_to(f) for f in inside)
+            ):
                 problems.append(
                     (
                         key,
@@ -199,6 +203,11 @@ class Theme(Node):
                         " folder, or build with --allow-outside if you trust this theme",
                     )
                 )
+        if self.logo_path is not None:
+            try:
+                usable_image(self.logo_path)
+            except ImageProblem as problem:
+                problems.append(("logo", f"the logo '{self.logo}' {problem}"))
         if problems:
             raise LessonError(
                 [self._source().problem((key,), message) for key, message in problems]
