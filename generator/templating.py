@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from .errors import LessonError, Problem
 from .inline import RichText
-from .load import Lesson, SourceMap
+from .load import Lesson, SourceMap, text_problem
 from .model import Block, Document
 
 MAX_RESULT_CHARS = 100_000
@@ -239,10 +239,14 @@ def resolve(lesson: Lesson, overrides: Mapping[str, Any] | None = None) -> Docum
     def render(text: RichText, loc: tuple[str | int, ...]) -> RichText:
         try:
             check_lesson_template(text)
-            return RichText(render_string(text, context))
+            result = render_string(text, context)
         except Exception as error:  # a template is the author's code: any failure is theirs
             problems.append(_located(lesson.source, loc, error))
             return text
+        if message := text_problem(result):  # from --var, a data row or a "\x01" literal
+            problems.append(lesson.source.problem(loc, f"filled in, {message}"))
+            return text
+        return RichText(result)
 
     resolved = map_text(document, render, ())
     if problems:

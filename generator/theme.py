@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import LessonError
 from .images import ImageProblem, usable_image
-from .load import SourceMap, describe, parse, read_text
+from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node
 from .templating import check_theme_template, explain, names_used, render_string
 
@@ -160,7 +160,10 @@ class Theme(Node):
         try:
             if name != "footer" and "footer" in names_used(template):
                 context.setdefault("footer", self.wording("footer", document))
-            return render_string(template, {"doc": document, "vars": document.vars, **context})
+            result = render_string(template, {"doc": document, "vars": document.vars, **context})
+            if problem := text_problem(result):
+                raise SecurityError(f"filled in, {problem}")
+            return result
         except (TemplateError, SecurityError) as error:
             message = f"text template '{name}': {explain(error)}"
             raise LessonError([self._source().problem(("text", name), message)]) from None

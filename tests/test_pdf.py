@@ -457,3 +457,18 @@ def test_a_heading_taller_than_a_column_is_named_briefly(tmp_path, render):
         render(lesson)
     message = str(caught.value)
     assert "too long to fit one column" in message and len(message) < 400, message
+
+
+@pytest.mark.parametrize("aspects", [True, False])
+def test_a_compare_of_50_columns_is_refused_in_words(tmp_path, render, aspects):
+    """It crashed inside reportlab with 'negative availWidth'."""
+    columns = ", ".join(f"C{i}" for i in range(50))
+    values = ", ".join(f"v{i}" for i in range(50))
+    aspect = "aspect: Duration, " if aspects else ""
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        f"      - compare: {{columns: [{columns}], rows: [{{{aspect}values: [{values}]}}]}}\n",
+    )
+    with pytest.raises(BuildError, match=r"a table of 5[01] columns is too wide .*at most \d+ fit"):
+        render(lesson)

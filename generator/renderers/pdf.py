@@ -556,18 +556,16 @@ class PdfRenderer(Renderer):
             return [w * available / sum(natural) for w in natural]
         spare = available - sum(least)
         if spare <= 0:  # long words must break; every column keeps room for a character
-            floor = padding + self.styles.cell.fontSize
-            room = available - floor * len(least)
-            if room < 0:
-                raise BuildError(
-                    f"a table of {len(least)} columns is too wide for a column of the cheat"
-                    f" sheet (at most {int(available // floor)} fit); split it, or leave it"
-                    " out of the cheat sheet with 'skip: [pdf]'"
-                )
+            floor = self.narrowest()
+            room = max(available - floor * len(least), 0.0)  # when negative, grid() refuses
             squeeze = [w - floor for w in least]
             return [floor + room * w / sum(squeeze) for w in squeeze]
         stretch = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
+
+    def narrowest(self) -> float:
+        """The narrowest a table column may be: its padding and room for one character."""
+        return 2 * self.styles.space("cell_h") + self.styles.cell.fontSize
 
     def grid(
         self,
@@ -582,6 +580,13 @@ class PdfRenderer(Renderer):
         Tables split between rows only, and repeat their header when they do.
         """
         s, palette = self.styles, self.theme.palette
+        available = self.geometry.column_width
+        if min(widths) < self.narrowest() - 0.01:
+            raise BuildError(
+                f"a table of {len(widths)} columns is too wide for a column of the cheat"
+                f" sheet (at most {int(available // self.narrowest())} fit); split it, or leave"
+                " it out of the cheat sheet with 'skip: [pdf]'"
+            )
         data = [[Paragraph(f"<b>{self.inline(cell)}</b>", s.head_cell) for cell in header]]
         data += [
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
