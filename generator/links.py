@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import LessonError, Problem
+from .errors import LessonError, Problem, quoted
 from .inline import RichText
 from .load import Lesson
 from .model import Document
@@ -32,20 +32,20 @@ def link_problem(href: str, folder: Path, *, allow_outside: bool) -> str | None:
         if scheme.group(1).lower() in WEB_SCHEMES:
             return None
         return (
-            f"the link '{_quoted(href)}' uses '{scheme.group(1)}:'; links may only be web"
+            f"the link '{quoted(href, 80)}' uses '{scheme.group(1)}:'; links may only be web"
             " addresses (http:, https:), e-mail (mailto:) or files beside the lesson"
         )
     path = unquote(urlsplit(href).path)
     if not path:
-        return f"the link '{_quoted(href)}' names no file; give a web address or a file name"
+        return f"the link '{quoted(href, 80)}' names no file; give a web address or a file name"
     if href.startswith(("/", "\\")) or "\\" in href or Path(path).is_absolute():
         return (
-            f"the link '{_quoted(href)}' is an absolute or network path; link to a web address"
+            f"the link '{quoted(href, 80)}' is an absolute or network path; link to a web address"
             " or to a file beside the lesson with a relative path"
         )
     if not allow_outside and not (folder / path).resolve().is_relative_to(folder.resolve()):
         return (
-            f"the link '{_quoted(href)}' points outside the lesson's folder; move the file next"
+            f"the link '{quoted(href, 80)}' points outside the lesson's folder; move the file next"
             " to the lesson, or build with --allow-outside if you trust this file"
         )
     return None
@@ -70,7 +70,3 @@ def check_links(lesson: Lesson, document: Document, *, allow_outside: bool) -> N
 def is_relative(href: str) -> bool:
     """Whether a checked link target is a file beside the lesson (not a web address)."""
     return _SCHEME.match(href) is None
-
-
-def _quoted(href: str, limit: int = 80) -> str:
-    return href if len(href) <= limit else href[: limit - 1] + "…"

@@ -278,3 +278,14 @@ def test_bold_italic_markers_give_bold_italic():
     from generator.inline import Run, parse_inline
 
     assert parse_inline("a ***x*** b") == (Run("a "), Run("x", True, True), Run(" b"))
+
+
+def test_a_10000_character_heading_is_quoted_by_its_start_in_messages(tmp_path):
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {'x' * 10_000}\n    blocks: [text: a]\n"
+    )
+    result = build_cli(str(lesson), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors and all(len(line) < 400 for line in errors), errors
+    assert all("x" * 59 + "…'" in line and "x" * 61 not in line for line in errors), errors

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..errors import BuildError
+from ..errors import BuildError, quoted
 from ..files import build_time
 from ..inline import RichText
 from ..model import (
@@ -81,11 +81,6 @@ CHOICE_GAP = "\u00a0\u00a0\u00a0 "  # between multiple-choice options: wide, but
 
 class ColumnOverflow(BuildError):
     """Some block is taller (or wider) than a whole column at this layout's size and depth."""
-
-
-def shortened(name: str, limit: int = 60) -> str:
-    """A heading quoted in a message: its start only, however long it is."""
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -222,7 +217,7 @@ class PdfRenderer(Renderer):
             owner = {id(f): part.name for part in parts for f in part.flowables}
             name = owner.get(id(sheet.current)) or owner.get(id(sheet.last), "the sheet")
             raise ColumnOverflow(
-                f"a block in '{shortened(name)}' is too long to fit one column of the cheat sheet, even"
+                f"a block in '{quoted(name)}' is too long to fit one column of the cheat sheet, even"
                 " split up (a table cell or header, most likely); shorten it, or leave the"
                 " block out of the cheat sheet with 'skip: [pdf]'"
             ) from error
@@ -237,7 +232,7 @@ class PdfRenderer(Renderer):
             heights[part.name] = heights.get(part.name, 0.0) + sum(map(self.height, measured))
         total = sum(heights.values()) or 1.0
         longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
-        named = ", ".join(f"{shortened(name)} ({height / total:.0%})" for name, height in longest)
+        named = ", ".join(f"{quoted(name)} ({height / total:.0%})" for name, height in longest)
         asked = f"{pages} was" if pages == 1 else f"{pages} were"
         return (
             f"the cheat sheet needs {smallest.used:.1f} pages at the smallest type"

@@ -27,7 +27,7 @@ from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
 
 from .. import textfit
-from ..errors import BuildError
+from ..errors import BuildError, quoted
 from ..files import build_time, normalized_zip
 from ..inline import RichText, Run
 from ..model import (
@@ -261,7 +261,7 @@ class PptxRenderer(Renderer):
         def layout(size: float) -> list[Para]:
             return [Para(_bold(runs), size, role="heading", colour=palette.on_primary)]
 
-        what = f"the slide title '{title}'"
+        what = f"the slide title '{quoted(title)}'"
         if self.layouts:
             shape = pptx_template.placeholder(slide, pptx_template.TITLES)
             self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what)
