@@ -941,6 +941,10 @@ def picture(
     run = add_run(paragraph)
     inline = part.new_pic_inline(str(path), width, height)
     sub(run, "drawing").append(inline)
+    # Drawing ids must differ across the whole package: python-docx counts within one
+    # part, so a header's logo took the id of the body's first picture, which Word repairs.
+    taken = (other.next_id for other in part.package.iter_parts() if isinstance(other, StoryPart))
+    inline.docPr.set("id", str(max(taken)))
     inline.docPr.set("descr", alt)
     for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
         inline.set(side, "0")
