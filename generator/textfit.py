@@ -403,6 +403,38 @@ def flow(
     return size, _evened(count, groups, fits_at)
 
 
+_UNBREAKABLE = re.compile(r"\s+|(?<=[-/\u2010\u2013])")
+
+
+def words(text: str) -> list[str]:
+    """The stretches of *text* a table column must hold whole: words, though a word may
+    end a line after a hyphen or a slash ("do/don't", "well-")."""
+    return [word for word in _UNBREAKABLE.split(text) if word]
+
+
+def at_least(widths: Sequence[int], floors: Sequence[int]) -> list[int] | None:
+    """*widths* with each raised to its floor, the width taken from the columns with the
+    most to spare, in proportion; the total stays the same. None when the floors alone
+    add up to more than the total: then some word must break."""
+    total = sum(widths)
+    if sum(floors) > total:
+        return None
+    raised = [max(width, floor) for width, floor in zip(widths, floors, strict=True)]
+    owed = sum(raised) - total
+    spare = [width - floor for width, floor in zip(raised, floors, strict=True)]
+    while owed > 0:
+        room = sum(spare)
+        taken = [min(s, owed * s // room) for s in spare]
+        if not any(taken):  # the last few: one each from the columns with most to spare
+            widest = max(range(len(spare)), key=spare.__getitem__)
+            taken[widest] = 1
+        for column, amount in enumerate(taken):
+            raised[column] -= amount
+            spare[column] -= amount
+        owed -= sum(taken)
+    return raised
+
+
 def sentences(runs: Sequence[Run]) -> list[list[Run]]:
     """*runs* cut between sentences (the spaces after a sentence are dropped), styles kept."""
     plain = "".join(run.text for run in runs)
