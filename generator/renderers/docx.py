@@ -57,7 +57,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from ..textfit import Fonts, text_width
+from ..textfit import Fonts, at_least, text_width, words
 from . import Renderer
 from .ooxml import fill_core_properties
 from .wordml import (
@@ -631,12 +631,16 @@ class DocxRenderer(Renderer):
             widths = self.label_widths([row.aspect or "" for row in compare.rows], len(header))
         else:
             widths = self.even_widths(len(header))
-        self.data_table(header, rows, widths, aspect=has_aspect)
+        columns = list(zip(header, *rows, strict=True))
+        self.data_table(
+            header, rows, self.whole_words(widths, columns, has_aspect), aspect=has_aspect
+        )
 
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
-        self.data_table(table.header, table.rows, self.content_widths(columns), aspect=False)
+        widths = self.whole_words(self.content_widths(columns), columns, False)
+        self.data_table(table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
         self.definitions(block.terms)
@@ -644,6 +648,8 @@ class DocxRenderer(Renderer):
     def definitions(self, terms: Sequence[Term]) -> None:
         """Terms in a borderless two-column table: bold term, its definition beside it."""
         widths = self.label_widths([term.term for term in terms], 2)
+        columns = [[term.term for term in terms], [term.definition for term in terms]]
+        widths = self.whole_words(widths, columns, True)
         light = self.theme.palette.light
         table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
         for row, term in zip(table.tr_lst, terms, strict=True):
@@ -752,6 +758,26 @@ class DocxRenderer(Renderer):
         first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
+
+    def whole_words(
+        self, widths: list[int], columns: Sequence[Sequence[str]], bold_first: bool
+    ) -> list[int]:
+        """*widths* with every column at least as wide as its longest word (a break after a
+        hyphen or slash is fine), taken from the columns with most to spare. A header is
+        bold, and so is a first column of aspects or terms. When the words cannot all fit
+        the text width, the widths stay as they are and the longest words wrap."""
+        floors = [
+            max(
+                (
+                    self.measure(word, bold=(bold_first and index == 0) or row == 0)
+                    for row, text in enumerate(column)
+                    for word in words(text.plain if isinstance(text, RichText) else text)
+                ),
+                default=0,
+            )
+            for index, column in enumerate(columns)
+        ]
+        return at_least(widths, floors) or widths
 
     def content_widths(self, columns: Sequence[Sequence[str]]) -> list[int]:
         """Each column gets what its longest cell needs when that is less than a fair share;
