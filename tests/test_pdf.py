@@ -472,3 +472,16 @@ def test_a_compare_of_50_columns_is_refused_in_words(tmp_path, render, aspects):
     )
     with pytest.raises(BuildError, match=r"a table of 5[01] columns is too wide .*at most \d+ fit"):
         render(lesson)
+
+
+def test_a_table_column_holds_its_longest_word(tmp_path, render):
+    """Five even columns of a compare broke 'Responsibilities' in two."""
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - compare:\n"
+        "          columns: [Responsibilities, Who, When, Where, How]\n"
+        "          rows:\n            - values: [Definitions, Staff, Daily, Here, Well]\n",
+    )
+    _, reader = render(lesson)
+    lines = text_of(reader).split("\n")
+    assert "Responsibilities" in [line.strip() for line in lines], lines

@@ -14,6 +14,7 @@ from the build time, so the same lesson gives the same bytes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,6 +55,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..textfit import at_least, words
 from . import Renderer
 from .pdflayout import (
     BULLETS,
@@ -390,6 +392,7 @@ class PdfRenderer(Renderer):
         width = self.geometry.column_width
         if not any(row.aspect for row in body.rows):
             widths = [width / len(body.columns)] * len(body.columns)
+            widths = self.whole_words(widths, body.columns, values, bold_first=False)
             return [self.grid(list(body.columns), values, widths, bold_first=False)]
         aspects = [row.aspect or "" for row in body.rows]
         padding = 2 * self.styles.space("cell_h")
@@ -399,7 +402,8 @@ class PdfRenderer(Renderer):
         rest = (width - aspect_width) / len(body.columns)
         header = [self.wording("aspect_header"), *body.columns]
         rows = [[aspect, *cells] for aspect, cells in zip(aspects, values, strict=True)]
-        return [self.grid(header, rows, [aspect_width] + [rest] * len(body.columns))]
+        widths = [aspect_width] + [rest] * len(body.columns)
+        return [self.grid(header, rows, self.whole_words(widths, header, rows, bold_first=True))]
 
     def render_table(self, block: TableBlock) -> list[Flowable]:
         table = block.table
@@ -541,11 +545,11 @@ class PdfRenderer(Renderer):
         padding = 2 * self.styles.space("cell_h")
         natural, least = [], []
         for head, *cells in zip(header, *rows, strict=True):
-            words = [w for cell in cells for w in cell.plain.split()] + head.plain.split()
+            pieces = [w for cell in cells for w in words(cell.plain)] + words(head.plain)
             natural.append(
                 max(self.text_width(head, bold=True), *map(self.text_width, cells)) + padding
             )
-            least.append(max(self.text_width(word) for word in words or [""]) + padding)
+            least.append(max(self.text_width(word) for word in pieces or [""]) + padding)
         available = self.geometry.column_width
         if sum(natural) <= available:
             return [w * available / sum(natural) for w in natural]
@@ -557,6 +561,30 @@ class PdfRenderer(Renderer):
             return [floor + room * w / sum(squeeze) for w in squeeze]
         stretch = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
+
+    def whole_words(
+        self,
+        widths: Sequence[float],
+        header: Sequence[RichText | str],
+        rows: Sequence[Sequence[RichText | str]],
+        *,
+        bold_first: bool,
+    ) -> list[float]:
+        """*widths* with every column at least as wide as its longest word (a break after a
+        hyphen or slash is fine), taken from the columns with most to spare; as they are
+        when the words cannot all fit, and the longest break."""
+        padding = 2 * self.styles.space("cell_h")
+        floors = [
+            max(
+                self.text_width(word, bold=row == 0 or (bold_first and index == 0))
+                for row, cell in enumerate(column)
+                for word in words(cell.plain if isinstance(cell, RichText) else cell) or [""]
+            )
+            + padding
+            for index, column in enumerate(zip(header, *rows, strict=True))
+        ]
+        raised = at_least([round(w * 100) for w in widths], [math.ceil(f * 100) for f in floors])
+        return list(widths) if raised is None else [w / 100 for w in raised]
 
     def narrowest(self) -> float:
         """The narrowest a table column may be: its padding and room for one character."""
