@@ -21,6 +21,7 @@ from .load import Lesson, load_lesson
 from .model import Document, ImageBlock, Section
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
+from .scripts import warn_missing_glyphs
 from .templating import resolve
 from .theme import Theme, load_theme
 
@@ -83,6 +84,8 @@ def prepare_document(
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
     theme.check_files(allow_outside=options.allow_outside)
+    if not options.formats or "pdf" in options.formats:
+        warn_missing_glyphs(lesson, document, theme)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()

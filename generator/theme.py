@@ -101,6 +101,19 @@ class Fonts(Node):
     heading: Font
     body: Font
     mono: Font
+    fallback: list[str] = Field(
+        default_factory=list,
+        description="TrueType files (STEM.ttf or STEM-Regular.ttf, in the theme's fonts/ or the"
+        " system's font folders) for characters the fonts above lack, first match first:"
+        " Hebrew, Arabic, CJK. Used by the PDF; Word and PowerPoint find their own.",
+    )
+
+    @field_validator("fallback")
+    @classmethod
+    def _bare_stems(cls, stems: list[str]) -> list[str]:
+        for stem in stems:
+            Font._bare_stem(stem)
+        return stems
 
 
 class Margins(Node):

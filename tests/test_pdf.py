@@ -6,6 +6,7 @@ visitor), so the tests see what a printer would print, not what the renderer mea
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -485,3 +486,64 @@ def test_a_table_column_holds_its_longest_word(tmp_path, render):
     _, reader = render(lesson)
     lines = text_of(reader).split("\n")
     assert "Responsibilities" in [line.strip() for line in lines], lines
+
+
+# -- writing systems the theme's fonts lack ---------------------------------------------------
+
+SCRIPTS = """\
+title: Scripts
+sections:
+  - heading: Languages
+    blocks:
+      - text: "Hebrew: שלום עולם. Arabic: مرحبا بالعالم. Chinese: 你好世界."
+"""
+
+
+def needs_system_fonts() -> None:
+    """The fallback fonts come from Debian's fonts-dejavu-core and fonts-droid-fallback,
+    which .ci/run installs: without them CI fails, elsewhere these tests skip."""
+    from generator.scripts import find_font
+
+    missing = [stem for stem in DEFAULT.fonts.fallback if find_font(stem, DEFAULT) is None]
+    if missing and not os.environ.get("CI"):
+        pytest.skip(f"fallback fonts not installed: {', '.join(missing)}")
+    assert not missing, f"install the fonts {missing} (see .ci/run)"
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    """The base names of the fonts the first page uses, without subset tags."""
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+
+
+def test_hebrew_arabic_and_cjk_are_drawn_by_fonts_that_have_them(tmp_path, render):
+    """They came out as empty boxes, Hebrew and Arabic reversed, and nothing said so."""
+    from bidi import get_display
+
+    needs_system_fonts()
+    _, reader = render(write_lesson(tmp_path, SCRIPTS))
+    embedded = embedded_fonts(reader)
+    assert "DejaVuSans" in embedded and "DroidSansFallback" in embedded, embedded
+    text = text_of(reader)
+    # pypdf reads right-to-left runs back into logical order: drawn left to right as
+    # written, they came back reversed ("םלוע םולש")
+    assert "שלום עולם" in text and get_display("שלום עולם") not in text
+    assert "你好世界" in text
+    joined = {"\ufee3", "\ufeae", "\ufea3", "\ufe91"}  # initial and final forms of مرحبا
+    assert joined & set(text), "Arabic letters are joined, not set in isolated forms"
+
+
+def test_a_character_no_font_has_is_a_warning_at_its_line(tmp_path):
+    from generator.build import build
+
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - text: 'a \U00013000 b'\n",
+    )
+    with pytest.warns(UserWarning) as caught:
+        build(lesson, BuildOptions(formats=["pdf"], out_dir=tmp_path / "out"))
+    messages = [str(warning.message) for warning in caught]
+    assert f"{lesson}:5:15: the cheat sheet has no font for '\U00013000' (U+13000)" in "\n".join(
+        messages
+    ), messages

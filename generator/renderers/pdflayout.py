@@ -35,6 +35,7 @@ from reportlab.platypus import (
 from ..inline import Run
 from ..links import is_relative
 from ..model import Document
+from ..scripts import covered, fallback_files, split_by_font, visual
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
@@ -77,6 +78,10 @@ class Faces:
     body: str
     heading: str
     mono: str
+    fallbacks: tuple[str, ...] = ()
+    """Fallback faces, for characters the theme's fonts lack (theme ``fonts.fallback``)."""
+    coverage: tuple[frozenset[int], ...] = ()
+    """What the body face, then each fallback face, has glyphs for."""
 
     @classmethod
     def register(cls, theme: Theme) -> Faces:
@@ -95,7 +100,12 @@ class Faces:
                 faces[0], normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
             )
             names[role] = faces[0]
-        return cls(**names)
+        files = fallback_files(theme)
+        fallbacks = tuple(font_name(path) for path in files)
+        for name in fallbacks:  # one file for every style: a fallback has no bold of its own
+            registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+        coverage = tuple(covered(path) for path in (theme.font_file("body"), *files))
+        return cls(**names, fallbacks=fallbacks, coverage=coverage)
 
 
 def wording(text: str) -> str:
@@ -107,7 +117,7 @@ def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
     """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
     parts = []
     for run in runs:
-        text = escape(run.text)
+        text = with_fallbacks(visual(run.text), faces)
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
         if run.bold:
@@ -121,6 +131,18 @@ def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
             text = f'<a href={quoteattr(target)} color="#{link}">{text}</a>'
         parts.append(text)
     return "".join(parts)
+
+
+def with_fallbacks(text: str, faces: Faces) -> str:
+    """*text* escaped, each stretch the body face lacks set in the first fallback that has it."""
+    if not faces.fallbacks:
+        return escape(text)
+    return "".join(
+        escape(piece)
+        if index == 0
+        else f"<font face={quoteattr(faces.fallbacks[index - 1])}>{escape(piece)}</font>"
+        for piece, index in split_by_font(text, faces.coverage)
+    )
 
 
 class Styles:
