@@ -43,7 +43,11 @@ def link_problem(href: str, folder: Path, *, allow_outside: bool) -> str | None:
             f"the link '{quoted(href, 80)}' is an absolute or network path; link to a web address"
             " or to a file beside the lesson with a relative path"
         )
-    if not allow_outside and not (folder / path).resolve().is_relative_to(folder.resolve()):
+    try:
+        inside = (folder / path).resolve().is_relative_to(folder.resolve())
+    except (OSError, ValueError):  # a NUL byte, a name too long for the system
+        return f"the link '{quoted(href, 80)}' is not a usable file name; check it"
+    if not allow_outside and not inside:
         return (
             f"the link '{quoted(href, 80)}' points outside the lesson's folder; move the file next"
             " to the lesson, or build with --allow-outside if you trust this file"

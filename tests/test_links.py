@@ -11,6 +11,8 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build, prepare
@@ -85,3 +87,30 @@ def test_allowed_links_reach_every_format_as_written(tmp_path):
             found |= set(re.findall(r'Target="([^"]*)"[^>]*Type="[^"]*/hyperlink"', rels))
             found = {target.replace("&amp;", "&") for target in found}
         assert found == wanted, (path.name, found)
+
+
+HREF = st.one_of(
+    st.text(min_size=1, max_size=40),
+    st.builds(
+        lambda scheme, rest: f"{scheme}:{rest}",
+        st.sampled_from(
+            ["http", "HTTPS", "mailto", "javascript", "file", "pdf", "data", "ms-msdt"]
+        ),
+        st.text(max_size=30),
+    ),
+    st.builds(lambda parts: "/".join(parts), st.lists(st.sampled_from(["..", ".", "a", "b.pdf"]))),
+)
+
+
+@given(href=HREF)
+def test_a_link_passes_only_to_the_web_e_mail_or_a_file_inside_the_folder(tmp_path_factory, href):
+    folder = tmp_path_factory.getbasetemp() / "lesson"
+    if link_problem(href, folder, allow_outside=False) is not None:
+        return
+    scheme, colon, _ = href.partition(":")
+    if colon and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        assert scheme.lower() in ("http", "https", "mailto"), href
+    else:
+        assert not href.startswith(("/", "\\")) and "\\" not in href, href
+        target = (folder / href.split("#")[0].split("?")[0]).resolve()
+        assert target.is_relative_to(folder.resolve()), href
