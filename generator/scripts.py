@@ -38,10 +38,34 @@ IGNORED = re.compile(r"[\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufe00-\ufe0f]"
 
 @functools.cache
 def covered(path: Path) -> frozenset[int]:
-    """The characters the TrueType file *path* has glyphs for."""
-    from reportlab.pdfbase.ttfonts import TTFontFile
+    """The characters the TrueType file *path* has glyphs for (read from the font as
+    registered for measuring and drawing, so the file is parsed once per process)."""
+    from reportlab.pdfbase import pdfmetrics
 
-    return frozenset(TTFontFile(str(path)).charToGlyph)
+    from .textfit import font_name
+
+    return frozenset(pdfmetrics.getFont(font_name(path)).face.charToGlyph)
+
+
+def characters(document: Document, theme: Theme) -> set[str]:
+    """Every character the document's text and the theme's wording may print."""
+    found: set[str] = set()
+
+    def collect(text: RichText, loc: tuple[str | int, ...]) -> RichText:
+        found.update(text.plain)
+        return text
+
+    map_text(document, collect, (), every=True)
+    for template in theme.text.values():
+        found.update(template)
+    return found
+
+
+def needs_fallback(chars: set[str], theme: Theme) -> bool:
+    """Whether some of *chars* are missing from the theme's body font (so the fallback
+    fonts, several megabytes to read, are loaded only for text that needs them)."""
+    body = covered(theme.font_file("body"))
+    return any(ord(char) not in body and not IGNORED.match(char) for char in chars)
 
 
 def fallback_files(theme: Theme) -> list[Path]:

@@ -55,6 +55,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..scripts import characters
 from ..textfit import at_least, words
 from . import Renderer
 from .pdflayout import (
@@ -119,7 +120,7 @@ class PdfRenderer(Renderer):
     """How many layouts the fitting made (set by :meth:`write`)."""
 
     def write(self, path: Path) -> None:
-        self.faces = Faces.register(self.theme)
+        self.faces = Faces.register(self.theme, characters(self.document, self.theme))
         self.band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
         self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
