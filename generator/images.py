@@ -18,8 +18,7 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
-
-from PIL import Image, UnidentifiedImageError
+from typing import Any
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_PIXELS = 180_000_000  # about 13,400 pixels square: a scan at 1,200 dpi, not a bomb
@@ -32,13 +31,19 @@ class ImageProblem(ValueError):
 
 
 def usable_image(path: Path) -> Path:
-    """*path*, or a scaled-down copy of it; raises :class:`ImageProblem` for a bad picture."""
+    """*path*, or a scaled-down copy of it; raises :class:`ImageProblem` for a bad picture.
+
+    Pillow is imported here, not with the module: a lesson without pictures is checked
+    without it.
+    """
     stat = path.stat()
     return _usable(path, stat.st_size, stat.st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=256)
 def _usable(path: Path, size: int, mtime: int) -> Path:
+    from PIL import Image, UnidentifiedImageError
+
     if size > MAX_BYTES:
         raise ImageProblem(
             f"is {size // (1024 * 1024)} MiB; a picture may be at most"
@@ -79,7 +84,7 @@ def _usable(path: Path, size: int, mtime: int) -> Path:
             ) from None
 
 
-def _scaled(path: Path, picture: Image.Image, kind: str) -> Path:
+def _scaled(path: Path, picture: Any, kind: str) -> Path:
     """A copy no more than :data:`MAX_EDGE` pixels on its long side, cached by content."""
     suffix = ".jpg" if kind == "JPEG" else ".png"  # a GIF is scaled into a PNG
     name = hashlib.sha256(path.read_bytes()).hexdigest()[:32] + f"-{MAX_EDGE}{suffix}"
@@ -91,7 +96,7 @@ def _scaled(path: Path, picture: Image.Image, kind: str) -> Path:
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
     if picture.mode not in ("RGB", "RGBA", "L", "LA"):
         picture = picture.convert("RGBA" if kind != "JPEG" else "RGB")
-    smaller = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.5)
+    smaller = picture.resize(size, 1, reducing_gap=1.5)  # 1: Pillow's Resampling.LANCZOS
     handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=target.suffix)
     os.close(handle)
     try:

@@ -33,6 +33,9 @@ SYSTEM_FONT_DIRS = (
 )
 RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+# Latin, its accents and common punctuation: every text font has them, so text of these
+# alone is never looked up (and its check reads no font file).
+COMMON = re.compile(r"[\u0020-\u024f\u2000-\u206f\u20ac\u2122]")
 IGNORED = re.compile(r"[\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufe00-\ufe0f]")
 
 
@@ -64,8 +67,11 @@ def characters(document: Document, theme: Theme) -> set[str]:
 def needs_fallback(chars: set[str], theme: Theme) -> bool:
     """Whether some of *chars* are missing from the theme's body font (so the fallback
     fonts, several megabytes to read, are loaded only for text that needs them)."""
+    rare = {char for char in chars if not COMMON.match(char) and not IGNORED.match(char)}
+    if not rare:
+        return False
     body = covered(theme.font_file("body"))
-    return any(ord(char) not in body and not IGNORED.match(char) for char in chars)
+    return any(ord(char) not in body for char in rare)
 
 
 def fallback_files(theme: Theme) -> list[Path]:
@@ -127,10 +133,12 @@ def split_by_font(text: str, fonts: Sequence[frozenset[int]]) -> list[tuple[str,
 def warn_missing_glyphs(lesson: Lesson, document: Document, theme: Theme) -> None:
     """Warn, at its line, about each character that neither the cheat sheet's body font
     nor any fallback font can draw: the PDF would print it as an empty box."""
-    body = covered(theme.font_file("body"))
     said: set[str] = set()
 
     def check(text: RichText, loc: tuple[str | int, ...]) -> RichText:
+        if all(COMMON.match(char) or IGNORED.match(char) for char in text.plain):
+            return text
+        body = covered(theme.font_file("body"))
         missing = [char for char in dict.fromkeys(visual(text.plain)) if ord(char) not in body]
         missing = [char for char in missing if not IGNORED.match(char)]
         if missing:
