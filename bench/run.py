@@ -173,6 +173,27 @@ def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
     return [("long lesson, time per 1x of content", ", ".join(figures), "flat = linear")]
 
 
+def long_list(work: Path, lengths: tuple[int, ...]) -> list[Row]:
+    """Deck layout of one list of 1,000, 2,000 and 4,000 items: time per 1,000 items.
+
+    A long list is cut into continuation slides as evenly as it can be; the cut must
+    cost time in proportion to the list's length, so the figures should stay flat.
+    """
+    if "pptx" not in working_formats():
+        return []
+    figures = []
+    for length in lengths:
+        items = "".join(
+            f"          - Item {i} says a little about point {i}\n" for i in range(length)
+        )
+        path = work / f"list-{length}.yaml"
+        path.write_text(f"title: T\nsections:\n  - heading: H\n    blocks:\n      - list:\n{items}")
+        options = BuildOptions(formats=["pptx"], out_dir=work / "list")
+        seconds = median_time(lambda path=path, options=options: build(path, options), 1)
+        figures.append(f"{length:,}: {seconds * 1000 / length:.2f} s")
+    return [("deck, one long list, time per 1,000 items", ", ".join(figures), "flat = linear")]
+
+
 def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of a *count*-row merge in one fresh process."""
     data = work / f"rows-{count}.csv"
@@ -291,6 +312,7 @@ def main() -> None:
         rows += comparison(cold, pandoc_route(work, runs))
         rows += batch(formats, work, lessons)
         rows += long_lesson(formats, work, max(1, runs // 3))
+        rows += long_list(work, (250, 500, 1000) if args.quick else (1000, 2000, 4000))
         rows += merge(formats, work, rows_in_merge)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"

@@ -15,11 +15,14 @@ from typing import Any
 
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
+from .images import ImageProblem, usable_image
+from .links import check_links
 from .load import Lesson, load_lesson
 from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
 from .model import Document, ImageBlock, Section
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
+from .scripts import warn_missing_glyphs
 from .templating import resolve
 from .theme import Theme, load_theme
 
@@ -90,11 +93,15 @@ def prepare_document(
     """The lesson's document for one set of *variables* (over its ``vars``), and its theme."""
     document = resolve(lesson, variables)
     document = resolve_images(lesson, document, allow_outside=options.allow_outside)
+    check_links(lesson, document, allow_outside=options.allow_outside)
     if options.allow_overflow:
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
+    theme.check_files(allow_outside=options.allow_outside)
+    if not options.formats or "pdf" in options.formats:
+        warn_missing_glyphs(lesson, document, theme)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()
@@ -223,6 +230,12 @@ def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -
                     loc, f"the image '{block.image.src}' does not exist; check the path"
                 )
             )
+        else:
+            try:
+                src = usable_image(src)
+            except ImageProblem as problem:
+                message = f"the image '{block.image.src}' {problem}"
+                problems.append(lesson.source.problem(loc, message))
         image = block.image.model_copy(update={"src": str(src)})
         return block.model_copy(update={"image": image})
 

@@ -24,6 +24,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """*text* to quote in a message: its start only, however long the author made it."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class LessonError(Exception):
     """Bad input: one or more problems, all reported together (exit status 2)."""
 

@@ -31,6 +31,7 @@ class Run:
 _TOKEN = re.compile(
     r"`(?P<code>[^`]+)`"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
+    r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
@@ -58,6 +59,8 @@ def parse_inline(
             runs.append(Run(match["code"], bold, italic, True, href))
         elif match["label"] is not None:
             runs.extend(parse_inline(match["label"], bold=bold, italic=italic, href=match["href"]))
+        elif match["strong"] is not None:
+            runs.extend(parse_inline(match["strong"], bold=True, italic=True, href=href))
         elif match["bold"] is not None:
             runs.extend(parse_inline(match["bold"], bold=True, italic=italic, href=href))
         else:

@@ -58,7 +58,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from ..textfit import Fonts, text_width
+from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
 from .ooxml import fill_core_properties
@@ -723,12 +723,15 @@ class DocxRenderer(Renderer):
             widths = self.label_widths(aspects, len(header), self.table_size)
         else:
             widths = self.even_widths(len(header))
+        columns = list(zip(header, *rows, strict=True))
+        widths = self.whole_words(widths, columns, has_aspect, self.table_size)
         self.data_table(header, rows, widths, aspect=has_aspect)
 
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
         widths = self.content_widths(columns, self.table_size)
+        widths = self.whole_words(widths, columns, False, self.table_size)
         self.data_table(table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
@@ -737,6 +740,8 @@ class DocxRenderer(Renderer):
     def definitions(self, terms: Sequence[Term]) -> None:
         """Terms in a borderless two-column table: bold term, its definition beside it."""
         widths = self.label_widths([term.term for term in terms], 2, self._size("table"))
+        columns = [[term.term for term in terms], [term.definition for term in terms]]
+        widths = self.whole_words(widths, columns, True, self._size("table"))
         light = self.theme.palette.light
         table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
         for row, term in zip(table.tr_lst, terms, strict=True):
@@ -863,6 +868,26 @@ class DocxRenderer(Renderer):
         first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
+
+    def whole_words(
+        self, widths: list[int], columns: Sequence[Sequence[str]], bold_first: bool, size: float
+    ) -> list[int]:
+        """*widths* with every column at least as wide as its longest word (a break after a
+        hyphen or slash is fine), taken from the columns with most to spare. A header is
+        bold, and so is a first column of aspects or terms. When the words cannot all fit
+        the text width, the widths stay as they are and the longest words wrap."""
+        floors = [
+            max(
+                (
+                    self.measure(word, size, bold=(bold_first and index == 0) or row == 0)
+                    for row, text in enumerate(column)
+                    for word in words(text.plain if isinstance(text, RichText) else text)
+                ),
+                default=0,
+            )
+            for index, column in enumerate(columns)
+        ]
+        return at_least(widths, floors) or widths
 
     def content_widths(self, columns: Sequence[Sequence[str]], size: float) -> list[int]:
         """Each column gets what its longest cell at *size* needs when that is less than a
@@ -1052,6 +1077,10 @@ def picture(
     run = add_run(paragraph)
     inline = part.new_pic_inline(str(path), width, height)
     sub(run, "drawing").append(inline)
+    # Drawing ids must differ across the whole package: python-docx counts within one
+    # part, so a header's logo took the id of the body's first picture, which Word repairs.
+    taken = (other.next_id for other in part.package.iter_parts() if isinstance(other, StoryPart))
+    inline.docPr.set("id", str(max(taken)))
     inline.docPr.set("descr", alt)
     for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
         inline.set(side, "0")

@@ -33,7 +33,7 @@ from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
 
 from .. import textfit
-from ..errors import BuildError
+from ..errors import BuildError, quoted
 from ..files import build_time, normalized_zip
 from ..inline import RichText, Run
 from ..model import (
@@ -260,7 +260,7 @@ class PptxRenderer(Renderer):
             return [Para(_bold(runs), size, role="heading")]
 
         shape = self.template.slot(slide, on, TITLES)
-        what = f"the slide title '{title}'"
+        what = f"the slide title '{quoted(title)}'"
         self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what, "title")
 
     def fitted(
@@ -766,7 +766,9 @@ class PptxRenderer(Renderer):
             [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
             for row in rows
         ]
-        widths_at = cache(lambda size: self.column_widths(cells, size))
+        widths_at = cache(
+            lambda size: self.column_widths(cells, size, break_words=size <= sizes["table_min"])
+        )
         heights: dict[tuple[float, int], float] = {}
 
         def row_height(size: float, index: int) -> float:
@@ -784,6 +786,8 @@ class PptxRenderer(Renderer):
             return heights[size, index]
 
         def fits(size: float, chosen: range) -> bool:
+            if widths_at(size) is None:  # a word would break: try a smaller size
+                return False
             total = label_height + row_height(size, 0)
             total += sum(row_height(size, i + 1) for i in chosen)
             return total <= self.area_height
@@ -825,11 +829,17 @@ class PptxRenderer(Renderer):
             )
         return pieces
 
-    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]], size: float) -> list[float]:
-        """Column widths at *size*: shares follow each column's longest text, then width
-        moves between columns for as long as that saves lines, so that no row is measured
-        taller than it needs (a one-line cell just short of its column's width would be
-        measured as two lines, and drawn with a second line's worth of empty space)."""
+    def column_widths(
+        self, cells: Sequence[Sequence[Sequence[Run]]], size: float, *, break_words: bool = False
+    ) -> list[float] | None:
+        """Column widths at *size*: shares follow each column's longest text, each column
+        at least as wide as its longest word, then width moves between columns for as long
+        as that saves lines, so that no row is measured taller than it needs (a one-line
+        cell just short of its column's width would be measured as two lines, and drawn
+        with a second line's worth of empty space).
+
+        None when the longest words cannot all fit at *size* (a smaller size may), unless
+        *break_words*: at the table's floor size, words then break."""
         fonts = textfit.Fonts(self.theme)
         count = len(cells[0])
         natural = [
@@ -851,15 +861,20 @@ class PptxRenderer(Renderer):
                     textfit.text_width(word, fonts.file(run), size)
                     for row in cells
                     for run in row[col]
-                    for word in run.text.split()
+                    for word in textfit.words(run.text)
                 ),
                 default=0.0,
             )
             for col in range(count)
         ]
         least = [math.ceil((w / textfit.WRAP_SLACK + inset) / unit) for w in longest]
-        if sum(least) > WIDTH_UNITS:
+        raised = textfit.at_least(alloc, least)
+        if raised is not None:
+            alloc = raised
+        elif break_words:
             least = [1] * count
+        else:
+            return None
 
         def column(col: int) -> ColumnLines:
             """Each row's lines in column *col*, by the widths in units it may be given (it
