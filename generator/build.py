@@ -22,8 +22,6 @@ from .renderers import Renderer
 from .templating import resolve
 from .theme import Theme, load_theme
 
-LESSON_SUFFIXES = (".yaml", ".yml", ".json")
-
 
 @dataclass
 class BuildOptions:
@@ -38,27 +36,6 @@ class BuildOptions:
     force: bool = False
     references: Mapping[str, Path] = field(default_factory=dict)
     """The user's own Office templates by format ("docx", "pptx"), over the theme's."""
-
-
-def lesson_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the lesson files they hold (sorted); files pass through.
-
-    A folder without any is an error: a CI job pointed at the wrong folder must not pass.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in LESSON_SUFFIXES and p.is_file()
-            )
-            if not inside:
-                raise LessonError.at(
-                    path, f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
-                )
-            found.extend(inside)
-        else:
-            found.append(path)
-    return found
 
 
 def prepare(path: Path, options: BuildOptions) -> tuple[Lesson, Document, Theme]:
@@ -141,9 +118,18 @@ def build(path: Path, options: BuildOptions) -> list[Path]:
     formats = options.formats or list(available_formats())
     renderers = [load_renderer(name) for name in formats]
     return [
-        render_format(renderer, document, theme, options.out_dir, lesson.stem, label=str(path))
+        render_format(renderer, document, theme, options.out_dir, lesson.stem, label=str(path)).path
         for renderer in renderers
     ]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a build wrote, with the hash and size of the bytes it wrote there."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 def load_renderer(name: str) -> type[Renderer]:
@@ -162,19 +148,24 @@ def render_format(
     stem: str,
     *,
     label: str,
-) -> Path:
-    """Render one output into a temporary file and move it into place; returns its path."""
+) -> Output:
+    """Render one output into a temporary file and move it into place.
+
+    The bytes are hashed before the move, so what is recorded is what this build wrote,
+    whatever lands on that path afterwards.
+    """
     target = out_dir / renderer.output_name(stem)
     try:
         with atomic_target(target) as temporary:
             renderer().render(document, theme, temporary)
+            data = temporary.read_bytes()
     except LessonError:
         raise
     except BuildError as error:  # a renderer's refusal, in words; say which lesson and format
         raise BuildError(f"{label}: {renderer.format}: {error}") from error
     except Exception as error:
         raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
-    return target
+    return Output(target, digest(data), len(data))
 
 
 def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:

@@ -1,0 +1,152 @@
+"""One run of ``lectern build`` or ``lectern check``, from the paths given to the exit status.
+
+The command line, ``lectern watch`` (once per change, in one warm process) and the tests
+all go through :func:`run`: find the lessons, hold the output folder, plan, build,
+combine, report.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .build import BuildOptions
+from .discover import discover
+from .errors import BuildError, LessonError
+from .files import output_lock
+from .report import Report
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class Request:
+    """What to build and how to say it, beside the :class:`BuildOptions`."""
+
+    sources: list[Path]
+    options: BuildOptions
+    jobs: int = 1
+    exclude: list[str] = field(default_factory=list)
+    data: Path | None = None
+    name: str | None = None
+    verbose: bool = False
+    quiet: bool = False
+    json_to: str | None = None
+    """A file for the JSON report, ``-`` for stdout, or None for none."""
+    strict: bool = False
+    combine: bool = False
+    combine_only: bool = False
+    debug: bool = False
+    check: bool = False
+    """Lay every output out, as a build would, but keep none of them."""
+
+
+def run(request: Request) -> int:
+    """Do the run; returns the exit status (0 ok, 1 a build failed, 2 bad input)."""
+    started = time.perf_counter()
+    quiet = request.quiet or request.json_to == "-"
+    try:
+        found = discover(request.sources, request.exclude)
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        return EXIT_BAD_INPUT
+    if request.verbose:
+        for path, reason in found.skipped:
+            click.echo(f"skipped {path}: {reason}", err=quiet)
+    with _output_folder(request) as out_dir:
+        options = replace(
+            request.options, out_dir=out_dir, force=request.options.force or request.check
+        )
+        status, report = _build(request, found.lessons, options, quiet)
+    seconds = time.perf_counter() - started
+    if request.strict and report.warned and status == EXIT_OK:
+        click.echo(
+            f"error: {len(report.warned)} warning(s), and --strict makes them fail", err=True
+        )
+        status = EXIT_FAILED
+    if request.json_to:
+        text = report.as_json(status, seconds)
+        if request.json_to == "-":
+            click.echo(text)
+        else:
+            Path(request.json_to).write_text(text + "\n", encoding="utf-8")
+    if request.check and not quiet:
+        for entry in report.lessons.values():
+            if not entry["errors"] and entry["row"] is None:
+                click.echo(f"{entry['lesson']}: ok")
+        if request.data is not None and not report.failed:
+            click.echo(f"{len(report.lessons)} copies: ok")
+    elif not quiet or status:
+        click.echo(report.summary(seconds))
+    return status
+
+
+@contextmanager
+def _output_folder(request: Request) -> Iterator[Path]:
+    """The output folder, held for the run; a check lays out into a folder it then drops."""
+    if request.check:
+        with tempfile.TemporaryDirectory(prefix="lectern-check-") as folder:
+            yield Path(folder)
+        return
+    out_dir = request.options.out_dir
+
+    def waiting() -> None:
+        click.echo(f"waiting for another build into {out_dir} to finish", err=True)
+
+    with output_lock(out_dir, waiting):
+        yield out_dir
+
+
+def _build(
+    request: Request, lessons: list[Any], options: BuildOptions, quiet: bool
+) -> tuple[int, Report]:
+    from .batch import plan_batch, run_batch
+
+    try:
+        plan = plan_batch(lessons, options, data=request.data, name=request.name)
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        return EXIT_BAD_INPUT, Report(options.out_dir, quiet=True)
+    except BuildError as error:
+        click.echo(f"error: {error}", err=True)
+        return EXIT_FAILED, Report(options.out_dir, quiet=True)
+    report = Report(
+        options.out_dir,
+        total=len(plan.jobs) + len(plan.failed),
+        quiet=quiet or request.check,
+        debug=request.debug,
+        rows=plan.rows,
+    )
+    for job in plan.fresh:
+        report.up_to_date(job, {fmt: plan.manifest.name_of(fmt, job.stem) for fmt in job.keys})
+    previous = warnings.showwarning
+    warnings.showwarning = lambda message, *args, **kwargs: report.warning(str(message))
+    try:
+        status = run_batch(plan, options, request.jobs, report.update)
+    finally:
+        warnings.showwarning = previous
+        if plan.manifest_error:
+            report.run_errors.append(plan.manifest_error)
+        report.close()
+    if (request.combine or request.combine_only) and not request.check:
+        from .combine import combine_outputs
+
+        try:
+            for path in combine_outputs(plan, options, only=request.combine_only):
+                if not quiet:
+                    click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+        except BuildError as error:
+            report.run_errors.append(str(error))
+            click.echo(f"error: {error}", err=True)
+            status = max(status, EXIT_FAILED)
+    return status, report
