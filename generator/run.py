@@ -7,6 +7,7 @@ combine, report.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 import warnings
@@ -93,18 +94,20 @@ def run(request: Request) -> int:
 
 @contextmanager
 def _output_folder(request: Request) -> Iterator[Path]:
-    """The output folder, held for the run; a check lays out into a folder it then drops."""
-    if request.check:
-        with tempfile.TemporaryDirectory(prefix="lectern-check-") as folder:
-            yield Path(folder)
-        return
+    """Where the run's outputs go, held for the run. A check lays out into a folder it then
+    drops; --combine-only builds the separate files there too, and keeps only the combined."""
     out_dir = request.options.out_dir
 
     def waiting() -> None:
         click.echo(f"waiting for another build into {out_dir} to finish", err=True)
 
-    with output_lock(out_dir, waiting):
-        yield out_dir
+    with contextlib.ExitStack() as stack:
+        if not request.check:
+            stack.enter_context(output_lock(out_dir, waiting))
+        if request.check or request.combine_only:
+            yield Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lectern-")))
+        else:
+            yield out_dir
 
 
 def _build(
@@ -142,7 +145,7 @@ def _build(
         from .combine import combine_outputs
 
         try:
-            for path in combine_outputs(plan, options, only=request.combine_only):
+            for path in combine_outputs(plan, options, into=request.options.out_dir):
                 if not quiet:
                     click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
         except BuildError as error:
