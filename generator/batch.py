@@ -40,6 +40,7 @@ from .load import Lesson, load_lesson
 from .manifest import Manifest, ManifestError, output_key, portable
 from .merge import DEFAULT_NAME, output_stems, read_rows, refuse_clashes
 from .registry import available_formats
+from .templating import variables_read
 
 if TYPE_CHECKING:  # the pool is imported only when a batch uses it
     from concurrent.futures import Future
@@ -174,6 +175,7 @@ def plan_batch(
         else:
             try:
                 jobs = _row_jobs(found, lesson_digest, rows, name or DEFAULT_NAME, options)
+                _check_columns(lesson_for(path, lesson_digest), rows, data, options)
             except LessonError as error:
                 job = Job(path, lesson_digest, found.stem, str(path), {}, {})
                 plan.failed.append(Outcome(job).fail(EXIT_BAD_INPUT, error))
@@ -196,6 +198,31 @@ def plan_batch(
                 plan.fresh.append(replace(job, keys=fresh))
     refuse_clashes(named, options.out_dir)
     return plan
+
+
+def _check_columns(
+    lesson: Lesson, rows: list[dict[str, Any]], data: Path | None, options: BuildOptions
+) -> None:
+    """Refuse, once and at the line that reads it, a variable the data file's rows lack
+    and nothing else gives (the lesson's vars, --var), instead of failing every row."""
+    given = {*lesson.document.vars, *options.variables}
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    problems = []
+    for name, loc in variables_read(lesson).items():
+        lacking = [number for number, row in enumerate(rows, 1) if name not in row]
+        if name in given or not lacking:
+            continue
+        if len(lacking) == len(rows):
+            what = f"'{name}' is not a column of {data} (its columns: {', '.join(columns)})"
+        else:
+            what = f"'{name}' is missing from row(s) {', '.join(map(str, lacking[:10]))} of {data}"
+        problems.append(
+            lesson.source.problem(
+                loc, f"{what}; add it there, or give a default under vars: in the lesson"
+            )
+        )
+    if problems:
+        raise LessonError(problems)
 
 
 def _row_jobs(

@@ -8,6 +8,7 @@ fills in its templates for one set of variables, which a data merge repeats per 
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,20 +65,27 @@ def prepare_document(
     return document, theme
 
 
-_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str]]] = {}
+_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str], list[warnings.WarningMessage]]] = {}
 
 
 def cached_theme(name: str, base: Path) -> Theme:
     """:func:`load_theme`, reused while the theme's files hash the same.
 
     A data merge asks for the same theme once per row; hashing its few files is far
-    cheaper than parsing and validating them again.
+    cheaper than parsing and validating them again. What the theme warned about as it
+    loaded (a missing font) is said again each time it is reused, so a warm process
+    (``lectern watch``, a second build) still sees it, and ``--strict`` still fails.
     """
     known = _themes.get((name, base))
     if known and digest_files(theme_files(known[0])) == known[1]:
+        for caught in known[2]:
+            warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
         return known[0]
-    theme = load_theme(name, base=base)
-    _themes[(name, base)] = (theme, digest_files(theme_files(theme)))
+    with warnings.catch_warnings(record=True) as said:
+        theme = load_theme(name, base=base)
+    for caught in said:
+        warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
+    _themes[(name, base)] = (theme, digest_files(theme_files(theme)), said)
     return theme
 
 

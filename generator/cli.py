@@ -232,6 +232,23 @@ def check(ctx: click.Context, **params: Any) -> None:
 
 
 @main.command()
+@_lesson_options
+@click.option(
+    "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path)
+)
+@click.pass_context
+def watch(ctx: click.Context, **params: Any) -> None:
+    """Build LESSONS, then rebuild whenever a lesson, image, theme or template changes.
+
+    One line per rebuild says when and how long it took. A broken edit shows its error
+    and keeps the last good files. Ctrl-C stops.
+    """
+    from .watch import watch as watch_lessons
+
+    sys.exit(watch_lessons(_request(ctx, params)))
+
+
+@main.command()
 def formats() -> None:
     """List the installed output formats (without importing them)."""
     from .registry import RegistryError, available_formats

@@ -52,15 +52,40 @@ class Request:
     """Lay every output out, as a build would, but keep none of them."""
 
 
+@dataclass
+class Result:
+    """How a run ended: its exit status, its report, and how long it took."""
+
+    status: int
+    report: Report
+    seconds: float
+
+
 def run(request: Request) -> int:
-    """Do the run; returns the exit status (0 ok, 1 a build failed, 2 bad input)."""
+    """Do the run and say how it went; returns the exit status (0 ok, 1 a build failed,
+    2 bad input)."""
+    result = execute(request)
+    quiet = request.quiet or request.json_to == "-"
+    if request.check and not quiet:
+        for entry in result.report.lessons.values():
+            if not entry["errors"] and entry["row"] is None:
+                click.echo(f"{entry['lesson']}: ok")
+        if request.data is not None and result.report.lessons and not result.report.failed:
+            click.echo(f"{len(result.report.lessons)} copies: ok")
+    elif not quiet or result.status:
+        click.echo(result.report.summary(result.seconds))
+    return result.status
+
+
+def execute(request: Request) -> Result:
+    """Do the run, printing files and errors as it goes, and the JSON report if asked."""
     started = time.perf_counter()
     quiet = request.quiet or request.json_to == "-"
     try:
         found = discover(request.sources, request.exclude)
     except LessonError as error:
         click.echo(str(error), err=True)
-        return EXIT_BAD_INPUT
+        return Result(EXIT_BAD_INPUT, Report(request.options.out_dir, quiet=True), 0.0)
     if request.verbose:
         for path, reason in found.skipped:
             click.echo(f"skipped {path}: {reason}", err=quiet)
@@ -81,15 +106,7 @@ def run(request: Request) -> int:
             click.echo(text)
         else:
             Path(request.json_to).write_text(text + "\n", encoding="utf-8")
-    if request.check and not quiet:
-        for entry in report.lessons.values():
-            if not entry["errors"] and entry["row"] is None:
-                click.echo(f"{entry['lesson']}: ok")
-        if request.data is not None and not report.failed:
-            click.echo(f"{len(report.lessons)} copies: ok")
-    elif not quiet or status:
-        click.echo(report.summary(seconds))
-    return status
+    return Result(status, report, seconds)
 
 
 @contextmanager
@@ -126,7 +143,7 @@ def _build(
     report = Report(
         options.out_dir,
         total=len(plan.jobs) + len(plan.failed),
-        quiet=quiet or request.check,
+        quiet=quiet or request.check or request.combine_only,
         debug=request.debug,
         rows=plan.rows,
     )
@@ -145,7 +162,10 @@ def _build(
         from .combine import combine_outputs
 
         try:
+            if request.combine_only:
+                report.files = 0  # the separate files were made only to be combined
             for path in combine_outputs(plan, options, into=request.options.out_dir):
+                report.files += 1
                 if not quiet:
                     click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
         except BuildError as error:

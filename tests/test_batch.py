@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from generator import registry
 from generator.batch import plan_batch
 from generator.build import BuildOptions
-from generator.discover import discover
 from generator.cli import main
+from generator.discover import discover
 
 from .conftest import EVERY_BLOCK, write_lesson
 
