@@ -410,13 +410,16 @@ def _run_in_pool(
 
 def _exit_with_parent(parent: int) -> None:
     """Make a worker stop when the process that started it is gone (killed with -9, say);
-    otherwise it would wait for jobs that never come. A SIGTERM lets a half-written output
-    remove its temporary file on the way out."""
+    otherwise it would wait for jobs that never come. A SIGTERM first lets a half-written
+    output remove its temporary file on the way out; the pool's worker loop catches what a
+    job raises, so the worker is then ended outright (the next run sweeps any leftover)."""
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.25)
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)
+        os._exit(EXIT_FAILED)
 
     threading.Thread(target=watch, name="lectern-parent-watch", daemon=True).start()
 
