@@ -12,6 +12,7 @@ temporary file and renamed only when complete) and its located error is shown.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,6 +33,7 @@ def watch(request: Request) -> int:
     from watchfiles import DefaultFilter
     from watchfiles import watch as changes
 
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is said here, once
     request = replace(request, jobs=1, quiet=True)
     _rebuild(request, "built")
     out_dir = request.options.out_dir.resolve()

@@ -4,7 +4,12 @@ inside it, drafts, ignored folders, two lessons with the same name, a broken one
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import docx
@@ -15,7 +20,7 @@ from pypdf import PdfReader
 from generator.cli import main
 from generator.manifest import MANIFEST_NAME
 
-from .conftest import write_lesson
+from .conftest import ROOT, write_lesson
 
 LESSON = """\
 title: {title}
@@ -318,3 +323,42 @@ def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
     course_pdf = PdfReader(out / "cheatsheets.pdf")
     texts = [page.extract_text() for page in course_pdf.pages]
     assert "Unit one" in texts[0] and "Unit two" in texts[-1]
+
+
+def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(tmp_path):
+    theme = tmp_path / "lessons" / "look"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text(THEME, encoding="utf-8")
+    path = lesson(tmp_path / "lessons", "live.yaml", "First draft", theme="look")
+    out = tmp_path / "out"
+    pdf = out / "live-cheatsheet.pdf"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "watch", str(path), "-o", str(out), "-f", "pdf"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "built 1 file(s) in" in process.stdout.readline()
+        assert process.stdout.readline().startswith("watching for changes")
+        time.sleep(1)  # the line is said just before the watcher starts
+        first = pdf.read_bytes()
+        path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
+        assert "rebuilt 1 file(s) in" in process.stdout.readline()
+        assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+        second = pdf.read_bytes()
+        assert second != first
+        (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
+        assert "rebuilt 1 file(s) in" in process.stdout.readline()  # the theme is watched too
+        path.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+        line = process.stdout.readline()
+        assert "failed in" in line and "last good files are kept" in line
+        assert f"{path}:2:" in process.stderr.readline()
+        assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
