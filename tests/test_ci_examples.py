@@ -61,3 +61,9 @@ def test_the_ci_example_builds_a_checkout_as_written(tmp_path, name, steps):
     ]
     cached = [checkout / path.rstrip("/") for path in paths["cache"]]
     assert all((folder / ".lectern-manifest.json").is_file() for folder in cached)
+
+
+def test_the_readme_shows_the_examples_as_they_are():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        assert (EXAMPLES / name).read_text(encoding="utf-8").strip() in readme, name
