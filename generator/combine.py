@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -34,11 +33,13 @@ def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[Pa
     cheat sheets (``cheatsheets.pdf``). Raises :class:`BuildError` if an output to
     combine is missing (its build failed).
     """
+    copies: dict[tuple[str, int | None], tuple[Job, set[str]]] = {}
+    for job in sorted([*plan.jobs, *plan.fresh], key=lambda job: (str(job.lesson), job.row or 0)):
+        copies.setdefault((str(job.lesson), job.row), (job, set()))[1].update(job.keys)
     groups: dict[tuple[str, str], list[Path]] = {}
-    jobs = sorted([*plan.jobs, *plan.fresh], key=lambda job: (str(job.lesson), job.row or 0))
-    for job in _unique(jobs):
+    for job, formats in copies.values():  # one entry per copy, however its formats were split
         for fmt in COMBINED:
-            if fmt not in _formats(plan, job) or (job.row is None and fmt != "pdf"):
+            if fmt not in formats or (job.row is None and fmt != "pdf"):
                 continue
             name = plan.manifest.name_of(fmt, job.stem)
             if name is None or not (options.out_dir / name).is_file():
@@ -54,23 +55,6 @@ def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[Pa
             temporary.write_bytes(_JOIN[fmt](paths))
         written.append(target)
     return written
-
-
-def _unique(jobs: Iterable[Job]) -> list[Job]:
-    """One job per lesson and row: a lesson split by format is still one copy."""
-    seen: dict[tuple[str, int | None], Job] = {}
-    for job in jobs:
-        seen.setdefault((str(job.lesson), job.row), job)
-    return list(seen.values())
-
-
-def _formats(plan: Plan, job: Job) -> set[str]:
-    return {
-        fmt
-        for other in (*plan.jobs, *plan.fresh)
-        if other.lesson == job.lesson and other.row == job.row
-        for fmt in other.keys
-    }
 
 
 def _lesson_stem(job: Job) -> str:

@@ -15,15 +15,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .build import BuildOptions
-from .discover import discover
+from .discover import Found, discover
 from .errors import BuildError, LessonError
 from .files import output_lock
 from .report import Report
+
+if TYPE_CHECKING:
+    from .batch import Plan
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -128,7 +131,7 @@ def _output_folder(request: Request) -> Iterator[Path]:
 
 
 def _build(
-    request: Request, lessons: list[Any], options: BuildOptions, quiet: bool
+    request: Request, lessons: list[Found], options: BuildOptions, quiet: bool
 ) -> tuple[int, Report]:
     from .batch import plan_batch, run_batch
 
@@ -158,18 +161,28 @@ def _build(
         if plan.manifest_error:
             report.run_errors.append(plan.manifest_error)
         report.close()
-    if (request.combine or request.combine_only) and not request.check:
-        from .combine import combine_outputs
-
-        try:
-            if request.combine_only:
-                report.files = 0  # the separate files were made only to be combined
-            for path in combine_outputs(plan, options, into=request.options.out_dir):
-                report.files += 1
-                if not quiet:
-                    click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
-        except BuildError as error:
-            report.run_errors.append(str(error))
-            click.echo(f"error: {error}", err=True)
-            status = max(status, EXIT_FAILED)
+    if request.combine or request.combine_only:
+        status = max(status, _combine(plan, options, request, report, quiet=quiet, status=status))
     return status, report
+
+
+def _combine(
+    plan: Plan, options: BuildOptions, request: Request, report: Report, *, quiet: bool, status: int
+) -> int:
+    """Write the combined files, unless a copy failed (its old file would slip in)."""
+    from .combine import combine_outputs
+
+    if request.combine_only:
+        report.files = 0  # the separate files were made only to be combined
+    try:
+        if status != EXIT_OK:
+            raise BuildError("the combined files are not made while a copy fails; fix it first")
+        for path in combine_outputs(plan, options, into=request.options.out_dir):
+            report.files += 1
+            if not quiet:
+                click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    except BuildError as error:
+        report.run_errors.append(str(error))
+        click.echo(f"error: {error}", err=True)
+        return EXIT_FAILED
+    return EXIT_OK

@@ -308,12 +308,17 @@ def test_combine_only_keeps_just_the_combined_files(merge, tmp_path):
 
 def test_an_error_in_every_row_is_said_once_with_a_count(merge, tmp_path):
     path, data = merge
-    path.write_text(OVERFLOWING, encoding="utf-8")
-    result = run("build", path, "--data", data, "-o", tmp_path / "out", "-f", "pdf", "-j", "2")
-    assert result.exit_code == 1
-    assert result.stderr.count("the cheat sheet needs") == 1
-    assert "(in all 30 rows)" in result.stderr
+    text = path.read_text(encoding="utf-8").replace(
+        "three]\n", "three]\n      - image: {src: gone.png, alt: A map}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", path, "--data", data, "-o", out, "-f", "pdf", "-j", "2", "--combine")
+    assert result.exit_code == 2
+    assert result.stderr.count("gone.png' does not exist") == 1
+    assert "gone.png' does not exist; check the path (in all 30 rows)" in result.stderr
     assert "30 failed" in result.stdout
+    assert "combined files are not made" in result.stderr and not out.exists()
 
 
 def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
