@@ -203,24 +203,20 @@ def plan_batch(
 def _check_columns(
     lesson: Lesson, rows: list[dict[str, Any]], data: Path | None, options: BuildOptions
 ) -> None:
-    """Refuse, once and at the line that reads it, a variable the data file's rows lack
-    and nothing else gives (the lesson's vars, --var), instead of failing every row."""
+    """Refuse, once and at the line that reads it, a variable no row of the data file has
+    and nothing else gives (the lesson's vars, --var), instead of failing every row. A
+    value missing from some rows only fails those rows, as they are built."""
     given = {*lesson.document.vars, *options.variables}
     columns = list(dict.fromkeys(name for row in rows for name in row))
-    problems = []
-    for name, loc in variables_read(lesson).items():
-        lacking = [number for number, row in enumerate(rows, 1) if name not in row]
-        if name in given or not lacking:
-            continue
-        if len(lacking) == len(rows):
-            what = f"'{name}' is not a column of {data} (its columns: {', '.join(columns)})"
-        else:
-            what = f"'{name}' is missing from row(s) {', '.join(map(str, lacking[:10]))} of {data}"
-        problems.append(
-            lesson.source.problem(
-                loc, f"{what}; add it there, or give a default under vars: in the lesson"
-            )
+    problems = [
+        lesson.source.problem(
+            loc,
+            f"'{name}' is not a column of {data} (its columns: {', '.join(columns)});"
+            " add it there, or give a default under vars: in the lesson",
         )
+        for name, loc in variables_read(lesson).items()
+        if name not in given and name not in columns
+    ]
     if problems:
         raise LessonError(problems)
 
