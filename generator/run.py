@@ -92,11 +92,16 @@ def execute(request: Request) -> Result:
     if request.verbose:
         for path, reason in found.skipped:
             click.echo(f"skipped {path}: {reason}", err=quiet)
-    with _output_folder(request) as out_dir:
-        options = replace(
-            request.options, out_dir=out_dir, force=request.options.force or request.check
-        )
-        status, report = _build(request, found.lessons, options, quiet)
+    try:
+        with _output_folder(request) as out_dir:
+            options = replace(
+                request.options, out_dir=out_dir, force=request.options.force or request.check
+            )
+            status, report = _build(request, found.lessons, options, quiet)
+    except OSError as error:  # the folder itself: missing rights, a file in its place
+        where = error.filename or request.options.out_dir
+        click.echo(f"error: {where}: can't write there ({error.strerror or error})", err=True)
+        return Result(EXIT_FAILED, Report(request.options.out_dir, quiet=True), 0.0)
     seconds = time.perf_counter() - started
     if request.strict and report.warned and status == EXIT_OK:
         click.echo(

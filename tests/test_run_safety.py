@@ -175,3 +175,11 @@ def test_a_killed_run_keeps_what_it_finished(tmp_path):
     assert totals["up_to_date"] >= 3  # recorded as they landed, not only at the end
     assert totals["up_to_date"] + totals["written"] == 48
     assert not list(out.rglob(".lectern-*.pdf")) and not list(out.rglob(".lectern-*.docx"))
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    lesson = write_lesson(tmp_path, LESSON)
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    result = run("build", lesson, "-o", tmp_path / "taken", "-f", "pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{tmp_path / 'taken'}: can't write there" in result.stderr
