@@ -138,7 +138,8 @@ def _lesson_options(command: Callable[..., Any]) -> Callable[..., Any]:
             flag_value="-",
             default=None,
             metavar="[FILE]",
-            help="Write a JSON report of the run to FILE, or to stdout without one.",
+            help="Write a JSON report of the run to FILE, or to stdout without one (then put"
+            " --json after the lessons, or it takes the next word for FILE).",
         ),
         click.option("--strict", is_flag=True, help="Warnings fail the run (exit status 1)."),
     ]
@@ -192,7 +193,13 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
 @main.command()
 @_lesson_options
 @click.option(
-    "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path)
+    "-o",
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; a folder's lessons mirror its tree here.",
 )
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
 @click.option(
@@ -234,7 +241,13 @@ def check(ctx: click.Context, **params: Any) -> None:
 @main.command()
 @_lesson_options
 @click.option(
-    "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path)
+    "-o",
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; a folder's lessons mirror its tree here.",
 )
 @click.pass_context
 def watch(ctx: click.Context, **params: Any) -> None:
