@@ -382,7 +382,7 @@ def _run_in_pool(
                 load_renderer(fmt)
     with ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context(),
+        mp_context=pool_context(),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
@@ -420,7 +420,7 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="lectern-parent-watch", daemon=True).start()
 
 
-def _context() -> BaseContext:
+def pool_context() -> BaseContext:
     """Fork where it is safe: workers inherit loaded libraries and lessons instead of
     importing and parsing them again."""
     import multiprocessing

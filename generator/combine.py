@@ -17,7 +17,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from .batch import Job, Plan
+from .batch import Job, Plan, pool_context
 from .build import BuildOptions
 from .errors import BuildError
 from .files import atomic_target, normalized_zip
@@ -55,6 +55,17 @@ def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[Pa
             temporary.write_bytes(_JOIN[fmt](paths))
         written.append(target)
     return written
+
+
+def join_handouts_apart(paths: list[Path]) -> bytes:
+    """:func:`join_handouts` in a child process. Importing docxcompose changes how
+    python-docx writes a document's core properties in the whole process, so it is kept
+    out of this one: a handout built here afterwards (a warm process, a library user)
+    stays the same."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as pool:
+        return pool.submit(join_handouts, paths).result()
 
 
 def _lesson_stem(job: Job) -> str:
@@ -155,4 +166,4 @@ def _count_section_pages(document_part: Any, section: Any) -> None:
                 )
 
 
-_JOIN = {"docx": join_handouts, "pdf": join_pdfs}
+_JOIN = {"docx": join_handouts_apart, "pdf": join_pdfs}

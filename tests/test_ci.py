@@ -367,3 +367,17 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
         stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
+
+
+def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge, tmp_path):
+    """docxcompose, once imported, changes how python-docx writes core properties."""
+    path, data = merge
+    args = ["-f", "docx", "-j", "1", "--force"]
+    plain = ["--var", "student=Ann"]
+    assert run("build", path, "-o", tmp_path / "before", *plain, *args).exit_code == 0
+    combined = run("build", path, "--data", data, "-o", tmp_path / "merged", "--combine", *args)
+    assert combined.exit_code == 0, combined.output
+    assert run("build", path, "-o", tmp_path / "after", *plain, *args).exit_code == 0
+    name = "letter-handout.docx"
+    assert (tmp_path / "after" / name).read_bytes() == (tmp_path / "before" / name).read_bytes()
+    assert "docxcompose" not in sys.modules
