@@ -179,6 +179,44 @@ def names_used(source: str) -> frozenset[str]:
     return frozenset(meta.find_undeclared_variables(environment().parse(source)))
 
 
+def variables_read(lesson: Lesson) -> dict[str, tuple[str | int, ...]]:
+    """Each ``vars.NAME`` the lesson's text needs, with where it is first read.
+
+    A read guarded by ``| default(...)`` or ``is defined`` is left out: the text copes
+    without it. A merge checks these names against its data file's columns.
+    """
+    found: dict[str, tuple[str | int, ...]] = {}
+
+    def collect(text: RichText, loc: tuple[str | int, ...]) -> RichText:
+        try:
+            tree = environment().parse(text)
+        except TemplateSyntaxError:
+            return text  # said, located, when the text is rendered
+        guarded = {
+            id(inner)
+            for node in tree.find_all((nodes.Filter, nodes.Test))
+            if node.name in ("default", "d", "defined", "undefined")
+            for inner in node.find_all((nodes.Getattr, nodes.Getitem))
+        }
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            name = _vars_name(node)
+            if name is not None and id(node) not in guarded:
+                found.setdefault(name, loc)
+        return text
+
+    map_text(lesson.document, collect, ())
+    return found
+
+
+def _vars_name(node: nodes.Getattr | nodes.Getitem) -> str | None:
+    """NAME, if *node* is ``vars.NAME`` or ``vars["NAME"]``."""
+    if not (isinstance(node.node, nodes.Name) and node.node.name == "vars"):
+        return None
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    return node.arg.value if isinstance(node.arg, nodes.Const) else None
+
+
 def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
