@@ -559,7 +559,14 @@ def describe(
 
 
 # Errors the model raises with messages already written for authors.
-_AUTHOR_MESSAGES = {"row_width", "empty_section", "answer_not_choice", "too_deep", "alt_blank"}
+_AUTHOR_MESSAGES = {
+    "row_width",
+    "empty_section",
+    "answer_not_choice",
+    "too_deep",
+    "alt_blank",
+    "formula",
+}
 
 
 def _article(word: str) -> str:

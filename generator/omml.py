@@ -25,16 +25,18 @@ UPRIGHT = '<m:rPr><m:sty m:val="p"/></m:rPr>'
 THIN_SPACE = "\u2009"
 
 
-def inline(root: ET.Element, run_props: str = "") -> str:
-    """An ``m:oMath`` element: an equation inside a line of text."""
-    return f'<m:oMath xmlns:m="{OMML_NAMESPACE}">{convert(root, run_props)}</m:oMath>'
+def inline(root: ET.Element, run_props: str = "", namespaces: str = "") -> str:
+    """An ``m:oMath`` element: an equation inside a line of text. *namespaces* declares
+    the prefixes *run_props* uses."""
+    return f'<m:oMath xmlns:m="{OMML_NAMESPACE}" {namespaces}>{convert(root, run_props)}</m:oMath>'
 
 
-def display(root: ET.Element, run_props: str = "") -> str:
+def display(root: ET.Element, run_props: str = "", namespaces: str = "") -> str:
     """An ``m:oMathPara`` element: an equation on a line of its own, centred."""
     return (
-        f'<m:oMathPara xmlns:m="{OMML_NAMESPACE}"><m:oMathParaPr><m:jc m:val="center"/>'
-        f"</m:oMathParaPr><m:oMath>{convert(root, run_props)}</m:oMath></m:oMathPara>"
+        f'<m:oMathPara xmlns:m="{OMML_NAMESPACE}" {namespaces}><m:oMathParaPr>'
+        f'<m:jc m:val="center"/></m:oMathParaPr><m:oMath>{convert(root, run_props)}</m:oMath>'
+        "</m:oMathPara>"
     )
 
 
@@ -85,23 +87,30 @@ class _Writer:
         return writer(node) if writer else self.row(list(node))
 
     def row(self, nodes: Sequence[ET.Element]) -> str:
-        """A sequence of siblings: fences, equation arrays and n-ary operators take in
-        their neighbours, so a row is read left to right rather than node by node."""
+        """A sequence of siblings: fences, equation arrays, n-ary operators and function
+        names take in their neighbours, so a row is read left to right, not node by node."""
         if any(tag(n) == "mspace" and n.get("linebreak") == "newline" for n in nodes):
             return self.equation_array(nodes)
-        fenced = self.fence(nodes)
-        if fenced is not None:
-            return fenced
         out: list[str] = []
         index = 0
         while index < len(nodes):
             node = nodes[index]
-            if _large_operator(node):
+            close = _closing_fence(nodes, index)
+            if close is not None:
+                out.append(self.delimiter(nodes[index], nodes[index + 1 : close], nodes[close]))
+                index = close + 1
+            elif _large_operator(node):
                 end = index + 1
                 while end < len(nodes) and _text(nodes[end]) not in RELATIONS:
                     end += 1
                 out.append(self.nary(node, nodes[index + 1 : end]))
                 index = end
+            elif _function_name(node) and index + 1 < len(nodes):
+                out.append(
+                    f"<m:func><m:fName>{self.element(node)}</m:fName>"
+                    f"<m:e>{self.element(nodes[index + 1])}</m:e></m:func>"
+                )
+                index += 2
             else:
                 out.append(self.element(node))
                 index += 1
@@ -175,19 +184,15 @@ class _Writer:
             f"<m:e>{self.row(body)}</m:e></m:nary>"
         )
 
-    def fence(self, nodes: Sequence[ET.Element]) -> str | None:
+    def delimiter(
+        self, opening: ET.Element, inside: Sequence[ET.Element], closing: ET.Element
+    ) -> str:
         """``\\left( ... \\right)`` or a bracketed matrix: a delimiter ``m:d`` that grows
-        with its content; None when *nodes* are not one fenced group."""
-        if len(nodes) < 2 or tag(nodes[0]) != "mo" or tag(nodes[-1]) != "mo":
-            return None
-        marked = nodes[0].get("fence") == "true" and nodes[-1].get("fence") == "true"
-        around_table = len(nodes) == 3 and tag(nodes[1]) == "mtable"
-        if not (marked or around_table):
-            return None
+        with its content."""
         return (
-            f"<m:d><m:dPr><m:begChr m:val={quoteattr(_text(nodes[0]))}/>"
-            f"<m:endChr m:val={quoteattr(_text(nodes[-1]))}/></m:dPr>"
-            f"<m:e>{self.row(nodes[1:-1])}</m:e></m:d>"
+            f"<m:d><m:dPr><m:begChr m:val={quoteattr(_text(opening))}/>"
+            f"<m:endChr m:val={quoteattr(_text(closing))}/></m:dPr>"
+            f"<m:e>{self.row(inside)}</m:e></m:d>"
         )
 
     def matrix(self, node: ET.Element) -> str:
@@ -202,13 +207,13 @@ class _Writer:
         )
 
     def equation_array(self, nodes: Sequence[ET.Element]) -> str:
-        """Lines broken by ``\\\\`` (``aligned``): one ``m:e`` a line; the ``&`` runs
-        stay in the text, where OMML reads them as the alignment points."""
+        """Lines broken by ``\\\\`` (``aligned``): one ``m:e`` a line, centred. The ``&``
+        alignment points are left out: LibreOffice reads OMML's '&' as a logical 'and'."""
         lines: list[list[ET.Element]] = [[]]
         for node in nodes:
             if tag(node) == "mspace" and node.get("linebreak") == "newline":
                 lines.append([])
-            else:
+            elif _text(node) != "&":
                 lines[-1].append(node)
         return (
             "<m:eqArr>" + "".join(f"<m:e>{self.row(line)}</m:e>" for line in lines) + "</m:eqArr>"
@@ -217,6 +222,34 @@ class _Writer:
 
 def _text(node: ET.Element) -> str:
     return "".join(node.itertext()).strip()
+
+
+def _closing_fence(nodes: Sequence[ET.Element], index: int) -> int | None:
+    """Where the fence opened at *index* closes: a ``\\left``/``\\right`` pair at this
+    level, or brackets right around a matrix; None when no fence opens there."""
+    node = nodes[index]
+    if tag(node) != "mo":
+        return None
+    if node.get("fence") == "true" and node.get("form") == "prefix":
+        depth = 0
+        for position in range(index, len(nodes)):
+            other = nodes[position]
+            if tag(other) == "mo" and other.get("fence") == "true":
+                depth += 1 if other.get("form") == "prefix" else -1
+                if depth == 0:
+                    return position
+        return None
+    around_table = index + 2 < len(nodes) and tag(nodes[index + 1]) == "mtable"
+    if around_table and tag(nodes[index + 2]) == "mo" and _text(node) in "([{|‖⟨":
+        return index + 2
+    return None
+
+
+def _function_name(node: ET.Element) -> bool:
+    """A named operator with something under it (``\\lim_{x \\to 0}``)."""
+    name = tag(node)
+    base = node[0] if name in ("msub", "munder") and len(node) else None
+    return base is not None and tag(base) == "mo" and len(_text(base)) > 1
 
 
 def _large_operator(node: ET.Element) -> bool:

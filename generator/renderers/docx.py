@@ -20,8 +20,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from xml.etree import ElementTree as ET
 from pathlib import Path
 
 from docx.document import Document as WordDocument
@@ -29,19 +30,22 @@ from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.styles import CT_Style
 from docx.oxml.table import CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
 
+from .. import omml
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
@@ -49,6 +53,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -481,6 +486,9 @@ class DocxRenderer(Renderer):
         pending: list[CT_R] = []
         pending_href: str | None = None
         for run in runs:
+            if run.math is not None:
+                paragraph.append(equation(run.math, omml.inline))
+                continue
             word_run = add_run(
                 paragraph,
                 run.text,
@@ -538,7 +546,14 @@ class DocxRenderer(Renderer):
             self.render_section(child, level + 1)
 
     def render_text(self, block: TextBlock) -> None:
+        if block.text.display_math:
+            self.paragraph("Normal").append(equation(block.text.display_math, omml.display))
+            return
         self.paragraph("Normal", block.text)
+
+    def render_math(self, block: MathBlock) -> None:
+        """A display equation, native and editable in Word (``m:oMathPara``)."""
+        self.paragraph("Normal").append(equation(block.math.tex, omml.display))
 
     def render_list(self, block: ListBlock) -> None:
         self.list_items(block.list_.items, "decimal" if block.list_.numbered else "bullet")
@@ -944,6 +959,14 @@ def picture(
     inline.docPr.set("descr", alt)
     for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
         inline.set(side, "0")
+
+
+MATH_RUN = '<w:rPr><w:rFonts w:ascii="Cambria Math" w:hAnsi="Cambria Math"/></w:rPr>'
+
+
+def equation(tex: str, form: Callable[[ET.Element, str, str], str]) -> BaseOxmlElement:
+    """*tex* as OMML in *form* (inline or display), its runs in Word's math font."""
+    return parse_xml(form(read_formula(tex).mathml, MATH_RUN, nsdecls("w")))
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:
