@@ -22,8 +22,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from xml.etree import ElementTree as ET
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
