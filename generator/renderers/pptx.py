@@ -28,8 +28,8 @@ from pptx.slide import Slide, SlideLayout
 
 from .. import mathdraw, textfit
 from ..errors import BuildError
-from ..formula import read_formula
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
