@@ -37,6 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from .. import mathdraw
 from ..errors import BuildError
 from ..files import build_time
 from ..inline import RichText
@@ -46,6 +47,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -68,6 +70,7 @@ from .pdflayout import (
     colour,
     markup,
 )
+from .pdfmath import Equation
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -354,9 +357,23 @@ class PdfRenderer(Renderer):
 
     def render_text(self, block: TextBlock) -> list[Flowable]:
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
+        if block.text.display_math and not block.short:
+            return [self.equation(block.text.display_math)]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
         return [self.paragraph(block.text, self.styles.body)]
+
+    def render_math(self, block: MathBlock) -> list[Flowable]:
+        return [self.equation(block.math.tex)]
+
+    def equation(self, tex: str) -> Flowable:
+        """A display equation at body size, smaller (down to the floor) when the column is
+        narrower than it; wider still is refused before rendering."""
+        width = mathdraw.outline(tex).size(self.styles.size)[0]
+        size = self.styles.size * min(1.0, self.geometry.column_width / width)
+        if size < self.theme.size("pdf", "body_min"):
+            raise BuildError(f"the formula '{tex}' is too wide for a column; split it")
+        return Equation(tex, size, self.theme.palette.text, self.styles.space("paragraph"))
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -502,7 +519,8 @@ class PdfRenderer(Renderer):
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
         if isinstance(text, RichText):
-            return markup(text.runs, self.faces, self.theme.palette.accent)
+            math = (self.styles.size, self.theme.palette.text)
+            return markup(text.runs, self.faces, self.theme.palette.accent, math)
         return escape(text)
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):

@@ -29,6 +29,7 @@ from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
+from .pdfmath import SheetCanvas, inline_markup
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -94,10 +95,14 @@ def wording(text: str) -> str:
     return re.sub("(?<= ) ", "\u00a0", escape(text))
 
 
-def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
-    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
+def markup(runs: Sequence[Run], faces: Faces, link: str, math: tuple[float, str]) -> str:
+    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
+    equations drawn at *math*'s (size, colour)."""
     parts = []
     for run in runs:
+        if run.math is not None:
+            parts.append(inline_markup(run.math, *math))
+            continue
         text = escape(run.text)
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
@@ -125,6 +130,7 @@ class Styles:
             fontName=faces.body,
             fontSize=size,
             leading=size * LEADING,
+            autoLeading="max",  # a line holding a tall equation grows to hold it
             textColor=text,
             alignment=TA_LEFT,
             spaceAfter=self.space("paragraph"),
@@ -291,7 +297,8 @@ class Band:
             leading=title_size * LEADING,
             textColor=colour(palette.on_primary),
         )
-        self.title = Paragraph(markup(runs, faces, palette.on_primary), style)
+        math = (title_size, palette.on_primary)
+        self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None
         self.meta_width = stringWidth(meta, faces.body, meta_size)
         if meta.strip():
@@ -446,5 +453,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story)
+        self.build(story, canvasmaker=SheetCanvas)
         return self.out.getvalue()
