@@ -30,7 +30,6 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -70,7 +69,7 @@ from .pdflayout import (
     colour,
     markup,
 )
-from .pdfmath import Equation
+from .pdfmath import Equation, Paragraph
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many

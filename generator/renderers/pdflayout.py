@@ -22,14 +22,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..inline import Run
 from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
-from .pdfmath import SheetCanvas, inline_markup
+from .pdfmath import Paragraph, SheetCanvas, inline_markup
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -130,7 +130,6 @@ class Styles:
             fontName=faces.body,
             fontSize=size,
             leading=size * LEADING,
-            autoLeading="max",  # a line holding a tall equation grows to hold it
             textColor=text,
             alignment=TA_LEFT,
             spaceAfter=self.space("paragraph"),

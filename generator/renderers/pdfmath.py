@@ -11,9 +11,12 @@ skips the placeholder, so no bitmap reaches the file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from reportlab import platypus
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -45,6 +48,16 @@ def draw_mark(canvas: Canvas, kind: str, label: str) -> None:
     tex, size, colour = _MARKS[label]
     where = canvas._curr_tx_info  # the line's position, which reportlab sets for the call
     mathdraw.draw(canvas, tex, where["cur_x"], where["cur_y"], size, HexColor("#" + colour))
+
+
+class Paragraph(platypus.Paragraph):
+    """reportlab's paragraph, whose lines grow to hold the equations in them (and only
+    those: other paragraphs keep their fixed leading)."""
+
+    def __init__(self, text: Any, style: ParagraphStyle, *args, **kwargs) -> None:
+        if isinstance(text, str) and f"<onDraw name={quoteattr(CALLBACK)}" in text:
+            style = ParagraphStyle(style.name, parent=style, autoLeading="max")
+        super().__init__(text, style, *args, **kwargs)
 
 
 class SheetCanvas(Canvas):
