@@ -116,21 +116,35 @@ def draw(canvas: Canvas, tex: str, x: float, baseline: float, points: float, col
     canvas.translate(x - shape.left * scale, baseline)
     canvas.scale(scale, -scale)  # the outline's y grows downwards
     canvas.setFillColor(colour)
-    for segments in shape.paths:
-        path = canvas.beginPath()
-        for command, pts in segments:
-            if command == "M":
-                path.moveTo(*pts[0])
-            elif command == "L":
-                path.lineTo(*pts[0])
-            elif command == "C":
-                path.curveTo(*pts[0], *pts[1], *pts[2])
-            else:
-                path.close()
-        canvas.drawPath(path, stroke=0, fill=1, fillMode=1)  # non-zero winding, as in fonts
-    for left, top, width, height in shape.rects:
-        canvas.rect(left, top, width, height, stroke=0, fill=1)
+    canvas.addLiteral(pdf_operators(tex))
     canvas.restoreState()
+
+
+@lru_cache(maxsize=1024)
+def pdf_operators(tex: str) -> str:
+    """The formula's shapes as PDF path operators, filled by the non-zero rule as fonts
+    are. Written once per formula: a sheet is laid out several times while it is fitted,
+    and formatting the numbers of every curve again each time cost most of a build."""
+    shape = outline(tex)
+    operators = {"M": "m", "L": "l", "C": "c", "Z": "h"}
+    out = []
+    for segments in shape.paths:
+        last = None
+        for command, points in segments:
+            if command == "L" and points[0] == last:
+                continue  # ziamath starts every contour with a line of no length
+            numbers = " ".join(_number(value) for point in points for value in point)
+            out.append(f"{numbers} {operators[command]}".lstrip())
+            last = points[-1] if points else last
+        out.append("f")
+    out += [" ".join(map(_number, rect)) + " re f" for rect in shape.rects]
+    return "\n".join(out)
+
+
+def _number(value: float) -> str:
+    """A coordinate to a hundredth of a point at the reference size (a thousandth of an
+    em): finer than print shows, and the sheet's streams stay small."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 @lru_cache(maxsize=256)
