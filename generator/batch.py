@@ -197,7 +197,7 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
         try:
             renderer = load_renderer(fmt)
             target = render_format(
-                renderer, document, theme, options.out_dir, job.stem, label=job.label
+                renderer, document, theme, options.out_dir, job.stem, label=job.label, lesson=lesson
             )
         except LessonError as error:
             outcome.fail(EXIT_BAD_INPUT, str(error))

@@ -42,8 +42,8 @@ from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
 
-from .. import omml
-from ..errors import LessonError
+from .. import mathdraw, omml
+from ..errors import FormulaTooWide, LessonError
 from ..files import build_time, normalized_zip
 from ..formula import read_formula
 from ..inline import RichText, Run
@@ -547,13 +547,22 @@ class DocxRenderer(Renderer):
 
     def render_text(self, block: TextBlock) -> None:
         if block.text.display_math:
-            self.paragraph("Normal").append(equation(block.text.display_math, omml.display))
+            self.display_equation(block.text.display_math)
             return
         self.paragraph("Normal", block.text)
 
     def render_math(self, block: MathBlock) -> None:
-        """A display equation, native and editable in Word (``m:oMathPara``)."""
-        self.paragraph("Normal").append(equation(block.math.tex, omml.display))
+        self.display_equation(block.math.tex)
+
+    def display_equation(self, tex: str) -> None:
+        """A display equation, native and editable in Word (``m:oMathPara``), at body size
+        or smaller (down to the small size) when the text width is narrower than it."""
+        size = self._size("body")
+        width = mathdraw.outline(tex).size(size)[0]
+        size *= min(1.0, self.text_width.pt / width)
+        if size < self._size("small"):
+            raise FormulaTooWide(tex, "the handout's text width", self._size("small"))
+        self.paragraph("Normal").append(equation(tex, omml.display, size))
 
     def render_list(self, block: ListBlock) -> None:
         self.list_items(block.list_.items, "decimal" if block.list_.numbered else "bullet")
@@ -961,12 +970,18 @@ def picture(
         inline.set(side, "0")
 
 
-MATH_RUN = '<w:rPr><w:rFonts w:ascii="Cambria Math" w:hAnsi="Cambria Math"/></w:rPr>'
+MATH_FONT = '<w:rFonts w:ascii="Cambria Math" w:hAnsi="Cambria Math"/>'
 
 
-def equation(tex: str, form: Callable[[ET.Element, str, str], str]) -> BaseOxmlElement:
-    """*tex* as OMML in *form* (inline or display), its runs in Word's math font."""
-    return parse_xml(form(read_formula(tex).mathml, MATH_RUN, nsdecls("w")))
+def equation(
+    tex: str, form: Callable[[ET.Element, str, str], str], size: float | None = None
+) -> BaseOxmlElement:
+    """*tex* as OMML in *form* (inline or display), its runs in Word's math font, at
+    *size* points when given (else the paragraph's)."""
+    sized = f'<w:sz w:val="{round(size * 2)}"/>' if size else ""
+    return parse_xml(
+        form(read_formula(tex).mathml, f"<w:rPr>{MATH_FONT}{sized}</w:rPr>", nsdecls("w"))
+    )
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:

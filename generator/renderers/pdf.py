@@ -37,7 +37,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import mathdraw
-from ..errors import BuildError
+from ..errors import BuildError, FormulaTooWide
 from ..files import build_time
 from ..inline import RichText
 from ..model import (
@@ -370,8 +370,9 @@ class PdfRenderer(Renderer):
         narrower than it; wider still is refused before rendering."""
         width = mathdraw.outline(tex).size(self.styles.size)[0]
         size = self.styles.size * min(1.0, self.geometry.column_width / width)
-        if size < self.theme.size("pdf", "body_min"):
-            raise BuildError(f"the formula '{tex}' is too wide for a column; split it")
+        floor = self.theme.size("pdf", "body_min")
+        if size < floor:
+            raise FormulaTooWide(tex, "a cheat-sheet column", floor)
         return Equation(tex, size, self.theme.palette.text, self.styles.space("paragraph"))
 
     def render_list(self, block: ListBlock) -> list[Flowable]:

@@ -27,7 +27,7 @@ from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
 
 from .. import mathdraw, textfit
-from ..errors import BuildError
+from ..errors import BuildError, FormulaTooWide
 from ..files import build_time, normalized_zip
 from ..formula import read_formula
 from ..inline import RichText, Run
@@ -583,7 +583,7 @@ class PptxRenderer(Renderer):
         room = (self.area_height - label_height) / MATH_LEADING
         size = sizes["body"] * min(1.0, self.area_width / width, room / (ascent + descent))
         if size < sizes["body_min"]:
-            raise BuildError(f"the formula '{tex}' is too large for a slide; split it")
+            raise FormulaTooWide(tex, "a slide", sizes["body_min"])
         width, ascent, descent = mathdraw.outline(tex).size(size)
         height = (ascent + descent) * MATH_LEADING
 
