@@ -22,6 +22,10 @@ RELATIONS = {"=", "<", ">", "≤", "≥", "≈", "≠", "≡", "→", "⇌"}
 ACCENTS = {"→": "⃗", "⃗": "⃗", "^": "̂", "ˆ": "̂", "¯": "̅", "‾": "̅", "˙": "̇", "~": "̃", "˜": "̃"}
 TRANSPARENT = {"math", "mrow", "mstyle", "mpadded", "semantics", "mtd"}
 UPRIGHT = '<m:rPr><m:sty m:val="p"/></m:rPr>'
+# Normal text: words (\text{}) and upright letters (\mathrm{}). LibreOffice ignores the
+# upright style on letters and reads words such as "and" as its own operators, but it
+# keeps normal text as it is.
+TEXT = "<m:rPr><m:nor/></m:rPr>"
 THIN_SPACE = "\u2009"
 
 
@@ -52,7 +56,7 @@ class _Writer:
             "mi": self.identifier,
             "mn": lambda node: self.run(node.text or "", UPRIGHT),
             "mo": lambda node: self.run(node.text or "", UPRIGHT),
-            "mtext": lambda node: self.run(node.text or "", UPRIGHT),
+            "mtext": lambda node: self.run(node.text or "", TEXT),
             "mspace": self.space,
             "mfrac": self.fraction,
             "msup": lambda node: self.scripts("m:sSup", node, ("m:e", "m:sup")),
@@ -99,7 +103,7 @@ class _Writer:
             if close is not None:
                 out.append(self.delimiter(nodes[index], nodes[index + 1 : close], nodes[close]))
                 index = close + 1
-            elif _large_operator(node):
+            elif _large_operator(node) and (tag(node) != "mo" or index + 1 < len(nodes)):
                 end = index + 1
                 while end < len(nodes) and _text(nodes[end]) not in RELATIONS:
                     end += 1
@@ -120,13 +124,15 @@ class _Writer:
         return f'<m:r>{style}{self.run_props}<m:t xml:space="preserve">{escape(text)}</m:t></m:r>'
 
     def identifier(self, node: ET.Element) -> str:
-        """A letter is italic, OMML's default; a name (sin, lim) or a non-letter upright."""
+        """A letter is italic, OMML's default; one set upright (\\mathrm) is normal text; a
+        name (sin, lim) or a non-letter is upright."""
         text = node.text or ""
         letter = len(text) == 1 and text.isalpha()
         if node.get("mathvariant") == "bold":
             return self.run(text, '<m:rPr><m:sty m:val="b"/></m:rPr>')
-        upright = not letter or node.get("mathvariant") == "normal"
-        return self.run(text, UPRIGHT if upright else "")
+        if letter and node.get("mathvariant") == "normal":
+            return self.run(text, TEXT)
+        return self.run(text, "" if letter else UPRIGHT)
 
     def space(self, node: ET.Element) -> str:
         return self.run(THIN_SPACE, UPRIGHT) if node.get("width") else ""

@@ -69,7 +69,7 @@ from .pdflayout import (
     colour,
     markup,
 )
-from .pdfmath import Equation, Paragraph
+from .pdfmath import Equation, InlineEquations, Paragraph
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -115,7 +115,10 @@ class PdfRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         self.faces = Faces.register(self.theme)
-        self.band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
+        self.equations = InlineEquations()
+        self.band = Band(
+            self.document, self.theme, self.faces, self.wording("band_meta"), self.equations
+        )
         self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
         layout = self.fit()
@@ -191,6 +194,7 @@ class PdfRenderer(Renderer):
             self.geometry,
             lambda canvas, sheet: self.furniture(canvas, sheet, pages),
             when=build_time(doc),
+            equations=self.equations,
             title=doc.title.plain,
             author=doc.author.plain if doc.author else "",
             subject=(doc.subtitle or doc.summary or RichText("")).plain,
@@ -519,8 +523,13 @@ class PdfRenderer(Renderer):
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
         if isinstance(text, RichText):
-            math = (self.styles.size, self.theme.palette.text)
-            return markup(text.runs, self.faces, self.theme.palette.accent, math)
+            size, ink = self.styles.size, self.theme.palette.text
+            return markup(
+                text.runs,
+                self.faces,
+                self.theme.palette.accent,
+                lambda tex: self.equations.markup(tex, size, ink),
+            )
         return escape(text)
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):

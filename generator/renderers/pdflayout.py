@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -29,7 +30,7 @@ from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
-from .pdfmath import Paragraph, SheetCanvas, inline_markup
+from .pdfmath import InlineEquations, Paragraph, SheetCanvas
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -95,13 +96,13 @@ def wording(text: str) -> str:
     return re.sub("(?<= ) ", "\u00a0", escape(text))
 
 
-def markup(runs: Sequence[Run], faces: Faces, link: str, math: tuple[float, str]) -> str:
+def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], str]) -> str:
     """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
-    equations drawn at *math*'s (size, colour)."""
+    equations as *math* writes them."""
     parts = []
     for run in runs:
         if run.math is not None:
-            parts.append(inline_markup(run.math, *math))
+            parts.append(math(run.math))
             continue
         text = escape(run.text)
         if run.code:
@@ -279,7 +280,9 @@ class Geometry:
 class Band:
     """The title band: title left, the metadata line beside it (or below when too long), logo right."""
 
-    def __init__(self, document: Document, theme: Theme, faces: Faces, meta: str) -> None:
+    def __init__(
+        self, document: Document, theme: Theme, faces: Faces, meta: str, equations: InlineEquations
+    ) -> None:
         palette = theme.palette
         self.fill = colour(palette.primary)
         title_size = theme.size("pdf", "title")
@@ -296,7 +299,10 @@ class Band:
             leading=title_size * LEADING,
             textColor=colour(palette.on_primary),
         )
-        math = (title_size, palette.on_primary)
+
+        def math(tex: str) -> str:
+            return equations.markup(tex, title_size, palette.on_primary)
+
         self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None
         self.meta_width = stringWidth(meta, faces.body, meta_size)
@@ -393,9 +399,11 @@ class Sheet(BaseDocTemplate):
         furniture: Callable[[Canvas, Sheet], None],
         *,
         when: dt.datetime,
+        equations: InlineEquations,
         **info: object,
     ) -> None:
         self.out = io.BytesIO()
+        self.equations = equations
         super().__init__(
             self.out,
             pagesize=geometry.page,
@@ -452,5 +460,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story, canvasmaker=SheetCanvas)
+        self.build(story, canvasmaker=partial(SheetCanvas, equations=self.equations))
         return self.out.getvalue()

@@ -3,16 +3,17 @@
 A display equation is a flowable of its measured size. An equation inside a paragraph
 has to take its width and height in the line, which reportlab's paragraphs only grant
 an inline image; so it is written as an ``<img>`` of a blank placeholder of the
-equation's size (which makes reportlab wrap lines and set their height around it)
-after an ``<onDraw>`` mark that draws the outlines at that very spot. The sheet's canvas
-skips the placeholder, so no bitmap reaches the file.
+equation's size, which makes reportlab wrap the lines and set their height around it.
+When reportlab draws that placeholder, the sheet's canvas draws the equation's outlines
+in its place instead, so no bitmap reaches the file. The canvas tells the equations
+apart by the placeholder's width, which :class:`InlineEquations` keeps distinct.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from reportlab import platypus
 from reportlab.lib.colors import HexColor
@@ -23,54 +24,83 @@ from reportlab.platypus import Flowable
 from .. import mathdraw
 
 PLACEHOLDER = str(Path(__file__).with_name("placeholder.png"))  # one blank pixel
-CALLBACK = "equation"
-Mark = tuple[str, float, str]  # an equation in a line: its tex, size and colour
-_MARKS: dict[str, Mark] = {}  # by the label of its <onDraw>
-_LABELS: dict[Mark, str] = {}
+NUDGE = 0.0001  # points added to a width taken by another equation: far below print
+CLEARANCE = 0.12  # of the type size, kept clear above and below a tall inline equation
 
 
-def inline_markup(tex: str, size: float, colour: str) -> str:
-    """Paragraph markup for the equation *tex* set in a line of *size*-point text."""
-    mark = (tex, size, colour)
-    label = _LABELS.setdefault(mark, str(len(_LABELS)))
-    _MARKS[label] = mark
-    width, ascent, descent = mathdraw.outline(tex).size(size)
-    return (
-        f"<onDraw name={quoteattr(CALLBACK)} label={quoteattr(label)}/>"
-        f"<img src={quoteattr(PLACEHOLDER)}"
-        f' width="{width:.3f}" height="{ascent + descent:.3f}"'
-        f' valign="{-descent:.3f}"/>'
-    )
+TEXT_DESCENT = 0.2  # share of the type size a line of text reaches below its baseline
+_EXTENTS = re.compile(
+    rf'<img src="{re.escape(PLACEHOLDER)}" width="[^"]*" height="([^"]*)" valign="([^"]*)"/>'
+)
 
 
-def draw_mark(canvas: Canvas, kind: str, label: str) -> None:
-    """The ``<onDraw>`` callback: the equation whose placeholder comes next in the line."""
-    tex, size, colour = _MARKS[label]
-    where = canvas._curr_tx_info  # the line's position, which reportlab sets for the call
-    mathdraw.draw(canvas, tex, where["cur_x"], where["cur_y"], size, HexColor("#" + colour))
+class InlineEquations:
+    """The equations set inside the lines of one sheet, by their placeholders' widths."""
+
+    def __init__(self) -> None:
+        self.by_width: dict[str, tuple[str, float, str]] = {}
+        self.widths: dict[tuple[str, float, str], str] = {}
+
+    def markup(self, tex: str, size: float, colour: str) -> str:
+        """Paragraph markup for *tex* in a line of *size*-point text, in hex *colour*."""
+        mark = (tex, size, colour)
+        width, ascent, descent = mathdraw.outline(tex).size(size)
+        if mark not in self.widths:
+            while _key(width) in self.by_width:
+                width += NUDGE
+            self.widths[mark] = _key(width)
+            self.by_width[_key(width)] = mark
+        clear = size * CLEARANCE
+        return (
+            f'<img src="{PLACEHOLDER}" width="{self.widths[mark]}"'
+            f' height="{ascent + descent + 2 * clear:.4f}" valign="{-descent - clear:.4f}"/>'
+        )
+
+    def draw(self, canvas: Canvas, x: float, y: float, width: float) -> None:
+        """The equation whose placeholder reportlab draws *width* wide at (*x*, *y*)."""
+        tex, size, colour = self.by_width[_key(width)]
+        descent = mathdraw.outline(tex).size(size)[2] + size * CLEARANCE
+        mathdraw.draw(canvas, tex, x, y + descent, size, HexColor("#" + colour))
+
+
+def _key(width: float) -> str:
+    return f"{width:.4f}"
 
 
 class Paragraph(platypus.Paragraph):
-    """reportlab's paragraph, whose lines grow to hold the equations in them (and only
-    those: other paragraphs keep their fixed leading)."""
+    """reportlab's paragraph, spaced to hold the equations in its lines.
+
+    A paragraph holding a tall equation gets a leading that clears it (all its lines
+    alike); others keep theirs. reportlab's own automatic leading is not used: with
+    several inline images in a paragraph it credits a line with another line's images.
+    """
 
     def __init__(self, text: Any, style: ParagraphStyle, *args, **kwargs) -> None:
-        if isinstance(text, str) and f"<onDraw name={quoteattr(CALLBACK)}" in text:
-            style = ParagraphStyle(style.name, parent=style, autoLeading="max")
+        if isinstance(text, str) and PLACEHOLDER in text:
+            extents = [(float(h) + float(v), -float(v)) for h, v in _EXTENTS.findall(text)]
+            size = style.fontSize
+            leading = max(
+                style.leading,
+                max(ascent for ascent, _ in extents) + size * TEXT_DESCENT,
+                max(descent for _, descent in extents) + size * (1 - TEXT_DESCENT),
+            )
+            if leading > style.leading:
+                style = ParagraphStyle(style.name, parent=style, leading=leading)
         super().__init__(text, style, *args, **kwargs)
 
 
 class SheetCanvas(Canvas):
-    """A canvas that knows the equations' marks and leaves their placeholders undrawn."""
+    """A canvas that draws the inline *equations* where their placeholders go."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, equations: InlineEquations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.setNamedCB(CALLBACK, draw_mark)
+        self.equations = equations
 
-    def drawImage(self, image, *args, **kwargs):
+    def drawImage(self, image, x, y, width=None, height=None, *args, **kwargs):
         if getattr(image, "fileName", None) == PLACEHOLDER:
+            self.equations.draw(self, x, y, width)
             return None
-        return super().drawImage(image, *args, **kwargs)
+        return super().drawImage(image, x, y, width, height, *args, **kwargs)
 
 
 class Equation(Flowable):
