@@ -125,9 +125,9 @@ class RichText(str):
     @property
     def display_math(self) -> str | None:
         """The LaTeX when the whole text is one ``$$...$$`` equation, shown on its own line."""
-        source = self.strip()
-        whole = len(self.runs) == 1 and self.runs[0].math is not None
-        return self.runs[0].math if whole and source.startswith("$$") else None
+        shown = [run for run in self.runs if run.math is not None or run.text.strip()]
+        whole = len(shown) == 1 and shown[0].math is not None
+        return shown[0].math if whole and self.strip().startswith("$$") else None
 
     @classmethod
     def __get_pydantic_core_schema__(

@@ -27,6 +27,7 @@ UPRIGHT = '<m:rPr><m:sty m:val="p"/></m:rPr>'
 # keeps normal text as it is.
 TEXT = "<m:rPr><m:nor/></m:rPr>"
 THIN_SPACE = "\u2009"
+EM_SPACE = "\u2003"
 
 
 def inline(root: ET.Element, run_props: str = "", namespaces: str = "") -> str:
@@ -135,7 +136,12 @@ class _Writer:
         return self.run(text, "" if letter else UPRIGHT)
 
     def space(self, node: ET.Element) -> str:
-        return self.run(THIN_SPACE, UPRIGHT) if node.get("width") else ""
+        """A space of the width asked for, as the nearest Unicode space (\\quad: an em)."""
+        width = node.get("width", "")
+        if not width or width.startswith(("-", "negative")):
+            return ""
+        wide = width.endswith("em") and float(width[:-2] or 0) >= 1
+        return self.run(EM_SPACE if wide else THIN_SPACE, UPRIGHT)
 
     def fraction(self, node: ET.Element) -> str:
         bar = '<m:fPr><m:type m:val="noBar"/></m:fPr>' if node.get("linethickness") == "0" else ""

@@ -49,9 +49,13 @@ def test_every_block_kind_validates_from_its_file_form():
 
 
 def test_math_accepts_the_tex_alone_or_with_its_spoken_form():
-    plain, spoken = Document.model_validate(
-        blocks({"math": "F = ma"}, {"math": {"tex": "F = ma", "alt": "force is mass times a"}})
-    ).sections[0].blocks
+    plain, spoken = (
+        Document.model_validate(
+            blocks({"math": "F = ma"}, {"math": {"tex": "F = ma", "alt": "force is mass times a"}})
+        )
+        .sections[0]
+        .blocks
+    )
     assert plain.math.tex == spoken.math.tex == "F = ma"
     assert plain.math.spoken == "F equals m a"
     assert spoken.math.spoken == "force is mass times a"
