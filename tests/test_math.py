@@ -272,3 +272,11 @@ def test_pdf_operators_fill_closed_paths():
     assert operators.count("f") >= 2  # the two digits
     assert operators[-1].endswith("re f")  # the fraction bar
     assert all(line.split()[-1] in {"m", "l", "c", "h", "f"} for line in operators[:-1])
+
+
+def test_sheet_glues_punctuation_after_an_equation_to_it():
+    from generator.renderers.pdfmath import glued
+
+    runs = glued(RichText("so $x = 0$? and $F = ma$: yes").runs)
+    assert [run.math for run in runs if run.math] == ["x = 0{?}", "F = ma{:}"]
+    assert "".join(run.text for run in runs if not run.math) == "so  and  yes"

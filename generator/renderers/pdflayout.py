@@ -30,7 +30,7 @@ from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
-from .pdfmath import InlineEquations, Paragraph, SheetCanvas
+from .pdfmath import InlineEquations, Paragraph, SheetCanvas, glued
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -100,7 +100,7 @@ def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], s
     """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
     equations as *math* writes them."""
     parts = []
-    for run in runs:
+    for run in glued(runs):
         if run.math is not None:
             parts.append(math(run.math))
             continue

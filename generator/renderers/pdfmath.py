@@ -12,6 +12,8 @@ apart by the placeholder's width, which :class:`InlineEquations` keeps distinct.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from .. import mathdraw
+from ..inline import Run
 
 PLACEHOLDER = str(Path(__file__).with_name("placeholder.png"))  # one blank pixel
 NUDGE = 0.0001  # points added to a width taken by another equation: far below print
@@ -32,6 +35,26 @@ TEXT_DESCENT = 0.2  # share of the type size a line of text reaches below its ba
 _EXTENTS = re.compile(
     rf'<img src="{re.escape(PLACEHOLDER)}" width="[^"]*" height="([^"]*)" valign="([^"]*)"/>'
 )
+
+
+_TRAILING = re.compile(r"[.,;:!?)\]]+")
+
+
+def glued(runs: Sequence[Run]) -> list[Run]:
+    """*runs* with the punctuation right after an equation drawn as part of it: reportlab
+    may break a line between an inline image and the text after it, which left a lone
+    '.' or '?' at the start of a line."""
+    out: list[Run] = []
+    for run in runs:
+        previous = out[-1] if out else None
+        mark = _TRAILING.match(run.text) if previous and previous.math and not run.math else None
+        if previous and mark:
+            out[-1] = replace(previous, math=f"{previous.math}{{{mark[0]}}}")  # an ordinary atom
+            run = replace(run, text=run.text[mark.end() :])
+            if not run.text:
+                continue
+        out.append(run)
+    return out
 
 
 class InlineEquations:
