@@ -30,7 +30,7 @@ from typing import Any
 
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
-from pptx.slide import Slide
+from pptx.slide import Slide, SlideLayout
 
 from .. import mathdraw, textfit
 from ..errors import BuildError, FormulaTooWide
@@ -212,26 +212,26 @@ class PptxRenderer(Renderer):
         or panel is a Title Only slide with its pieces drawn inside the body's box.
         """
         text_only = self.text_in_body and all(piece.paras for piece in page.pieces)
-        layout = self.template.content if text_only else self.template.title_only
-        slide = self.slides.add(layout or self.template.content)
-        self.slide_title(slide, page.title)
-        body = pptx_template.placeholder(slide, BODIES)
+        layout = (self.template.content if text_only else self.template.title_only) or (
+            self.template.content
+        )
+        slide = self.slides.add(layout)
+        self.slide_title(slide, layout, page.title)
+        body = self.template.slot(slide, layout, BODIES)
         centred = all(piece.centre for piece in page.pieces)
         if text_only:
-            self.place(
-                body, pptx_template.Rect(self.left, self.top, self.area_width, self.area_height)
-            )
+            body.place(pptx_template.Rect(self.left, self.top, self.area_width, self.area_height))
             self.paint.fill_placeholder(
                 body, self.joined(page.pieces), MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP
             )
         else:
             if body is not None:
-                pptx_template.remove(body)
+                body.remove()
             top = self.top + ((self.area_height - _stacked(page.pieces)) / 2 if centred else 0)
             for piece in page.pieces:
                 piece.draw(slide, top)
                 top += piece.height + GAP
-        self.footer(slide)
+        self.footer(slide, layout)
         self.notes_pages.write(slide, self.notes(page))
 
     def joined(self, pieces: Sequence[Piece]) -> list[Para]:
@@ -254,7 +254,7 @@ class PptxRenderer(Renderer):
             lines = [line for piece in page.pieces for line in piece.script]
         return "\n".join(lines)
 
-    def slide_title(self, slide: Slide, title: str) -> None:
+    def slide_title(self, slide: Slide, on: SlideLayout, title: str) -> None:
         """The title in the layout's title placeholder, in the master's title style."""
         sizes = self.theme.sizes["pptx"]
         runs = RichText(title).runs
@@ -262,7 +262,7 @@ class PptxRenderer(Renderer):
         def layout(size: float) -> list[Para]:
             return [Para(_bold(runs), size, role="heading")]
 
-        shape = pptx_template.placeholder(slide, TITLES)
+        shape = self.template.slot(slide, on, TITLES)
         what = f"the slide title '{title}'"
         self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what, "title")
 
@@ -314,7 +314,7 @@ class PptxRenderer(Renderer):
 
     def fill_placeholder(
         self,
-        shape: Any,
+        shape: pptx_template.Slot,
         layout: Callable[[float], list[Para]],
         start: float,
         floor: float,
@@ -325,39 +325,32 @@ class PptxRenderer(Renderer):
         """*layout*'s text in a placeholder, measured in the box and insets it inherits;
         a subtitle box that runs over a decoration of the template is moved clear of it
         (a title or footer is often set on a band on purpose)."""
-        area = pptx_template.rect(shape)
-        if where in ("cover subtitle",):  # a title is often set on a band on purpose
-            area = self.template.clear_box(shape.part.slide_layout, shape)
-            self.place(shape, area)
-        box = textfit.Box(area.width, area.height, pptx_template.insets(shape))
-        named = f"{pptx_template.describe(shape.part.slide_layout)}: {where} box"
+        if where == "cover subtitle":  # a title is often set on a band on purpose
+            shape.place(self.template.clear_box(shape.layout, shape.rect))
+        area = shape.rect
+        box = textfit.Box(area.width, area.height, shape.insets)
+        named = f"{pptx_template.describe(shape.layout)}: {where} box"
         size = self.fitted(layout, box, start, floor, what, named)
         self.paint.fill_placeholder(shape, layout(size), anchor)
 
-    @staticmethod
-    def place(shape: Any, area: pptx_template.Rect) -> None:
-        """Give a placeholder its own position where it must differ from its layout's."""
-        if area != pptx_template.rect(shape):
-            shape.left, shape.top = pt(area.left), pt(area.top)
-            shape.width, shape.height = pt(area.width), pt(area.height)
-
-    def footer(self, slide: Slide) -> None:
+    def footer(self, slide: Slide, layout: SlideLayout) -> None:
         """The footer wording and the slide number in the layout's own placeholders; a
         layout without them gets neither, as its designer chose."""
         size = self.theme.size("pptx", "footer")
-        for shape in pptx_template.placeholders(slide, FOOTERS):  # read last, after the content
-            slide.shapes._spTree.insert_element_before(shape.element, "p:extLst")
-        shape = pptx_template.placeholder(slide, (FOOTERS[0],))
+        shape = self.template.slot(slide, layout, (FOOTERS[0],))
+        number = self.template.slot(slide, layout, (FOOTERS[1],))
+        for found in (shape, number):  # read last, after the content
+            if found is not None:
+                slide.shapes._spTree.insert_element_before(found.element, "p:extLst")
         if shape is not None:
             paras = [Para(self.footer_text, size)]
-            area, inner = pptx_template.rect(shape), pptx_template.insets(shape)
+            area, inner = shape.rect, shape.insets
             needed = textfit.height(paras, area.width - inner[0] - inner[2], self.theme)
             needed += inner[1] + inner[3]
             if needed > area.height:  # a long footer in a narrow box grows upwards
                 grown = area.top + area.height - needed
-                self.place(shape, pptx_template.Rect(area.left, grown, area.width, needed))
+                shape.place(pptx_template.Rect(area.left, grown, area.width, needed))
             self.paint.fill_placeholder(shape, paras, None)
-        number = pptx_template.placeholder(slide, (FOOTERS[1],))
         if number is not None:
             self.paint.slide_number(number, len(self.deck.slides), size)
 
@@ -413,11 +406,11 @@ class PptxRenderer(Renderer):
         def heading(size: float) -> list[Para]:
             return [Para(_bold(title), size, role="heading")]
 
-        shape = pptx_template.placeholder(slide, TITLES)
+        shape = self.template.slot(slide, self.template.cover, TITLES)
         title_text = "".join(run.text for run in title)
         what = f"the title '{title_text}'"
         self.fill_placeholder(shape, heading, title_size, sizes["body_min"], what, "cover title")
-        below = pptx_template.placeholder(slide, SUBTITLES)
+        below = self.template.slot(slide, self.template.cover, SUBTITLES)
         if below is not None and (rest or meta):
 
             def body(size: float) -> list[Para]:
@@ -434,7 +427,7 @@ class PptxRenderer(Renderer):
                 below, body, sizes["subtitle"], floor, "the subtitle", "cover subtitle"
             )
         elif below is not None:
-            pptx_template.remove(below)
+            below.remove()
         if notes:
             self.notes_pages.write(slide, notes)
         return slide

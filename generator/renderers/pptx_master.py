@@ -67,6 +67,7 @@ def _package(theme: Theme, aspect: str) -> bytes:
         if kind in ("title", "secHead"):  # full-bleed primary colour, no title bar
             layout.element.set("showMasterSp", "0")
             _background(layout.element, theme.palette.primary)
+    deck.notes_master  # noqa: B018 (python-pptx makes it when asked: once here, not per deck)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -11,9 +11,11 @@ template's own fonts are what text is measured with.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,6 +52,7 @@ HARD_MIN = 10.0  # no text is set smaller, whatever the template's boxes
 FALLBACK_FAMILY = "DejaVuSans"  # wide: text set in a narrower unknown face still fits
 _INSET_NAMES = ("lIns", "tIns", "rIns", "bIns")
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_PH = f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}"
 BACKGROUND_SHARE = 0.5  # a master shape covering this much of the slide is a background
 MIN_LINES = 4  # a content area holds at least this many lines at the body floor
 KEEP_SHARE = 0.4  # a box is moved clear of a decoration only if this much of it is left
@@ -73,6 +76,42 @@ class Rect:
 
 
 @dataclass
+class Slot:
+    """A placeholder on a slide, with the box and insets it inherits from its layout.
+
+    Read once per layout rather than through python-pptx's inheritance, which searches
+    the layout and master again for every property of every placeholder asked."""
+
+    element: Any  # the slide's ``p:sp``
+    part: Any  # the slide's part, which its links are related to
+    layout: SlideLayout
+    rect: Rect
+    insets: tuple[float, float, float, float]
+
+    def place(self, area: Rect) -> None:
+        """Give the placeholder its own position where it must differ from its layout's."""
+        if area == self.rect:
+            return
+        properties = self.element.find(qn("p:spPr"))
+        old = properties.find(qn("a:xfrm"))
+        if old is not None:
+            properties.remove(old)
+        properties.insert(
+            0,
+            parse_xml(
+                f'<a:xfrm {nsdecls("a")}><a:off x="{round(area.left * 12700)}"'
+                f' y="{round(area.top * 12700)}"/><a:ext cx="{round(area.width * 12700)}"'
+                f' cy="{round(area.height * 12700)}"/></a:xfrm>'
+            ),
+        )
+        self.rect = area
+
+    def remove(self) -> None:
+        """Take the placeholder off its slide (unused, it would show its prompt text)."""
+        self.element.getparent().remove(self.element)
+
+
+@dataclass
 class Template:
     """An opened template and the layouts the deck uses for each kind of slide."""
 
@@ -85,6 +124,39 @@ class Template:
     title_only: SlideLayout | None
     fonts: tuple[str, str]  # the master's major (heading) and minor (body) Latin fonts
     report: TemplateReport
+    key: bytes  # the package's digest: what is read from its layouts is kept by it
+
+    def slot(
+        self, slide: Slide, layout: SlideLayout, kinds: Sequence[PP_PLACEHOLDER]
+    ) -> Slot | None:
+        """The first placeholder of one of *kinds* on *slide* (on *layout*), in the order
+        of *kinds*."""
+        found = {}
+        for element in slide.shapes._spTree.iterchildren(qn("p:sp")):
+            ph = element.find(_PH)
+            if ph is not None:
+                found.setdefault(PP_PLACEHOLDER.from_xml(ph.get("type", "obj")), (element, ph))
+        for kind in kinds:
+            if kind in found:
+                element, ph = found[kind]
+                box, inner = self._layout_box(layout, ph)
+                return Slot(element, slide.part, layout, box, inner)
+        return None
+
+    def _layout_box(
+        self, layout: SlideLayout, ph: Any
+    ) -> tuple[Rect, tuple[float, float, float, float]]:
+        """The box and insets the layout gives the placeholder *ph* stands for."""
+        kind, idx = ph.get("type", "obj"), ph.get("idx", "0")
+        key = (self.key, str(layout.part.partname), kind, idx)
+        if key not in _BOXES:
+            shape = (
+                placeholder(layout, (PP_PLACEHOLDER.from_xml(kind),))
+                if idx == "0"
+                else layout.placeholders.get(idx=int(idx))
+            )
+            _BOXES[key] = (rect(shape), insets(shape))
+        return _BOXES[key]
 
     @property
     def width(self) -> float:
@@ -141,7 +213,7 @@ class Template:
         *line* height moves the content onto Title Only slides, in the master's body area:
         continuation slides of three words each would serve no one."""
         body = placeholder(self.content, BODIES)
-        area, inner = self.clear_box(self.content, body), insets(body)
+        area, inner = self.clear_box(self.content, rect(body)), insets(body)
         master_body = placeholder(self.content.slide_master, (PP_PLACEHOLDER.BODY,))
         if (
             area.height - inner[1] - inner[3] >= MIN_LINES * line
@@ -149,7 +221,7 @@ class Template:
             or master_body is None
         ):
             return area, inner, True
-        wider = self.clear_box(self.title_only, master_body)
+        wider = self.clear_box(self.title_only, rect(master_body))
         if wider.height <= area.height:
             return area, inner, True
         note = (
@@ -160,10 +232,9 @@ class Template:
             self.report.warnings.append(note)
         return wider, insets(master_body), False
 
-    def clear_box(self, layout: SlideLayout, shape: Any) -> Rect:
-        """*shape*'s box on *layout* less any part a band, bar or picture of the layout or
-        its master covers: text set there would run over the decoration."""
-        box = rect(shape)
+    def clear_box(self, layout: SlideLayout, box: Rect) -> Rect:
+        """*box* on *layout* less any part a band, bar or picture of the layout or its
+        master covers: text set there would run over the decoration."""
         for decoration in _decorations(layout):
             other = rect(decoration)
             if other.width * other.height >= BACKGROUND_SHARE * self.width * self.height:
@@ -200,7 +271,8 @@ class Template:
 def themed(theme: Theme, aspect: str) -> Template:
     """The shipped theme's own master and layouts, for a deck of *aspect*."""
     data = pptx_master.themed_package(theme, aspect)
-    return _template(Presentation(io.BytesIO(data)), f"theme '{theme.name}'", own=True)
+    deck = Presentation(io.BytesIO(data))
+    return _template(deck, f"theme '{theme.name}'", _digest(data), own=True)
 
 
 def open_template(path: Path) -> Template:
@@ -215,23 +287,41 @@ def open_template(path: Path) -> Template:
         raise BuildError(
             f"{path}: not a PowerPoint file or template (.pptx, .potx): {error}"
         ) from None
-    return _template(deck, path.name, own=False)
+    return _template(deck, path.name, _digest(data), own=False)
 
 
-def _template(deck: Deck, name: str, *, own: bool) -> Template:
+_CHOICES: dict[bytes, tuple[int | None, ...]] = {}  # layouts chosen, by the package's digest
+_BOXES: dict[tuple[bytes, str, str, str], tuple[Rect, tuple[float, float, float, float]]] = {}
+
+
+def _chosen(layouts: Sequence[SlideLayout]) -> tuple[SlideLayout | None, ...]:
+    """The content, cover, two-content and title-only layouts, each or None."""
+    return (
+        _choose(layouts, ("obj", "tx"), TITLES, BODIES),
+        _choose(layouts, ("title",), TITLES, (PP_PLACEHOLDER.SUBTITLE, *BODIES)),
+        _choose(layouts, ("twoObj", "twoTxTwoObj"), TITLES, BODIES, count=2),
+        _choose(layouts, ("titleOnly",), TITLES, ()),
+    )
+
+
+def _template(deck: Deck, name: str, key: bytes, *, own: bool) -> Template:
     report = TemplateReport(Path(name))
     _drop_slides(deck, report)
     _normalise(deck, report)
     layouts = _all_layouts(deck)
-    content = _choose(layouts, ("obj", "tx"), TITLES, BODIES)
+    if key not in _CHOICES:  # looking through every layout's placeholders is slow
+        _CHOICES[key] = tuple(
+            None if layout is None else layouts.index(layout) for layout in _chosen(layouts)
+        )
+    content, cover, two, title_only = (
+        None if index is None else layouts[index] for index in _CHOICES[key]
+    )
     if content is None:
         raise BuildError(
             f"{name}: no layout has both a title and a content placeholder;"
             " add a 'Title and Content' layout to the template"
         )
-    cover = _choose(layouts, ("title",), TITLES, (PP_PLACEHOLDER.SUBTITLE, *BODIES)) or content
-    two = _choose(layouts, ("twoObj", "twoTxTwoObj"), TITLES, BODIES, count=2)
-    title_only = _choose(layouts, ("titleOnly",), TITLES, ())
+    cover = cover or content
     for what, layout in (
         ("cover and closing slides", cover),
         ("text slides", content),
@@ -245,9 +335,12 @@ def _template(deck: Deck, name: str, *, own: bool) -> Template:
         report.uses[-1] = (
             f"tables, pictures and panels: {describe(content)} with its body placeholder removed"
         )
-    return Template(
-        deck, name, own, cover, content, two, title_only, _theme_fonts(content.slide_master), report
-    )
+    fonts = _theme_fonts(content.slide_master)
+    return Template(deck, name, own, cover, content, two, title_only, fonts, report, key)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha1(data, usedforsecurity=False).digest()
 
 
 def describe(layout: SlideLayout | None) -> str:
@@ -315,12 +408,12 @@ def _normalise(deck: Deck, report: TemplateReport) -> None:
     for layout in _all_layouts(deck):
         used = {int(ph.get("idx")) for ph in _ph_elements(layout) if ph.get("idx")}
         for ph in _ph_elements(layout):
-            if ph.get("idx") is None and ph.get("type") not in ("title", "ctrTitle", None):
+            if ph.get("idx") is None and ph.get("type") not in ("title", "ctrTitle"):
                 number = max(used | {9}) + 1
                 used.add(number)
                 ph.set("idx", str(number))
                 report.repairs.append(
-                    f"{describe(layout)}: numbered its '{ph.get('type')}' placeholder"
+                    f"{describe(layout)}: numbered its '{ph.get('type', 'obj')}' placeholder"
                     f" (idx {number}), which had no idx"
                 )
     notes_master = deck.notes_master  # python-pptx makes one when the template has none
@@ -442,26 +535,32 @@ def _as_presentation(data: bytes) -> bytes:
 
 class Slides:
     """Adds slides to a deck as python-pptx's ``add_slide`` does, with each layout's own
-    placeholders plus its footer and slide-number ones (which python-pptx leaves off);
-    which placeholders those are is found once per layout, not once per slide, since
-    looking through the layout was most of the cost of a new slide."""
+    placeholders plus its footer and slide-number ones (which python-pptx leaves off).
+
+    A new slide's placeholders are the same for every slide of a layout (ids and names
+    count from an empty slide), so python-pptx clones them once per layout and later
+    slides get copies: looking through the layout was most of the cost of a new slide."""
 
     def __init__(self, deck: Deck) -> None:
         self.deck = deck
-        self.placeholders: dict[str, tuple[Any, ...]] = {}  # by the layout's part name
+        self.copies: dict[tuple[str, bool], tuple[Any, ...]] = {}  # by layout and footers
 
     def add(self, layout: SlideLayout, *, footers: bool = True) -> Slide:
         """A new last slide on *layout*; without *footers* for a cover, as PowerPoint's
         "don't show on title slide" leaves them off."""
-        name = layout.part.partname
-        if name not in self.placeholders:
-            shapes = [*layout.iter_cloneable_placeholders()]
-            shapes += [shape for shape in layout.placeholders if _kind(shape) in FOOTERS]
-            self.placeholders[name] = tuple(shapes)
+        key = (str(layout.part.partname), footers)
         relation, slide = self.deck.part.add_slide(layout)
-        for shape in self.placeholders[name]:
-            if footers or _kind(shape) not in FOOTERS:
+        tree = slide.shapes._spTree
+        if key in self.copies:
+            for element in self.copies[key]:
+                tree.insert_element_before(copy.deepcopy(element), "p:extLst")
+        else:
+            shapes = [*layout.iter_cloneable_placeholders()]
+            if footers:
+                shapes += [shape for shape in layout.placeholders if _kind(shape) in FOOTERS]
+            for shape in shapes:
                 slide.shapes.clone_placeholder(shape)
+            self.copies[key] = tuple(copy.deepcopy(element) for element in tree.iter_shape_elms())
         self.deck.slides._sldIdLst.add_sldId(relation)
         return slide
 
@@ -473,13 +572,6 @@ def placeholder(owner: Any, kinds: Sequence[PP_PLACEHOLDER]) -> Any | None:
             if _kind(shape) == kind:
                 return shape
     return None
-
-
-def placeholders(owner: Any, kinds: Iterable[PP_PLACEHOLDER]) -> list[Any]:
-    """Every placeholder of one of *kinds*, left to right (for side-by-side bodies)."""
-    kinds = tuple(kinds)
-    found = [shape for shape in owner.placeholders if _kind(shape) in kinds]
-    return sorted(found, key=lambda shape: (rect(shape).left, rect(shape).top))
 
 
 def rect(shape: Any) -> Rect:
@@ -512,12 +604,6 @@ def _inheritance(shape: Any) -> list[Any]:
         chain.append(layout_shape.element)
         layout_shape = getattr(layout_shape, "_base_placeholder", None)
     return chain
-
-
-def remove(shape: Any) -> None:
-    """Take *shape* off its slide (an unused placeholder would show its prompt text)."""
-    element = shape._element
-    element.getparent().remove(element)
 
 
 def check(path: Path) -> TemplateReport:
