@@ -252,6 +252,46 @@ def check(
     sys.exit(status)
 
 
+@main.group()
+def template() -> None:
+    """Check your own Word or PowerPoint template before building with it."""
+
+
+TEMPLATE_CHECKS = {
+    ".docx": "generator.renderers.docx_template",
+    ".dotx": "generator.renderers.docx_template",
+    ".pptx": "generator.renderers.pptx_template",
+    ".potx": "generator.renderers.pptx_template",
+}
+
+
+@template.command("check")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.pass_context
+def template_check(ctx: click.Context, file: Path) -> None:
+    """Say what a build takes from FILE (.docx, .dotx, .pptx, .potx): the styles or
+    layouts used for what, the usable box sizes, the fonts, what was repaired and what
+    to watch. Exit status 1 when the template cannot be used."""
+    import importlib
+
+    name = TEMPLATE_CHECKS.get(file.suffix.lower())
+    if name is None:
+        raise click.BadParameter(
+            f"'{file}' is not a {', '.join(TEMPLATE_CHECKS)} file", param_hint="FILE"
+        )
+    check = importlib.import_module(name).check
+    try:
+        report = check(file)
+    except Exception as error:  # a check must never end in a traceback
+        if ctx.obj["debug"]:
+            raise
+        click.echo(f"{file}: could not be checked: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.usable else EXIT_FAILED)
+
+
 @main.command()
 def formats() -> None:
     """List the installed output formats (without importing them)."""
