@@ -282,7 +282,7 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
         try:
             renderer = load_renderer(fmt)
             written = render_format(
-                renderer, document, theme, options.out_dir, job.stem, label=label
+                renderer, document, theme, options.out_dir, job.stem, label=label, lesson=lesson
             )
         except LessonError as error:
             outcome.failed_formats.append(fmt)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, LessonError, Problem
+from .errors import BuildError, FormulaTooWide, LessonError, Problem
 from .files import atomic_target
 from .images import ImageProblem, usable_image
 from .links import check_links
 from .load import Lesson, load_lesson
-from .model import Document, ImageBlock, Section
+from .model import Document, ImageBlock, MathBlock, Section, TextBlock
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
 from .scripts import warn_missing_glyphs
@@ -133,7 +133,9 @@ def build(path: Path, options: BuildOptions) -> list[Path]:
     formats = options.formats or list(available_formats())
     renderers = [load_renderer(name) for name in formats]
     return [
-        render_format(renderer, document, theme, options.out_dir, lesson.stem, label=str(path)).path
+        render_format(
+            renderer, document, theme, options.out_dir, lesson.stem, label=str(path), lesson=lesson
+        ).path
         for renderer in renderers
     ]
 
@@ -163,11 +165,13 @@ def render_format(
     stem: str,
     *,
     label: str,
+    lesson: Lesson | None = None,
 ) -> Output:
     """Render one output into a temporary file and move it into place.
 
     The bytes are hashed before the move, so what is recorded is what this build wrote,
-    whatever lands on that path afterwards.
+    whatever lands on that path afterwards. A formula too wide for its box is the
+    author's to fix: with the *lesson* at hand it is reported where the lesson writes it.
     """
     target = out_dir / renderer.output_name(stem)
     try:
@@ -176,11 +180,34 @@ def render_format(
             data = temporary.read_bytes()
     except LessonError:
         raise
+    except FormulaTooWide as error:
+        if lesson is None:
+            raise BuildError(f"{label}: {renderer.format}: {error}") from error
+        raise LessonError([formula_problem(lesson, document, error)]) from None
     except BuildError as error:  # a renderer's refusal, in words; say which lesson and format
         raise BuildError(f"{label}: {renderer.format}: {error}") from error
     except Exception as error:
         raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
     return Output(target, digest(data), len(data))
+
+
+def formula_problem(lesson: Lesson, document: Document, error: FormulaTooWide) -> Problem:
+    """*error* located at the display equation it is about (the first that writes it)."""
+
+    def find(sections: list[Section], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        for number, section in enumerate(sections):
+            here = (*loc, number)
+            for index, block in enumerate(section.blocks):
+                if isinstance(block, MathBlock) and block.math.tex == error.tex:
+                    return (*here, "blocks", index, "math", "tex")
+                if isinstance(block, TextBlock) and block.text.display_math == error.tex:
+                    return (*here, "blocks", index, "text")
+            found = find(section.sections, (*here, "sections"))
+            if found:
+                return found
+        return ()
+
+    return lesson.source.problem(find(document.sections, ("sections",)), str(error))
 
 
 def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:

@@ -46,3 +46,15 @@ class LessonError(Exception):
 
 class BuildError(Exception):
     """A renderer could not finish an output (exit status 1); the input itself was valid."""
+
+
+class FormulaTooWide(BuildError):
+    """A display equation wider than its box even at the smallest type size; the build
+    turns it into a problem located where the lesson writes the formula."""
+
+    def __init__(self, tex: str, box: str, floor: float) -> None:
+        super().__init__(
+            f"the formula '{tex}' is too wide for {box} even at {floor:g} pt; break it over"
+            " lines with \\begin{aligned} ... \\\\ ... \\end{aligned}, or shorten it"
+        )
+        self.tex = tex

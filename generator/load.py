@@ -589,6 +589,7 @@ _AUTHOR_MESSAGES = {
     "too_deep",
     "alt_blank",
     "wording",
+    "formula",
 }
 
 

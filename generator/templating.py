@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
 from .errors import LessonError, Problem
+from .formula import FormulaError
 from .inline import RichText
 from .load import Lesson, SourceMap, text_problem
 from .model import Block, Document
@@ -258,6 +259,8 @@ def explain(error: Exception) -> str:
             f"the template does something not allowed ({str(error).rstrip('.')});"
             " use plain {{ vars.NAME }} values"
         )
+    if isinstance(error, FormulaError):
+        return str(error)
     if isinstance(error, TemplateSyntaxError):
         return f"template syntax error: {error.message}; write placeholders as {{{{ vars.NAME }}}}"
     return f"the template failed: {error}"

@@ -20,29 +20,33 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.styles import CT_Style
 from docx.oxml.table import CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
 from lxml.etree import XMLSyntaxError
 
-from ..errors import LessonError
+from .. import mathdraw, omml
+from ..errors import FormulaTooWide, LessonError
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
@@ -50,6 +54,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -572,6 +577,9 @@ class DocxRenderer(Renderer):
         pending: list[CT_R] = []
         pending_href: str | None = None
         for run in runs:
+            if run.math is not None:
+                paragraph.append(equation(run.math, omml.inline))
+                continue
             word_run = add_run(
                 paragraph,
                 run.text,
@@ -629,7 +637,23 @@ class DocxRenderer(Renderer):
             self.render_section(child, level + 1)
 
     def render_text(self, block: TextBlock) -> None:
+        if block.text.display_math:
+            self.display_equation(block.text.display_math)
+            return
         self.paragraph("Normal", block.text)
+
+    def render_math(self, block: MathBlock) -> None:
+        self.display_equation(block.math.tex)
+
+    def display_equation(self, tex: str) -> None:
+        """A display equation, native and editable in Word (``m:oMathPara``), at body size
+        or smaller (down to the small size) when the text width is narrower than it."""
+        size = self._size("body")
+        width = mathdraw.outline(tex).size(size)[0]
+        size *= min(1.0, self.text_width.pt / width)
+        if size < self._size("small"):
+            raise FormulaTooWide(tex, "the handout's text width", self._size("small"))
+        self.paragraph("Normal").append(equation(tex, omml.display, size))
 
     def render_list(self, block: ListBlock) -> None:
         self.list_items(block.list_.items, "decimal" if block.list_.numbered else "bullet")
@@ -1084,6 +1108,20 @@ def picture(
     inline.docPr.set("descr", alt)
     for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
         inline.set(side, "0")
+
+
+MATH_FONT = '<w:rFonts w:ascii="Cambria Math" w:hAnsi="Cambria Math"/>'
+
+
+def equation(
+    tex: str, form: Callable[[ET.Element, str, str], str], size: float | None = None
+) -> BaseOxmlElement:
+    """*tex* as OMML in *form* (inline or display), its runs in Word's math font, at
+    *size* points when given (else the paragraph's)."""
+    sized = f'<w:sz w:val="{round(size * 2)}"/>' if size else ""
+    return parse_xml(
+        form(read_formula(tex).mathml, f"<w:rPr>{MATH_FONT}{sized}</w:rPr>", nsdecls("w"))
+    )
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:

@@ -31,14 +31,14 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..errors import BuildError, quoted
+from .. import mathdraw
+from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time
 from ..inline import RichText
 from ..model import (
@@ -47,6 +47,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -71,6 +72,7 @@ from .pdflayout import (
     colour,
     markup,
 )
+from .pdfmath import Equation, InlineEquations, Paragraph
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -121,7 +123,10 @@ class PdfRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         self.faces = Faces.register(self.theme, characters(self.document, self.theme))
-        self.band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
+        self.equations = InlineEquations()
+        self.band = Band(
+            self.document, self.theme, self.faces, self.wording("band_meta"), self.equations
+        )
         self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
         layout = self.fit()
@@ -201,6 +206,7 @@ class PdfRenderer(Renderer):
             self.geometry,
             lambda canvas, sheet: self.furniture(canvas, sheet, pages),
             when=build_time(doc),
+            equations=self.equations,
             title=doc.title.plain,
             author=doc.author.plain if doc.author else "",
             subject=(doc.subtitle or doc.summary or RichText("")).plain,
@@ -366,9 +372,24 @@ class PdfRenderer(Renderer):
 
     def render_text(self, block: TextBlock) -> list[Flowable]:
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
+        if block.text.display_math and not block.short:
+            return [self.equation(block.text.display_math)]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
         return [self.paragraph(block.text, self.styles.body)]
+
+    def render_math(self, block: MathBlock) -> list[Flowable]:
+        return [self.equation(block.math.tex)]
+
+    def equation(self, tex: str) -> Flowable:
+        """A display equation at body size, smaller (down to the floor) when the column is
+        narrower than it; wider still is refused before rendering."""
+        width = mathdraw.outline(tex).size(self.styles.size)[0]
+        size = self.styles.size * min(1.0, self.geometry.column_width / width)
+        floor = self.theme.size("pdf", "body_min")
+        if size < floor:
+            raise FormulaTooWide(tex, "a cheat-sheet column", floor)
+        return Equation(tex, size, self.theme.palette.text, self.styles.space("paragraph"))
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -516,7 +537,13 @@ class PdfRenderer(Renderer):
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
         if isinstance(text, RichText):
-            return markup(text.runs, self.faces, self.theme.palette.accent)
+            size, ink = self.styles.size, self.theme.palette.text
+            return markup(
+                text.runs,
+                self.faces,
+                self.theme.palette.accent,
+                lambda tex: self.equations.markup(tex, size, ink),
+            )
         return escape(text)
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -29,7 +30,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
 )
 
 from ..inline import Run
@@ -39,6 +39,7 @@ from ..scripts import covered, fallback_files, needs_fallback, split_by_font, vi
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
+from .pdfmath import InlineEquations, Paragraph, SheetCanvas, glued
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -114,10 +115,14 @@ def wording(text: str) -> str:
     return re.sub("(?<= ) ", "\u00a0", escape(text))
 
 
-def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
-    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
+def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], str]) -> str:
+    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
+    equations as *math* writes them."""
     parts = []
-    for run in runs:
+    for run in glued(runs):
+        if run.math is not None:
+            parts.append(math(run.math))
+            continue
         text = with_fallbacks(visual(run.text), faces)
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
@@ -309,7 +314,9 @@ class Geometry:
 class Band:
     """The title band: title left, the metadata line beside it (or below when too long), logo right."""
 
-    def __init__(self, document: Document, theme: Theme, faces: Faces, meta: str) -> None:
+    def __init__(
+        self, document: Document, theme: Theme, faces: Faces, meta: str, equations: InlineEquations
+    ) -> None:
         palette = theme.palette
         self.fill = colour(palette.primary)
         title_size = theme.size("pdf", "title")
@@ -326,7 +333,11 @@ class Band:
             leading=title_size * LEADING,
             textColor=colour(palette.on_primary),
         )
-        self.title = Paragraph(markup(runs, faces, palette.on_primary), style)
+
+        def math(tex: str) -> str:
+            return equations.markup(tex, title_size, palette.on_primary)
+
+        self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None
         self.meta_width = stringWidth(meta, faces.body, meta_size)
         if meta.strip():
@@ -422,9 +433,11 @@ class Sheet(BaseDocTemplate):
         furniture: Callable[[Canvas, Sheet], None],
         *,
         when: dt.datetime,
+        equations: InlineEquations,
         **info: object,
     ) -> None:
         self.out = io.BytesIO()
+        self.equations = equations
         super().__init__(
             self.out,
             pagesize=geometry.page,
@@ -495,5 +508,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story)
+        self.build(story, canvasmaker=partial(SheetCanvas, equations=self.equations))
         return self.out.getvalue()

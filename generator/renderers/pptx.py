@@ -32,9 +32,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
 
-from .. import textfit
-from ..errors import BuildError, quoted
+from .. import mathdraw, textfit
+from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
@@ -42,6 +43,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     QuoteBlock,
     Section,
     TableBlock,
@@ -59,6 +61,7 @@ WIDTH_UNITS = 200  # table column widths move in steps of this share of the cont
 MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+MATH_LEADING = 1.25  # a display equation's frame over its drawn height: room for Office's layout
 
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
@@ -533,6 +536,9 @@ class PptxRenderer(Renderer):
     # -- blocks ----------------------------------------------------------------------
 
     def render_text(self, block: TextBlock) -> list[Piece]:
+        if block.text.display_math and not block.short:
+            tex = block.text.display_math
+            return self.equation_pieces(tex, read_formula(tex).spoken, block.title)
         shown = block.short or block.text
         sizes = self.theme.sizes["pptx"]
         statement = block.short is not None or len(block.text.plain.split()) <= STATEMENT_WORDS
@@ -544,6 +550,35 @@ class PptxRenderer(Renderer):
 
         full = [block.text.plain] if block.short else []
         return self.prose_pieces(shown.runs, layout, start, full, centre=statement)
+
+    def render_math(self, block: MathBlock) -> list[Piece]:
+        return self.equation_pieces(block.math.tex, block.math.spoken, block.title)
+
+    def equation_pieces(self, tex: str, spoken: str, title: RichText | None) -> list[Piece]:
+        """A display equation at body size, set smaller (down to the floor) when it is too
+        wide or tall for the content area; wider still is refused before rendering."""
+        sizes = self.theme.sizes["pptx"]
+        label = self.block_label(title)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
+        width, ascent, descent = mathdraw.outline(tex).size(sizes["body"])
+        room = (self.area_height - label_height) / MATH_LEADING
+        size = sizes["body"] * min(1.0, self.area_width / width, room / (ascent + descent))
+        if size < sizes["body_min"]:
+            raise FormulaTooWide(tex, "a slide", sizes["body_min"])
+        width, ascent, descent = mathdraw.outline(tex).size(size)
+        height = (ascent + descent) * MATH_LEADING
+
+        def draw(slide: Slide, top: float) -> None:
+            if label:
+                box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
+                self.paint.text_box(slide, self.left, top, box, label)
+            self.paint.equation(
+                slide, self.left, top + label_height, self.area_width, height, tex, size, spoken
+            )
+
+        return [Piece(label_height + height, draw, [read_formula(tex).text])]
 
     def render_list(self, block: ListBlock) -> list[Piece]:
         items = [
