@@ -230,14 +230,14 @@ class DocxRenderer(Renderer):
             "Subtitle",
             font=fonts.heading.name,
             size=self._size("subtitle"),
-            colour=palette.accent,
+            colour=palette.accent_text,
             italic=False,
             after=0.6,
             keep=True,
         )
         if self._size("title_band") and not self.given:  # a reference styles its own title
             self._define("Banner Title", base="Title", colour=palette.on_primary)
-            self._define("Banner Subtitle", base="Subtitle")
+            self._define("Banner Subtitle", base="Subtitle", colour=palette.on_primary)
         for level in range(1, MAX_HEADING + 1):
             before, after = HEADING_SPACE[level]
             self._define(
@@ -429,7 +429,7 @@ class DocxRenderer(Renderer):
         self.numbering = Numbering(
             self.word,
             {
-                "bullet": levels(bullets, colour=palette.accent, font=body),
+                "bullet": levels(bullets, colour=palette.accent_text, font=body),
                 "decimal": levels(decimal, colour=palette.primary, bold=True),
                 "question": levels(questions, colour=palette.primary, bold=True),
             },
@@ -487,7 +487,7 @@ class DocxRenderer(Renderer):
                 bold=run.bold or bold,
                 italic=run.italic,
                 font=self.theme.fonts.mono.name if run.code else None,
-                colour=self.theme.palette.accent if run.href else None,
+                colour=self.theme.palette.accent_text if run.href else None,
                 underline=bool(run.href),
             )
             if pending and run.href != pending_href:

@@ -502,7 +502,7 @@ class PdfRenderer(Renderer):
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
         if isinstance(text, RichText):
-            return markup(text.runs, self.faces, self.theme.palette.accent)
+            return markup(text.runs, self.faces, self.theme.palette.accent_text)
         return escape(text)
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):

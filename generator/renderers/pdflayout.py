@@ -130,7 +130,7 @@ class Styles:
             spaceAfter=self.space("paragraph"),
             bulletFontName=faces.body,
             bulletFontSize=size,
-            bulletColor=colour(palette.accent),
+            bulletColor=colour(palette.accent_text),
         )
         self.body = base
         self.heading = ParagraphStyle(
@@ -155,7 +155,7 @@ class Styles:
             "label",
             base,
             fontName=faces.heading,
-            textColor=colour(palette.accent),
+            textColor=colour(palette.accent_text),
             spaceBefore=self.space("label_before"),
             spaceAfter=self.space("label_after"),
         )

@@ -277,7 +277,7 @@ class Painter:
         """The bullet, in the accent colour unless the master colours it; or none."""
         if not para.bullet:
             return "<a:buNone/>" if inherit else ""  # no bullet of the master's, as measured
-        accent = "" if inherit else self.colour("accent")
+        accent = "" if inherit else self.colour("accent_text")
         colour = f"<a:buClr>{accent}</a:buClr>" if accent else ""
         if len(para.bullet) == 1:
             return f"{colour}<a:buChar char={quoteattr(para.bullet)}/>"
