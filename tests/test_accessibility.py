@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from generator.build import BuildOptions, build
 from generator.contrast import shortfalls
@@ -69,3 +71,47 @@ def test_all_text_in_the_outputs_reads_on_its_background(outputs, theme, fmt):
         seen = list(read(outputs[theme, lesson.stem][fmt]))
         assert len(seen) > 20  # the reader found the text
         assert unreadable(iter(seen)) == [], f"{lesson.stem} in {theme}"
+
+
+def _undescribed(shapes) -> list[str]:
+    """Shapes a screen reader meets with nothing to say: not placeholders or text boxes,
+    with neither alt text nor the decorative mark."""
+    found = []
+    for shape in shapes:
+        element = shape._element
+        if shape.is_placeholder or element.xpath("./p:nvSpPr/p:cNvSpPr[@txBox='1']"):
+            continue
+        name = element.xpath("./*[1]/p:cNvPr")[0]
+        decorative = name.xpath(".//*[local-name()='decorative'][@val='1']")
+        if not (name.get("descr") or "").strip() and not decorative:
+            found.append(shape.name)
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_deck_is_titled_described_and_labelled(outputs, theme):
+    for lesson in LESSONS:
+        deck = Presentation(str(outputs[theme, lesson.stem]["pptx"]))
+        untitled = [i for i, s in enumerate(deck.slides, 1) if not s.shapes.title.text.strip()]
+        assert untitled == [], f"{lesson.stem}: slides without a title"
+        pictures = [
+            shape
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+        ]
+        assert pictures or lesson != EVERY_BLOCK  # every-block.yaml has an image
+        assert all(p._element.xpath("string(./*[1]/p:cNvPr/@descr)") for p in pictures)
+        holders = [*deck.slides, deck.slide_master, *deck.slide_master.slide_layouts]
+        for holder in holders:
+            assert _undescribed(holder.shapes) == [], f"{lesson.stem}: {holder.name}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_compare_table_names_its_aspect_column(outputs, theme):
+    deck = Presentation(str(outputs[theme, SAMPLE.stem]["pptx"]))
+    tables = [s for slide in deck.slides for s in slide.shapes if s.has_table]
+    compare = next(t for t in tables if t.table.first_col)
+    assert compare.table.first_row
+    assert compare.table.cell(0, 0).text == load_theme(theme).text["aspect_header"] == "Aspect"
+    assert compare._element.xpath("string(./*[1]/p:cNvPr/@descr)")

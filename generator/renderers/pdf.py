@@ -383,12 +383,13 @@ class PdfRenderer(Renderer):
             widths = [width / len(body.columns)] * len(body.columns)
             return [self.grid(list(body.columns), values, widths, bold_first=False)]
         aspects = [row.aspect or "" for row in body.rows]
+        header = [self.wording("aspect_header"), *body.columns]
         padding = 2 * self.styles.space("cell_h")
         aspect_width = min(
-            max(self.text_width(a, bold=True) for a in aspects) + padding, width * ASPECT_WIDTH
+            max(self.text_width(a, bold=True) for a in [header[0], *aspects]) + padding,
+            width * ASPECT_WIDTH,
         )
         rest = (width - aspect_width) / len(body.columns)
-        header = [self.wording("aspect_header"), *body.columns]
         rows = [[aspect, *cells] for aspect, cells in zip(aspects, values, strict=True)]
         return [self.grid(header, rows, [aspect_width] + [rest] * len(body.columns))]
 
