@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -17,6 +18,7 @@ from generator.theme import available_themes, load_theme, palette_colours
 from .conftest import EVERY_BLOCK, SAMPLE
 from .contrastread import docx_text, pdf_text, pptx_text, unreadable
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEMES = available_themes()
 LESSONS = [SAMPLE, EVERY_BLOCK]
 
@@ -115,3 +117,51 @@ def test_a_compare_table_names_its_aspect_column(outputs, theme):
     assert compare.table.first_row
     assert compare.table.cell(0, 0).text == load_theme(theme).text["aspect_header"] == "Aspect"
     assert compare._element.xpath("string(./*[1]/p:cNvPr/@descr)")
+
+
+def _tables(path: Path) -> list[dict[str, object]]:
+    """Each handout table's look, caption, description and header rows, read back."""
+    body = docx.Document(str(path)).element.body
+    found = []
+    for table in body.iter(f"{W}tbl"):
+        properties = table.find(f"{W}tblPr")
+
+        def value(tag: str, attribute: str = "val", properties=properties) -> str | None:
+            element = properties.find(f"{W}{tag}")
+            return None if element is None else element.get(f"{W}{attribute}")
+
+        found.append(
+            {
+                "first_row": value("tblLook", "firstRow"),
+                "first_column": value("tblLook", "firstColumn"),
+                "caption": value("tblCaption"),
+                "description": value("tblDescription") or "",
+                "headers": len(table.findall(f"{W}tr/{W}trPr/{W}tblHeader")),
+            }
+        )
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_handout_tables_say_whether_they_hold_data(outputs, theme):
+    tables = _tables(outputs[theme, EVERY_BLOCK.stem]["docx"])
+    data = [t for t in tables if t["first_row"] == "1"]
+    layout = [t for t in tables if t["first_row"] == "0"]
+    assert len(data) + len(layout) == len(tables)
+    assert len(data) == 2  # the compare table and the plain table
+    assert {t["caption"] for t in data} == {"Cats vs. dogs", None}  # only one has a title
+    assert all(t["headers"] == 1 and "columns" in t["description"] for t in data)
+    assert [t["first_column"] for t in data] == ["1", "0"]  # aspects are row headers
+    # objectives box, terms, the callouts and the glossary
+    assert len(layout) >= 4
+    assert all(t["headers"] == 0 and t["first_column"] == "0" for t in layout)
+    assert all(t["description"].startswith("Layout table") for t in layout)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_handout_image_has_alt_text(outputs, theme):
+    for lesson in LESSONS:
+        body = docx.Document(str(outputs[theme, lesson.stem]["docx"])).element.body
+        pictures = body.xpath(".//wp:docPr")
+        assert all(p.get("descr", "").strip() for p in pictures)
+        assert pictures or lesson != EVERY_BLOCK

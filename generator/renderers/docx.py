@@ -116,10 +116,22 @@ IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
 KEEP_LIST = 8  # lists up to this many items are kept on one page
 
-# Word's default table look, as python-docx writes it on a new table.
-TABLE_LOOK = dict(
-    firstColumn=1, firstRow=1, lastColumn=0, lastRow=0, noHBand=0, noVBand=1, val="04A0"
-)
+
+def table_look(first_row: bool, first_column: bool) -> dict[str, int | str]:
+    """``w:tblLook``: which rows and columns are headers (a screen reader announces them),
+    banded rows, no banded columns; ``val`` is the same as Word's bit mask."""
+    val = 0x0400 | 0x0020 * first_row | 0x0080 * first_column
+    return dict(
+        firstColumn=int(first_column),
+        firstRow=int(first_row),
+        lastColumn=0,
+        lastRow=0,
+        noHBand=0,
+        noVBand=1,
+        val=f"{val:04X}",
+    )
+
+
 CHOICE_FORMAT = ("lowerLetter", "%2)")  # multiple-choice letters: a) b) c)
 PAGE_MARK, PAGES_MARK = "\ue000", "\ue001"  # sentinels for the page_label fields
 
@@ -507,7 +519,7 @@ class DocxRenderer(Renderer):
         doc = self.document
         if "Banner Title" in self.style:
             pad = int(self._size("title_band") * 20)
-            with self.box(self.theme.palette.primary, padding=(pad, pad)):
+            with self.box(self.theme.palette.primary, padding=(pad, pad), purpose=doc.title.plain):
                 self.paragraph("Banner Title", doc.title)
                 if doc.subtitle:
                     self.paragraph("Banner Subtitle", doc.subtitle)
@@ -522,8 +534,9 @@ class DocxRenderer(Renderer):
         if doc.summary:
             self.paragraph("Lead", doc.summary)
         if doc.objectives:
-            with self.box(self.theme.palette.light):
-                self.paragraph("Box Label", self.wording("objectives_title"))
+            title = self.wording("objectives_title")
+            with self.box(self.theme.palette.light, purpose=title):
+                self.paragraph("Box Label", title)
                 self.bullets(doc.objectives)
             self.spacer()
 
@@ -594,10 +607,16 @@ class DocxRenderer(Renderer):
     # -- boxes and tables -----------------------------------------------------------
 
     def box(
-        self, fill: str, bar: str | None = None, padding: tuple[int, int] = BOX_PADDING
+        self,
+        fill: str,
+        bar: str | None = None,
+        padding: tuple[int, int] = BOX_PADDING,
+        *,
+        purpose: str,
     ) -> _Box:
-        """A shaded one-cell table the following paragraphs go into (``with self.box(...)``)."""
-        return _Box(self, fill, bar, padding)
+        """A shaded one-cell table the following paragraphs go into (``with self.box(...)``),
+        marked as a layout table for *purpose* (what the box holds)."""
+        return _Box(self, fill, bar, padding, self.wording("layout_table", what=purpose))
 
     def spacer(self) -> None:
         """Space after a table: Word puts the next paragraph right against the table's edge."""
@@ -606,9 +625,11 @@ class DocxRenderer(Renderer):
     def render_callout(self, block: CalloutBlock) -> None:
         callout = block.callout
         palette = self.theme.palette
-        with self.box(palette.callouts[callout.kind], bar=palette.primary):
+        kind = self.wording(f"callout_{callout.kind}")
+        fill = palette.callouts[callout.kind]
+        with self.box(fill, bar=palette.primary, purpose=kind):
             label = self.paragraph("Box Label")
-            add_run(label, self.wording(f"callout_{callout.kind}"), caps=True)
+            add_run(label, kind, caps=True)
             if callout.title:
                 add_run(label, "\u2003")
                 start = len(label.r_lst)
@@ -631,21 +652,26 @@ class DocxRenderer(Renderer):
             widths = self.label_widths([row.aspect or "" for row in compare.rows], len(header))
         else:
             widths = self.even_widths(len(header))
-        self.data_table(header, rows, widths, aspect=has_aspect)
+        self.data_table(block.title, header, rows, widths, aspect=has_aspect)
 
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
-        self.data_table(table.header, table.rows, self.content_widths(columns), aspect=False)
+        widths = self.content_widths(columns)
+        self.data_table(block.title, table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
-        self.definitions(block.terms)
+        self.definitions(block.terms, block.title.plain if block.title else "")
 
-    def definitions(self, terms: Sequence[Term]) -> None:
-        """Terms in a borderless two-column table: bold term, its definition beside it."""
+    def definitions(self, terms: Sequence[Term], purpose: str) -> None:
+        """Terms in a borderless two-column table: bold term, its definition beside it;
+        a layout table (no header row), described by *purpose*."""
         widths = self.label_widths([term.term for term in terms], 2)
         light = self.theme.palette.light
-        table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
+        lines = {"insideH": (4, light), "bottom": (4, light)}
+        table = self.table(
+            len(terms), widths, lines, layout=self.wording("layout_table", what=purpose)
+        )
         for row, term in zip(table.tr_lst, terms, strict=True):
             term_cell, definition_cell = row.tc_lst
             self.cell_text(term_cell, "Table Aspect", term.term)
@@ -654,6 +680,7 @@ class DocxRenderer(Renderer):
 
     def data_table(
         self,
+        title: RichText | None,
         header: Sequence[RichText],
         rows: Sequence[Sequence[RichText]],
         widths: Sequence[int],
@@ -663,9 +690,20 @@ class DocxRenderer(Renderer):
         """A themed table: coloured header row repeated on each page, banded rows, bold aspects.
 
         The header and first row keep with each other (and the block's label above them).
+        Its caption is the block's title, its description that and the column names, for
+        screen readers.
         """
         palette = self.theme.palette
-        table = self.table(len(rows) + 1, widths, {"bottom": (8, palette.primary)})
+        caption = title.plain if title else ""
+        columns = [cell.plain if isinstance(cell, RichText) else cell for cell in header]
+        table = self.table(
+            len(rows) + 1,
+            widths,
+            {"bottom": (8, palette.primary)},
+            caption=caption,
+            description=self.wording("table_description", title=caption, columns=columns),
+            header_column=aspect,
+        )
         head, *body = table.tr_lst
         set_child(properties(head, "trPr"), "tblHeader", TRPR_ORDER)
         for cell, text in zip(head.tc_lst, header, strict=True):
@@ -688,9 +726,17 @@ class DocxRenderer(Renderer):
         widths: Sequence[int],
         lines: dict[str, tuple[int, str]],
         cell_padding: tuple[int, int] = CELL_PADDING,
+        *,
+        caption: str = "",
+        description: str = "",
+        layout: str = "",
+        header_column: bool = False,
     ) -> CT_Tbl:
         """A fixed-width, left-aligned table of *widths* (twips), ruled only by *lines*,
-        rows never split; each cell holds one empty paragraph.
+        rows never split; each cell holds one empty paragraph. A data table has a
+        *caption* and *description*; a *layout* table (boxes, terms) only places text, has
+        no header row or column, and says so in its description; a *header_column* holds
+        row headers (a compare table's aspects).
 
         It is indented by its cell padding, so its edges (fills, rules) line up with the
         text margins rather than the text inside its first column.
@@ -703,7 +749,11 @@ class DocxRenderer(Renderer):
         tbl_pr.append(borders("tblBorders", {**dict.fromkeys(BORDER_SIDES), **lines}))
         sub(tbl_pr, "tblLayout", type="fixed")
         tbl_pr.append(padding("tblCellMar", *cell_padding))
-        sub(tbl_pr, "tblLook", **TABLE_LOOK)
+        sub(tbl_pr, "tblLook", **table_look(not layout, header_column))
+        if caption:
+            sub(tbl_pr, "tblCaption", val=caption)
+        if description or layout:
+            sub(tbl_pr, "tblDescription", val=description or layout)
         grid = sub(table, "tblGrid")
         for width in widths:
             sub(grid, "gridCol", w=width)
@@ -769,7 +819,7 @@ class DocxRenderer(Renderer):
         doc = self.document
         if doc.glossary:
             self.paragraph("Heading 1", self.wording("glossary_title"))
-            self.definitions(doc.glossary)
+            self.definitions(doc.glossary, self.wording("glossary_title"))
         if doc.takeaways:
             self.paragraph("Heading 1", self.wording("takeaways_title"))
             self.bullets(doc.takeaways)
@@ -909,9 +959,15 @@ class _Box:
     """Context manager: a shaded one-cell box; paragraphs made inside it go into the cell."""
 
     def __init__(
-        self, renderer: DocxRenderer, fill: str, bar: str | None, padding: tuple[int, int]
+        self,
+        renderer: DocxRenderer,
+        fill: str,
+        bar: str | None,
+        padding: tuple[int, int],
+        description: str,
     ) -> None:
         self.renderer = renderer
+        self.description = description
         self.fill = fill
         self.bar = bar
         self.padding = padding
@@ -919,7 +975,8 @@ class _Box:
     def __enter__(self) -> CT_Tc:
         r = self.renderer
         lines = {"left": (24, self.bar)} if self.bar else {}
-        cell = r.table(1, [r.width], lines, self.padding).tr_lst[0].tc_lst[0]
+        table = r.table(1, [r.width], lines, self.padding, layout=self.description)
+        cell = table.tr_lst[0].tc_lst[0]
         shade(cell, self.fill)
         self.outer = r.container
         r.container = cell
