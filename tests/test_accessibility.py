@@ -7,16 +7,20 @@ from pathlib import Path
 
 import docx
 import pytest
+from pdfua import validate
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
 from generator.contrast import shortfalls
 from generator.errors import LessonError
+from generator.load import load_lesson
 from generator.theme import available_themes, load_theme, palette_colours
 
 from .conftest import EVERY_BLOCK, SAMPLE
 from .contrastread import docx_text, pdf_text, pptx_text, unreadable
+from .pdfstructure import structure, untagged
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEMES = available_themes()
@@ -165,3 +169,53 @@ def test_every_handout_image_has_alt_text(outputs, theme):
         pictures = body.xpath(".//wp:docPr")
         assert all(p.get("descr", "").strip() for p in pictures)
         assert pictures or lesson != EVERY_BLOCK
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_cheat_sheet_is_tagged_pdf_ua(outputs, theme):
+    for lesson in LESSONS:
+        sheet = outputs[theme, lesson.stem]["pdf"]
+        report = validate(str(sheet))
+        assert [f"{f.rule_id}: {f.message}" for f in report.findings] == [], lesson.stem
+        assert untagged(sheet) == [], lesson.stem
+        reader = PdfReader(str(sheet))
+        catalog = reader.trailer["/Root"]
+        assert catalog["/MarkInfo"]["/Marked"]
+        language = load_lesson(lesson).document.language
+        assert catalog["/Lang"] == language and catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+        xmp = catalog["/Metadata"].get_object().get_data().decode()
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<dc:title>" in xmp
+        for page in reader.pages:
+            assert page["/Tabs"] == "/S" and "/StructParents" in page
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                assert annotation["/Contents"] and "/StructParent" in annotation
+
+
+def test_the_structure_tree_follows_the_lesson(outputs):
+    tree = structure(outputs["default", EVERY_BLOCK.stem]["pdf"])
+    kinds = [kind for _, kind, _ in tree]
+    assert kinds[0] == "/Document" and kinds[1] == "/H1"  # the title first
+    for kind in ("/H2", "/P", "/L", "/LI", "/LBody", "/Table", "/TR", "/TH", "/TD", "/Quote"):
+        assert kind in kinds, kind
+    figures = [entries for _, kind, entries in tree if kind == "/Figure"]
+    assert [f["/Alt"] for f in figures] == ["Two overlapping circles"]
+    scopes = {str(e["/A"]["/Scope"]) for _, kind, e in tree if kind == "/TH"}
+    assert scopes == {"/Column", "/Row"}  # header row, and the compare table's aspects
+    links = [e for _, kind, e in tree if kind == "/Link"]
+    assert links and all(link["/K"][0]["/Type"] == "/OBJR" for link in links)
+    # reading order: the headings in the order the lesson gives its sections
+    headings = [e for _, kind, e in tree if kind == "/H2"]
+    assert len(headings) >= 4
+
+
+def test_sheet_text_reads_in_lesson_order(outputs):
+    """Column by column: the sample's sections come out of the page in the lesson's order,
+    and the structure tree visits the page's marked content in that same order."""
+    sheet = outputs["default", SAMPLE.stem]["pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(str(sheet)).pages)
+    start = text.index(load_lesson(SAMPLE).document.title.plain)
+    for section in load_lesson(SAMPLE).document.sections:
+        start = text.index(section.heading.plain, start)  # raises when out of order
+    mcids = [e["/K"] for _, _, e in structure(sheet) if isinstance(e.get("/K"), int)]
+    assert mcids == sorted(mcids) and len(mcids) > 20

@@ -28,9 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -68,6 +66,7 @@ from .pdflayout import (
     colour,
     markup,
 )
+from .pdftags import CompareTable, DataTable, Figure, Paragraph, QuoteBox
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -422,7 +421,8 @@ class PdfRenderer(Renderer):
             source = self.wording("sheet_quote_source", source=quote.source.plain)
             rows.append([Paragraph(escape(source), s.small)])
         accent = colour(self.theme.palette.accent)
-        box = self.box(rows, [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)], round=False)
+        rule = [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)]
+        box = self.box(rows, rule, round=False, kind=QuoteBox)
         return [whole(box)]
 
     def render_image(self, block: ImageBlock) -> list[Flowable]:
@@ -436,7 +436,7 @@ class PdfRenderer(Renderer):
         height = width * pixels_high / pixels_wide
         if height > tallest:
             width, height = tallest * pixels_wide / pixels_high, tallest
-        picture = Image(image.src, width=width, height=height)
+        picture = Figure(image.src, width=width, height=height, alt=image.alt)
         picture.hAlign = "CENTER"
         flowables: list[Flowable] = [picture]
         if image.caption:
@@ -574,7 +574,8 @@ class PdfRenderer(Renderer):
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
             for row in rows
         ]
-        table = Table(
+        kind = CompareTable if bold_first else DataTable
+        table = kind(
             data,
             colWidths=list(widths),
             repeatRows=1,
@@ -599,10 +600,18 @@ class PdfRenderer(Renderer):
         )
         return table
 
-    def box(self, rows: list[list[Flowable]], extra: list[tuple], *, round: bool = True) -> Table:
-        """A one-column table as a box, splittable between its rows."""
+    def box(
+        self,
+        rows: list[list[Flowable]],
+        extra: list[tuple],
+        *,
+        round: bool = True,
+        kind: type[Table] = Table,
+    ) -> Table:
+        """A one-column table as a box (a layout table: its paragraphs are tagged as
+        themselves, or as one *kind* such as a quotation), splittable between its rows."""
         s = self.styles
-        table = Table(
+        table = kind(
             rows,
             colWidths=[self.geometry.column_width],
             splitInRow=1,

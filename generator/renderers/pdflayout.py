@@ -22,13 +22,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..inline import Run
 from ..model import Document
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
+from .pdftags import Paragraph, TaggedCanvas
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -401,16 +402,17 @@ class Sheet(BaseDocTemplate):
             **info,
         )
         self.geometry = geometry
+        self.furniture = furniture
         self.when = when
         self.addPageTemplates(
             [
                 PageTemplate(
                     "first",
                     frames=geometry.frames(first=True),
-                    onPage=furniture,
+                    onPage=self.begin_page,
                     autoNextPageTemplate="later",
                 ),
-                PageTemplate("later", frames=geometry.frames(first=False), onPage=furniture),
+                PageTemplate("later", frames=geometry.frames(first=False), onPage=self.begin_page),
             ]
         )
         self.pages = 0
@@ -424,7 +426,13 @@ class Sheet(BaseDocTemplate):
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
         self.canv.setDateFormatter(lambda *_: stamp)
 
+    def begin_page(self, canvas: TaggedCanvas, sheet: Sheet) -> None:
+        """Open the page's artifacts before the furniture: untagged drawing is decoration."""
+        canvas.begin_page()
+        self.furniture(canvas, sheet)
+
     def afterPage(self) -> None:
+        self.canv.end_page()
         self.pages += 1
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
@@ -446,5 +454,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story)
+        self.build(story, canvasmaker=TaggedCanvas)
         return self.out.getvalue()
