@@ -149,6 +149,30 @@ def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
     return [("long lesson, time per 1x of content", ", ".join(figures), "flat = linear")]
 
 
+def tagging(work: Path, runs: int) -> list[Row]:
+    """What tagging the cheat sheet for screen readers costs, warm: tagged vs untagged."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.renderers.pdflayout import Sheet
+
+    options = BuildOptions(formats=["pdf"], out_dir=work / "tagging")
+    build(SAMPLE, options)
+    tagged = median_time(lambda: build(SAMPLE, options), runs)
+    tagged_canvas, Sheet.canvasmaker = Sheet.canvasmaker, Canvas
+    try:
+        build(SAMPLE, options)
+        plain = median_time(lambda: build(SAMPLE, options), runs)
+    finally:
+        Sheet.canvasmaker = tagged_canvas
+    return [
+        (
+            "cheat sheet tagging (PDF/UA), warm",
+            f"{ms(tagged)} vs {ms(plain)} untagged",
+            f"{(tagged / plain - 1):+.0%}",
+        )
+    ]
+
+
 def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of a *count*-row merge in one fresh process."""
     data = work / f"rows-{count}.csv"
@@ -266,6 +290,8 @@ def main() -> None:
         rows += comparison(cold, pandoc_route(work, runs))
         rows += batch(formats, work, lessons)
         rows += long_lesson(formats, work, max(1, runs // 3))
+        if "pdf" in formats:
+            rows += tagging(work, runs)
         rows += merge(formats, work, rows_in_merge)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"

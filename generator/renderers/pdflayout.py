@@ -382,6 +382,9 @@ class Sheet(BaseDocTemplate):
     filled as a fraction (1.4 = one page and 40% of the next page's columns).
     """
 
+    canvasmaker: type[Canvas] = TaggedCanvas
+    """Tagged for screen readers; the benchmark swaps in reportlab's Canvas to price it."""
+
     def __init__(
         self,
         geometry: Geometry,
@@ -426,13 +429,15 @@ class Sheet(BaseDocTemplate):
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
         self.canv.setDateFormatter(lambda *_: stamp)
 
-    def begin_page(self, canvas: TaggedCanvas, sheet: Sheet) -> None:
+    def begin_page(self, canvas: Canvas, sheet: Sheet) -> None:
         """Open the page's artifacts before the furniture: untagged drawing is decoration."""
-        canvas.begin_page()
+        if isinstance(canvas, TaggedCanvas):
+            canvas.begin_page()
         self.furniture(canvas, sheet)
 
     def afterPage(self) -> None:
-        self.canv.end_page()
+        if isinstance(self.canv, TaggedCanvas):
+            self.canv.end_page()
         self.pages += 1
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
@@ -454,5 +459,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story, canvasmaker=TaggedCanvas)
+        self.build(story, canvasmaker=self.canvasmaker)
         return self.out.getvalue()
