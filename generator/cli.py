@@ -227,10 +227,22 @@ class Progress:
     "--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set {{ vars.NAME }}."
 )
 @click.option("--allow-outside", is_flag=True, help="Let lessons use images outside their folder.")
+@click.option(
+    "--accessibility",
+    is_flag=True,
+    help="Also report what the author can fix for screen readers and low vision"
+    " (alt text, link text, colour words, heading levels, the theme's contrast); exit 1"
+    " when there is any.",
+)
 def check(
-    lessons: tuple[Path, ...], theme: str | None, var_pairs: tuple[str, ...], allow_outside: bool
+    lessons: tuple[Path, ...],
+    theme: str | None,
+    var_pairs: tuple[str, ...],
+    allow_outside: bool,
+    accessibility: bool,
 ) -> None:
     """Validate LESSONS without building; print every problem."""
+    from .a11ycheck import accessibility_problems, contrast_summary
     from .build import BuildOptions, lesson_files, prepare
 
     options = BuildOptions(
@@ -244,11 +256,18 @@ def check(
         sys.exit(EXIT_BAD_INPUT)
     for path in paths:
         try:
-            prepare(path, options)
-            click.echo(f"{path}: ok")
+            lesson, _, lesson_theme = prepare(path, options)
         except LessonError as error:
             click.echo(str(error), err=True)
             status = EXIT_BAD_INPUT
+            continue
+        found = accessibility_problems(lesson) if accessibility else []
+        for problem in found:
+            click.echo(str(problem))
+        if accessibility:
+            click.echo(f"{path}: {contrast_summary(lesson_theme)}")
+            status = max(status, EXIT_FAILED if found else 0)
+        click.echo(f"{path}: {len(found)} accessibility problem(s)" if found else f"{path}: ok")
     sys.exit(status)
 
 

@@ -3,22 +3,25 @@ behind it, titles, alt text and descriptions on slides, tagged tables in the han
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from pdfua import validate
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
+from generator.cli import main
 from generator.contrast import shortfalls
 from generator.errors import LessonError
 from generator.load import load_lesson
 from generator.theme import available_themes, load_theme, palette_colours
 
-from .conftest import EVERY_BLOCK, SAMPLE
+from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
 from .contrastread import docx_text, pdf_text, pptx_text, unreadable
 from .pdfstructure import structure, untagged
 
@@ -219,3 +222,50 @@ def test_sheet_text_reads_in_lesson_order(outputs):
         start = text.index(section.heading.plain, start)  # raises when out of order
     mcids = [e["/K"] for _, _, e in structure(sheet) if isinstance(e.get("/K"), int)]
     assert mcids == sorted(mcids) and len(mcids) > 20
+
+
+def test_check_accessibility_reports_what_an_author_can_fix(tmp_path):
+    (tmp_path / "images").mkdir()
+    shutil.copy(EVERY_BLOCK.parent / "images" / "venn.png", tmp_path / "images" / "venn.png")
+    long_alt = "A diagram " + "with many overlapping labelled regions " * 5
+    lesson = write_lesson(
+        tmp_path,
+        f"""title: Sets
+sections:
+  - heading: One
+    blocks:
+      - text: For the rules, [click here](https://example.org/rules).
+      - text: Learn the words in red before the test.
+      - image: {{src: images/venn.png, alt: venn.png}}
+      - image: {{src: images/venn.png, alt: Two circles, caption: Two circles}}
+      - image: {{src: images/venn.png, alt: "{long_alt}"}}
+    sections:
+      - heading: Two
+        sections:
+          - heading: Three
+            sections:
+              - heading: Four
+                blocks:
+                  - text: Deep down.
+""",
+    )
+    result = CliRunner().invoke(main, ["check", "--accessibility", str(lesson)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    expected = [
+        (5, "link text 'click here'"),
+        (6, "'in red' points at a colour"),
+        (7, "only repeats the file name"),
+        (8, "repeats the caption"),
+        (9, f"alt text is {len(long_alt.strip())} characters"),
+        (15, "heading at level 4"),
+    ]
+    for line, words in expected:
+        assert any(x.startswith(f"{lesson}:{line}:") and words in x for x in lines), words
+    assert any("theme 'default'" in x and "4.5:1" in x for x in lines)
+
+
+def test_check_accessibility_passes_the_sample():
+    result = CliRunner().invoke(main, ["check", "--accessibility", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].endswith(": ok")
