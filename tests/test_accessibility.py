@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.shared import RGBColor
 from pdfua import validate
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -269,3 +270,14 @@ def test_check_accessibility_passes_the_sample():
     result = CliRunner().invoke(main, ["check", "--accessibility", str(SAMPLE)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].endswith(": ok")
+
+
+def test_a_reference_handout_template_in_faint_colours_is_warned_about(tmp_path):
+    template = docx.Document()
+    template.styles["Normal"].font.color.rgb = RGBColor(0xBB, 0xBB, 0xBB)
+    reference = tmp_path / "faint.docx"
+    template.save(str(reference))
+    options = BuildOptions(formats=["docx"], out_dir=tmp_path, references={"docx": reference})
+    with pytest.warns(UserWarning, match=r"style 'Normal' sets text in BBBBBB, 1\.9\d:1"):
+        (handout,) = build(SAMPLE, options)
+    assert handout.is_file()  # a warning, not a failure

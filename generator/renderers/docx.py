@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -40,6 +41,7 @@ from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
 
+from ..contrast import AA_TEXT, ratio
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
 from ..inline import RichText, Run
@@ -114,6 +116,7 @@ MEASURE_SLACK = 60  # twips added to a measured cell, for rounding in the applic
 ASPECT_SHARE = (0.14, 0.34)  # the aspect/term column takes this share of the width, at least/most
 IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
+READ_STYLES = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"}
 KEEP_LIST = 8  # lists up to this many items are kept on one page
 
 
@@ -159,6 +162,8 @@ class DocxRenderer(Renderer):
         self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
         self._page_setup()
         self._styles()
+        if reference:
+            self._check_contrast(reference)
         self._lists()
         self._title_block()
         for section in self.shown(self.document.sections):
@@ -199,6 +204,20 @@ class DocxRenderer(Renderer):
 
     def _size(self, name: str) -> float:
         return self.theme.size("docx", name)
+
+    def _check_contrast(self, reference: Path) -> None:
+        """Warn (the handout still builds) where a reference's own text styles are set in
+        a colour too faint for the page (WCAG AA)."""
+        page = self.theme.palette.background
+        for name in sorted(self.given & READ_STYLES):
+            colour = self.styles.colour(name)
+            if colour and ratio(colour, page) < AA_TEXT:
+                warnings.warn(
+                    f"{reference}: style '{name}' sets text in {colour}, {ratio(colour, page):.2f}:1"
+                    f" on the page {page}, under WCAG AA's {AA_TEXT:g}:1; darken it in the"
+                    " template",
+                    stacklevel=2,
+                )
 
     def _styles(self) -> None:
         """Set the theme on the document's styles once; paragraphs then only name a style.
