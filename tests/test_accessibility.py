@@ -28,7 +28,7 @@ from .pdfstructure import structure, untagged
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEMES = available_themes()
-LESSONS = [SAMPLE, EVERY_BLOCK]
+LESSONS = [SAMPLE, *sorted(EVERY_BLOCK.parent.glob("*.yaml"))]  # the sample and tests/lessons/*
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +191,8 @@ def test_every_cheat_sheet_is_tagged_pdf_ua(outputs, theme):
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<dc:title>" in xmp
         for page in reader.pages:
             assert page["/Tabs"] == "/S" and "/StructParents" in page
+            fonts = page["/Resources"]["/Font"].values()
+            assert all("/ToUnicode" in font.get_object() for font in fonts)  # text is readable
             for annotation in page.get("/Annots", []):
                 annotation = annotation.get_object()
                 assert annotation["/Contents"] and "/StructParent" in annotation

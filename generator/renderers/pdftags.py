@@ -48,6 +48,7 @@ ROLES = {
     "box_title": "P",
     "box_text": "P",
     "cell": "P",
+    "code": "Code",
     "head_cell": "P",
 }
 LIST_ITEM = "item"  # item0, item1, ... (and their small variants): list items
