@@ -27,12 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alliance-vs-coalition.yaml"
-SAMPLE_MD = ROOT / "bench" / "alliance-vs-coalition.md"
+SAMPLE_MD = ROOT / "bench" / "alliance-vs-coalition.md"  # pandoc's form, for pandoc
+LESSON_MD = ROOT / "content" / "alliance-vs-coalition.md"  # Lectern's Markdown form
 sys.path.insert(0, str(ROOT))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 LECTERN = [sys.executable, "-m", "generator"]
 
 from generator.build import BuildOptions, build  # noqa: E402  (after the path is set)
+from generator.load import load_lesson  # noqa: E402
 from generator.registry import RegistryError, available_formats, renderer_for  # noqa: E402
 
 Row = tuple[str, str, str]  # what, figure, note
@@ -92,6 +94,28 @@ def single_lesson(formats: list[str], work: Path, runs: int) -> tuple[list[Row],
         warm = median_time(lambda options=options: build(SAMPLE, options), runs)
         rows.append((f"sample -> {label}", f"{ms(cold[label])} cold, {ms(warm)} warm", ""))
     return rows, cold
+
+
+def reading(runs: int) -> list[Row]:
+    """Reading (parsing and validating) the sample, as YAML and as Markdown: warm, in this
+    process, and cold, as a fresh ``lectern check`` (Markdown imports markdown-it too)."""
+    warm, cold = {}, {}
+    for path in (SAMPLE, LESSON_MD):
+        load_lesson(path)
+        warm[path.suffix] = median_time(lambda path=path: load_lesson(path), runs * 5)
+        cold[path.suffix] = median_time(lambda path=path: lectern("check", path), runs)
+    return [
+        (
+            "read the sample, YAML / Markdown, warm",
+            f"{ms(warm['.yaml'])} / {ms(warm['.md'])}",
+            "target: Markdown under 15 ms",
+        ),
+        (
+            "lectern check the sample, YAML / Markdown",
+            f"{ms(cold['.yaml'])} / {ms(cold['.md'])}",
+            "cold",
+        ),
+    ]
 
 
 def course(work: Path, count: int) -> Path:
@@ -285,6 +309,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lectern-bench-") as temporary:
         work = Path(temporary)
         rows.append(("lectern --help", ms(median_time(lambda: lectern("--help"), runs)), "cold"))
+        rows += reading(runs)
         single, cold = single_lesson(formats, work, runs)
         rows += single
         rows += comparison(cold, pandoc_route(work, runs))

@@ -147,7 +147,7 @@ def plan_batch(
             plan.up_to_date += len(keys) - len(stale)
             if stale:
                 plan.jobs.append(Job(path, lesson_digest, stem, label, variables, stale))
-    refuse_clashes(named, options.out_dir)
+    refuse_clashes(named, options.out_dir, rows=rows is not None)
     return plan
 
 

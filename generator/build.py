@@ -8,7 +8,7 @@ fills in its templates for one set of variables, which a data merge repeats per 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,14 @@ from typing import Any
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
 from .load import Lesson, load_lesson
+from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
 from .model import Document, ImageBlock, Section
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
 from .templating import resolve
 from .theme import Theme, load_theme
 
-LESSON_SUFFIXES = (".yaml", ".yml", ".json")
+LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
 
 
 @dataclass
@@ -40,21 +41,36 @@ class BuildOptions:
     """The user's own Office templates by format ("docx", "pptx"), over the theme's."""
 
 
-def lesson_files(paths: Iterable[Path]) -> list[Path]:
+def lesson_files(
+    paths: Iterable[Path], skipped: Callable[[Path], None] | None = None
+) -> list[Path]:
     """Expand folders into the lesson files they hold (sorted); files pass through.
 
-    A folder without any is an error: a CI job pointed at the wrong folder must not pass.
+    A Markdown file in a folder is a lesson only when its front matter holds a
+    ``title``; others (a README) are passed to *skipped*. A folder without any
+    lesson is an error: a CI job pointed at the wrong folder must not pass.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in LESSON_SUFFIXES and p.is_file()
-            )
+            inside, notes = [], []
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix.lower() not in LESSON_SUFFIXES or not candidate.is_file():
+                    continue
+                if is_markdown(candidate) and not is_lesson(candidate):
+                    notes.append(candidate)
+                    if skipped is not None:
+                        skipped(candidate)
+                    continue
+                inside.append(candidate)
             if not inside:
-                raise LessonError.at(
-                    path, f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
-                )
+                message = f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
+                if notes:
+                    names = ", ".join(note.name for note in notes[:3])
+                    message += f"; not lessons, as their front matter has no 'title': {names}" + (
+                        " ..." if len(notes) > 3 else ""
+                    )
+                raise LessonError.at(path, message)
             found.extend(inside)
         else:
             found.append(path)

@@ -67,6 +67,20 @@ def main(ctx: click.Context, debug: bool) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
+def _note_skipped(verbose: bool) -> Callable[[Path], None] | None:
+    """In verbose mode, say which Markdown files in a folder were not taken as lessons."""
+    if not verbose:
+        return None
+    return lambda path: click.echo(
+        f"note: {path}: skipped, not a lesson (its front matter has no 'title')", err=True
+    )
+
+
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True, help="Also say which files in a folder are not lessons."
+)
+
+
 @main.command()
 @click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -116,6 +130,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Your own PowerPoint .pptx/.potx: the deck uses its slide master and layouts.",
 )
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
+@verbose_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -132,8 +147,9 @@ def build(
     reference_docx: Path | None,
     reference_pptx: Path | None,
     force: bool,
+    verbose: bool,
 ) -> None:
-    """Build LESSONS (files or folders) into output files.
+    """Build LESSONS (lesson files, or folders of .yaml, .json and .md lessons) into files.
 
     Outputs whose lesson, theme and options have not changed since the last build
     are skipped (see the manifest in the output folder); --force rebuilds them.
@@ -159,7 +175,8 @@ def build(
         },
     )
     try:
-        plan = plan_batch(lesson_files(lessons), options, data=data, name=name_template)
+        paths = lesson_files(lessons, _note_skipped(verbose))
+        plan = plan_batch(paths, options, data=data, name=name_template)
     except LessonError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -234,12 +251,14 @@ class Progress:
     " (alt text, link text, colour words, heading levels, the theme's contrast); exit 1"
     " when there is any.",
 )
+@verbose_option
 def check(
     lessons: tuple[Path, ...],
     theme: str | None,
     var_pairs: tuple[str, ...],
     allow_outside: bool,
     accessibility: bool,
+    verbose: bool,
 ) -> None:
     """Validate LESSONS without building; print every problem."""
     from .a11ycheck import accessibility_problems, contrast_summary
@@ -250,7 +269,7 @@ def check(
     )
     status = 0
     try:
-        paths = lesson_files(lessons)
+        paths = lesson_files(lessons, _note_skipped(verbose))
     except LessonError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -269,6 +288,91 @@ def check(
             status = max(status, EXIT_FAILED if found else 0)
         click.echo(f"{path}: {len(found)} accessibility problem(s)" if found else f"{path}: ok")
     sys.exit(status)
+
+
+@main.group()
+def template() -> None:
+    """Check your own Word or PowerPoint template before building with it."""
+
+
+TEMPLATE_CHECKS = {
+    ".docx": "generator.renderers.docx_template",
+    ".dotx": "generator.renderers.docx_template",
+    ".pptx": "generator.renderers.pptx_template",
+    ".potx": "generator.renderers.pptx_template",
+}
+
+
+@template.command("check")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.pass_context
+def template_check(ctx: click.Context, file: Path) -> None:
+    """Say what a build takes from FILE (.docx, .dotx, .pptx, .potx): the styles or
+    layouts used for what, the usable box sizes, the fonts, what was repaired and what
+    to watch. Exit status 1 when the template cannot be used."""
+    import importlib
+
+    name = TEMPLATE_CHECKS.get(file.suffix.lower())
+    if name is None:
+        raise click.BadParameter(
+            f"'{file}' is not a {', '.join(TEMPLATE_CHECKS)} file", param_hint="FILE"
+        )
+    check = importlib.import_module(name).check
+    try:
+        report = check(file)
+    except Exception as error:  # a check must never end in a traceback
+        if ctx.obj["debug"]:
+            raise
+        click.echo(f"{file}: could not be checked: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.usable else EXIT_FAILED)
+
+
+@main.command()
+@click.argument("lesson", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["md", "yaml"]),
+    help="The form to write; default the other one.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write; default standard output.",
+)
+def convert(lesson: Path, target: str | None, output: Path | None) -> None:
+    """Write LESSON in the other form: YAML or JSON as Markdown, Markdown as YAML.
+
+    Nothing is lost: converting back gives the same lesson, and both build the same files.
+    """
+    from .convert import ConvertError, to_markdown, to_yaml
+    from .files import atomic_target
+    from .load import load_lesson
+    from .markdown import is_markdown
+
+    try:
+        document = load_lesson(lesson).document
+    except LessonError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    target = target or ("yaml" if is_markdown(lesson) else "md")
+    try:
+        text = to_markdown(document) if target == "md" else to_yaml(document)
+    except ConvertError as error:
+        click.echo(f"{lesson}: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.resolve() == lesson.resolve():
+        raise click.UsageError("the output would replace the lesson itself; name another file")
+    with atomic_target(output) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
 
 
 @main.command()

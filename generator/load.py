@@ -231,7 +231,12 @@ def load_lesson(path: Path | str) -> Lesson:
     """Read, parse and validate a lesson file; raise :class:`LessonError` listing every problem."""
     path = Path(path)
     text = read_text(path)
-    data, source = parse(path, text)
+    if path.suffix.lower() in (".md", ".markdown"):
+        from .markdown import read_markdown  # markdown-it is imported only for Markdown
+
+        data, source = read_markdown(path, text)
+    else:
+        data, source = parse(path, text)
     if not isinstance(data, dict):
         raise LessonError.at(
             path, "a lesson is a mapping of keys (title:, sections:, ...), not a list or text", 1

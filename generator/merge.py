@@ -107,11 +107,17 @@ def output_stems(
     return stems
 
 
-def refuse_clashes(named: list[tuple[str, str]], out_dir: Path) -> None:
-    """Refuse two sources (``(stem, what)`` pairs) that would write the same files.
+def refuse_clashes(named: list[tuple[str, str]], out_dir: Path, *, rows: bool = True) -> None:
+    """Refuse two sources (``(stem, what)`` pairs) that would write the same files: data
+    *rows*, or lesson files (``a.yaml`` and ``a.md``), each with its own fix.
 
     Names differing only in case clash too: they are one file on macOS and Windows.
     """
+    fix = (
+        "make --name unique (for example add {{ row }})"
+        if rows
+        else "rename one of them (the output is named after the lesson file)"
+    )
     seen: dict[str, str] = {}
     problems = []
     for stem, what in named:
@@ -120,8 +126,8 @@ def refuse_clashes(named: list[tuple[str, str]], out_dir: Path) -> None:
             problems.append(
                 Problem(
                     out_dir / stem,
-                    f"{first} and {what} both give the output name '{stem}'; make --name unique"
-                    " (for example add {{ row }}) or build into separate folders",
+                    f"{first} and {what} both give the output name '{stem}'; {fix}"
+                    " or build into separate folders",
                 )
             )
     if problems:

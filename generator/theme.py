@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -26,7 +27,22 @@ from .templating import explain, names_used, render_string
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
 FALLBACK_FONT = "LiberationSans"
+FALLBACK_FAMILY = "DejaVuSans"  # measures an unknown template font: wide, so a narrower one fits
 STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+@functools.cache
+def metric_twins() -> dict[str, str]:
+    """Office font names (lower case) and the shipped family whose metrics measure text
+    set in them (``fonts/metrics.yaml``): a user's template names its own fonts."""
+    with (FONTS_DIR / "metrics.yaml").open(encoding="utf-8") as file:
+        return {name.lower(): family for name, family in yaml.safe_load(file).items()}
+
+
+def metric_family(font: str) -> str:
+    """The shipped TrueType family that measures text set in *font* (the fallback's
+    for a font without a known twin)."""
+    return metric_twins().get(font.lower(), FALLBACK_FAMILY)
 
 
 def themes_dir() -> Path:

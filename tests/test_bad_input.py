@@ -56,6 +56,7 @@ def test_the_corpus_is_big_and_every_file_is_listed():
     files = {path.name for path in BAD.iterdir()} - {"expected.yaml"}
     assert files == set(EXPECTED), "list each file of tests/bad/ in expected.yaml, and only those"
     assert len(BAD_CASES) >= 40
+    assert len([name for name in BAD_CASES if name.endswith(".md")]) >= 15
 
 
 @pytest.mark.parametrize("name", BAD_CASES)

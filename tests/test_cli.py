@@ -154,7 +154,10 @@ def test_an_empty_folder_is_bad_input_not_success(tmp_path):
     for command in ("build", "check"):
         result = run(command, str(tmp_path))
         assert result.exit_code == 2
-        assert f"{tmp_path}: no lesson files (.yaml, .yml, .json) in this folder" in result.output
+        assert (
+            f"{tmp_path}: no lesson files (.yaml, .yml, .json, .md, .markdown) in this folder\n"
+            in result.output
+        )
 
 
 def test_a_theme_warning_is_said_once_in_plain_words(tmp_path):

@@ -40,6 +40,7 @@ from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
+from lxml.etree import XMLSyntaxError
 
 from ..contrast import AA_TEXT, ratio
 from ..errors import LessonError
@@ -60,6 +61,7 @@ from ..model import (
     TextBlock,
 )
 from ..textfit import Fonts, text_width
+from ..theme import Font, Theme, metric_family
 from . import Renderer
 from .ooxml import fill_core_properties
 from .wordml import (
@@ -86,8 +88,11 @@ from .wordml import (
     link,
     number,
     open_reference,
+    package_problem,
+    page_of,
     properties,
     put,
+    repair_page,
     right_tab,
     set_child,
     set_colour,
@@ -98,11 +103,14 @@ from .wordml import (
     set_values,
     shade,
     space_after,
+    style_font,
+    style_size,
     sub,
     switch,
 )
 
 QUOTE_INDENT = Inches(0.4)
+NEUTRAL = "Handout Base"  # what the styles Lectern adds are based on
 PAPER = {"a4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 
 # Spacing is proportional to the body size, so a theme with larger type breathes alike.
@@ -120,16 +128,18 @@ READ_STYLES = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading
 KEEP_LIST = 8  # lists up to this many items are kept on one page
 
 
-def table_look(first_row: bool, first_column: bool) -> dict[str, int | str]:
-    """``w:tblLook``: which rows and columns are headers (a screen reader announces them),
-    banded rows, no banded columns; ``val`` is the same as Word's bit mask."""
-    val = 0x0400 | 0x0020 * first_row | 0x0080 * first_column
+def table_look(header: bool, header_column: bool) -> dict[str, int | str]:
+    """``w:tblLook``: which rows and columns are headers (a screen reader announces them,
+    a table style applies its header formats). A data table has a header row and banded
+    rows; boxes and term lists (layout tables) have neither, so a template's default table
+    style cannot rule or shade them as if they had a header. ``val`` is Word's bit mask."""
+    val = 0x0400 | (0x0020 if header else 0x0200) | (0x0080 if header_column else 0)
     return dict(
-        firstColumn=int(first_column),
-        firstRow=int(first_row),
+        firstColumn=int(header_column),
+        firstRow=int(header),
         lastColumn=0,
         lastRow=0,
-        noHBand=0,
+        noHBand=int(not header),
         noVBand=1,
         val=f"{val:04X}",
     )
@@ -153,18 +163,7 @@ class DocxRenderer(Renderer):
     description = "Word handout: the whole lesson, exercises and an answer key"
 
     def write(self, path: Path) -> None:
-        reference = self.theme.reference("docx")
-        self.word = self._open(reference) if reference else blank_document()
-        # Styles the reference brings are used as they are; the theme styles the rest.
-        self.styles = Styles(self.word)
-        self.given = self.styles.names() if reference else set()
-        self.container: OxmlElement = self.word.element.body
-        self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
-        self._page_setup()
-        self._styles()
-        if reference:
-            self._check_contrast(reference)
-        self._lists()
+        self.setup(self.theme.reference("docx"))
         self._title_block()
         for section in self.shown(self.document.sections):
             self.render_section(section, 1)
@@ -177,30 +176,75 @@ class DocxRenderer(Renderer):
 
     # -- setup ----------------------------------------------------------------------
 
-    @staticmethod
-    def _open(reference: Path) -> WordDocument:
-        try:
-            return open_reference(reference)
-        except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            raise LessonError.at(
-                reference, f"not a Word document or template (.docx, .dotx): {error}"
-            ) from None
+    def setup(self, reference: Path | None) -> None:
+        """Open the starting document (python-docx's, or the user's *reference*) and give
+        it the page, styles and lists; what a reference lacked and was filled in is kept
+        in ``repairs``, the styles it brought (used as they are) in ``given``."""
+        self.repairs: list[str] = []
+        self.word = self._open(reference) if reference else blank_document()
+        self.from_template = reference is not None
+        self.styles = Styles(self.word)
+        # Data tables take the template's own table style where it has one.
+        self.table_style = self.styles.table_style() if self.from_template else None
+        self.given: set[str] = set()
+        self.container: OxmlElement = self.word.element.body
+        self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
+        self._page_setup()
+        self._styles()
+        if reference:
+            self._check_contrast(reference)
+        self._lists()
+        self.measuring = self._measuring_theme()
+
+    def _open(self, reference: Path) -> WordDocument:
+        problem = package_problem(reference)
+        if problem is None:
+            try:
+                word, self.repairs = open_reference(reference)
+                return word
+            except (zipfile.BadZipFile, KeyError, ValueError) as error:
+                problem = f"not a Word document or template (.docx, .dotx): {error}"
+            except XMLSyntaxError as error:
+                problem = f"a part of it is damaged ({error}): open and save it again in Word"
+        raise LessonError.at(reference, problem)
+
+    def _measuring_theme(self) -> Theme:
+        """The theme whose font files measure table text: its own, or on a template the
+        metric twin of the template's body font (an unknown font is measured as a wide
+        face, so that columns are never too narrow for their longest word)."""
+        font = style_font(self.word, self.style["Normal"]) if self.from_template else None
+        if font is None:
+            return self.theme
+        body = Font(name=font.name, file=metric_family(font.name))
+        return self.theme.model_copy(
+            update={"fonts": self.theme.fonts.model_copy(update={"body": body})}
+        )
 
     def _page_setup(self) -> None:
         """Paper and margins from the lesson or theme; a reference keeps its own page
-        setup unless the lesson asks for a paper size."""
+        setup unless the lesson asks for a paper size, and takes the theme's for what it
+        leaves out. Tables and pictures fit the text column, headers and footers span
+        the text width."""
         paper = self.document.outputs.docx.paper
         page = self.word.sections[0]
-        if not self.given:
-            margin = Mm(self.theme.margins.docx)
+        margin = Mm(self.theme.margins.docx)
+        if self.from_template:
+            self.repairs += repair_page(page, PAPER[self.theme.paper], margin)
+        else:
             page.start_type = WD_SECTION_START.NEW_PAGE
             page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = margin
             page.header_distance = page.footer_distance = Emu(margin // 2)
             paper = paper or self.theme.paper
         if paper:
             page.page_width, page.page_height = PAPER[paper]
-        self.text_width = Emu(page.page_width - page.left_margin - page.right_margin)
-        self.text_height = Emu(page.page_height - page.top_margin - page.bottom_margin)
+        self.page = page_of(page)
+        if self.page.column_width <= 0 or self.page.text_height <= 0:
+            raise LessonError.at(
+                self.theme.reference("docx") or self.theme.folders[0] / "theme.yaml",
+                "its margins (or columns) leave no room for text; make them smaller",
+            )
+        self.text_width = self.page.column_width
+        self.text_height = self.page.text_height
 
     def _size(self, name: str) -> float:
         return self.theme.size("docx", name)
@@ -229,6 +273,7 @@ class DocxRenderer(Renderer):
         body = self._size("body")
         self.style: dict[str, CT_Style] = {}
         self.style_id: dict[str, str | None] = {}
+        self.table_size = self._size("table")  # data tables' type, measured for their columns
 
         def rule() -> OxmlElement:
             return borders("pBdr", {"bottom": (6, palette.accent)})
@@ -253,6 +298,7 @@ class DocxRenderer(Renderer):
             switch(get_or_add(normal, "pPr", STYLE_ORDER), "widowControl", True, PPR_ORDER)
         for rpr in (get_or_add(normal, "rPr", STYLE_ORDER), default_run_properties(self.word)):
             set_lang(rpr, self.document.language)  # the lesson's language, reference or not
+        self._neutral(normal)
 
         self._define(
             "Title", size=self._size("title"), colour=palette.primary, after=0.2, **heading
@@ -266,7 +312,8 @@ class DocxRenderer(Renderer):
             after=0.6,
             keep=True,
         )
-        if self._size("title_band") and not self.given:  # a reference styles its own title
+        # A band behind the title; a reference styles its own title.
+        if self._size("title_band") and not self.from_template:
             self._define("Banner Title", base="Title", colour=palette.on_primary)
             self._define("Banner Subtitle", base="Subtitle", colour=palette.on_primary)
         for level in range(1, MAX_HEADING + 1):
@@ -312,6 +359,18 @@ class DocxRenderer(Renderer):
         self._define("Table Text", size=self._size("table"), after=0, line_spacing=1.0)
         self._define("Table Header", base="Table Text", colour=palette.on_primary, bold=True)
         self._define("Table Aspect", base="Table Text", bold=True)
+        if self.table_style is not None:  # cells the table style gives font, size and colour
+            own_size = style_size(self.table_style)
+            self.table_size = own_size or self.table_size
+            self._define(
+                "Table Contents",
+                base=None,
+                size=None if own_size else self.table_size,
+                after=0,
+                line_spacing=1.0,
+            )
+            self._plain("Table Contents")
+            self._define("Table Heading", base="Table Contents", bold=True)
         self._define("Box Text", after=0.25)
         quote = self._define(
             "Quote",
@@ -364,14 +423,41 @@ class DocxRenderer(Renderer):
         )
         self._define("Source", **small, after=0.2)
         for name in ("Header", "Footer"):
-            self._define(name, **small, after=0, tab=self.text_width)
+            self._define(name, **small, after=0, tab=self.page.text_width)
+
+    def _neutral(self, normal: CT_Style) -> None:
+        """The style every style Lectern adds is based on: Normal without what suits only
+        running prose. A template's Normal may indent first lines, justify, and snap lines
+        to a page grid (East Asian templates do all three); inherited by table cells, boxes
+        and answer lines, that multiplied a handout's pages. Lectern's own Normal has none
+        of it, so it serves as is."""
+        if not self.from_template:
+            self._use(NEUTRAL, normal)
+            return
+        self._define(NEUTRAL, base="Normal", line_spacing=LINE_SPACING)
+        if self._plain(NEUTRAL):
+            set_child(self.style[NEUTRAL], "semiHidden", STYLE_ORDER)  # a base, not for text
+
+    def _plain(self, name: str) -> bool:
+        """Make style *name* left-aligned, without first-line indent, its lines not snapped
+        to the page's line grid, whatever it inherits from a template; a style the
+        template brings stays as it is (False)."""
+        if name in self.given:
+            return False
+        style = self.style[name]
+        ppr = get_or_add(style, "pPr", STYLE_ORDER)
+        set_values(ppr, "ind", PPR_ORDER, firstLine=0, firstLineChars=0)
+        set_values(ppr, "jc", PPR_ORDER, val="left")
+        switch(ppr, "snapToGrid", False, PPR_ORDER)
+        switch(get_or_add(style, "rPr", STYLE_ORDER), "snapToGrid", False, RPR_ORDER)
+        return True
 
     def _define(
         self,
         name: str,
         *,
         kind: str = "paragraph",
-        base: str | None = "Normal",
+        base: str | None = NEUTRAL,
         font: str | None = None,
         size: float | None = None,
         colour: str | None = None,
@@ -393,14 +479,15 @@ class DocxRenderer(Renderer):
         a reference: added styles then inherit the reference's. *lines* are paragraph
         borders (a ``w:pBdr``), *tab* a single right tab stop (header and footer), *indent* left/right.
         """
-        found = self.styles.find(name)
-        if name in self.given:
+        found = self.styles.find(name, kind)
+        if found is not None and self.from_template:
+            self.given.add(name)
             return self._use(name, found)
         style = self._use(name, self.styles.add(name, kind) if found is None else found)
         if base:
             set_values(style, "basedOn", STYLE_ORDER, val=self.style[base].styleId)
         rpr = get_or_add(style, "rPr", STYLE_ORDER)
-        if font and not self.given:
+        if font and not self.from_template:
             set_fonts(rpr, font)
         if colour:
             set_colour(rpr, colour)
@@ -446,7 +533,8 @@ class DocxRenderer(Renderer):
     def _lists(self) -> None:
         """Bullets, decimal lists and exercise questions, each up to three levels."""
         palette = self.theme.palette
-        body = None if self.given else self.theme.fonts.body.name  # bullets in the body font
+        # Bullets in the theme's body font; in a template's, inherited.
+        body = None if self.from_template else self.theme.fonts.body.name
 
         def levels(formats: Sequence[tuple[str, str]], **style) -> list[Level]:
             return [
@@ -668,7 +756,8 @@ class DocxRenderer(Renderer):
             for row in compare.rows
         ]
         if has_aspect:
-            widths = self.label_widths([row.aspect or "" for row in compare.rows], len(header))
+            aspects = [row.aspect or "" for row in compare.rows]
+            widths = self.label_widths(aspects, len(header), self.table_size)
         else:
             widths = self.even_widths(len(header))
         self.data_table(block.title, header, rows, widths, aspect=has_aspect)
@@ -676,7 +765,7 @@ class DocxRenderer(Renderer):
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
-        widths = self.content_widths(columns)
+        widths = self.content_widths(columns, self.table_size)
         self.data_table(block.title, table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
@@ -685,7 +774,7 @@ class DocxRenderer(Renderer):
     def definitions(self, terms: Sequence[Term], purpose: str) -> None:
         """Terms in a borderless two-column table: bold term, its definition beside it;
         a layout table (no header row), described by *purpose*."""
-        widths = self.label_widths([term.term for term in terms], 2)
+        widths = self.label_widths([term.term for term in terms], 2, self._size("table"))
         light = self.theme.palette.light
         lines = {"insideH": (4, light), "bottom": (4, light)}
         table = self.table(
@@ -706,36 +795,47 @@ class DocxRenderer(Renderer):
         *,
         aspect: bool,
     ) -> None:
-        """A themed table: coloured header row repeated on each page, banded rows, bold aspects.
+        """A data table, header row repeated on each page, bold aspects: in the template's
+        table style if it has one, else the theme's look (coloured header, banded rows).
 
         The header and first row keep with each other (and the block's label above them).
         Its caption is the block's title, its description that and the column names, for
         screen readers.
         """
         palette = self.theme.palette
+        themed = self.table_style is None
+        lines = {"bottom": (8, palette.primary)} if themed else {}
+        body_style, head_style, aspect_style = (
+            ("Table Text", "Table Header", "Table Aspect")
+            if themed
+            else ("Table Contents", "Table Heading", "Table Heading")
+        )
         caption = title.plain if title else ""
         columns = [cell.plain if isinstance(cell, RichText) else cell for cell in header]
         table = self.table(
             len(rows) + 1,
             widths,
-            {"bottom": (8, palette.primary)},
+            lines,
+            header=True,
+            style=self.table_style,
+            header_column=aspect,
             caption=caption,
             description=self.wording("table_description", title=caption, columns=columns),
-            header_column=aspect,
         )
         head, *body = table.tr_lst
         set_child(properties(head, "trPr"), "tblHeader", TRPR_ORDER)
         for cell, text in zip(head.tc_lst, header, strict=True):
             set_values(properties(cell, "tcPr"), "vAlign", TCPR_ORDER, val="center")
-            keep_with_next(self.cell_text(cell, "Table Header", text))
-            shade(cell, palette.primary)
+            keep_with_next(self.cell_text(cell, head_style, text))
+            if themed:
+                shade(cell, palette.primary)
         for index, (row, cells) in enumerate(zip(body, rows, strict=True)):
             for column, (cell, text) in enumerate(zip(row.tc_lst, cells, strict=True)):
-                style = "Table Aspect" if aspect and column == 0 else "Table Text"
+                style = aspect_style if aspect and column == 0 else body_style
                 paragraph = self.cell_text(cell, style, text)
                 if index == 0:
                     keep_with_next(paragraph)
-                if index % 2 == 1:
+                if themed and index % 2 == 1:
                     shade(cell, palette.light)
         self.spacer()
 
@@ -746,29 +846,35 @@ class DocxRenderer(Renderer):
         lines: dict[str, tuple[int, str]],
         cell_padding: tuple[int, int] = CELL_PADDING,
         *,
+        header: bool = False,
+        style: CT_Style | None = None,
+        header_column: bool = False,
         caption: str = "",
         description: str = "",
         layout: str = "",
-        header_column: bool = False,
     ) -> CT_Tbl:
         """A fixed-width, left-aligned table of *widths* (twips), ruled only by *lines*,
-        rows never split; each cell holds one empty paragraph. A data table has a
-        *caption* and *description*; a *layout* table (boxes, terms) only places text, has
-        no header row or column, and says so in its description; a *header_column* holds
-        row headers (a compare table's aspects).
+        rows never split; each cell holds one empty paragraph. In a table *style*, the
+        style rules and shades it instead; its first row is a *header* row, and a
+        *header_column* holds row headers (a compare table's aspects). A data table has a
+        *caption* and *description*; a *layout* table (boxes, terms) only places text and
+        says so in its description.
 
         It is indented by its cell padding, so its edges (fills, rules) line up with the
         text margins rather than the text inside its first column.
         """
         table = add_block(self.container, "tbl")
         tbl_pr = sub(table, "tblPr")  # its children are made in schema order
+        if style is not None:
+            sub(tbl_pr, "tblStyle", val=style.styleId)
         sub(tbl_pr, "tblW", w=sum(widths), type="dxa")
         sub(tbl_pr, "jc", val="left")
         sub(tbl_pr, "tblInd", w=cell_padding[1], type="dxa")
-        tbl_pr.append(borders("tblBorders", {**dict.fromkeys(BORDER_SIDES), **lines}))
+        if style is None:
+            tbl_pr.append(borders("tblBorders", {**dict.fromkeys(BORDER_SIDES), **lines}))
         sub(tbl_pr, "tblLayout", type="fixed")
         tbl_pr.append(padding("tblCellMar", *cell_padding))
-        sub(tbl_pr, "tblLook", **table_look(not layout, header_column))
+        sub(tbl_pr, "tblLook", **table_look(header, header_column))
         if caption:
             sub(tbl_pr, "tblCaption", val=caption)
         if description or layout:
@@ -799,12 +905,13 @@ class DocxRenderer(Renderer):
         """The text width in twips (the unit of table XML)."""
         return int(self.text_width.twips)
 
-    def measure(self, text: str, *, bold: bool = False) -> int:
-        """How wide *text* sets on one line in table type, in twips, cell padding included.
+    def measure(self, text: str, size: float, *, bold: bool = False) -> int:
+        """How wide *text* sets on one line at *size*, in twips, cell padding included.
 
-        Measured with the theme's metric-compatible font files, run by run.
+        Measured with metric-compatible font files (the theme's, or the template's
+        font's twin), run by run.
         """
-        fonts, size = Fonts(self.theme), self._size("table")
+        fonts = Fonts(self.measuring)
         points = sum(
             text_width(run.text, fonts.file(replace(run, bold=run.bold or bold)), size)
             for run in self.rich(text).runs
@@ -814,19 +921,20 @@ class DocxRenderer(Renderer):
     def even_widths(self, count: int) -> list[int]:
         return [self.width // count] * count
 
-    def label_widths(self, labels: Sequence[str], count: int) -> list[int]:
-        """A label column as wide as its longest label needs (within bounds), the rest even."""
+    def label_widths(self, labels: Sequence[str], count: int, size: float) -> list[int]:
+        """A label column as wide as its longest label at *size* needs (within bounds),
+        the rest even."""
         low, high = (int(self.width * share) for share in ASPECT_SHARE)
-        longest = max((self.measure(label, bold=True) for label in labels), default=0)
+        longest = max((self.measure(label, size, bold=True) for label in labels), default=0)
         first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
 
-    def content_widths(self, columns: Sequence[Sequence[str]]) -> list[int]:
-        """Each column gets what its longest cell needs when that is less than a fair share;
-        the columns with more text split the rest evenly (then wrap)."""
+    def content_widths(self, columns: Sequence[Sequence[str]], size: float) -> list[int]:
+        """Each column gets what its longest cell at *size* needs when that is less than a
+        fair share; the columns with more text split the rest evenly (then wrap)."""
         needs = [
-            max(self.measure(text, bold=index == 0) for text in column)
+            max(self.measure(text, size, bold=index == 0) for text in column)
             for index, column in enumerate(columns)
         ]
         return share_out(needs, self.width)
@@ -944,7 +1052,7 @@ class DocxRenderer(Renderer):
             stops = ParagraphFormat(paragraph).tab_stops
             for stop in ParagraphFormat(self.style[style]).tab_stops:
                 stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
-            stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
+            stops.add_tab_stop(self.page.text_width, WD_TAB_ALIGNMENT.RIGHT)
         return paragraph
 
     def logo(self, paragraph: CT_P, part: StoryPart, height: float) -> None:

@@ -18,11 +18,9 @@ import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -35,7 +33,7 @@ from pptx.slide import Slide, SlideLayout
 from ..contrast import AA_LARGE, AA_TEXT, ratio
 from ..errors import BuildError
 from ..templatecheck import TemplateReport
-from ..theme import FONTS_DIR, Font, Theme
+from ..theme import FALLBACK_FAMILY, Font, Theme, metric_family, metric_twins
 from . import pptx_master
 
 TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
@@ -50,7 +48,6 @@ DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # DrawingML's own, when nothing on the wa
 DEFAULT_SIZE = (960.0, 540.0)  # a slide size for a package that gives none (16:9)
 CHECK_LINE = 18 * 1.2  # a line at the shipped themes' body floor, for `template check`
 HARD_MIN = 10.0  # no text is set smaller, whatever the template's boxes
-FALLBACK_FAMILY = "DejaVuSans"  # wide: text set in a narrower unknown face still fits
 _INSET_NAMES = ("lIns", "tIns", "rIns", "bIns")
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _PH = f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}"
@@ -514,24 +511,12 @@ def _theme_fonts(master: Any) -> tuple[str, str]:
     return names[0], names[1]
 
 
-@cache
-def _metric_table() -> dict[str, str]:
-    with (FONTS_DIR / "metrics.yaml").open(encoding="utf-8") as file:
-        return {name.lower(): family for name, family in yaml.safe_load(file).items()}
-
-
-def metric_family(font: str) -> str:
-    """The shipped TrueType family that measures text set in *font* (the fallback's
-    for a font without a known twin)."""
-    return _metric_table().get(font.lower(), FALLBACK_FAMILY)
-
-
 def font_notes(template: Template) -> list[str]:
     """The template's fonts and what measures them, in a report's words."""
     notes = []
     for role, font in zip(("headings", "body text"), template.fonts, strict=True):
         family = metric_family(font)
-        known = font.lower() in _metric_table()
+        known = font.lower() in metric_twins()
         how = (
             f"measured with {family}"
             if known
@@ -659,7 +644,7 @@ def check(path: Path) -> TemplateReport:
             )
     report.fonts += font_notes(template)
     for font in template.fonts:
-        if font.lower() not in _metric_table():
+        if font.lower() not in metric_twins():
             report.warnings.append(
                 f"font '{font}' has no metric twin here: text is measured as the wide"
                 f" {FALLBACK_FAMILY}, so lines may break earlier than they need to"

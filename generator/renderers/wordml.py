@@ -16,7 +16,7 @@ import copy
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,10 +34,11 @@ from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from docx.parts.numbering import NumberingPart
 from docx.parts.story import StoryPart
+from docx.section import Section
 from docx.shared import Emu, Length, Twips
 from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
-from lxml.etree import SubElement, XPath
+from lxml.etree import SubElement
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
@@ -240,36 +241,45 @@ def right_tab(position: Length) -> OxmlElement:
     return tabs
 
 
-STYLE_NAMES = XPath("w:style/w:name/@w:val", namespaces=W_NAMESPACE)
-STYLE_IDS = XPath("w:style/@w:styleId", namespaces=W_NAMESPACE)
-
-
 class Styles:
     """A document's styles by name and id, read once.
 
     python-docx finds a style by scanning every style's name, on each lookup and each
     addition; a theme defines some thirty styles, so that was a third of a handout's time.
-    Lookups follow python-docx's: by name (Word's internal name, ``heading 1`` for
-    ``Heading 1``), else by style id.
+    A style is found by its name, else by its id, both compared without regard to case
+    (and an id also without spaces): Word writes built-in names in lower case
+    (``heading 1``), pandoc and LibreOffice as shown (``Heading 1``), and templates made
+    in other languages keep English names under local ids or the reverse.
     """
 
     def __init__(self, document: WordDocument) -> None:
         self.root = document.styles.element
-        self.by_name: dict[str, CT_Style] = {}
-        self.by_id: dict[str, CT_Style] = {}
-        for name in STYLE_NAMES(self.root):  # the first of a name or id wins, as in python-docx
-            self.by_name.setdefault(str(name), name.getparent().getparent())
-        for style_id in STYLE_IDS(self.root):
-            self.by_id.setdefault(str(style_id), style_id.getparent())
+        self.by_name: dict[tuple[str, str], CT_Style] = {}
+        self.by_id: dict[tuple[str, str], CT_Style] = {}
+        for style in self.root.iterchildren(W + "style"):
+            self._index(style)
 
-    def names(self) -> set[str]:
-        """Every style's name as Word shows it."""
-        return {BabelFish.internal2ui(name) for name in self.by_name}
+    def _index(self, style: CT_Style) -> None:
+        """Remember *style* under its kind, name and id; the first of a name or id wins,
+        as in Word."""
+        kind = style.get(W + "type", "paragraph")
+        name = style.find(W + "name")
+        if name is not None:
+            self.by_name.setdefault((kind, style_key(name.get(W + "val", ""))), style)
+        self.by_id.setdefault((kind, style_key(style.get(W + "styleId", ""))), style)
 
-    def find(self, name: str) -> CT_Style | None:
-        """The style called *name* (as Word shows it), else the one whose id is *name*."""
-        style = self.by_name.get(BabelFish.ui2internal(name))
-        return self.by_id.get(name) if style is None else style
+    def find(self, name: str, kind: str = "paragraph") -> CT_Style | None:
+        """The style of *kind* called *name* (as Word shows it), else the one whose id is
+        *name*, with or without its spaces."""
+        key = style_key(name)
+        for found in (
+            self.by_name.get((kind, key)),
+            self.by_id.get((kind, key)),
+            self.by_id.get((kind, key.replace(" ", ""))),
+        ):
+            if found is not None:
+                return found
+        return None
 
     def colour(self, name: str) -> str | None:
         """The text colour style *name* sets, itself or through the styles it is based on
@@ -285,20 +295,80 @@ class Styles:
         return None
 
     def add(self, name: str, kind: str) -> CT_Style:
-        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery."""
+        """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery,
+        under an id no other style has."""
         internal = BabelFish.ui2internal(name)
-        style_id = styleId_from_name(internal)
+        base = style_id = styleId_from_name(internal)
+        taken = {key for _, key in self.by_id}
+        suffix = 1
+        while style_key(style_id) in taken:
+            suffix += 1
+            style_id = f"{base}{suffix}"
         style = sub(self.root, "style", type=kind, customStyle=1, styleId=style_id)
         sub(style, "name", val=internal)
         sub(style, "qFormat")
-        self.by_name.setdefault(internal, style)
-        self.by_id.setdefault(style_id, style)
+        self._index(style)
         return style
+
+    def table_style(self) -> CT_Style | None:
+        """The template's own table style: its default one unless that is Word's plain
+        "Normal Table", else its first custom one; None when it has neither."""
+        tables = [s for s in self.root.iterchildren(W + "style") if s.get(W + "type") == "table"]
+        for style in tables:
+            if (
+                style.get(W + "default") in ("1", "true", "on")
+                and style_key(style.name_val or "") not in PLAIN_TABLE_STYLES
+            ):
+                return style
+        return next((s for s in tables if s.get(W + "customStyle") in ("1", "true", "on")), None)
+
+
+def style_size(style: CT_Style) -> float | None:
+    """A style's own type size in points, None when it leaves the size to others."""
+    size = style.find(f"{W}rPr/{W}sz")
+    half_points = integer(None if size is None else size.get(W + "val"), 0)
+    return half_points / 2 or None
+
+
+PLAIN_TABLE_STYLES = {"normal table", "table normal"}  # Word's and LibreOffice's
+
+
+def style_key(name: str) -> str:
+    """A style name or id as Word compares them: without regard to case."""
+    return name.casefold().strip()
 
 
 # -- documents ----------------------------------------------------------------------
 
 TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, or an encrypted package
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream holding an encrypted package
+OTHER_OFFICE = {"presentationml": "a PowerPoint file", "spreadsheetml": "an Excel file"}
+
+
+def package_problem(path: Path) -> str | None:
+    """Why *path* cannot be a Word document or template, in words for its owner; None
+    when it is an Office Open XML package with a Word main part."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED in data:
+            return "password-protected (encrypted): save a copy without a password and use that"
+        return (
+            "a Word 97-2003 file (.doc, .dot): save it as a Word document (.docx)"
+            " or template (.dotx)"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        return "not a Word document or template (.docx, .dotx): not an Office Open XML package"
+    if CT.WML_DOCUMENT_MAIN not in types and TEMPLATE_MAIN not in types:
+        kind = next((what for key, what in OTHER_OFFICE.items() if key in types), None)
+        return f"{kind or 'not a Word file'}, not a Word document or template (.docx, .dotx)"
+    return None
 
 
 def blank_document() -> WordDocument:
@@ -315,9 +385,11 @@ def _default_document() -> WordDocument:
     return docx.Document()
 
 
-def open_reference(path: Path) -> WordDocument:
+def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
     """A user's .docx or .dotx with its body emptied: its styles, numbering, headers,
-    footers and page setup (the body's final ``w:sectPr``) stay.
+    footers and page setup (the body's final ``w:sectPr``) stay. Also says what had to
+    be mended: a body without section properties gets empty ones, and a restriction on
+    editing goes (a teacher adapts the handout).
 
     A .dotx differs from a .docx only in its main part's content type, which python-docx
     refuses; the type is switched in ``[Content_Types].xml`` in memory before opening,
@@ -338,10 +410,184 @@ def open_reference(path: Path) -> WordDocument:
             data = out.getvalue()
     word = docx.Document(io.BytesIO(data))
     body = word.element.body
+    if body is None:
+        raise ValueError("its main part has no body (w:body)")
+    repairs = []
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    return word
+    if body.find(qn("w:sectPr")) is None:
+        sub(body, "sectPr")
+        repairs.append("no section properties: added")
+    settings = word.settings.element
+    for tag in ("w:writeProtection", "w:documentProtection"):
+        for lock in settings.findall(qn(tag)):
+            settings.remove(lock)
+            repairs.append(f"{LOCKS[tag]}: removed, so the handout can be edited")
+    return word, repairs
+
+
+LOCKS = {  # settings that make Word open a document read-only or for forms only
+    "w:writeProtection": "opens read-only (write protection)",
+    "w:documentProtection": "editing is restricted (document protection)",
+}
+
+
+# -- fonts --------------------------------------------------------------------------
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class StyleFont:
+    """The Latin font a style's text is set in, the theme slot it comes from (``major``,
+    ``minor``) if named through the theme, and a different East Asian font."""
+
+    name: str
+    slot: str | None = None
+    east_asian: str | None = None
+
+
+def theme_fonts(document: WordDocument) -> dict[str, list[str]]:
+    """The theme part's major (headings) and minor (body) fonts: Latin, then East Asian."""
+    found: dict[str, list[str]] = {"major": [], "minor": []}
+    try:
+        part = document.part.part_related_by(RT.THEME)
+    except KeyError:
+        return found
+    root = parse_xml(part.blob)
+    for slot, faces in found.items():
+        font = root.find(f".//{A}{slot}Font")
+        for script in ("latin", "ea"):
+            face = None if font is None else font.find(A + script)
+            if face is not None and face.get("typeface"):
+                faces.append(face.get("typeface"))
+    return found
+
+
+def style_font(document: WordDocument, style: CT_Style) -> StyleFont | None:
+    """The font text in *style* is set in: from its own or a base style's ``w:rFonts``,
+    else the document defaults, a theme font resolved through the theme; None when
+    nothing names one (the application's default)."""
+    theme = theme_fonts(document)
+    for rfonts in _font_chain(document, style):
+        asian = rfonts.get(W + "eastAsia")
+        face = rfonts.get(W + "ascii")
+        if face:
+            return StyleFont(face, None, asian if asian and asian != face else None)
+        slot = (rfonts.get(W + "asciiTheme") or "")[:5]
+        if theme.get(slot):
+            return StyleFont(theme[slot][0], slot)
+    return None
+
+
+def _font_chain(document: WordDocument, style: CT_Style | None) -> Iterator[OxmlElement]:
+    """``w:rFonts`` of *style*, its bases in turn, then of the document defaults."""
+    styles = document.styles.element
+    seen: set[str] = set()
+    while style is not None and style.styleId not in seen:
+        seen.add(style.styleId)
+        rfonts = style.find(f"{W}rPr/{W}rFonts")
+        if rfonts is not None:
+            yield rfonts
+        base = style.basedOn_val
+        style = styles.get_by_id(base) if base else None
+    defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    if defaults is not None:
+        yield defaults
+
+
+# -- page setup ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A section's page setup and the text column that tables and pictures must fit in."""
+
+    width: Length
+    height: Length
+    top: Length
+    right: Length
+    bottom: Length
+    left: Length
+    gutter: Length
+    columns: int
+    column_width: Length  # the narrowest column's
+
+    @property
+    def text_width(self) -> Length:
+        """Between the side margins: headers and footers span it whatever the columns."""
+        return Emu(self.width - self.left - self.right - self.gutter)
+
+    @property
+    def text_height(self) -> Length:
+        return Emu(self.height - self.top - self.bottom)
+
+
+def page_of(section: Section) -> Page:
+    """The page of *section* (sizes and margins present), with its text column: the text
+    width itself, or with ``w:cols`` the narrowest of the columns it is divided into."""
+    gutter = Emu(section.gutter or 0)  # room for the binding, beside the inner margin
+    width = Emu(section.page_width - section.left_margin - section.right_margin - gutter)
+    columns, column = 1, width
+    cols = section._sectPr.find(W + "cols")
+    if cols is not None:
+        own = [integer(col.get(W + "w"), 0) for col in cols.iterchildren(W + "col")]
+        if own and cols.get(W + "equalWidth") in ("0", "false", "off"):
+            columns, column = len(own), Twips(min(own))
+        else:
+            columns = max(integer(cols.get(W + "num"), 1), 1)
+            gaps = (columns - 1) * integer(cols.get(W + "space"), DEFAULT_COLUMN_SPACE)
+            column = Emu((width - Twips(gaps)) // columns)
+    return Page(
+        section.page_width,
+        section.page_height,
+        Emu(abs(section.top_margin)),  # negative: "exactly", text may not push it down
+        section.right_margin,
+        Emu(abs(section.bottom_margin)),
+        section.left_margin,
+        gutter,
+        columns,
+        column,
+    )
+
+
+DEFAULT_COLUMN_SPACE = 720  # twips between columns when w:cols does not say (the schema's)
+
+
+def integer(value: str | None, default: int) -> int:
+    """A whole number from an attribute (twips, half-points), *default* when absent or
+    unreadable."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def repair_page(section: Section, paper: tuple[Length, Length], margin: Length) -> list[str]:
+    """Give *section* the page size and margins it leaves out (pandoc's reference.docx has
+    an empty ``w:sectPr``), from *paper* and *margin*; says what was filled in."""
+    repairs = []
+    if section.page_width is None or section.page_height is None:
+        width, height = paper
+        section.page_width = section.page_width or width
+        section.page_height = section.page_height or height
+        repairs.append(
+            f"no page size: {section.page_width.mm:.0f} × {section.page_height.mm:.0f} mm used"
+        )
+    missing = [side for side in MARGINS if getattr(section, f"{side}_margin") is None]
+    for side in missing:
+        setattr(section, f"{side}_margin", margin)
+    if missing:
+        plural = "s" * (len(missing) > 1)
+        repairs.append(f"no {', '.join(missing)} margin{plural}: {margin.mm:.0f} mm used")
+    for side in ("header", "footer"):
+        if getattr(section, f"{side}_distance") is None:
+            setattr(section, f"{side}_distance", Emu(margin // 2))
+    return repairs
+
+
+MARGINS = ("top", "right", "bottom", "left")
 
 
 def default_run_properties(document: WordDocument) -> OxmlElement:
