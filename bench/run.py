@@ -130,7 +130,8 @@ def course(work: Path, count: int) -> Path:
 
 
 def batch(formats: list[str], work: Path, count: int) -> list[Row]:
-    """Per-lesson cost of a whole course, serial and on two workers (one process each)."""
+    """Per-lesson cost of a whole course, serial and on two workers (one process each),
+    as cost per lesson per core: wall time x cores used / lessons."""
     folder = course(work, count)
     rows = []
     for jobs in ("1", "2"):
@@ -142,13 +143,128 @@ def batch(formats: list[str], work: Path, count: int) -> list[Row]:
             (
                 f"batch of {count}, --jobs {jobs}",
                 f"{ms(total / count)} per lesson",
-                f"{total:.1f} s in all",
+                f"{ms(total * int(jobs) / count)} per lesson per core; {total:.1f} s in all",
             )
         )
     started = time.perf_counter()
     lectern("build", folder, "-o", work / "batch-2", "-j", "2", *format_args(formats))
     rows.append((f"batch of {count}, nothing changed", f"{ms(time.perf_counter() - started)}", ""))
     return rows
+
+
+def equal_cores(formats: list[str], work: Path, count: int) -> list[Row]:
+    """Lectern and pandoc on the same cores: one at a time, then two at a time.
+
+    pandoc makes one file per run, so "two at a time" runs two pandoc processes at once,
+    as ``--jobs 2`` runs two Lectern workers. pandoc makes the .docx and .pptx only;
+    Lectern all the formats asked for.
+    """
+    if not shutil.which("pandoc"):
+        return [("equal cores", "pandoc not installed", "")]
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = course(work, count)
+    targets = [
+        work / "pandoc-course" / f"lesson-{n:03}.{suffix}"
+        for n in range(count)
+        for suffix in ("docx", "pptx")
+    ]
+    targets[0].parent.mkdir()
+    rows = []
+    for cores in (1, 2):
+        out = work / f"equal-{cores}"
+        started = time.perf_counter()
+        lectern("build", folder, "-o", out, "-j", str(cores), *format_args(formats))
+        ours = (time.perf_counter() - started) / count
+        started = time.perf_counter()
+        with ThreadPoolExecutor(cores) as pool:
+            list(pool.map(lambda t: run(["pandoc", SAMPLE_MD, "-o", t]), targets))
+        theirs = (time.perf_counter() - started) / count
+        rows.append(
+            (
+                f"{count} lessons on {cores} core(s)",
+                f"{ms(ours)} per lesson, {ms(ours * cores)} per lesson per core",
+                f"pandoc .docx+.pptx {ms(theirs)} per lesson; {faster(ours, theirs)}",
+            )
+        )
+    return rows
+
+
+def startup(work: Path, runs: int) -> list[Row]:
+    """Where a cold build's first few hundred milliseconds go, from ``python -X importtime``:
+    what the command imports before any lesson is read, and what each renderer adds."""
+    modules = {
+        "command line (click)": "generator.cli",
+        "model (pydantic)": "generator.model",
+        "loader and templates": "generator.templating",
+        "handout renderer": "generator.renderers.docx",
+        "deck renderer": "generator.renderers.pptx",
+        "cheat sheet renderer": "generator.renderers.pdf",
+    }
+    rows = []
+    for label, module in modules.items():
+
+        def measure(module=module) -> float:
+            result = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                env=ENV,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            selves = [
+                line.removeprefix("import time:").split("|")[0].strip()
+                for line in result.stderr.splitlines()
+                if line.startswith("import time:")
+            ]
+            return sum(int(us) for us in selves if us.isdigit()) / 1e6
+
+        rows.append(
+            (
+                f"import {module}",
+                ms(statistics.median(measure() for _ in range(runs))),
+                label + ", with all it imports",
+            )
+        )
+    return rows
+
+
+def watch_rebuild(work: Path, runs: int) -> list[Row]:
+    """How long after an edit lands ``lectern watch`` has the sample rebuilt (all formats),
+    as the watcher says it and as seen from outside (the edit to its line)."""
+    lesson = work / "watch" / "lesson.yaml"
+    lesson.parent.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    lesson.write_text(text, encoding="utf-8")
+    process = subprocess.Popen(
+        [*LECTERN, "watch", lesson, "-o", work / "watch-out"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        process.stdout.readline()
+        process.stdout.readline()
+        time.sleep(1)
+        said, seen = [], []
+        for number in range(runs):
+            started = time.perf_counter()
+            lesson.write_text(text.replace("Understanding", f"Understanding ({number})"), "utf-8")
+            line = process.stdout.readline()
+            seen.append(time.perf_counter() - started)
+            said.append(float(re.search(r"in (\d+) ms", line).group(1)) / 1000)
+            time.sleep(0.3)
+    finally:
+        process.terminate()
+        process.wait()
+    return [
+        (
+            "watch: sample rebuilt after an edit",
+            f"{ms(statistics.median(said))} build",
+            f"{ms(statistics.median(seen))} from the edit to the line (target: under 150 ms)",
+        )
+    ]
 
 
 def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
@@ -175,14 +291,12 @@ def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
 
 def tagging(work: Path, runs: int) -> list[Row]:
     """What tagging the cheat sheet for screen readers costs, warm: tagged vs untagged."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    from generator.renderers.pdflayout import Sheet
+    from generator.renderers.pdflayout import Sheet, SheetCanvas
 
     options = BuildOptions(formats=["pdf"], out_dir=work / "tagging")
     build(SAMPLE, options)
     tagged = median_time(lambda: build(SAMPLE, options), runs)
-    tagged_canvas, Sheet.canvasmaker = Sheet.canvasmaker, Canvas
+    tagged_canvas, Sheet.canvasmaker = Sheet.canvasmaker, SheetCanvas
     try:
         build(SAMPLE, options)
         plain = median_time(lambda: build(SAMPLE, options), runs)
@@ -195,6 +309,27 @@ def tagging(work: Path, runs: int) -> list[Row]:
             f"{(tagged / plain - 1):+.0%}",
         )
     ]
+
+
+def long_list(work: Path, lengths: tuple[int, ...]) -> list[Row]:
+    """Deck layout of one list of 1,000, 2,000 and 4,000 items: time per 1,000 items.
+
+    A long list is cut into continuation slides as evenly as it can be; the cut must
+    cost time in proportion to the list's length, so the figures should stay flat.
+    """
+    if "pptx" not in working_formats():
+        return []
+    figures = []
+    for length in lengths:
+        items = "".join(
+            f"          - Item {i} says a little about point {i}\n" for i in range(length)
+        )
+        path = work / f"list-{length}.yaml"
+        path.write_text(f"title: T\nsections:\n  - heading: H\n    blocks:\n      - list:\n{items}")
+        options = BuildOptions(formats=["pptx"], out_dir=work / "list")
+        seconds = median_time(lambda path=path, options=options: build(path, options), 1)
+        figures.append(f"{length:,}: {seconds * 1000 / length:.2f} s")
+    return [("deck, one long list, time per 1,000 items", ", ".join(figures), "flat = linear")]
 
 
 def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
@@ -313,10 +448,14 @@ def main() -> None:
         single, cold = single_lesson(formats, work, runs)
         rows += single
         rows += comparison(cold, pandoc_route(work, runs))
+        rows += startup(work, runs)
+        rows += watch_rebuild(work, runs)
         rows += batch(formats, work, lessons)
+        rows += equal_cores(formats, work, 10 if args.quick else 40)
         rows += long_lesson(formats, work, max(1, runs // 3))
         if "pdf" in formats:
             rows += tagging(work, runs)
+        rows += long_list(work, (250, 500, 1000) if args.quick else (1000, 2000, 4000))
         rows += merge(formats, work, rows_in_merge)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import signal
 import sys
+import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterable
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .build import (
     BuildOptions,
+    Output,
     digest,
     digest_files,
     image_files,
@@ -29,11 +34,13 @@ from .build import (
     render_format,
     theme_files,
 )
-from .errors import BuildError, LessonError
+from .discover import Found
+from .errors import BuildError, LessonError, Problem
 from .load import Lesson, load_lesson
-from .manifest import Manifest, output_key
+from .manifest import Manifest, ManifestError, output_key, portable
 from .merge import DEFAULT_NAME, output_stems, read_rows, refuse_clashes
 from .registry import available_formats
+from .templating import variables_read
 
 if TYPE_CHECKING:  # the pool is imported only when a batch uses it
     from concurrent.futures import Future
@@ -51,31 +58,60 @@ class Job:
     lesson: Path
     lesson_digest: str | None
     stem: str
+    """The output name before the format's label, with the folders it mirrors (``unit1/intro``)."""
     label: str
     variables: dict[str, Any]
     keys: dict[str, str]
+    row: int | None = None
 
     @property
     def formats(self) -> list[str]:
         return list(self.keys)
 
 
+@dataclass(frozen=True)
+class Failure:
+    """One error, as printed (``text``) and located for a machine-readable report."""
+
+    text: str
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    @classmethod
+    def of(cls, problem: Problem) -> Failure:
+        return cls(str(problem), str(problem.path), problem.message, problem.line, problem.column)
+
+
 @dataclass
 class Outcome:
-    """What a job wrote, what it read besides the lesson, what went wrong, and what it
-    warns about (a theme's missing font, say)."""
+    """What a job wrote, what it read besides the lesson (named as the manifest names
+    them), what went wrong, and what it warns about (a theme's missing font, say)."""
 
     job: Job
-    written: list[tuple[str, Path]] = field(default_factory=list)
+    written: list[tuple[str, Output]] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
     status: int = EXIT_OK
-    messages: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    failed_formats: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    times: dict[str, float] = field(default_factory=dict)
+    """Seconds spent on each format."""
 
-    def fail(self, status: int, message: str, detail: str = "") -> Outcome:
+    def fail(self, status: int, error: Exception | str, detail: str = "") -> Outcome:
+        """Record *error*: a :class:`LessonError`'s located problems, or a message about
+        the lesson as a whole."""
         self.status = max(self.status, status)
-        self.messages.append(message)
+        if isinstance(error, LessonError):
+            self.failures.extend(Failure.of(problem) for problem in error.problems)
+        else:
+            text = str(error)
+            lesson = str(self.job.lesson)
+            message = text.removeprefix(f"{lesson}: ")
+            self.failures.append(Failure(f"{lesson}: {message}", lesson, message))
         if detail:
             self.details.append(detail)
         return self
@@ -83,12 +119,20 @@ class Outcome:
 
 @dataclass
 class Plan:
-    """The jobs to run, and how many outputs were already up to date."""
+    """The jobs to run, the outputs already up to date (as jobs for the formats that are),
+    and the lessons that failed before any job could start."""
 
     jobs: list[Job]
     manifest: Manifest
-    up_to_date: int = 0
+    fresh: list[Job] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)
+    manifest_error: str | None = None
+    rows: int | None = None
+    """How many rows the data file has, in a merge."""
+
+    @property
+    def up_to_date(self) -> int:
+        return sum(len(job.keys) for job in self.fresh)
 
 
 @functools.lru_cache(maxsize=4)
@@ -104,7 +148,7 @@ def lesson_for(job_lesson: Path, lesson_digest: str | None) -> Lesson:
 
 
 def plan_batch(
-    lessons: Iterable[Path],
+    lessons: Iterable[Found],
     options: BuildOptions,
     *,
     data: Path | None = None,
@@ -118,66 +162,100 @@ def plan_batch(
         if fmt not in installed:
             load_renderer(fmt)  # raises, naming the installed formats
     rows = read_rows(data) if data is not None else None
-    plan = Plan([], Manifest.load(options.out_dir))
+    plan = Plan([], Manifest.load(options.out_dir), rows=None if rows is None else len(rows))
     named: list[tuple[str, str]] = []
-    for path in lessons:
+    for found in lessons:
+        path = found.path
         try:
             lesson_digest: str | None = digest(path.read_bytes())
         except OSError:
             lesson_digest = None
         if rows is None:
-            sources = [(path.stem, str(path), dict(options.variables))]
+            jobs = [Job(path, lesson_digest, found.stem, str(path), dict(options.variables), {})]
         else:
             try:
-                sources = _row_sources(path, lesson_digest, rows, name or DEFAULT_NAME, options)
+                jobs = _row_jobs(found, lesson_digest, rows, name or DEFAULT_NAME, options)
+                _check_columns(lesson_for(path, lesson_digest), rows, data, options)
             except LessonError as error:
-                plan.failed.append(_failed(path, lesson_digest, EXIT_BAD_INPUT, str(error)))
+                job = Job(path, lesson_digest, found.stem, str(path), {}, {})
+                plan.failed.append(Outcome(job).fail(EXIT_BAD_INPUT, error))
                 continue
-        for stem, label, variables in sources:
-            named.append((stem, label))
+        for job in jobs:
+            named.append((job.stem, job.label))
             keys = {
-                fmt: output_key(path, lesson_digest or "", fmt, stem, variables, options)
+                fmt: output_key(lesson_digest or "", fmt, job.stem, job.variables, options)
                 for fmt in formats
             }
             stale = {
                 fmt: key
                 for fmt, key in keys.items()
-                if options.force or not plan.manifest.up_to_date(fmt, stem, key)
+                if options.force or not plan.manifest.up_to_date(fmt, job.stem, key, path.parent)
             }
-            plan.up_to_date += len(keys) - len(stale)
             if stale:
-                plan.jobs.append(Job(path, lesson_digest, stem, label, variables, stale))
+                plan.jobs.append(replace(job, keys=stale))
+            if len(stale) < len(keys):
+                fresh = {fmt: key for fmt, key in keys.items() if fmt not in stale}
+                plan.fresh.append(replace(job, keys=fresh))
     refuse_clashes(named, options.out_dir, rows=rows is not None)
     return plan
 
 
-def _row_sources(
-    path: Path,
+def _check_columns(
+    lesson: Lesson, rows: list[dict[str, Any]], data: Path | None, options: BuildOptions
+) -> None:
+    """Refuse, once and at the line that reads it, a variable no row of the data file has
+    and nothing else gives (the lesson's vars, --var), instead of failing every row. A
+    value missing from some rows only fails those rows, as they are built."""
+    given = {*lesson.document.vars, *options.variables}
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    problems = [
+        lesson.source.problem(
+            loc,
+            f"'{name}' is not a column of {data} (its columns: {', '.join(columns)});"
+            " add it there, or give a default under vars: in the lesson",
+        )
+        for name, loc in variables_read(lesson).items()
+        if name not in given and name not in columns
+    ]
+    if problems:
+        raise LessonError(problems)
+
+
+def _row_jobs(
+    found: Found,
     lesson_digest: str | None,
     rows: list[dict[str, Any]],
     template: str,
     options: BuildOptions,
-) -> list[tuple[str, str, dict[str, Any]]]:
+) -> list[Job]:
+    path = found.path
     lesson = lesson_for(path, lesson_digest)
     stems = output_stems(path, lesson.stem, lesson.document.vars, rows, template, options.variables)
+    folder = found.stem.rpartition("/")[0]
+    prefix = f"{folder}/" if folder else ""
     return [
-        (stem, f"{path} row {number}", {**row, **options.variables})
+        Job(
+            path,
+            lesson_digest,
+            prefix + stem,
+            f"{path} row {number}",
+            {**row, **options.variables},
+            {},
+            row=number,
+        )
         for number, (stem, row) in enumerate(zip(stems, rows, strict=True), 1)
     ]
-
-
-def _failed(path: Path, lesson_digest: str | None, status: int, message: str) -> Outcome:
-    job = Job(path, lesson_digest, path.stem, str(path), {}, {})
-    return Outcome(job).fail(status, message)
 
 
 def execute(job: Job, options: BuildOptions) -> Outcome:
     """Build one job; every failure is caught and described, never raised, and every
     warning is kept with the outcome, so that the process reporting on the whole batch
     says each one once, however many workers came across it."""
+    started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:  # the process's filters still apply
         outcome = _execute(job, options)
     outcome.warnings = list(dict.fromkeys(str(warning.message) for warning in caught))
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 
@@ -186,27 +264,38 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
     try:
         lesson = lesson_for(job.lesson, job.lesson_digest)
         document, theme = prepare_document(lesson, options, job.variables)
-        outcome.inputs = digest_files(
-            [*theme_files(theme), *image_files(document), *options.references.values()]
-        )
+        files = [*theme_files(theme), *image_files(document), *options.references.values()]
+        outcome.inputs = {
+            portable(Path(path), job.lesson.parent): sha
+            for path, sha in digest_files(files).items()
+        }
     except LessonError as error:
-        return outcome.fail(EXIT_BAD_INPUT, str(error))
+        outcome.failed_formats = job.formats
+        return outcome.fail(EXIT_BAD_INPUT, error)
     except Exception as error:  # a bug: keep building the other jobs
-        return outcome.fail(EXIT_FAILED, f"{job.label}: {error}", traceback.format_exc())
+        outcome.failed_formats = job.formats
+        return outcome.fail(EXIT_FAILED, error, traceback.format_exc())
     for fmt in job.formats:
+        # Errors name the lesson, not the row: the same error in every row is said once.
+        label = str(job.lesson)
+        started = time.perf_counter()
         try:
             renderer = load_renderer(fmt)
-            target = render_format(
-                renderer, document, theme, options.out_dir, job.stem, label=job.label
+            written = render_format(
+                renderer, document, theme, options.out_dir, job.stem, label=label, lesson=lesson
             )
         except LessonError as error:
-            outcome.fail(EXIT_BAD_INPUT, str(error))
+            outcome.failed_formats.append(fmt)
+            outcome.fail(EXIT_BAD_INPUT, error)
         except BuildError as error:
-            outcome.fail(EXIT_FAILED, f"error: {error}", traceback.format_exc())
+            outcome.failed_formats.append(fmt)
+            outcome.fail(EXIT_FAILED, error, traceback.format_exc())
         except Exception as error:
-            outcome.fail(EXIT_FAILED, f"{job.label}: {fmt}: {error}", traceback.format_exc())
+            outcome.failed_formats.append(fmt)
+            outcome.fail(EXIT_FAILED, f"{fmt}: {error}", traceback.format_exc())
         else:
-            outcome.written.append((fmt, target))
+            outcome.written.append((fmt, written))
+        outcome.times[fmt] = time.perf_counter() - started
     return outcome
 
 
@@ -216,14 +305,26 @@ def run_batch(
     """Run the plan's jobs (in *workers* processes when more than one helps), call *report*
     with each outcome as it finishes, keep the manifest, and return the worst exit status."""
     status = EXIT_OK
+    manifest = plan.manifest
 
     def finished(outcome: Outcome) -> None:
         nonlocal status
         status = max(status, outcome.status)
-        for fmt, target in outcome.written:
-            plan.manifest.record(
-                target, fmt, outcome.job.stem, outcome.job.keys[fmt], outcome.inputs
-            )
+        for fmt, output in outcome.written:
+            if plan.manifest_error is None:
+                name = output.path.relative_to(options.out_dir).as_posix()
+                job = outcome.job
+                try:
+                    manifest.record(
+                        name,
+                        fmt,
+                        job.stem,
+                        job.keys[fmt],
+                        outcome.inputs,
+                        (output.sha256, output.size),
+                    )
+                except ManifestError as error:
+                    plan.manifest_error = str(error)
         report(outcome)
 
     for outcome in plan.failed:
@@ -239,8 +340,12 @@ def run_batch(
         else:
             _run_in_pool(jobs, options, min(workers, len(jobs)), finished, preload=not split)
     finally:
-        plan.manifest.save()
-    return status
+        if plan.manifest_error is None:
+            try:
+                manifest.save()
+            except ManifestError as error:
+                plan.manifest_error = str(error)
+    return max(status, EXIT_FAILED if plan.manifest_error else EXIT_OK)
 
 
 def _split_by_format(jobs: list[Job]) -> list[Job]:
@@ -275,7 +380,12 @@ def _run_in_pool(
         for fmt in {fmt for job in jobs for fmt in job.formats}:
             with contextlib.suppress(BuildError):  # each job reports it
                 load_renderer(fmt)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: dict[Future[Outcome], Job] = {
             pool.submit(execute, job, options): job for job in jobs
         }
@@ -294,7 +404,23 @@ def _run_in_pool(
             raise
 
 
-def _context() -> BaseContext:
+def _exit_with_parent(parent: int) -> None:
+    """Make a worker stop when the process that started it is gone (killed with -9, say);
+    otherwise it would wait for jobs that never come. A SIGTERM first lets a half-written
+    output remove its temporary file on the way out; the pool's worker loop catches what a
+    job raises, so the worker is then ended outright (the next run sweeps any leftover)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)
+        os._exit(EXIT_FAILED)
+
+    threading.Thread(target=watch, name="lectern-parent-watch", daemon=True).start()
+
+
+def pool_context() -> BaseContext:
     """Fork where it is safe: workers inherit loaded libraries and lessons instead of
     importing and parsing them again."""
     import multiprocessing

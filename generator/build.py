@@ -8,22 +8,23 @@ fills in its templates for one set of variables, which a data merge repeats per 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, LessonError, Problem
+from .errors import BuildError, FormulaTooWide, LessonError, Problem
 from .files import atomic_target
+from .images import ImageProblem, usable_image
+from .links import check_links
 from .load import Lesson, load_lesson
-from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
-from .model import Document, ImageBlock, Section
+from .model import Document, ImageBlock, MathBlock, Section, TextBlock
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
+from .scripts import warn_missing_glyphs
 from .templating import resolve
 from .theme import Theme, load_theme
-
-LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
 
 
 @dataclass
@@ -41,42 +42,6 @@ class BuildOptions:
     """The user's own Office templates by format ("docx", "pptx"), over the theme's."""
 
 
-def lesson_files(
-    paths: Iterable[Path], skipped: Callable[[Path], None] | None = None
-) -> list[Path]:
-    """Expand folders into the lesson files they hold (sorted); files pass through.
-
-    A Markdown file in a folder is a lesson only when its front matter holds a
-    ``title``; others (a README) are passed to *skipped*. A folder without any
-    lesson is an error: a CI job pointed at the wrong folder must not pass.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            inside, notes = [], []
-            for candidate in sorted(path.rglob("*")):
-                if candidate.suffix.lower() not in LESSON_SUFFIXES or not candidate.is_file():
-                    continue
-                if is_markdown(candidate) and not is_lesson(candidate):
-                    notes.append(candidate)
-                    if skipped is not None:
-                        skipped(candidate)
-                    continue
-                inside.append(candidate)
-            if not inside:
-                message = f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
-                if notes:
-                    names = ", ".join(note.name for note in notes[:3])
-                    message += f"; not lessons, as their front matter has no 'title': {names}" + (
-                        " ..." if len(notes) > 3 else ""
-                    )
-                raise LessonError.at(path, message)
-            found.extend(inside)
-        else:
-            found.append(path)
-    return found
-
-
 def prepare(path: Path, options: BuildOptions) -> tuple[Lesson, Document, Theme]:
     """Load and check everything about a lesson that can be wrong before rendering."""
     lesson = load_lesson(path)
@@ -90,11 +55,15 @@ def prepare_document(
     """The lesson's document for one set of *variables* (over its ``vars``), and its theme."""
     document = resolve(lesson, variables)
     document = resolve_images(lesson, document, allow_outside=options.allow_outside)
+    check_links(lesson, document, allow_outside=options.allow_outside)
     if options.allow_overflow:
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
+    theme.check_files(allow_outside=options.allow_outside)
+    if not options.formats or "pdf" in options.formats:
+        warn_missing_glyphs(lesson, document, theme)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()
@@ -103,20 +72,27 @@ def prepare_document(
     return document, theme
 
 
-_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str]]] = {}
+_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str], list[warnings.WarningMessage]]] = {}
 
 
 def cached_theme(name: str, base: Path) -> Theme:
     """:func:`load_theme`, reused while the theme's files hash the same.
 
     A data merge asks for the same theme once per row; hashing its few files is far
-    cheaper than parsing and validating them again.
+    cheaper than parsing and validating them again. What the theme warned about as it
+    loaded (a missing font) is said again each time it is reused, so a warm process
+    (``lectern watch``, a second build) still sees it, and ``--strict`` still fails.
     """
     known = _themes.get((name, base))
     if known and digest_files(theme_files(known[0])) == known[1]:
+        for caught in known[2]:
+            warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
         return known[0]
-    theme = load_theme(name, base=base)
-    _themes[(name, base)] = (theme, digest_files(theme_files(theme)))
+    with warnings.catch_warnings(record=True) as said:
+        theme = load_theme(name, base=base)
+    for caught in said:
+        warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
+    _themes[(name, base)] = (theme, digest_files(theme_files(theme)), said)
     return theme
 
 
@@ -157,9 +133,20 @@ def build(path: Path, options: BuildOptions) -> list[Path]:
     formats = options.formats or list(available_formats())
     renderers = [load_renderer(name) for name in formats]
     return [
-        render_format(renderer, document, theme, options.out_dir, lesson.stem, label=str(path))
+        render_format(
+            renderer, document, theme, options.out_dir, lesson.stem, label=str(path), lesson=lesson
+        ).path
         for renderer in renderers
     ]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a build wrote, with the hash and size of the bytes it wrote there."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 def load_renderer(name: str) -> type[Renderer]:
@@ -178,19 +165,49 @@ def render_format(
     stem: str,
     *,
     label: str,
-) -> Path:
-    """Render one output into a temporary file and move it into place; returns its path."""
+    lesson: Lesson | None = None,
+) -> Output:
+    """Render one output into a temporary file and move it into place.
+
+    The bytes are hashed before the move, so what is recorded is what this build wrote,
+    whatever lands on that path afterwards. A formula too wide for its box is the
+    author's to fix: with the *lesson* at hand it is reported where the lesson writes it.
+    """
     target = out_dir / renderer.output_name(stem)
     try:
         with atomic_target(target) as temporary:
             renderer().render(document, theme, temporary)
+            data = temporary.read_bytes()
     except LessonError:
         raise
+    except FormulaTooWide as error:
+        if lesson is None:
+            raise BuildError(f"{label}: {renderer.format}: {error}") from error
+        raise LessonError([formula_problem(lesson, document, error)]) from None
     except BuildError as error:  # a renderer's refusal, in words; say which lesson and format
         raise BuildError(f"{label}: {renderer.format}: {error}") from error
     except Exception as error:
         raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
-    return target
+    return Output(target, digest(data), len(data))
+
+
+def formula_problem(lesson: Lesson, document: Document, error: FormulaTooWide) -> Problem:
+    """*error* located at the display equation it is about (the first that writes it)."""
+
+    def find(sections: list[Section], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        for number, section in enumerate(sections):
+            here = (*loc, number)
+            for index, block in enumerate(section.blocks):
+                if isinstance(block, MathBlock) and block.math.tex == error.tex:
+                    return (*here, "blocks", index, "math", "tex")
+                if isinstance(block, TextBlock) and block.text.display_math == error.tex:
+                    return (*here, "blocks", index, "text")
+            found = find(section.sections, (*here, "sections"))
+            if found:
+                return found
+        return ()
+
+    return lesson.source.problem(find(document.sections, ("sections",)), str(error))
 
 
 def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:
@@ -223,6 +240,12 @@ def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -
                     loc, f"the image '{block.image.src}' does not exist; check the path"
                 )
             )
+        else:
+            try:
+                src = usable_image(src)
+            except ImageProblem as problem:
+                message = f"the image '{block.image.src}' {problem}"
+                problems.append(lesson.source.problem(loc, message))
         image = block.image.model_copy(update={"src": str(src)})
         return block.model_copy(update={"image": image})
 

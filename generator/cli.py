@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import BuildError, LessonError
 
 if TYPE_CHECKING:
-    from .batch import Outcome
+    from .run import Request
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -67,183 +65,166 @@ def main(ctx: click.Context, debug: bool) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def _note_skipped(verbose: bool) -> Callable[[Path], None] | None:
-    """In verbose mode, say which Markdown files in a folder were not taken as lessons."""
-    if not verbose:
-        return None
-    return lambda path: click.echo(
-        f"note: {path}: skipped, not a lesson (its front matter has no 'title')", err=True
-    )
+def _lesson_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``build``, ``check`` and ``watch`` share: what to build and how to say it."""
+    options = [
+        click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option(
+            "-f",
+            "--format",
+            "formats",
+            multiple=True,
+            help="Output format (repeatable); default all.",
+        ),
+        click.option(
+            "--theme", help="Theme name or path to a theme folder (overrides the lesson's)."
+        ),
+        click.option(
+            "--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set {{ vars.NAME }}."
+        ),
+        click.option(
+            "--allow-outside", is_flag=True, help="Let lessons use images outside their folder."
+        ),
+        click.option(
+            "--allow-overflow",
+            is_flag=True,
+            help="Let the cheat sheet run onto more pages than asked.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=os.cpu_count() or 1,
+            show_default="the number of cores",
+            help="Lessons (or data rows) built in parallel.",
+        ),
+        click.option(
+            "--data",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="A .csv/.json/.yaml file: one personalised copy per row, fields as {{ vars.NAME }}.",
+        ),
+        click.option(
+            "--name",
+            "name_template",
+            metavar="TEMPLATE",
+            help="Output name of each copy made with --data (context: stem, row, vars);"
+            " default '{{ stem }}-{{ row }}'.",
+        ),
+        click.option(
+            "--reference-docx",
+            type=click.Path(path_type=Path, exists=True, dir_okay=False),
+            callback=_office_file(".docx", ".dotx"),
+            help="Your own Word .docx/.dotx: the handout uses its styles, headers and page setup.",
+        ),
+        click.option(
+            "--reference-pptx",
+            type=click.Path(path_type=Path, exists=True, dir_okay=False),
+            callback=_office_file(".pptx", ".potx"),
+            help="Your own PowerPoint .pptx/.potx: the deck uses its slide master and layouts.",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Leave out lessons matching GLOB (gitignore syntax, relative to the folder"
+            " given; repeatable).",
+        ),
+        click.option("-v", "--verbose", is_flag=True, help="Also say what was skipped, and why."),
+        click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something fails."),
+        click.option(
+            "--json",
+            "json_to",
+            is_flag=False,
+            flag_value="-",
+            default=None,
+            metavar="[FILE]",
+            help="Write a JSON report of the run to FILE, or to stdout without one (then put"
+            " --json after the lessons, or it takes the next word for FILE).",
+        ),
+        click.option("--strict", is_flag=True, help="Warnings fail the run (exit status 1)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
-verbose_option = click.option(
-    "-v", "--verbose", is_flag=True, help="Also say which files in a folder are not lessons."
-)
+def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False) -> Request:
+    """A run's request from the shared options (and, for builds, -o, --force and --combine)."""
+    from .build import BuildOptions
+    from .run import Request
 
-
-@main.command()
-@click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-f", "--format", "formats", multiple=True, help="Output format (repeatable); default all."
-)
-@click.option(
-    "-o", "--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path)
-)
-@click.option("--theme", help="Theme name or path to a theme folder (overrides the lesson's).")
-@click.option(
-    "--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set {{ vars.NAME }}."
-)
-@click.option("--allow-outside", is_flag=True, help="Let lessons use images outside their folder.")
-@click.option(
-    "--allow-overflow", is_flag=True, help="Let the cheat sheet run onto more pages than asked."
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="the number of cores",
-    help="Lessons (or data rows) built in parallel.",
-)
-@click.option(
-    "--data",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A .csv/.json/.yaml file: one personalised copy per row, fields as {{ vars.NAME }}.",
-)
-@click.option(
-    "--name",
-    "name_template",
-    metavar="TEMPLATE",
-    help="Output name of each copy made with --data (context: stem, row, vars);"
-    " default '{{ stem }}-{{ row }}'.",
-)
-@click.option(
-    "--reference-docx",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    callback=_office_file(".docx", ".dotx"),
-    help="Your own Word .docx/.dotx: the handout uses its styles, headers and page setup.",
-)
-@click.option(
-    "--reference-pptx",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    callback=_office_file(".pptx", ".potx"),
-    help="Your own PowerPoint .pptx/.potx: the deck uses its slide master and layouts.",
-)
-@click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
-@verbose_option
-@click.pass_context
-def build(
-    ctx: click.Context,
-    lessons: tuple[Path, ...],
-    formats: tuple[str, ...],
-    out_dir: Path,
-    theme: str | None,
-    var_pairs: tuple[str, ...],
-    allow_outside: bool,
-    allow_overflow: bool,
-    jobs: int,
-    data: Path | None,
-    name_template: str | None,
-    reference_docx: Path | None,
-    reference_pptx: Path | None,
-    force: bool,
-    verbose: bool,
-) -> None:
-    """Build LESSONS (lesson files, or folders of .yaml, .json and .md lessons) into files.
-
-    Outputs whose lesson, theme and options have not changed since the last build
-    are skipped (see the manifest in the output folder); --force rebuilds them.
-    """
-    from .batch import plan_batch, run_batch
-    from .build import BuildOptions, lesson_files
-
-    if name_template is not None and data is None:
+    if params["name_template"] is not None and params["data"] is None:
         raise click.UsageError("--name names the copies made with --data; add --data FILE")
-    started = time.perf_counter()
     options = BuildOptions(
-        formats=list(formats),
-        out_dir=out_dir,
-        theme=theme,
-        variables=_parse_vars(var_pairs),
-        allow_outside=allow_outside,
-        allow_overflow=allow_overflow,
-        force=force,
+        formats=list(params["formats"]),
+        out_dir=params.get("out_dir") or Path("output"),
+        theme=params["theme"],
+        variables=_parse_vars(params["var_pairs"]),
+        allow_outside=params["allow_outside"],
+        allow_overflow=params["allow_overflow"],
+        force=params.get("force", False),
         references={
             fmt: path
-            for fmt, path in (("docx", reference_docx), ("pptx", reference_pptx))
+            for fmt, path in (
+                ("docx", params["reference_docx"]),
+                ("pptx", params["reference_pptx"]),
+            )
             if path is not None
         },
     )
-    try:
-        paths = lesson_files(lessons, _note_skipped(verbose))
-        plan = plan_batch(paths, options, data=data, name=name_template)
-    except LessonError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except BuildError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_FAILED)
-    progress = Progress(len(plan.jobs) + len(plan.failed), debug=ctx.obj["debug"])
-    try:
-        status = run_batch(plan, options, jobs, progress.update)
-    finally:
-        progress.close()
-    click.echo(progress.summary(plan.up_to_date, time.perf_counter() - started))
-    sys.exit(status)
-
-
-class Progress:
-    """Reports a batch: a bar on a terminal, one line per file in logs and CI."""
-
-    def __init__(self, total: int, *, debug: bool) -> None:
-        self.debug = debug
-        self.files = self.failed = 0
-        self.warned: set[str] = set()
-        interactive = sys.stdout.isatty() and not os.environ.get("CI") and total > 1
-        self.bar = click.progressbar(length=total, label="building") if interactive else None
-        if self.bar:
-            self.bar.__enter__()
-
-    def update(self, outcome: Outcome) -> None:
-        self.files += len(outcome.written)
-        self.failed += bool(outcome.status)
-        news = [warning for warning in outcome.warnings if warning not in self.warned]
-        self.warned.update(news)  # each said once, however many jobs came across it
-        if self.bar is None:
-            for _, written in outcome.written:
-                click.echo(f"wrote {written} ({written.stat().st_size / 1024:.0f} KiB)")
-        elif outcome.messages or news:
-            click.echo("\r\033[K", nl=False)
-        for message in outcome.messages:
-            click.echo(message, err=True)
-        for warning in news:
-            click.echo(f"warning: {warning}", err=True)
-        if self.debug:
-            for detail in outcome.details:
-                click.echo(detail, err=True, nl=False)
-        if self.bar:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar:
-            self.bar.__exit__(None, None, None)
-
-    def summary(self, up_to_date: int, seconds: float) -> str:
-        parts = [f"{self.files} file{'s' * (self.files != 1)} written in {seconds:.2f} s"]
-        if up_to_date:
-            parts.append(f"{up_to_date} up to date")
-        if self.failed:
-            parts.append(f"{self.failed} failed")
-        return "; ".join(parts)
+    return Request(
+        sources=list(params["lessons"]),
+        options=options,
+        jobs=params["jobs"],
+        exclude=list(params["exclude"]),
+        data=params["data"],
+        name=params["name_template"],
+        verbose=params["verbose"],
+        quiet=params["quiet"],
+        json_to=params["json_to"],
+        strict=params["strict"],
+        combine=params.get("combine", False),
+        combine_only=params.get("combine_only", False),
+        debug=ctx.obj["debug"],
+        check=check,
+    )
 
 
 @main.command()
-@click.argument("lessons", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--theme", help="Also check this theme.")
+@_lesson_options
 @click.option(
-    "--var", "var_pairs", multiple=True, metavar="NAME=VALUE", help="Set {{ vars.NAME }}."
+    "-o",
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; a folder's lessons mirror its tree here.",
 )
-@click.option("--allow-outside", is_flag=True, help="Let lessons use images outside their folder.")
+@click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
+@click.option(
+    "--combine",
+    is_flag=True,
+    help="Also write one printable file per format holding every copy (with --data) or,"
+    " for a folder, every cheat sheet.",
+)
+@click.option("--combine-only", is_flag=True, help="Like --combine, without the separate files.")
+@click.pass_context
+def build(ctx: click.Context, **params: Any) -> None:
+    """Build LESSONS (files or folders) into output files.
+
+    A folder's lessons are found by the rules in the README (theme folders, hidden and
+    _ files and folders, .lecternignore and --exclude are left out) and their outputs
+    mirror its tree. Outputs whose lesson, theme and options have not changed since the
+    last build are skipped (see the manifest in the output folder); --force rebuilds them.
+    """
+    from .run import run
+
+    sys.exit(run(_request(ctx, params)))
+
+
+@main.command()
+@_lesson_options
 @click.option(
     "--accessibility",
     is_flag=True,
@@ -251,43 +232,67 @@ class Progress:
     " (alt text, link text, colour words, heading levels, the theme's contrast); exit 1"
     " when there is any.",
 )
-@verbose_option
-def check(
-    lessons: tuple[Path, ...],
-    theme: str | None,
-    var_pairs: tuple[str, ...],
-    allow_outside: bool,
-    accessibility: bool,
-    verbose: bool,
-) -> None:
-    """Validate LESSONS without building; print every problem."""
+@click.pass_context
+def check(ctx: click.Context, accessibility: bool, **params: Any) -> None:
+    """Check LESSONS: validate them and lay out every output, writing nothing.
+
+    Each renderer lays the lesson out in full, so a cheat sheet that overflows its page
+    or a slide that can't fit is found here, not in the build. With --data, every row's
+    copy is checked, and a variable no column provides is named once.
+    """
+    from .run import run
+
+    status = run(_request(ctx, params, check=True))
+    if accessibility and status != EXIT_BAD_INPUT:
+        status = max(status, _accessibility(params))
+    sys.exit(status)
+
+
+def _accessibility(params: dict[str, Any]) -> int:
+    """Report, per lesson, what its author can fix for readers; EXIT_FAILED if anything."""
     from .a11ycheck import accessibility_problems, contrast_summary
-    from .build import BuildOptions, lesson_files, prepare
+    from .build import BuildOptions, prepare
+    from .discover import discover
 
     options = BuildOptions(
-        theme=theme, variables=_parse_vars(var_pairs), allow_outside=allow_outside
+        theme=params["theme"],
+        variables=_parse_vars(params["var_pairs"]),
+        allow_outside=params["allow_outside"],
     )
     status = 0
-    try:
-        paths = lesson_files(lessons, _note_skipped(verbose))
-    except LessonError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    for path in paths:
-        try:
-            lesson, _, lesson_theme = prepare(path, options)
-        except LessonError as error:
-            click.echo(str(error), err=True)
-            status = EXIT_BAD_INPUT
-            continue
-        found = accessibility_problems(lesson) if accessibility else []
-        for problem in found:
+    for found in discover(params["lessons"], params.get("exclude") or ()).lessons:
+        lesson, _, theme = prepare(found.path, options)
+        problems = accessibility_problems(lesson)
+        for problem in problems:
             click.echo(str(problem))
-        if accessibility:
-            click.echo(f"{path}: {contrast_summary(lesson_theme)}")
-            status = max(status, EXIT_FAILED if found else 0)
-        click.echo(f"{path}: {len(found)} accessibility problem(s)" if found else f"{path}: ok")
-    sys.exit(status)
+        click.echo(f"{found.path}: {contrast_summary(theme)}")
+        if problems:
+            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)")
+            status = EXIT_FAILED
+    return status
+
+
+@main.command()
+@_lesson_options
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; a folder's lessons mirror its tree here.",
+)
+@click.pass_context
+def watch(ctx: click.Context, **params: Any) -> None:
+    """Build LESSONS, then rebuild whenever a lesson, image, theme or template changes.
+
+    One line per rebuild says when and how long it took. A broken edit shows its error
+    and keeps the last good files. Ctrl-C stops.
+    """
+    from .watch import watch as watch_lessons
+
+    sys.exit(watch_lessons(_request(ctx, params)))
 
 
 @main.group()
@@ -350,6 +355,7 @@ def convert(lesson: Path, target: str | None, output: Path | None) -> None:
     Nothing is lost: converting back gives the same lesson, and both build the same files.
     """
     from .convert import ConvertError, to_markdown, to_yaml
+    from .errors import LessonError
     from .files import atomic_target
     from .load import load_lesson
     from .markdown import is_markdown

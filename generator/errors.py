@@ -24,6 +24,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """*text* to quote in a message: its start only, however long the author made it."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class LessonError(Exception):
     """Bad input: one or more problems, all reported together (exit status 2)."""
 
@@ -41,3 +46,15 @@ class LessonError(Exception):
 
 class BuildError(Exception):
     """A renderer could not finish an output (exit status 1); the input itself was valid."""
+
+
+class FormulaTooWide(BuildError):
+    """A display equation wider than its box even at the smallest type size; the build
+    turns it into a problem located where the lesson writes the formula."""
+
+    def __init__(self, tex: str, box: str, floor: float) -> None:
+        super().__init__(
+            f"the formula '{tex}' is too wide for {box} even at {floor:g} pt; break it over"
+            " lines with \\begin{aligned} ... \\\\ ... \\end{aligned}, or shorten it"
+        )
+        self.tex = tex

@@ -13,9 +13,11 @@ import datetime as dt
 import io
 import os
 import struct
+import sys
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .model import Document
@@ -23,6 +25,7 @@ from .model import Document
 FALLBACK_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 PERMISSIONS = 0o644  # of every file in a package, whoever unpacks it
 TEMP_PREFIX = ".lectern-"
+LOCK_NAME = ".lectern-lock"
 
 
 def build_time(document: Document) -> dt.datetime:
@@ -43,16 +46,80 @@ def atomic_target(target: Path) -> Iterator[Path]:
     *target* keeps its previous content.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    temporary = None
+    try:  # from the file's creation on, so an interrupt can't slip in before the clean-up
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+        temporary = Path(name)
+        os.close(handle)
         yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the output folder for a whole run; a second run calls *waiting*, then waits.
+
+    Two runs into one folder would otherwise interleave their files and each record
+    the other's as its own. The lock file stays (removing it would let a third run lock
+    a different file), unless the run created the folder and wrote nothing into it. While the lock is held no other run writes here, so any
+    temporary file left in the folder is from a run that was killed: it is removed.
+    """
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = out_dir / LOCK_NAME
+    try:
+        with open(lock, "a+b") as handle:
+            if not _try_lock(handle):
+                waiting()
+                _lock(handle)
+            sweep_temporary(out_dir)
+            yield
+    finally:
+        if created and [path.name for path in out_dir.iterdir()] == [LOCK_NAME]:
+            lock.unlink(missing_ok=True)  # a run that wrote nothing leaves no folder behind
+            out_dir.rmdir()
+
+
+def sweep_temporary(out_dir: Path) -> None:
+    """Remove the temporary files a killed run left anywhere under *out_dir*."""
+    from .manifest import KEPT_NAMES  # the manifest's own files share the prefix
+
+    for path in out_dir.rglob(TEMP_PREFIX + "*"):
+        if path.name not in KEPT_NAMES and path.name != LOCK_NAME and path.is_file():
+            path.unlink(missing_ok=True)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(handle: io.BufferedRandom) -> bool:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _lock(handle: io.BufferedRandom) -> None:
+        while not _try_lock(handle):  # LK_LOCK gives up after ten seconds
+            time.sleep(0.2)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: io.BufferedRandom) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _lock(handle: io.BufferedRandom) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
 
 
 def normalized_zip(data: bytes, when: dt.datetime) -> bytes:

@@ -1,7 +1,7 @@
 """Inline Markdown for lesson text: parsed once, consumed by every renderer.
 
-Lesson authors write ``**bold**``, ``*italic*``, `` `code` `` and ``[link](url)``
-inside any text field. Renderers must not parse markup themselves, so a text field
+Lesson authors write ``**bold**``, ``*italic*``, `` `code` ``, ``[link](url)`` and
+``$math$`` (LaTeX, by pandoc's dollar rules) inside any text field. Renderers must not parse markup themselves, so a text field
 is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
 that also carries the parsed :attr:`RichText.runs`.
 """
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
+
+from .formula import FormulaError, read_formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +27,25 @@ class Run:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    math: str | None = None
+    """The LaTeX of an equation; ``text`` is then its one-line Unicode form."""
 
 
-# Order matters: code first (its content is literal), then links, then emphasis.
+# Order matters: code first (its content is literal), then math (its content is LaTeX),
+# then links, then emphasis. Math follows pandoc: the opening '$' has a non-space after
+# it, the closing one a non-space before it and no digit after it, so "$5 and $10" is
+# prose; '$$...$$' is display math.
 _TOKEN = re.compile(
     r"`(?P<code>[^`]+)`"
+    r"|\$\$(?P<display>[^$]+?)\$\$"
+    r"|(?<!\\)\$(?P<math>[^\s$](?:[^$]*?[^\s$\\])?)\$(?!\d)"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
+    r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
 )
-_ESCAPE = re.compile(r"\\([\\`*_\[\]()])")
+_ESCAPE = re.compile(r"\\([\\`*_\[\]()$])")
 
 
 def parse_inline(
@@ -56,8 +66,13 @@ def parse_inline(
         pos = match.end()
         if match["code"] is not None:
             runs.append(Run(match["code"], bold, italic, True, href))
+        elif match["math"] is not None or match["display"] is not None:
+            tex = match["math"] if match["math"] is not None else match["display"]
+            runs.append(Run(read_formula(tex).text, bold, italic, False, href, tex))
         elif match["label"] is not None:
             runs.extend(parse_inline(match["label"], bold=bold, italic=italic, href=match["href"]))
+        elif match["strong"] is not None:
+            runs.extend(parse_inline(match["strong"], bold=True, italic=True, href=href))
         elif match["bold"] is not None:
             runs.extend(parse_inline(match["bold"], bold=True, italic=italic, href=href))
         else:
@@ -80,11 +95,13 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     merged: list[Run] = []
     for run in runs:
         last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.code, last.href) == (
+        if last and (last.bold, last.italic, last.code, last.href, last.math, run.math) == (
             run.bold,
             run.italic,
             run.code,
             run.href,
+            None,
+            None,
         ):
             merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.code, run.href)
         else:
@@ -108,10 +125,25 @@ class RichText(str):
         """The text as a reader sees it, without markup (for measuring and metadata)."""
         return "".join(run.text for run in self.runs)
 
+    @property
+    def display_math(self) -> str | None:
+        """The LaTeX when the whole text is one ``$$...$$`` equation, shown on its own line."""
+        shown = [run for run in self.runs if run.math is not None or run.text.strip()]
+        whole = len(shown) == 1 and shown[0].math is not None
+        return shown[0].math if whole and self.strip().startswith("$$") else None
+
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source_type: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(
-            cls, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
+            _validated, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
         )
+
+
+def _validated(source: str) -> RichText:
+    """A text field's value; a formula that cannot be read is the author's error there."""
+    try:
+        return RichText(source)
+    except FormulaError as error:
+        raise PydanticCustomError("formula", "{message}", {"message": str(error)}) from None

@@ -358,7 +358,7 @@ def _check_values(path: Path, value: Any, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise LessonError.at(path, f"nesting is too deep (more than {MAX_DEPTH} levels)")
     if isinstance(value, str):
-        message = _text_problem(value)
+        message = text_problem(value)
         if message:
             raise LessonError.at(path, message)
     if isinstance(value, dict):
@@ -369,7 +369,22 @@ def _check_values(path: Path, value: Any, depth: int) -> None:
         _check_values(path, child, depth + 1)
 
 
-def _text_problem(text: str) -> str | None:
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def joined_surrogates(text: str) -> str:
+    """*text* with each escaped UTF-16 pair (JSON's ``"\\ud83d\\ude00"``) made the one
+    character it stands for; a surrogate without its partner stays, to be refused."""
+    if not _SURROGATE.search(text):
+        return text
+    return re.sub(
+        r"[\ud800-\udbff][\udc00-\udfff]",
+        lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"),
+        text,
+    )
+
+
+def text_problem(text: str) -> str | None:
     """What is wrong with one text value (too long, or holding a character XML refuses)."""
     if len(text) > MAX_TEXT_CHARS:
         return (
@@ -456,7 +471,8 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
             seen: set[str] = set()
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
-                    if message := _text_problem(key_node.value):
+                    key_node.value = joined_surrogates(key_node.value)
+                    if message := text_problem(key_node.value):
                         problems.append(Problem(path, message, *where(key_node)))
                     if key_node.value in seen:
                         problems.append(
@@ -471,8 +487,10 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
                 size += visit(value_node, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
             size += sum(visit(child, depth + 1) for child in node.value)
-        elif message := _text_problem(node.value):
-            problems.append(Problem(path, message, *where(node)))
+        else:
+            node.value = joined_surrogates(node.value)
+            if message := text_problem(node.value):
+                problems.append(Problem(path, message, *where(node)))
         if size > MAX_EXPANDED:
             raise LessonError.at(
                 path,
@@ -564,7 +582,15 @@ def describe(
 
 
 # Errors the model raises with messages already written for authors.
-_AUTHOR_MESSAGES = {"row_width", "empty_section", "answer_not_choice", "too_deep", "alt_blank"}
+_AUTHOR_MESSAGES = {
+    "row_width",
+    "empty_section",
+    "answer_not_choice",
+    "too_deep",
+    "alt_blank",
+    "wording",
+    "formula",
+}
 
 
 def _article(word: str) -> str:

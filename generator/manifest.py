@@ -7,6 +7,16 @@ images) with their hashes, and its own hash and size. An output is up to date wh
 its key matches, none of those files changed, and the output itself is still the file
 Lectern wrote. Checking needs no parsing and no renderer import, so a no-op rebuild
 of a whole course is quick.
+
+Nothing in it is an absolute path: outputs are named relative to the output folder,
+the files they read relative to their lesson's folder (or to Lectern's shipped themes),
+and everything else by content. A course checked out, or a CI cache restored, at
+another path is up to date, and so is an output folder that was moved.
+
+Each output is recorded the moment it lands, as one line appended to a journal beside
+the manifest, with the hash of the bytes its job wrote (not of whatever file is on disk
+when the record is made). A run that is killed keeps what it finished; the next run
+folds the journal into the manifest.
 """
 
 from __future__ import annotations
@@ -22,10 +32,36 @@ from typing import Any
 
 from . import __version__
 from .build import BuildOptions, digest
+from .errors import BuildError
 from .files import atomic_target
+from .theme import themes_dir
 
 MANIFEST_NAME = ".lectern-manifest.json"
-SCHEMA = 1
+JOURNAL_NAME = ".lectern-journal.jsonl"
+KEPT_NAMES = frozenset({MANIFEST_NAME, JOURNAL_NAME})
+SCHEMA = 2
+SHIPPED = "lectern:"
+
+
+class ManifestError(BuildError):
+    """The manifest could not be written: the outputs stand, but will be rebuilt next time."""
+
+
+def portable(path: Path, base: Path) -> str:
+    """How the manifest names an input file: relative to Lectern's shipped themes when it
+    is one of theirs, else relative to *base* (the lesson's folder)."""
+    resolved = path.resolve()
+    shipped = themes_dir().resolve()
+    if resolved.is_relative_to(shipped):
+        return SHIPPED + resolved.relative_to(shipped).as_posix()
+    return Path(os.path.relpath(resolved, base.resolve())).as_posix()
+
+
+def located(name: str, base: Path) -> Path:
+    """The file an input's :func:`portable` name stands for."""
+    if name.startswith(SHIPPED):
+        return themes_dir() / name.removeprefix(SHIPPED)
+    return base / name
 
 
 @functools.cache
@@ -44,7 +80,6 @@ def code_fingerprint() -> str:
 
 
 def output_key(
-    lesson: Path,
     lesson_digest: str,
     fmt: str,
     stem: str,
@@ -55,7 +90,6 @@ def output_key(
     facts = {
         "lectern": __version__,
         "code": code_fingerprint(),
-        "lesson": str(lesson.resolve()),
         "lesson_sha256": lesson_digest,
         "format": fmt,
         "stem": stem,
@@ -63,7 +97,7 @@ def output_key(
         "theme": options.theme,
         "allow_outside": options.allow_outside,
         "allow_overflow": options.allow_overflow,
-        "references": {fmt: str(path.resolve()) for fmt, path in options.references.items()},
+        "references": sorted(options.references),  # their files are recorded as inputs
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return digest(json.dumps(facts, sort_keys=True, default=str).encode())
@@ -71,7 +105,8 @@ def output_key(
 
 @dataclass
 class Manifest:
-    """The manifest of one output folder, read at the start of a build, saved at its end."""
+    """The manifest of one output folder: read at the start of a build, added to as each
+    output lands, saved whole at its end."""
 
     out_dir: Path
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -91,49 +126,72 @@ class Manifest:
         try:
             data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls(out_dir)
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-            return cls(out_dir)
-        outputs = data.get("outputs")
-        return cls(out_dir, outputs if isinstance(outputs, dict) else {})
+            data = None
+        outputs = {}
+        if isinstance(data, dict) and data.get("schema") == SCHEMA:
+            outputs = data.get("outputs")
+            outputs = outputs if isinstance(outputs, dict) else {}
+        return cls(out_dir, {**outputs, **_journal(out_dir / JOURNAL_NAME)})
 
-    def up_to_date(self, fmt: str, stem: str, key: str) -> bool:
-        """Whether the *fmt* output for *stem* was built from *key* and nothing it read changed."""
+    def name_of(self, fmt: str, stem: str) -> str | None:
+        """The recorded output of *fmt* for *stem*, relative to the folder."""
+        return self._names.get((fmt, stem))
+
+    def up_to_date(self, fmt: str, stem: str, key: str, base: Path) -> bool:
+        """Whether the *fmt* output for *stem* was built from *key* and nothing it read
+        (named relative to *base*, the lesson's folder) changed."""
         name = self._names.get((fmt, stem))
         if name is None:
             return False
         entry = self.outputs[name]
+        inputs = entry.get("inputs")
         return (
             entry.get("key") == key
+            and isinstance(inputs, dict)
             and self._unchanged(self.out_dir / name, entry.get("sha256"), entry.get("size"))
-            and all(
-                self._digest(Path(path)) == sha for path, sha in entry.get("inputs", {}).items()
-            )
+            and all(self._digest(located(path, base)) == sha for path, sha in inputs.items())
         )
 
     def record(
-        self, output: Path, fmt: str, stem: str, key: str, inputs: Mapping[str, str]
+        self,
+        name: str,
+        fmt: str,
+        stem: str,
+        key: str,
+        inputs: Mapping[str, str],
+        written: tuple[str, int],
     ) -> None:
-        """Remember a freshly written *output*."""
-        data = output.read_bytes()
-        self.outputs[output.name] = {
+        """Remember the output *name* (relative to the folder) as its job wrote it: *written*
+        is the hash and size of those bytes. Raises :class:`ManifestError` if the journal
+        can't be written."""
+        sha256, size = written
+        entry = {
             "format": fmt,
             "stem": stem,
             "key": key,
             "inputs": dict(sorted(inputs.items())),
-            "sha256": digest(data),
-            "size": len(data),
+            "sha256": sha256,
+            "size": size,
         }
-        self._names[(fmt, stem)] = output.name
+        self.outputs[name] = entry
+        self._names[(fmt, stem)] = name
+        line = json.dumps({name: entry}, sort_keys=True, ensure_ascii=False)
+        try:
+            with open(self.out_dir / JOURNAL_NAME, "a", encoding="utf-8") as journal:
+                journal.write(line + "\n")
+        except OSError as error:
+            raise self._failure(error) from None
 
     def save(self) -> None:
-        """Write the manifest atomically, in a stable order, dropping outputs that are gone."""
+        """Write the manifest atomically, in a stable order, dropping outputs that are gone;
+        raises :class:`ManifestError` if it can't."""
         outputs = {
             name: entry
             for name, entry in sorted(self.outputs.items())
             if (self.out_dir / name).is_file()
         }
-        if not outputs:
+        journal = self.out_dir / JOURNAL_NAME
+        if not outputs and not journal.exists():
             return
         text = json.dumps(
             {"schema": SCHEMA, "lectern": __version__, "outputs": outputs},
@@ -141,8 +199,19 @@ class Manifest:
             sort_keys=True,
             ensure_ascii=False,
         )
-        with atomic_target(self.path) as temporary:
-            temporary.write_text(text + "\n", encoding="utf-8")
+        try:
+            with atomic_target(self.path) as temporary:
+                temporary.write_text(text + "\n", encoding="utf-8")
+            journal.unlink(missing_ok=True)
+        except OSError as error:
+            raise self._failure(error) from None
+
+    def _failure(self, error: OSError) -> ManifestError:
+        return ManifestError(
+            f"{self.path}: can't record what was built ({error.strerror or error}); the files"
+            " written are complete, but the next build will make them again. Free some space"
+            " or make the output folder writable."
+        )
 
     def _unchanged(self, path: Path, sha: str | None, size: int | None) -> bool:
         try:
@@ -161,3 +230,23 @@ class Manifest:
             except OSError:
                 self._digests[key] = None
         return self._digests[key]
+
+
+def _journal(path: Path) -> dict[str, dict[str, Any]]:
+    """The outputs a run recorded as they landed (one JSON object a line); a line cut short
+    by a killed run is ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return {}
+    outputs: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            outputs.update(
+                (name, entry) for name, entry in record.items() if isinstance(entry, dict)
+            )
+    return outputs

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import LessonError, Problem
 from .inline import Run, parse_inline
-from .load import Loc, SourceMap, _text_problem, _without_tags, parse
+from .load import Loc, SourceMap, _without_tags, parse, text_problem
 from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest, counted
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ class Reader:
         joined = " ".join(line.strip() for line in lines).replace("\0", "\n")
         text = "\n".join(line.strip() for line in joined.split("\n"))
         text = LIST_ESCAPE.sub(r"\1\2", _unescape(text))
-        if message := _text_problem(text):
+        if message := text_problem(text):
             self.problem(place, message)
         return text
 

@@ -16,21 +16,31 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, nodes
 from jinja2.sandbox import SecurityError
 
 from .errors import LessonError, Problem
 from .load import parse, read_text
-from .templating import explain, render_string
+from .templating import environment, explain, render_string
 
 DEFAULT_NAME = "{{ stem }}-{{ row }}"
-MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 120  # of UTF-8: with "-cheatsheet.pdf" well under every file system's 255
+DELIMITERS = ",;\t|"
 DATA_SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 
 _UNSAFE = re.compile(r"[^\w.]+")  # dashes too, so runs of them become one
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
+class Row(dict[str, Any]):
+    """One row's fields, remembering where it was written so a problem can point there."""
+
+    def __init__(self, fields: Mapping[str, Any], path: Path, line: int | None) -> None:
+        super().__init__(fields)
+        self.path = path
+        self.line = line
+
+
+def read_rows(path: Path) -> list[Row]:
     """The rows of a .csv (with a header line), a JSON list of objects or a YAML list of mappings."""
     suffix = path.suffix.lower()
     if suffix not in DATA_SUFFIXES:
@@ -38,7 +48,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     text = read_text(path)
     if suffix == ".csv":
         return _csv_rows(path, text)
-    data, _ = parse(path, text)
+    data, source = parse(path, text)
     if not isinstance(data, list):
         raise LessonError.at(path, "the data should be a list of rows (one mapping per copy)", 1)
     problems = [
@@ -46,22 +56,55 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         for number, row in enumerate(data, 1)
         if not (isinstance(row, dict) and all(isinstance(key, str) for key in row))
     ]
+    problems += [
+        Problem(
+            path,
+            f"'{key}' has no value in this row; write one (or \"\" for empty text)",
+            source.position((number - 1, key))[0],
+        )
+        for number, row in enumerate(data, 1)
+        if isinstance(row, dict)
+        for key, value in row.items()
+        if value is None
+    ]
     if problems:
         raise LessonError(problems)
     if not data:
         raise LessonError.at(path, "the data file has no rows")
-    return data
+    return [Row(row, path, source.position((index,))[0]) for index, row in enumerate(data)]
 
 
-def _csv_rows(path: Path, text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
-    rows = []
-    for row in reader:
-        if None in row:
+def _csv_rows(path: Path, text: str) -> list[Row]:
+    """A CSV's rows, split at whichever of , ; tab or | its header line uses.
+
+    A short row, a long one and a header naming a column twice are refused, each at
+    its line: filled in, they would print "None" or lose a column's values silently.
+    """
+    header = text.lstrip("\n").partition("\n")[0]
+    delimiter = max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    names = [name.strip() for name in next(reader, [])]
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
             raise LessonError.at(
-                path, "this row has more cells than the header has names", reader.line_num
+                path, f"the column '{name}' appears twice in the header; rename one", 1
             )
-        rows.append({name.strip(): value for name, value in row.items() if name})
+        seen.add(name)
+    rows = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line
+        if len(cells) != len(names):
+            more = "more" if len(cells) > len(names) else "fewer"
+            raise LessonError.at(
+                path,
+                f"this row has {more} cells ({len(cells)}) than the header has names"
+                f" ({len(names)}); give one per column (an empty one is fine)",
+                reader.line_num,
+            )
+        fields = {name: value for name, value in zip(names, cells, strict=True) if name}
+        rows.append(Row(fields, path, reader.line_num))
     if not rows:
         raise LessonError.at(path, "the data file has a header but no rows", 1)
     return rows
@@ -72,23 +115,44 @@ def safe_name(text: str) -> str:
 
     Anything else (slashes, spaces, quotes, control characters) collapses into one
     ``-``; leading dots and dashes go, so a name can't hide a file or look like an option.
+    It is cut to :data:`MAX_NAME_BYTES` bytes (never inside a character): file systems
+    count bytes, and a CJK character takes three.
     """
-    name = _UNSAFE.sub("-", unicodedata.normalize("NFC", text))
-    return name[:MAX_NAME_CHARS].lstrip(".-").rstrip(".-")
+    name = _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).lstrip(".-")
+    cut = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", errors="ignore")
+    return cut.rstrip(".-")
 
 
 def output_stems(
     lesson_path: Path,
     stem: str,
     lesson_vars: Mapping[str, Any],
-    rows: list[dict[str, Any]],
+    rows: list[Row],
     template: str,
     overrides: Mapping[str, Any],
 ) -> list[str]:
-    """The safe output stem of every row, from *template* (context: stem, row, vars)."""
+    """The safe output stem of every row, from *template* (context: stem, row, vars).
+
+    A row whose cell for a variable the name uses is empty is refused: its copy would
+    take a name meant for another, such as the plain lesson's own.
+    """
     stems = []
     problems = []
+    try:
+        naming = sorted(vars_named(template) - set(overrides))
+    except TemplateError:  # said, with the row, when the name is rendered below
+        naming = []
     for number, row in enumerate(rows, 1):
+        empty = [name for name in naming if name in row and not str(row[name] or "").strip()]
+        if empty:
+            problems.append(
+                Problem(
+                    row.path,
+                    f"the '{empty[0]}' cell is empty; every copy needs a name (--name uses it)",
+                    row.line,
+                )
+            )
+            continue
         context = {"stem": stem, "row": number, "vars": {**lesson_vars, **row, **overrides}}
         try:
             name = safe_name(render_string(template, context))
@@ -105,6 +169,24 @@ def output_stems(
     if problems:
         raise LessonError(problems)
     return stems
+
+
+def vars_named(template: str) -> set[str]:
+    """The ``vars`` fields a template reads (``vars.NAME`` or ``vars['NAME']``)."""
+    tree = environment().parse(template)
+    named = {
+        node.attr
+        for node in tree.find_all(nodes.Getattr)
+        if isinstance(node.node, nodes.Name) and node.node.name == "vars"
+    }
+    named |= {
+        str(node.arg.value)
+        for node in tree.find_all(nodes.Getitem)
+        if isinstance(node.node, nodes.Name)
+        and node.node.name == "vars"
+        and isinstance(node.arg, nodes.Const)
+    }
+    return named
 
 
 def refuse_clashes(named: list[tuple[str, str]], out_dir: Path, *, rows: bool = True) -> None:

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .formula import FormulaError, read_formula
 from .inline import RichText
 
 FormatName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
@@ -257,6 +258,43 @@ class ImageBlock(Block):
     image: ImageBody
 
 
+class MathBody(Node):
+    """A display equation: its LaTeX, and how it is said when ``alt`` is given."""
+
+    tex: str = Field(description="The equation in LaTeX, e.g. x = \\frac{-b}{2a}.")
+    alt: str | None = Field(None, description="The spoken form; derived from the LaTeX if absent.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {"tex": data} if isinstance(data, (str, int, float)) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
+    @field_validator("tex")
+    @classmethod
+    def _readable(cls, tex: str) -> str:
+        try:
+            read_formula(tex)
+        except FormulaError as error:
+            raise PydanticCustomError("formula", "{message}", {"message": str(error)}) from None
+        return tex
+
+    @property
+    def spoken(self) -> str:
+        """What a screen reader says: the author's ``alt``, else words read off the formula."""
+        return self.alt or read_formula(self.tex).spoken
+
+
+class MathBlock(Block):
+    """An equation on a line of its own."""
+
+    kind: ClassVar[str] = "math"
+    math: MathBody
+
+
 BLOCK_TYPES: tuple[type[Block], ...] = (
     TextBlock,
     ListBlock,
@@ -266,6 +304,7 @@ BLOCK_TYPES: tuple[type[Block], ...] = (
     CalloutBlock,
     QuoteBlock,
     ImageBlock,
+    MathBlock,
 )
 BLOCK_KINDS: tuple[str, ...] = tuple(block.kind for block in BLOCK_TYPES)
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import functools
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .contrast import shortfalls
 from .errors import LessonError, Problem
-from .load import describe, parse, read_text
+from .images import ImageProblem, usable_image
+from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node
-from .templating import explain, names_used, render_string
+from .templating import check_theme_template, explain, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -96,6 +98,18 @@ def _hex_colour(value: str) -> str:
     return digits
 
 
+def _checked_wording(source: str) -> str:
+    """A wording template the sandbox may run: valid syntax and only lesson text's filters."""
+    try:
+        check_theme_template(source)
+    except (TemplateError, SecurityError) as error:
+        raise PydanticCustomError("wording", explain(error)) from None
+    return source
+
+
+Wording = Annotated[str, AfterValidator(_checked_wording)]
+
+
 class Font(Node):
     name: str = Field(description="The font name written into Word and PowerPoint files.")
     file: str = Field(
@@ -103,11 +117,34 @@ class Font(Node):
         " used to measure text and to embed in PDFs."
     )
 
+    @field_validator("file")
+    @classmethod
+    def _bare_stem(cls, value: str) -> str:
+        if not value or any(mark in value for mark in ("/", "\\", ":")) or value.startswith("."):
+            raise ValueError(
+                f"'{value}' should be the family part of a font file's name (like LiberationSans"
+                " for LiberationSans-Regular.ttf), not a path; put the files in the theme's fonts/"
+            )
+        return value
+
 
 class Fonts(Node):
     heading: Font
     body: Font
     mono: Font
+    fallback: list[str] = Field(
+        default_factory=list,
+        description="TrueType files (STEM.ttf or STEM-Regular.ttf, in the theme's fonts/ or the"
+        " system's font folders) for characters the fonts above lack, first match first:"
+        " Hebrew, Arabic, CJK. Used by the PDF; Word and PowerPoint find their own.",
+    )
+
+    @field_validator("fallback")
+    @classmethod
+    def _bare_stems(cls, stems: list[str]) -> list[str]:
+        for stem in stems:
+            Font._bare_stem(stem)
+        return stems
 
 
 class Margins(Node):
@@ -135,7 +172,7 @@ class Theme(Node):
     reference_pptx: str | None = Field(
         None, description="A PowerPoint .pptx/.potx whose slide master and layouts the deck uses."
     )
-    text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
+    text: dict[str, Wording] = Field(description="Jinja2 wording templates, by name.")
     folders: list[Path] = Field(default_factory=list, exclude=True)
 
     @model_validator(mode="after")
@@ -167,10 +204,13 @@ class Theme(Node):
         try:
             if name != "footer" and "footer" in names_used(template):
                 context.setdefault("footer", self.wording("footer", document))
-            return render_string(template, {"doc": document, "vars": document.vars, **context})
+            result = render_string(template, {"doc": document, "vars": document.vars, **context})
+            if problem := text_problem(result):
+                raise SecurityError(f"filled in, {problem}")
+            return result
         except (TemplateError, SecurityError) as error:
-            where = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
-            raise LessonError.at(where, f"text template '{name}': {explain(error)}") from None
+            message = f"text template '{name}': {explain(error)}"
+            raise LessonError([self._source().problem(("text", name), message)]) from None
 
     def font_file(self, role: str, *, bold: bool = False, italic: bool = False) -> Path:
         """The TrueType file for a font role, falling back (with a warning) to the shipped one.
@@ -185,6 +225,47 @@ class Theme(Node):
     def logo_path(self) -> Path | None:
         """The logo file, if the theme has one."""
         return self._file(self.logo)
+
+    def check_files(self, *, allow_outside: bool) -> None:
+        """Refuse a logo or Office template that lies outside the theme's folders, and a
+        logo that is not a usable picture.
+
+        The same rule as a lesson's images: an absolute path, ``../..`` or a symbolic
+        link out of the folder is embedded in every output, so it needs --allow-outside.
+        """
+        inside = [folder.resolve() for folder in self.folders]
+        problems = []
+        for key in ("logo", "reference_docx", "reference_pptx"):
+            name = getattr(self, key)
+            found = self._file(name)
+            if (
+                not allow_outside
+                and found is not None
+                and not any(found.resolve().is_relative_to(f) for f in inside)
+            ):
+                problems.append(
+                    (
+                        key,
+                        f"the file '{name}' is outside the theme's folder; move it into the"
+                        " folder, or build with --allow-outside if you trust this theme",
+                    )
+                )
+        if self.logo_path is not None:
+            try:
+                usable_image(self.logo_path)
+            except ImageProblem as problem:
+                problems.append(("logo", f"the logo '{self.logo}' {problem}"))
+        if problems:
+            raise LessonError(
+                [self._source().problem((key,), message) for key, message in problems]
+            )
+
+    def _source(self) -> SourceMap:
+        """Where the theme's keys are written, for located messages."""
+        path = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
+        if not path.is_file():
+            return SourceMap(path)
+        return parse(path, read_text(path))[1]
 
     def reference(self, fmt: Literal["docx", "pptx"]) -> Path | None:
         """The user's own Office template for *fmt*, if the theme names one."""

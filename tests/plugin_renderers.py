@@ -45,6 +45,9 @@ class OutlineRenderer(Renderer):
     def render_image(self, block):
         return f"image: {block.image.alt}"
 
+    def render_math(self, block):
+        return f"math: {block.math.spoken}"
+
 
 class HalfwayRenderer(OutlineRenderer):
     """Writes part of its file, then fails: the previous output must survive."""

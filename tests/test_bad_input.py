@@ -221,7 +221,7 @@ def test_one_failing_lesson_leaves_the_others_built_and_its_old_output_alone(
     for name in "ac":
         cover = Presentation(str(out / f"{name}-deck.pptx")).slides[0]
         assert f"{name.upper()} again" in " ".join(shape.text_frame.text for shape in cover.shapes)
-    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".json")) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".lectern-")) == [
         "a-deck.pptx",
         "b-deck.pptx",
         "c-deck.pptx",
@@ -253,3 +253,40 @@ def test_an_interrupted_build_leaves_no_partial_file_and_keeps_the_old_one(tmp_p
     assert "Traceback" not in output
     assert previous.read_bytes() == b"the last good handout"
     assert not list(out.glob(f"{TEMP_PREFIX}*.docx")), "a partial file was left behind"
+
+
+def test_a_control_character_from_a_var_or_a_data_row_is_refused_before_any_output(tmp_path):
+    """It failed in python-docx ("All strings must be XML compatible") after the other
+    formats were written, with no file or line; `check` said ok."""
+    lesson = write_lesson(
+        tmp_path, "title: T\nsections:\n  - heading: 'Hi {{ vars.who }}'\n    blocks: [text: a]\n"
+    )
+    with pytest.raises(LessonError) as caught:
+        prepare(lesson, BuildOptions(variables={"who": "Anna\x02"}))
+    assert str(caught.value).startswith(
+        f"{lesson}:3:14: filled in, this text holds the invisible control character U+0002"
+    )
+    data = tmp_path / "rows.csv"
+    data.write_text('who\n"Bo\x03"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = build_cli(str(lesson), "--data", str(data), "-o", str(out))
+    assert result.exit_code == 2
+    assert "U+0003" in result.output and "Traceback" not in result.output
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
+
+
+def test_bold_italic_markers_give_bold_italic():
+    from generator.inline import Run, parse_inline
+
+    assert parse_inline("a ***x*** b") == (Run("a "), Run("x", True, True), Run(" b"))
+
+
+def test_a_10000_character_heading_is_quoted_by_its_start_in_messages(tmp_path):
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {'x' * 10_000}\n    blocks: [text: a]\n"
+    )
+    result = build_cli(str(lesson), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "too long" in line]
+    assert errors and all(len(line) < 400 for line in errors), errors
+    assert all("x" * 59 + "…'" in line and "x" * 61 not in line for line in errors), errors

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from generator import registry
 from generator.batch import plan_batch
-from generator.build import BuildOptions, lesson_files
+from generator.build import BuildOptions
 from generator.cli import main
+from generator.discover import discover
 
 from .conftest import EVERY_BLOCK, write_lesson
 
@@ -61,10 +62,19 @@ def course(folder: Path, count: int) -> Path:
     return folder
 
 
+def built_files(folder: Path) -> list[str]:
+    """The outputs under *folder*, relative to it, without Lectern's own state files."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".lectern-")
+    )
+
+
 def test_folders_expand_to_their_lesson_files_sorted(tmp_path):
     course(tmp_path / "course", 4)
     (tmp_path / "course" / "notes.txt").write_text("not a lesson", encoding="utf-8")
-    found = lesson_files([tmp_path / "course", EVERY_BLOCK])
+    found = discover([tmp_path / "course", EVERY_BLOCK]).paths
     assert [p.name for p in found] == [
         "lesson-0.yaml",
         "lesson-2.yaml",
@@ -79,11 +89,9 @@ def test_parallel_build_equals_serial_build_byte_for_byte(tmp_path, real_or_outl
     serial = run("build", lessons, "-o", tmp_path / "serial", "--jobs", "1", *real_or_outline)
     parallel = run("build", lessons, "-o", tmp_path / "parallel", "--jobs", "2", *real_or_outline)
     assert serial.exit_code == parallel.exit_code == 0, serial.output + parallel.output
-    outputs = sorted(p.name for p in (tmp_path / "serial").iterdir() if p.suffix != ".json")
+    outputs = built_files(tmp_path / "serial")
     assert len(outputs) == 4 * (len(real_or_outline) // 2)
-    assert outputs == sorted(
-        p.name for p in (tmp_path / "parallel").iterdir() if p.suffix != ".json"
-    )
+    assert outputs == built_files(tmp_path / "parallel")
     for name in outputs:
         serial_bytes = (tmp_path / "serial" / name).read_bytes()
         assert serial_bytes == (tmp_path / "parallel" / name).read_bytes(), name
@@ -100,7 +108,9 @@ def test_one_bad_lesson_among_good_ones(tmp_path, outline, jobs):
     assert result.exit_code == 2
     assert f"{bad}:2:" in result.output and "'sections' needs at least 1" in result.output
     for number in range(3):
-        assert f"Lesson {number}" in (out / f"lesson-{number}-outline.txt").read_text("utf-8")
+        unit = "unit-b" if number % 2 else "unit-a"
+        text = (out / unit / f"lesson-{number}-outline.txt").read_text("utf-8")
+        assert f"Lesson {number}" in text
     assert (out / "broken-outline.txt").read_text(encoding="utf-8") == "the last good build"
     assert "3 files written" in result.output and "1 failed" in result.output
 
@@ -114,11 +124,11 @@ def test_a_failing_renderer_exits_1_and_keeps_the_other_lessons(tmp_path, add_re
     result = run("build", lessons, "-o", tmp_path / "out", "-f", "halfway", "-f", "outline")
     assert result.exit_code == 1
     assert result.output.count("disk on fire") == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [  # no temporary files
-        ".lectern-manifest.json",
-        "lesson-0-outline.txt",
-        "lesson-1-outline.txt",
+    assert built_files(tmp_path / "out") == [
+        "unit-a/lesson-0-outline.txt",
+        "unit-b/lesson-1-outline.txt",
     ]
+    assert not [p for p in (tmp_path / "out").rglob(".lectern-*") if p.suffix == ".txt"]
 
 
 def test_non_tty_output_is_one_line_per_file_and_a_summary(tmp_path, outline):
@@ -127,17 +137,19 @@ def test_non_tty_output_is_one_line_per_file_and_a_summary(tmp_path, outline):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 4
-    assert sorted(line.split(" (")[0] for line in lines[:3]) == [
-        f"wrote {tmp_path / 'out' / f'lesson-{n}-outline.txt'}" for n in range(3)
-    ]
+    units = ["unit-a", "unit-b", "unit-a"]
+    assert sorted(line.split(" (")[0] for line in lines[:3]) == sorted(
+        f"wrote {tmp_path / 'out' / units[n] / f'lesson-{n}-outline.txt'}" for n in range(3)
+    )
     assert lines[3].startswith("3 files written in ")
 
 
-def test_two_lessons_with_the_same_name_are_refused(tmp_path, outline):
+def test_two_lessons_named_with_the_same_stem_are_refused(tmp_path, outline):
     for unit in ("a", "b"):
         (tmp_path / unit).mkdir()
         write_lesson(tmp_path / unit, LESSON.format(title=unit), name="intro.yaml")
-    result = run("build", tmp_path, "-o", tmp_path / "out", *outline)
+    lessons = [tmp_path / "a" / "intro.yaml", tmp_path / "b" / "intro.yaml"]
+    result = run("build", *lessons, "-o", tmp_path / "out", *outline)
     assert result.exit_code == 2
     assert f"{tmp_path / 'a' / 'intro.yaml'} and {tmp_path / 'b' / 'intro.yaml'}" in result.output
     assert not (tmp_path / "out").exists()
@@ -158,9 +170,9 @@ def test_a_missing_lesson_is_bad_input_and_the_rest_still_build(tmp_path, outlin
 
 
 def test_plan_leaves_out_nothing_on_a_first_build(tmp_path, outline):
-    lessons = lesson_files([course(tmp_path / "course", 2)])
+    lessons = discover([course(tmp_path / "course", 2)]).lessons
     plan = plan_batch(lessons, BuildOptions(formats=["outline"], out_dir=tmp_path / "out"))
-    assert [job.stem for job in plan.jobs] == ["lesson-0", "lesson-1"]
+    assert [job.stem for job in plan.jobs] == ["unit-a/lesson-0", "unit-b/lesson-1"]
     assert plan.up_to_date == 0
 
 

@@ -557,3 +557,66 @@ def test_a_broken_reference_is_a_located_lesson_error(tmp_path) -> None:
     (folder / "ref.docx").write_text("not a zip", "utf-8")
     with pytest.raises(LessonError, match="not a Word document"):
         themed(EVERY_BLOCK, str(folder), tmp_path / "out")
+
+
+# -- table columns hold their longest words -------------------------------------------------
+
+NARROW_TABLES = """\
+title: Narrow
+sections:
+  - heading: Terms
+    blocks:
+      - table:
+          header: [Definition, Explanation, Example]
+          rows:
+            - [Interoperability, "A long explanation that goes on and on about what the term means in practice, with many words", "An example that is also fairly long, so the columns compete for width"]
+      - compare:
+          columns: [Responsibilities, Who, When, Where]
+          rows:
+            - values: [Definitions, Staff, Daily, Here]
+glossary:
+  - term: Interoperability
+    definition: The ability of different systems to work together without special effort.
+"""
+
+
+BOLD_STYLES = ("Table Header", "Table Aspect")
+
+
+def narrow_reference(path: Path) -> Path:
+    """A user's template with a narrow text column: A5, wide margins."""
+    word = docx.Document()
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(148), Mm(210)
+    section.left_margin = section.right_margin = Mm(30)
+    word.save(path)
+    return path
+
+
+def test_a_table_column_holds_its_longest_word(tmp_path):
+    """A narrow reference template's column set 'Definiti / on' in the handout."""
+    from generator.inline import Run
+    from generator.textfit import Fonts, text_width, words
+
+    lesson = write_lesson(tmp_path, NARROW_TABLES, "narrow.yaml")
+    reference = narrow_reference(tmp_path / "narrow.docx")
+    (path,) = build(
+        lesson,
+        BuildOptions(formats=["docx"], out_dir=tmp_path / "out", references={"docx": reference}),
+    )
+    theme = load_theme("default")
+    fonts, size = Fonts(theme), theme.size("docx", "table")
+    checked = 0
+    for table in docx.Document(str(path)).tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        for row in table.rows:
+            for cell, width in zip(row.cells, grid, strict=True):
+                room = (width - 2 * 110) / 20  # points inside the cell padding
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        for word in words(run.text):
+                            bold = bool(run.bold) or paragraph.style.name in BOLD_STYLES
+                            used = text_width(word, fonts.file(Run(word, bold=bold)), size)
+                            assert used <= room, f"{word!r} is {used:.0f} pt in {room:.0f} pt"
+                            checked += 1
+    assert checked > 30

@@ -18,9 +18,10 @@ from pptx import Presentation
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from generator.build import LESSON_SUFFIXES, BuildOptions, build, lesson_files, prepare
+from generator.build import BuildOptions, build, prepare
 from generator.cli import main
 from generator.convert import ConvertError, MarkdownWriter, to_markdown, to_yaml
+from generator.discover import LESSON_SUFFIXES, discover
 from generator.errors import LessonError
 from generator.load import load_lesson
 from generator.markdown import read_markdown
@@ -305,18 +306,18 @@ def test_a_readme_without_front_matter_title_is_not_a_lesson(tmp_path):
     lesson = md_lesson(tmp_path, "# H\n\nText.\n")
     (tmp_path / "README.md").write_text("# About these lessons\n\nRead me.\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("---\nauthor: me\n---\n# Notes\n", encoding="utf-8")
-    skipped: list[Path] = []
-    assert lesson_files([tmp_path], skipped.append) == [lesson]
-    assert sorted(path.name for path in skipped) == ["README.md", "notes.md"]
+    found = discover([tmp_path])
+    assert found.paths == [lesson]
+    assert sorted(path.name for path, _ in found.skipped) == ["README.md", "notes.md"]
     result = CliRunner().invoke(main, ["check", "-v", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert f"note: {tmp_path / 'README.md'}: skipped, not a lesson" in result.output
+    assert f"skipped {tmp_path / 'README.md'}: not a lesson" in result.output
     quiet = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert "README" not in quiet.output
     lesson.unlink()
     empty = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert empty.exit_code == 2
-    assert "not lessons, as their front matter has no 'title': README.md, notes.md" in empty.output
+    assert "no lesson files" in empty.output and "see -v" in empty.output
 
 
 def test_vars_from_the_command_line_reach_markdown_text(tmp_path):

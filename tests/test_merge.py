@@ -7,7 +7,7 @@ import json
 import pytest
 
 from generator import batch
-from generator.merge import safe_name
+from generator.merge import MAX_NAME_BYTES, safe_name
 
 from .conftest import write_lesson
 from .test_batch import OUTLINE, outline, run  # noqa: F401 (outline: a fixture, used below)
@@ -132,7 +132,10 @@ def test_name_without_data_is_a_usage_error(lesson):
         ("rows.json", '{"student": "Anna"}', "should be a list of rows"),
         ("rows.yaml", "- Anna\n- Bo\n", "row 1 is not a mapping"),
         ("rows.csv", "student\n", "has a header but no rows"),
-        ("rows.csv", "student\nAnna,extra\n", "more cells than the header"),
+        ("rows.csv", "student\nAnna,extra\n", "rows.csv:2: this row has more cells (2) than"),
+        ("rows.csv", "student,score\nAnna\n", "rows.csv:2: this row has fewer cells (1) than"),
+        ("rows.csv", "student,score,student\nA,1,B\n", "rows.csv:1: the column 'student' appears"),
+        ("rows.yaml", "- {student: Anna}\n- {student: }\n", "rows.yaml:2: 'student' has no value"),
         ("rows.txt", "Anna\n", "a data file ends in"),
     ],
 )
@@ -167,3 +170,39 @@ def test_the_lesson_is_loaded_once_per_merge(tmp_path, lesson, monkeypatch, jobs
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out").glob("*.txt"))) == 6
     assert calls == [lesson]  # forked workers share the parent's loaded lesson
+
+
+def test_a_blank_name_cell_is_refused_not_given_the_plain_lessons_name(tmp_path, lesson):
+    """Named '{{ stem }}-{{ vars.student }}', a blank cell gave 'certificate', the name of
+    the lesson's own outputs, and overwrote them."""
+    out = tmp_path / "out"
+    assert run("build", lesson, "--var", "student=All", "-o", out, *OUTLINE).exit_code == 0
+    plain = (out / "certificate-outline.txt").read_bytes()
+    data = write_data(tmp_path, "students.csv", "student,score\nAnna,12\n  ,7\n")
+    name = "{{ stem }}-{{ vars.student }}"
+    result = run("build", lesson, "--data", data, "--name", name, "-o", out, *OUTLINE)
+    assert result.exit_code == 2
+    assert f"{data}:3: the 'student' cell is empty; every copy needs a name" in result.output
+    assert (out / "certificate-outline.txt").read_bytes() == plain
+    assert not (out / "certificate-Anna-outline.txt").exists()
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_the_delimiter_is_found_from_the_header(tmp_path, lesson, delimiter):
+    text = f"student{delimiter}score\nAnna{delimiter}12\nBo{delimiter}7\n"
+    data = write_data(tmp_path, "class.csv", text)
+    name = "{{ vars.student }}"
+    result = run("build", lesson, "--data", data, "--name", name, "-o", tmp_path, *OUTLINE)
+    assert result.exit_code == 0, result.output
+    assert "Score 7 at" in (tmp_path / "Bo-outline.txt").read_text(encoding="utf-8")
+
+
+def test_names_are_capped_in_bytes_not_characters(tmp_path, lesson):
+    data = write_data(tmp_path, "class.csv", "student\n" + "漢" * 300 + "\n")
+    name = "{{ stem }}-{{ vars.student }}"
+    result = run("build", lesson, "--data", data, "--name", name, "-o", tmp_path / "o", *OUTLINE)
+    assert result.exit_code == 0, result.output
+    [written] = (tmp_path / "o").glob("*.txt")
+    stem = written.name.removesuffix("-outline.txt")
+    assert len(stem.encode()) <= MAX_NAME_BYTES and stem.endswith("漢")
+    assert safe_name("é" * 200).encode() == ("é" * (MAX_NAME_BYTES // 2)).encode()

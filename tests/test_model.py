@@ -41,10 +41,29 @@ def test_every_block_kind_validates_from_its_file_form():
             {"callout": {"kind": "tip", "text": "c"}},
             {"quote": {"text": "q", "source": "s"}},
             {"image": {"src": "a.png", "alt": "A picture"}},
+            {"math": "F = ma"},
         )
     )
     kinds = [block.kind for block in document.sections[0].blocks]
     assert kinds == list(BLOCK_KINDS)
+
+
+def test_math_accepts_the_tex_alone_or_with_its_spoken_form():
+    plain, spoken = (
+        Document.model_validate(
+            blocks({"math": "F = ma"}, {"math": {"tex": "F = ma", "alt": "force is mass times a"}})
+        )
+        .sections[0]
+        .blocks
+    )
+    assert plain.math.tex == spoken.math.tex == "F = ma"
+    assert plain.math.spoken == "F equals m a"
+    assert spoken.math.spoken == "force is mass times a"
+
+
+def test_a_formula_that_cannot_be_read_is_a_validation_error():
+    assert error_types(blocks({"math": "\\frac{1}{"})) == ["formula"]
+    assert error_types(blocks({"text": "so $\\sqrt$ is"})) == ["formula"]
 
 
 def test_list_accepts_plain_list_and_mapping_forms():

@@ -6,6 +6,7 @@ visitor), so the tests see what a printer would print, not what the renderer mea
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -425,3 +426,124 @@ def test_invariant_mode_does_not_leak_into_reportlab(render):
     before = rl_config.invariant
     render(EVERY_BLOCK)
     assert rl_config.invariant == before
+
+
+# -- long headings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [" ".join(["Heading"] * 14), "A first heading of some sixty characters, wrapping twice"],
+    ids=["100 characters", "first heading of 60 characters"],
+)
+def test_a_long_heading_stays_whole_and_starts_the_first_column(tmp_path, render, heading):
+    """A heading wider than a column wraps; it never splits, nor leaves a column empty."""
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {heading}\n    blocks:\n      - text: Body\n"
+    )
+    _, reader = render(lesson)
+    assert len(reader.pages) == 1
+    drawn = spans(reader.pages[0])
+    assert words(" ".join(s.text for s in drawn if s.text != "T")).startswith(heading)
+    first_column = column_lefts(3, 297)[0]
+    assert {round(s.x) for s in drawn if s.text != "T"} == {first_column}
+
+
+def test_a_heading_taller_than_a_column_is_named_briefly(tmp_path, render):
+    heading = "word " * 2000
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: {heading}\n    blocks:\n      - text: Body\n"
+    )
+    with pytest.raises(BuildError) as caught:
+        render(lesson)
+    message = str(caught.value)
+    assert "too long to fit one column" in message and len(message) < 400, message
+
+
+@pytest.mark.parametrize("aspects", [True, False])
+def test_a_compare_of_50_columns_is_refused_in_words(tmp_path, render, aspects):
+    """It crashed inside reportlab with 'negative availWidth'."""
+    columns = ", ".join(f"C{i}" for i in range(50))
+    values = ", ".join(f"v{i}" for i in range(50))
+    aspect = "aspect: Duration, " if aspects else ""
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        f"      - compare: {{columns: [{columns}], rows: [{{{aspect}values: [{values}]}}]}}\n",
+    )
+    with pytest.raises(BuildError, match=r"a table of 5[01] columns is too wide .*at most \d+ fit"):
+        render(lesson)
+
+
+def test_a_table_column_holds_its_longest_word(tmp_path, render):
+    """Five even columns of a compare broke 'Responsibilities' in two."""
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - compare:\n"
+        "          columns: [Responsibilities, Who, When, Where, How]\n"
+        "          rows:\n            - values: [Definitions, Staff, Daily, Here, Well]\n",
+    )
+    _, reader = render(lesson)
+    lines = text_of(reader).split("\n")
+    assert "Responsibilities" in [line.strip() for line in lines], lines
+
+
+# -- writing systems the theme's fonts lack ---------------------------------------------------
+
+SCRIPTS = """\
+title: Scripts
+sections:
+  - heading: Languages
+    blocks:
+      - text: "Hebrew: שלום עולם. Arabic: مرحبا بالعالم. Chinese: 你好世界."
+"""
+
+
+def needs_system_fonts() -> None:
+    """The fallback fonts come from Debian's fonts-dejavu-core and fonts-droid-fallback,
+    which .ci/run installs: without them CI fails, elsewhere these tests skip."""
+    from generator.scripts import find_font
+
+    missing = [stem for stem in DEFAULT.fonts.fallback if find_font(stem, DEFAULT) is None]
+    if missing and not os.environ.get("CI"):
+        pytest.skip(f"fallback fonts not installed: {', '.join(missing)}")
+    assert not missing, f"install the fonts {missing} (see .ci/run)"
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    """The base names of the fonts the first page uses, without subset tags."""
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+
+
+def test_hebrew_arabic_and_cjk_are_drawn_by_fonts_that_have_them(tmp_path, render):
+    """They came out as empty boxes, Hebrew and Arabic reversed, and nothing said so."""
+    from bidi import get_display
+
+    needs_system_fonts()
+    _, reader = render(write_lesson(tmp_path, SCRIPTS))
+    embedded = embedded_fonts(reader)
+    assert "DejaVuSans" in embedded and "DroidSansFallback" in embedded, embedded
+    text = text_of(reader)
+    # pypdf reads right-to-left runs back into logical order: drawn left to right as
+    # written, they came back reversed ("םלוע םולש")
+    assert "שלום עולם" in text and get_display("שלום עולם") not in text
+    assert "你好世界" in text
+    joined = {"\ufee3", "\ufeae", "\ufea3", "\ufe91"}  # initial and final forms of مرحبا
+    assert joined & set(text), "Arabic letters are joined, not set in isolated forms"
+
+
+def test_a_character_no_font_has_is_a_warning_at_its_line(tmp_path):
+    from generator.build import build
+
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - text: 'a \U00013000 b'\n",
+    )
+    with pytest.warns(UserWarning) as caught:
+        build(lesson, BuildOptions(formats=["pdf"], out_dir=tmp_path / "out"))
+    messages = [str(warning.message) for warning in caught]
+    assert f"{lesson}:5:15: the cheat sheet has no font for '\U00013000' (U+13000)" in "\n".join(
+        messages
+    ), messages

@@ -87,6 +87,28 @@ sections:
 )
 
 
+# A do/don't table on a 4:3 deck whose middle column holds a long address: the first
+# column was squeezed to 71 pt at 18 pt, setting "Passwor / ds" and "Reportin / g".
+SECURITY_LESSON = """
+title: Security onboarding
+outputs: {pptx: {aspect: "4:3"}}
+sections:
+  - heading: Do and don't
+    blocks:
+      - compare:
+          columns: [Do, Don't]
+          rows:
+            - aspect: Passwords
+              values: [Use a password manager and a long passphrase for every account,
+                       Reuse one password across work and personal accounts]
+            - aspect: Reporting
+              values: [Report suspicious emails at intranet.example.com/security/report-phishing-now,
+                       Forward suspicious emails to colleagues to ask whether they look genuine]
+            - aspect: Devices
+              values: [Lock your screen whenever you step away, Leave laptops unattended in cars]
+"""
+
+
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory) -> dict[str, Path]:
     """Every test deck, built once for the module."""
@@ -98,6 +120,7 @@ def decks(tmp_path_factory) -> dict[str, Path]:
         "every": EVERY_BLOCK,
         "long": write_lesson(folder, LONG_LESSON, "long.yaml"),
         "stress": write_lesson(folder, STRESS_LESSON, "stress.yaml"),
+        "security": write_lesson(folder, SECURITY_LESSON, "security.yaml"),
     }
     if SAMPLE.exists():
         lessons["sample"] = SAMPLE
@@ -150,6 +173,7 @@ class Frame:
     paragraphs: list[textfit.Paragraph]
     width: float
     height: float
+    cell: bool = False
 
 
 def inherited_insets(shape) -> tuple[float, float, float, float]:
@@ -222,6 +246,7 @@ def frames(path: Path, theme: Theme) -> Iterator[Frame]:
                                 _paragraphs(cell.text_frame, theme),
                                 (column.width - cell.margin_left - cell.margin_right) / PT,
                                 (row.height - cell.margin_top - cell.margin_bottom) / PT,
+                                cell=True,
                             )
 
 
@@ -247,7 +272,21 @@ def crude_height(paragraphs: list[textfit.Paragraph], width: float) -> float:
 THEMES = {"corporate": load_theme("corporate")}
 
 
-@pytest.mark.parametrize("name", ["every", "long", "stress", "sample", "corporate"])
+def broken_words(frame: Frame, theme: Theme) -> list[str]:
+    """Words of a table cell wider than its column (a break after - or / is fine), where
+    the table is set above its floor size, so a smaller size would have kept them whole."""
+    fonts = textfit.Fonts(theme)
+    return [
+        word
+        for paragraph in frame.paragraphs
+        if paragraph.size > theme.size("pptx", "table_min")
+        for run in paragraph.runs
+        for word in textfit.words(run.text)
+        if textfit.text_width(word, fonts.file(run), paragraph.size) > frame.width
+    ]
+
+
+@pytest.mark.parametrize("name", ["every", "long", "stress", "sample", "corporate", "security"])
 def test_every_text_fits_its_frame_by_both_measures(decks, name):
     if name not in decks:
         pytest.skip("the sample lesson is not there yet")
@@ -258,11 +297,13 @@ def test_every_text_fits_its_frame_by_both_measures(decks, name):
         assert measured <= frame.height + 0.01, (
             f"{frame.where}: {measured:.1f} > {frame.height:.1f}"
         )
+        if frame.cell:
+            assert not broken_words(frame, theme), f"{frame.where}: {broken_words(frame, theme)}"
         crude = crude_height(frame.paragraphs, frame.width)
         slack = 1.25 * frame.height + frame.paragraphs[0].size * textfit.LINE_SPACING
         assert crude <= slack, f"{frame.where}: crude estimate {crude:.1f} > {slack:.1f}"
         checked += 1
-    assert checked > 12
+    assert checked > (8 if name == "security" else 12)
 
 
 @pytest.mark.parametrize("name", ["every", "long", "stress", "sample"])
@@ -686,6 +727,7 @@ def test_each_theme_fits_every_frame(themed, name):
     for frame in frames(themed[name], theme):
         measured = textfit.height(frame.paragraphs, frame.width, theme)
         assert measured <= frame.height + 0.01, frame.where
+        assert not frame.cell or not broken_words(frame, theme), frame.where
 
 
 def pictures(slide) -> list:
@@ -788,6 +830,7 @@ def test_a_reference_deck_fits_and_keeps_tables_and_pictures_in_the_body_area(re
     calibri = load_theme("corporate")  # the template's theme fonts are Calibri, as measured
     for frame in frames(path, calibri):
         assert textfit.height(frame.paragraphs, frame.width, calibri) <= frame.height + 0.01
+        assert not frame.cell or not broken_words(frame, calibri), frame.where
         checked += 1
     assert checked > 12
     deck = open_deck(path)

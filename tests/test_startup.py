@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import EVERY_BLOCK, ROOT
+from .conftest import EVERY_BLOCK, ROOT, SAMPLE
 
 HEAVY = ("docx", "pptx", "reportlab", "PIL", "lxml")
 
@@ -23,9 +23,10 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.s
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["formats"], ["check", str(EVERY_BLOCK)], ["build", "--help"]]
+    "args", [["--help"], ["formats"], ["check", str(SAMPLE)], ["build", "--help"]]
 )
 def test_commands_that_render_nothing_import_no_heavy_library(args):
+    """(Checking a lesson with pictures decodes them, with Pillow: see the test below.)"""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
@@ -37,3 +38,16 @@ def test_commands_that_render_nothing_import_no_heavy_library(args):
     imported = set(result.stderr.split())
     assert "generator" in imported  # the probe really ran the command
     assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+
+
+def test_checking_pictures_imports_only_the_image_library():
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", str(EVERY_BLOCK)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        check=True,
+    )
+    imported = set(result.stderr.split())
+    assert "PIL" in imported and imported.isdisjoint(set(HEAVY) - {"PIL"}), imported & set(HEAVY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
@@ -187,3 +188,122 @@ def test_one_wording_change_shows_in_all_three_outputs(tmp_path):
 
     page = " ".join(PdfReader(str(sheet)).pages[0].extract_text().split())
     assert " ".join(footer.split()) in page and "Word bank" in page
+
+
+# -- files a theme names stay inside its folder ---------------------------------------------
+
+
+CORPORATE_LOGO = Path(__file__).resolve().parent.parent / "templates" / "corporate" / "logo.png"
+
+
+@pytest.mark.parametrize("how", ["absolute", "dots", "symlink"])
+def test_a_theme_file_outside_its_folder_needs_allow_outside(tmp_path, how):
+    """A logo from anywhere would be embedded in all three outputs, like an outside image."""
+    folder = tmp_path / "lesson" / "mytheme"
+    folder.mkdir(parents=True)
+    name = {
+        "absolute": str(CORPORATE_LOGO),
+        "dots": "../" * len(folder.parts) + str(CORPORATE_LOGO).lstrip("/"),
+        "symlink": "logo.png",
+    }[how]
+    if how == "symlink":
+        (folder / "logo.png").symlink_to(CORPORATE_LOGO)
+    write_theme(folder, f"name: t\nextends: default\nlogo: '{name}'\n")
+    lesson = folder.parent / "l.yaml"
+    lesson.write_text(
+        "title: T\ntheme: mytheme\nsections:\n  - heading: H\n    blocks:\n      - text: a\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with pytest.raises(LessonError) as caught:
+        build(lesson, BuildOptions(out_dir=out))
+    assert str(caught.value) == (
+        f"{folder / 'theme.yaml'}:3:7: the file '{name}' is outside the theme's folder; move it"
+        " into the folder, or build with --allow-outside if you trust this theme"
+    )
+    assert not out.exists() or not list(out.iterdir())
+    written = build(lesson, BuildOptions(out_dir=out, allow_outside=True, formats=["docx"]))
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(written[0]).namelist())
+
+
+def test_a_font_file_is_named_not_pathed(tmp_path):
+    folder = write_theme(
+        tmp_path / "f",
+        "name: f\nextends: default\nfonts: {body: {name: X, file: ../../../usr/share/fonts/X}}\n",
+    )
+    with pytest.raises(LessonError, match=r"theme.yaml:3:\d+: .*not a path"):
+        load_theme(str(folder))
+
+
+# -- theme wording runs under the same limits as lesson text ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "refused"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "it runs more than 100,000 loop turns or calls",
+        ),
+        (
+            "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
+            "the result is longer than 100,000 characters",
+        ),
+        (
+            "{% macro f(n) %}{{ f(n) }}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+            "it calls itself too deeply",
+        ),
+        (
+            "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+            "{{ f(40) }}",
+            "it runs more than 100,000 loop turns or calls",
+        ),
+        (
+            "{% set s = 'x' * 50000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+            "it runs more than 100,000 loop turns or calls",
+        ),
+        ("{{ lipsum(100000) }}", "'lipsum' is not defined"),
+    ],
+    ids=[
+        "nested ranges",
+        "growing text",
+        "recursion",
+        "doubling recursion",
+        "nested strings",
+        "generated text",
+    ],
+)
+def test_runaway_wording_stops_with_the_theme_file_and_key(tmp_path, template, refused):
+    from generator.model import Document
+
+    folder = write_theme(
+        tmp_path / "w", f'name: w\nextends: default\ntext:\n  footer: "{template}"\n'
+    )
+    document = Document.model_validate(
+        {"title": "T", "sections": [{"heading": "H", "blocks": [{"text": "a"}]}]}
+    )
+    theme = load_theme(str(folder))
+    with pytest.raises(LessonError) as caught:
+        theme.wording("footer", document)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'theme.yaml'}:4:11: text template 'footer': ")
+    assert refused in message, message
+
+
+@pytest.mark.parametrize(
+    ("template", "refused"),
+    [
+        ("{{ doc.title | center(1000000000) }}", "the filter 'center' cannot be used"),
+        ("{% include 'x.txt' %}", "includes cannot be used"),
+    ],
+)
+def test_wording_that_can_hang_or_reach_out_is_refused_as_the_theme_loads(
+    tmp_path, template, refused
+):
+    folder = write_theme(
+        tmp_path / "w", f'name: w\nextends: default\ntext:\n  header: "{template}"\n'
+    )
+    with pytest.raises(LessonError) as caught:
+        load_theme(str(folder))
+    assert str(caught.value).startswith(f"{folder / 'theme.yaml'}:4:11: ")
+    assert refused in str(caught.value)

@@ -21,30 +21,34 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.styles import CT_Style
 from docx.oxml.table import CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
 from lxml.etree import XMLSyntaxError
 
+from .. import mathdraw, omml
 from ..contrast import AA_TEXT, ratio
-from ..errors import LessonError
+from ..errors import FormulaTooWide, LessonError
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
@@ -52,6 +56,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -60,7 +65,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from ..textfit import Fonts, text_width
+from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
 from .ooxml import fill_core_properties
@@ -600,6 +605,9 @@ class DocxRenderer(Renderer):
         pending: list[CT_R] = []
         pending_href: str | None = None
         for run in runs:
+            if run.math is not None:
+                paragraph.append(equation(run.math, omml.inline))
+                continue
             word_run = add_run(
                 paragraph,
                 run.text,
@@ -658,7 +666,23 @@ class DocxRenderer(Renderer):
             self.render_section(child, level + 1)
 
     def render_text(self, block: TextBlock) -> None:
+        if block.text.display_math:
+            self.display_equation(block.text.display_math)
+            return
         self.paragraph("Normal", block.text)
+
+    def render_math(self, block: MathBlock) -> None:
+        self.display_equation(block.math.tex)
+
+    def display_equation(self, tex: str) -> None:
+        """A display equation, native and editable in Word (``m:oMathPara``), at body size
+        or smaller (down to the small size) when the text width is narrower than it."""
+        size = self._size("body")
+        width = mathdraw.outline(tex).size(size)[0]
+        size *= min(1.0, self.text_width.pt / width)
+        if size < self._size("small"):
+            raise FormulaTooWide(tex, "the handout's text width", self._size("small"))
+        self.paragraph("Normal").append(equation(tex, omml.display, size))
 
     def render_list(self, block: ListBlock) -> None:
         self.list_items(block.list_.items, "decimal" if block.list_.numbered else "bullet")
@@ -760,12 +784,15 @@ class DocxRenderer(Renderer):
             widths = self.label_widths(aspects, len(header), self.table_size)
         else:
             widths = self.even_widths(len(header))
+        columns = list(zip(header, *rows, strict=True))
+        widths = self.whole_words(widths, columns, has_aspect, self.table_size)
         self.data_table(block.title, header, rows, widths, aspect=has_aspect)
 
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
         widths = self.content_widths(columns, self.table_size)
+        widths = self.whole_words(widths, columns, False, self.table_size)
         self.data_table(block.title, table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
@@ -775,6 +802,8 @@ class DocxRenderer(Renderer):
         """Terms in a borderless two-column table: bold term, its definition beside it;
         a layout table (no header row), described by *purpose*."""
         widths = self.label_widths([term.term for term in terms], 2, self._size("table"))
+        columns = [[term.term for term in terms], [term.definition for term in terms]]
+        widths = self.whole_words(widths, columns, True, self._size("table"))
         light = self.theme.palette.light
         lines = {"insideH": (4, light), "bottom": (4, light)}
         table = self.table(
@@ -929,6 +958,26 @@ class DocxRenderer(Renderer):
         first = min(max(longest, low), high)
         rest = (self.width - first) // (count - 1)
         return [first] + [rest] * (count - 1)
+
+    def whole_words(
+        self, widths: list[int], columns: Sequence[Sequence[str]], bold_first: bool, size: float
+    ) -> list[int]:
+        """*widths* with every column at least as wide as its longest word (a break after a
+        hyphen or slash is fine), taken from the columns with most to spare. A header is
+        bold, and so is a first column of aspects or terms. When the words cannot all fit
+        the text width, the widths stay as they are and the longest words wrap."""
+        floors = [
+            max(
+                (
+                    self.measure(word, size, bold=(bold_first and index == 0) or row == 0)
+                    for row, text in enumerate(column)
+                    for word in words(text.plain if isinstance(text, RichText) else text)
+                ),
+                default=0,
+            )
+            for index, column in enumerate(columns)
+        ]
+        return at_least(widths, floors) or widths
 
     def content_widths(self, columns: Sequence[Sequence[str]], size: float) -> list[int]:
         """Each column gets what its longest cell at *size* needs when that is less than a
@@ -1125,9 +1174,27 @@ def picture(
     run = add_run(paragraph)
     inline = part.new_pic_inline(str(path), width, height)
     sub(run, "drawing").append(inline)
+    # Drawing ids must differ across the whole package: python-docx counts within one
+    # part, so a header's logo took the id of the body's first picture, which Word repairs.
+    taken = (other.next_id for other in part.package.iter_parts() if isinstance(other, StoryPart))
+    inline.docPr.set("id", str(max(taken)))
     inline.docPr.set("descr", alt)
     for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes 1/8 in
         inline.set(side, "0")
+
+
+MATH_FONT = '<w:rFonts w:ascii="Cambria Math" w:hAnsi="Cambria Math"/>'
+
+
+def equation(
+    tex: str, form: Callable[[ET.Element, str, str], str], size: float | None = None
+) -> BaseOxmlElement:
+    """*tex* as OMML in *form* (inline or display), its runs in Word's math font, at
+    *size* points when given (else the paragraph's)."""
+    sized = f'<w:sz w:val="{round(size * 2)}"/>' if size else ""
+    return parse_xml(
+        form(read_formula(tex).mathml, f"<w:rPr>{MATH_FONT}{sized}</w:rPr>", nsdecls("w"))
+    )
 
 
 def padding(tag: str, vertical: int, horizontal: int) -> OxmlElement:

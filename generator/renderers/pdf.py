@@ -14,6 +14,7 @@ from the build time, so the same lesson gives the same bytes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +36,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..errors import BuildError
+from .. import mathdraw
+from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time
 from ..inline import RichText
 from ..model import (
@@ -44,6 +46,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     Question,
     QuoteBlock,
     Section,
@@ -52,6 +55,8 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..scripts import characters
+from ..textfit import at_least, words
 from . import Renderer
 from .pdflayout import (
     BULLETS,
@@ -66,6 +71,7 @@ from .pdflayout import (
     colour,
     markup,
 )
+from .pdfmath import Equation, InlineEquations
 from .pdftags import CompareTable, DataTable, Figure, Paragraph, QuoteBox
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
@@ -76,6 +82,10 @@ ASPECT_WIDTH = 0.3  # a compare table's aspect column takes at most this share o
 ROUNDING = 2.0  # points: corner radius of boxes
 OPENING_LINES = 3  # lines of a paragraph that must follow its heading into a column
 CHOICE_GAP = "\u00a0\u00a0\u00a0 "  # between multiple-choice options: wide, but may wrap
+
+
+class ColumnOverflow(BuildError):
+    """Some block is taller (or wider) than a whole column at this layout's size and depth."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ class Layout:
     pages: int
     used: float  # pages filled, as a fraction (1.4 = one page and 40% of the next)
     labelled: int  # the page count its footers name
+    gapless: bool = True  # no column left empty before the last one used
 
 
 class PdfRenderer(Renderer):
@@ -111,8 +122,11 @@ class PdfRenderer(Renderer):
     """How many layouts the fitting made (set by :meth:`write`)."""
 
     def write(self, path: Path) -> None:
-        self.faces = Faces.register(self.theme)
-        self.band = Band(self.document, self.theme, self.faces, self.wording("band_meta"))
+        self.faces = Faces.register(self.theme, characters(self.document, self.theme))
+        self.equations = InlineEquations()
+        self.band = Band(
+            self.document, self.theme, self.faces, self.wording("band_meta"), self.equations
+        )
         self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
         layout = self.fit()
@@ -150,8 +164,12 @@ class PdfRenderer(Renderer):
         while high - low > 1:
             middle = (low + high) // 2
             self.geometry = replace(full, depth=middle / 100)
-            trial = self.layout(layout.size, 1)
-            if trial.pages == 1:
+            try:
+                trial = self.layout(layout.size, 1)
+            except ColumnOverflow:  # columns this shallow cannot hold some block at all
+                low = middle
+                continue
+            if trial.pages == 1 and trial.gapless:
                 best, best_geometry, high = trial, self.geometry, middle
             else:
                 low = middle
@@ -188,6 +206,7 @@ class PdfRenderer(Renderer):
             self.geometry,
             lambda canvas, sheet: self.furniture(canvas, sheet, pages),
             when=build_time(doc),
+            equations=self.equations,
             title=doc.title.plain,
             author=doc.author.plain if doc.author else "",
             subject=(doc.subtitle or doc.summary or RichText("")).plain,
@@ -206,12 +225,12 @@ class PdfRenderer(Renderer):
         except LayoutError as error:
             owner = {id(f): part.name for part in parts for f in part.flowables}
             name = owner.get(id(sheet.current)) or owner.get(id(sheet.last), "the sheet")
-            raise BuildError(
-                f"a block in '{name}' is too long to fit one column of the cheat sheet, even"
+            raise ColumnOverflow(
+                f"a block in '{quoted(name)}' is too long to fit one column of the cheat sheet, even"
                 " split up (a table cell or header, most likely); shorten it, or leave the"
                 " block out of the cheat sheet with 'skip: [pdf]'"
             ) from error
-        return Layout(size, data, sheet.pages, sheet.used, pages)
+        return Layout(size, data, sheet.pages, sheet.used, pages, sheet.gapless)
 
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
@@ -222,7 +241,7 @@ class PdfRenderer(Renderer):
             heights[part.name] = heights.get(part.name, 0.0) + sum(map(self.height, measured))
         total = sum(heights.values()) or 1.0
         longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
-        named = ", ".join(f"{name} ({height / total:.0%})" for name, height in longest)
+        named = ", ".join(f"{quoted(name)} ({height / total:.0%})" for name, height in longest)
         asked = f"{pages} was" if pages == 1 else f"{pages} were"
         return (
             f"the cheat sheet needs {smallest.used:.1f} pages at the smallest type"
@@ -353,9 +372,24 @@ class PdfRenderer(Renderer):
 
     def render_text(self, block: TextBlock) -> list[Flowable]:
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
+        if block.text.display_math and not block.short:
+            return [self.equation(block.text.display_math)]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
         return [self.paragraph(block.text, self.styles.body)]
+
+    def render_math(self, block: MathBlock) -> list[Flowable]:
+        return [self.equation(block.math.tex)]
+
+    def equation(self, tex: str) -> Flowable:
+        """A display equation at body size, smaller (down to the floor) when the column is
+        narrower than it; wider still is refused before rendering."""
+        width = mathdraw.outline(tex).size(self.styles.size)[0]
+        size = self.styles.size * min(1.0, self.geometry.column_width / width)
+        floor = self.theme.size("pdf", "body_min")
+        if size < floor:
+            raise FormulaTooWide(tex, "a cheat-sheet column", floor)
+        return Equation(tex, size, self.theme.palette.text, self.styles.space("paragraph"))
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -380,6 +414,7 @@ class PdfRenderer(Renderer):
         width = self.geometry.column_width
         if not any(row.aspect for row in body.rows):
             widths = [width / len(body.columns)] * len(body.columns)
+            widths = self.whole_words(widths, body.columns, values, bold_first=False)
             return [self.grid(list(body.columns), values, widths, bold_first=False)]
         aspects = [row.aspect or "" for row in body.rows]
         header = [self.wording("aspect_header"), *body.columns]
@@ -390,7 +425,8 @@ class PdfRenderer(Renderer):
         )
         rest = (width - aspect_width) / len(body.columns)
         rows = [[aspect, *cells] for aspect, cells in zip(aspects, values, strict=True)]
-        return [self.grid(header, rows, [aspect_width] + [rest] * len(body.columns))]
+        widths = [aspect_width] + [rest] * len(body.columns)
+        return [self.grid(header, rows, self.whole_words(widths, header, rows, bold_first=True))]
 
     def render_table(self, block: TableBlock) -> list[Flowable]:
         table = block.table
@@ -503,7 +539,13 @@ class PdfRenderer(Renderer):
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
         if isinstance(text, RichText):
-            return markup(text.runs, self.faces, self.theme.palette.accent_text)
+            size, ink = self.styles.size, self.theme.palette.text
+            return markup(
+                text.runs,
+                self.faces,
+                self.theme.palette.accent_text,
+                lambda tex: self.equations.markup(tex, size, ink),
+            )
         return escape(text)
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):
@@ -533,28 +575,50 @@ class PdfRenderer(Renderer):
         padding = 2 * self.styles.space("cell_h")
         natural, least = [], []
         for head, *cells in zip(header, *rows, strict=True):
-            words = [w for cell in cells for w in cell.plain.split()] + head.plain.split()
+            pieces = [w for cell in cells for w in words(cell.plain)] + words(head.plain)
             natural.append(
                 max(self.text_width(head, bold=True), *map(self.text_width, cells)) + padding
             )
-            least.append(max(self.text_width(word) for word in words or [""]) + padding)
+            least.append(max(self.text_width(word) for word in pieces or [""]) + padding)
         available = self.geometry.column_width
         if sum(natural) <= available:
             return [w * available / sum(natural) for w in natural]
         spare = available - sum(least)
         if spare <= 0:  # long words must break; every column keeps room for a character
-            floor = padding + self.styles.cell.fontSize
-            room = available - floor * len(least)
-            if room < 0:
-                raise BuildError(
-                    f"a table of {len(least)} columns is too wide for a column of the cheat"
-                    f" sheet (at most {int(available // floor)} fit); split it, or leave it"
-                    " out of the cheat sheet with 'skip: [pdf]'"
-                )
+            floor = self.narrowest()
+            room = max(available - floor * len(least), 0.0)  # when negative, grid() refuses
             squeeze = [w - floor for w in least]
             return [floor + room * w / sum(squeeze) for w in squeeze]
         stretch = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
+
+    def whole_words(
+        self,
+        widths: Sequence[float],
+        header: Sequence[RichText | str],
+        rows: Sequence[Sequence[RichText | str]],
+        *,
+        bold_first: bool,
+    ) -> list[float]:
+        """*widths* with every column at least as wide as its longest word (a break after a
+        hyphen or slash is fine), taken from the columns with most to spare; as they are
+        when the words cannot all fit, and the longest break."""
+        padding = 2 * self.styles.space("cell_h")
+        floors = [
+            max(
+                self.text_width(word, bold=row == 0 or (bold_first and index == 0))
+                for row, cell in enumerate(column)
+                for word in words(cell.plain if isinstance(cell, RichText) else cell) or [""]
+            )
+            + padding
+            for index, column in enumerate(zip(header, *rows, strict=True))
+        ]
+        raised = at_least([round(w * 100) for w in widths], [math.ceil(f * 100) for f in floors])
+        return list(widths) if raised is None else [w / 100 for w in raised]
+
+    def narrowest(self) -> float:
+        """The narrowest a table column may be: its padding and room for one character."""
+        return 2 * self.styles.space("cell_h") + self.styles.cell.fontSize
 
     def grid(
         self,
@@ -569,6 +633,13 @@ class PdfRenderer(Renderer):
         Tables split between rows only, and repeat their header when they do.
         """
         s, palette = self.styles, self.theme.palette
+        available = self.geometry.column_width
+        if min(widths) < self.narrowest() - 0.01:
+            raise BuildError(
+                f"a table of {len(widths)} columns is too wide for a column of the cheat"
+                f" sheet (at most {int(available // self.narrowest())} fit); split it, or leave"
+                " it out of the cheat sheet with 'skip: [pdf]'"
+            )
         data = [[Paragraph(f"<b>{self.inline(cell)}</b>", s.head_cell) for cell in header]]
         data += [
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
@@ -654,11 +725,18 @@ def whole(*flowables: Flowable) -> Whole:
 
 
 class RuledHeading(Paragraph):
-    """A heading with a thin rule under it."""
+    """A heading with a thin rule under it, never split between columns.
+
+    Half a heading at the foot of a column is no heading; it moves to the next column
+    whole, and only one taller than a whole column is a layout error.
+    """
 
     def __init__(self, text: str, style: ParagraphStyle, rule_colour) -> None:
         super().__init__(text, style)
         self.rule_colour = rule_colour
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
 
     def draw(self) -> None:
         super().draw()

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -22,13 +23,23 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import (
+    ActionFlowable,
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+)
 
 from ..inline import Run
+from ..links import is_relative
 from ..model import Document
+from ..scripts import covered, fallback_files, needs_fallback, split_by_font, visual
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
+from .pdfmath import InlineEquations, SheetCanvas, glued
 from .pdftags import Paragraph, TaggedCanvas
 
 PAPER = {"a4": A4, "letter": letter}
@@ -69,13 +80,18 @@ class Faces:
     body: str
     heading: str
     mono: str
+    fallbacks: tuple[str, ...] = ()
+    """Fallback faces, for characters the theme's fonts lack (theme ``fonts.fallback``)."""
+    coverage: tuple[frozenset[int], ...] = ()
+    """What the body face, then each fallback face, has glyphs for."""
 
     @classmethod
-    def register(cls, theme: Theme) -> Faces:
+    def register(cls, theme: Theme, chars: set[str]) -> Faces:
         """Register the theme's TrueType files (embedded as subsets) and their families.
 
         Paragraph markup picks a face by family, bold and italic, so ``<b>`` inside body
-        text uses the body font's bold file rather than a synthetic or built-in one.
+        text uses the body font's bold file rather than a synthetic or built-in one. The
+        theme's fallback fonts are registered only when *chars* need them.
         """
         names = {}
         for role in ("body", "heading", "mono"):
@@ -87,7 +103,12 @@ class Faces:
                 faces[0], normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
             )
             names[role] = faces[0]
-        return cls(**names)
+        files = fallback_files(theme) if needs_fallback(chars, theme) else []
+        fallbacks = tuple(font_name(path) for path in files)
+        for name in fallbacks:  # one file for every style: a fallback has no bold of its own
+            registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+        coverage = tuple(covered(path) for path in (theme.font_file("body"), *files))
+        return cls(**names, fallbacks=fallbacks, coverage=coverage)
 
 
 def wording(text: str) -> str:
@@ -95,11 +116,15 @@ def wording(text: str) -> str:
     return re.sub("(?<= ) ", "\u00a0", escape(text))
 
 
-def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
-    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
+def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], str]) -> str:
+    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
+    equations as *math* writes them."""
     parts = []
-    for run in runs:
-        text = escape(run.text)
+    for run in glued(runs):
+        if run.math is not None:
+            parts.append(math(run.math))
+            continue
+        text = with_fallbacks(visual(run.text), faces)
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
         if run.bold:
@@ -107,9 +132,24 @@ def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
         if run.italic:
             text = f"<i>{text}</i>"
         if run.href:
-            text = f'<a href={quoteattr(run.href)} color="#{link}">{text}</a>'
+            # reportlab reads a target without a scheme as a place in this PDF; a file
+            # beside the lesson is another document ('pdf:' makes a GoToR action).
+            target = f"pdf:{run.href}" if is_relative(run.href) else run.href
+            text = f'<a href={quoteattr(target)} color="#{link}">{text}</a>'
         parts.append(text)
     return "".join(parts)
+
+
+def with_fallbacks(text: str, faces: Faces) -> str:
+    """*text* escaped, each stretch the body face lacks set in the first fallback that has it."""
+    if not faces.fallbacks:
+        return escape(text)
+    return "".join(
+        escape(piece)
+        if index == 0
+        else f"<font face={quoteattr(faces.fallbacks[index - 1])}>{escape(piece)}</font>"
+        for piece, index in split_by_font(text, faces.coverage)
+    )
 
 
 class Styles:
@@ -275,7 +315,9 @@ class Geometry:
 class Band:
     """The title band: title left, the metadata line beside it (or below when too long), logo right."""
 
-    def __init__(self, document: Document, theme: Theme, faces: Faces, meta: str) -> None:
+    def __init__(
+        self, document: Document, theme: Theme, faces: Faces, meta: str, equations: InlineEquations
+    ) -> None:
         palette = theme.palette
         self.fill = colour(palette.primary)
         title_size = theme.size("pdf", "title")
@@ -292,7 +334,11 @@ class Band:
             leading=title_size * LEADING,
             textColor=colour(palette.on_primary),
         )
-        self.title = Paragraph(markup(runs, faces, palette.on_primary), style)
+
+        def math(tex: str) -> str:
+            return equations.markup(tex, title_size, palette.on_primary)
+
+        self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None
         self.meta_width = stringWidth(meta, faces.body, meta_size)
         if meta.strip():
@@ -382,8 +428,8 @@ class Sheet(BaseDocTemplate):
     filled as a fraction (1.4 = one page and 40% of the next page's columns).
     """
 
-    canvasmaker: type[Canvas] = TaggedCanvas
-    """Tagged for screen readers; the benchmark swaps in reportlab's Canvas to price it."""
+    canvasmaker: type[SheetCanvas] = TaggedCanvas
+    """Tagged for screen readers; the benchmark swaps in the untagged SheetCanvas to price it."""
 
     def __init__(
         self,
@@ -391,9 +437,11 @@ class Sheet(BaseDocTemplate):
         furniture: Callable[[Canvas, Sheet], None],
         *,
         when: dt.datetime,
+        equations: InlineEquations,
         **info: object,
     ) -> None:
         self.out = io.BytesIO()
+        self.equations = equations
         super().__init__(
             self.out,
             pagesize=geometry.page,
@@ -424,6 +472,8 @@ class Sheet(BaseDocTemplate):
         """The flowable being placed, so a layout failure can say which block it was."""
         self.last: Flowable | None = None
         """The last flowable placed, for when the failing one is a piece of a split."""
+        self.filled: set[tuple[int, int]] = set()
+        """(page, column) of every column that holds something."""
 
     def beforeDocument(self) -> None:
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
@@ -451,6 +501,18 @@ class Sheet(BaseDocTemplate):
             return
         top = frame._y1 + frame._height
         self._end = (int(frame.id), (top - frame._y) / frame._height)
+        if not isinstance(flowable, (ActionFlowable, CondPageBreak)):  # breaks hold nothing
+            self.filled.add((self.page, int(frame.id)))
+
+    @property
+    def gapless(self) -> bool:
+        """Whether no column before the last one used was left empty."""
+        column, _ = self._end
+        return all(
+            (page, c) in self.filled
+            for page in range(1, self.pages + 1)
+            for c in range(self.geometry.columns if page < self.pages else column + 1)
+        )
 
     @property
     def used(self) -> float:
@@ -459,5 +521,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story, canvasmaker=self.canvasmaker)
+        self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
         return self.out.getvalue()

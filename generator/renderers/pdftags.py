@@ -30,9 +30,10 @@ from reportlab.pdfbase.pdfdoc import (
     PDFStream,
     PDFString,
 )
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, Table
-from reportlab.platypus import Paragraph as PlainParagraph
+
+from .pdfmath import Paragraph as PlainParagraph
+from .pdfmath import SheetCanvas
 
 # Paragraph style name -> structure type; styles not named (footers, page labels) stay artifacts.
 ROLES = {
@@ -73,7 +74,7 @@ class Leaf:
     links: list[tuple[PDFObjectReference, int, str]] = field(default_factory=list)
 
 
-class TaggedCanvas(Canvas):
+class TaggedCanvas(SheetCanvas):
     """A canvas that keeps every page's content inside tags or artifacts and, on save,
     writes the structure tree and the catalog entries of a tagged PDF."""
 
@@ -277,7 +278,8 @@ def _tagging(canvas: Any) -> bool:
 
 
 class Paragraph(PlainParagraph):
-    """reportlab's Paragraph, tagged by its style's name (pieces of a split keep it)."""
+    """The sheet's Paragraph (inline equations and all), tagged by its style's name
+    (pieces of a split keep it)."""
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not _tagging(canvas):

@@ -32,9 +32,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
 from pptx.slide import Slide, SlideLayout
 
-from .. import textfit
-from ..errors import BuildError
+from .. import mathdraw, textfit
+from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time, normalized_zip
+from ..formula import read_formula
 from ..inline import RichText, Run
 from ..model import (
     CalloutBlock,
@@ -42,6 +43,7 @@ from ..model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     QuoteBlock,
     Section,
     TableBlock,
@@ -59,6 +61,7 @@ WIDTH_UNITS = 200  # table column widths move in steps of this share of the cont
 MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+MATH_LEADING = 1.25  # a display equation's frame over its drawn height: room for Office's layout
 
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
@@ -260,7 +263,7 @@ class PptxRenderer(Renderer):
             return [Para(_bold(runs), size, role="heading")]
 
         shape = self.template.slot(slide, on, TITLES)
-        what = f"the slide title '{title}'"
+        what = f"the slide title '{quoted(title)}'"
         self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what, "title")
 
     def fitted(
@@ -537,6 +540,9 @@ class PptxRenderer(Renderer):
     # -- blocks ----------------------------------------------------------------------
 
     def render_text(self, block: TextBlock) -> list[Piece]:
+        if block.text.display_math and not block.short:
+            tex = block.text.display_math
+            return self.equation_pieces(tex, read_formula(tex).spoken, block.title)
         shown = block.short or block.text
         sizes = self.theme.sizes["pptx"]
         statement = block.short is not None or len(block.text.plain.split()) <= STATEMENT_WORDS
@@ -548,6 +554,35 @@ class PptxRenderer(Renderer):
 
         full = [block.text.plain] if block.short else []
         return self.prose_pieces(shown.runs, layout, start, full, centre=statement)
+
+    def render_math(self, block: MathBlock) -> list[Piece]:
+        return self.equation_pieces(block.math.tex, block.math.spoken, block.title)
+
+    def equation_pieces(self, tex: str, spoken: str, title: RichText | None) -> list[Piece]:
+        """A display equation at body size, set smaller (down to the floor) when it is too
+        wide or tall for the content area; wider still is refused before rendering."""
+        sizes = self.theme.sizes["pptx"]
+        label = self.block_label(title)
+        label_height = textfit.height(label, self.area_width, self.theme) + (
+            GAP / 2 if label else 0
+        )
+        width, ascent, descent = mathdraw.outline(tex).size(sizes["body"])
+        room = (self.area_height - label_height) / MATH_LEADING
+        size = sizes["body"] * min(1.0, self.area_width / width, room / (ascent + descent))
+        if size < sizes["body_min"]:
+            raise FormulaTooWide(tex, "a slide", sizes["body_min"])
+        width, ascent, descent = mathdraw.outline(tex).size(size)
+        height = (ascent + descent) * MATH_LEADING
+
+        def draw(slide: Slide, top: float) -> None:
+            if label:
+                box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
+                self.paint.text_box(slide, self.left, top, box, label)
+            self.paint.equation(
+                slide, self.left, top + label_height, self.area_width, height, tex, size, spoken
+            )
+
+        return [Piece(label_height + height, draw, [read_formula(tex).text])]
 
     def render_list(self, block: ListBlock) -> list[Piece]:
         items = [
@@ -771,7 +806,9 @@ class PptxRenderer(Renderer):
             [_bold(c.runs) if bold_first and i == 0 else c.runs for i, c in enumerate(row)]
             for row in rows
         ]
-        widths_at = cache(lambda size: self.column_widths(cells, size))
+        widths_at = cache(
+            lambda size: self.column_widths(cells, size, break_words=size <= sizes["table_min"])
+        )
         heights: dict[tuple[float, int], float] = {}
 
         def row_height(size: float, index: int) -> float:
@@ -789,6 +826,8 @@ class PptxRenderer(Renderer):
             return heights[size, index]
 
         def fits(size: float, chosen: range) -> bool:
+            if widths_at(size) is None:  # a word would break: try a smaller size
+                return False
             total = label_height + row_height(size, 0)
             total += sum(row_height(size, i + 1) for i in chosen)
             return total <= self.area_height
@@ -831,11 +870,17 @@ class PptxRenderer(Renderer):
             )
         return pieces
 
-    def column_widths(self, cells: Sequence[Sequence[Sequence[Run]]], size: float) -> list[float]:
-        """Column widths at *size*: shares follow each column's longest text, then width
-        moves between columns for as long as that saves lines, so that no row is measured
-        taller than it needs (a one-line cell just short of its column's width would be
-        measured as two lines, and drawn with a second line's worth of empty space)."""
+    def column_widths(
+        self, cells: Sequence[Sequence[Sequence[Run]]], size: float, *, break_words: bool = False
+    ) -> list[float] | None:
+        """Column widths at *size*: shares follow each column's longest text, each column
+        at least as wide as its longest word, then width moves between columns for as long
+        as that saves lines, so that no row is measured taller than it needs (a one-line
+        cell just short of its column's width would be measured as two lines, and drawn
+        with a second line's worth of empty space).
+
+        None when the longest words cannot all fit at *size* (a smaller size may), unless
+        *break_words*: at the table's floor size, words then break."""
         fonts = textfit.Fonts(self.theme)
         count = len(cells[0])
         natural = [
@@ -857,15 +902,20 @@ class PptxRenderer(Renderer):
                     textfit.text_width(word, fonts.file(run), size)
                     for row in cells
                     for run in row[col]
-                    for word in run.text.split()
+                    for word in textfit.words(run.text)
                 ),
                 default=0.0,
             )
             for col in range(count)
         ]
         least = [math.ceil((w / textfit.WRAP_SLACK + inset) / unit) for w in longest]
-        if sum(least) > WIDTH_UNITS:
+        raised = textfit.at_least(alloc, least)
+        if raised is not None:
+            alloc = raised
+        elif break_words:
             least = [1] * count
+        else:
+            return None
 
         def column(col: int) -> ColumnLines:
             """Each row's lines in column *col*, by the widths in units it may be given (it

@@ -18,6 +18,7 @@ properties are set, so a shape reads back through python-pptx as any other.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from copy import deepcopy
@@ -36,7 +37,8 @@ from pptx.parts.slide import NotesSlidePart
 from pptx.slide import Slide
 from pptx.util import Emu
 
-from .. import textfit
+from .. import mathdraw, omml, textfit
+from ..formula import read_formula
 from ..inline import Run
 from ..theme import Theme
 
@@ -56,6 +58,16 @@ _NOTES_BODY = XPath(
 )
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # one id for every slide's field
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
+# The equations' alternative names the 2010 drawing namespace by a prefix of its own.
+# PowerPoint resolves a prefix to its namespace, knows it and shows the native equation;
+# LibreOffice compares the prefix with the names it supports ("a14" among them, though
+# it draws no equations) and so shows the fallback, which it can draw.
+_CHOICE = f'<mc:Choice xmlns:a14="{A14}" xmlns:am="{A14}" Requires="am">'
+_ALTERNATE = f'<mc:AlternateContent xmlns:mc="{MC}">{_CHOICE}</mc:Choice><mc:Fallback/></mc:AlternateContent>'
+_RUN_ALTERNATIVES = XPath(".//mc:AlternateContent", namespaces={"mc": MC})
+MATH_FONT = "Cambria Math"
 
 
 def pt(points: float) -> Emu:
@@ -167,6 +179,11 @@ class Painter:
             f"</a:bodyPr><a:lstStyle/>{self.paragraphs(shape, paras, inherit=True)}</p:txBody>"
         )
         _set_body(shape, body)
+        element = shape.element
+        parent, index = element.getparent(), element.getparent().index(element)
+        lifted = _lifted(element)
+        if lifted is not element:
+            parent.insert(index, lifted)
 
     def slide_number(self, shape: Any, number: int, size: float) -> None:
         """The slide-number placeholder holding the slide number field, at *size*."""
@@ -296,6 +313,8 @@ class Painter:
         else:
             face = '<a:latin typeface="+mj-lt"/>' if para.role == "heading" else ""
         fill = self.fill(para.colour) if para.colour else ""
+        if run.math is not None:
+            return self.math_run(owner, run, para, fill)
         link = ""
         if run.href:
             relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
@@ -305,6 +324,65 @@ class Painter:
             f' i="{int(run.italic)}" lang={self.lang}>{fill}{face}{link}</a:rPr>'
             f"<a:t>{_text(run.text)}</a:t></a:r>"
         )
+
+    def math_run(self, owner: Any, run: Run, para: Para, fill: str) -> str:
+        """An inline equation: native OMML (``a14:m``) for PowerPoint, its one-line text
+        for viewers without equations. :func:`_add` lifts the two to the shape."""
+        props = (
+            f'<a:rPr sz="{round(para.size * 100)}" lang={self.lang}>{fill}'
+            f"<a:latin typeface={quoteattr(MATH_FONT)}/></a:rPr>"
+        )
+        equation = omml.inline(read_formula(run.math).mathml, props, NAMESPACES)
+        text = replace(run, math=None)
+        return (
+            f"<mc:AlternateContent xmlns:mc={quoteattr(MC)}>{_CHOICE}<a14:m>{equation}</a14:m>"
+            f"</mc:Choice><mc:Fallback>{self.run(owner, text, para)}</mc:Fallback>"
+            "</mc:AlternateContent>"
+        )
+
+    def equation(
+        self,
+        slide: Slide,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
+        tex: str,
+        size: float,
+        alt: str,
+    ) -> None:
+        """A display equation centred in a frame: native OMML for PowerPoint, and a
+        picture of it (alt text: its spoken form) for viewers without equations."""
+        colour = self.theme.palette.text
+        props = (
+            f'<a:rPr sz="{round(size * 100)}" lang={self.lang}>{self.fill("text")}'
+            f"<a:latin typeface={quoteattr(MATH_FONT)}/></a:rPr>"
+        )
+        formula = omml.display(read_formula(tex).mathml, props, NAMESPACES)
+        name = _name(slide, "TextBox")
+        frame = _place("a", left, top, width, height)
+        native = parse_xml(
+            f"<p:sp {NAMESPACES} xmlns:a14={quoteattr(A14)}><p:nvSpPr>{name}"
+            '<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+            f'<p:spPr>{frame}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
+            '<p:txBody><a:bodyPr wrap="none" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr">'
+            '<a:noAutofit/></a:bodyPr><a:lstStyle/><a:p><a:pPr algn="ctr"/>'
+            f"<a14:m>{formula}</a14:m></a:p></p:txBody></p:sp>"
+        )
+        image = io.BytesIO(mathdraw.picture(tex, size, colour))
+        _, relation = slide.part.get_or_add_image_part(image)
+        drawn_width, ascent, descent = mathdraw.outline(tex).size(size)
+        picture_left = left + (width - drawn_width) / 2
+        picture_top = top + (height - ascent - descent) / 2
+        fallback = parse_xml(
+            f"<p:pic {NAMESPACES}><p:nvPicPr>{name.replace('/>', f' descr={quoteattr(alt)}/>')}"
+            '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
+            f'<p:blipFill><a:blip r:embed="{relation}"/><a:stretch><a:fillRect/></a:stretch>'
+            f"</p:blipFill><p:spPr>"
+            f"{_place('a', picture_left, picture_top, drawn_width, ascent + descent)}"
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+        )
+        slide.shapes.element.insert_element_before(_alternatives(native, fallback), "p:extLst")
 
 
 class NotesPages:
@@ -368,7 +446,29 @@ def _set_body(shape: Any, body: Any) -> None:
 
 def _add(slide: Slide, xml: str) -> None:
     """Parse one shape's XML onto *slide*, above the shapes already there."""
-    slide.shapes.element.insert_element_before(parse_xml(xml), "p:extLst")
+    slide.shapes.element.insert_element_before(_lifted(parse_xml(xml)), "p:extLst")
+
+
+def _lifted(shape: Any) -> Any:
+    """*shape* itself, or, when its text holds equations, the two alternatives PowerPoint
+    writes for it: the shape with native equations, and the shape with their text."""
+    if not _RUN_ALTERNATIVES(shape):
+        return shape
+    fallback = deepcopy(shape)
+    for copy, keep in ((shape, 0), (fallback, 1)):
+        for alternatives in _RUN_ALTERNATIVES(copy):
+            parent = alternatives.getparent()
+            index = parent.index(alternatives)
+            parent[index : index + 1] = list(alternatives[keep])
+    return _alternatives(shape, fallback)
+
+
+def _alternatives(native: Any, fallback: Any) -> Any:
+    """``mc:AlternateContent`` holding *native* as the choice and *fallback* as the rest."""
+    alternate = parse_xml(_ALTERNATE)
+    alternate[0].append(native)
+    alternate[1].append(fallback)
+    return alternate
 
 
 def _name(slide: Slide, kind: str, description: str = "") -> str:

@@ -25,6 +25,7 @@ import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.parser import oxml_parser
@@ -382,7 +383,24 @@ def blank_document() -> WordDocument:
 
 @cache
 def _default_document() -> WordDocument:
-    return docx.Document()
+    return without_stale_styles(docx.Document())
+
+
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def without_stale_styles(word: WordDocument) -> WordDocument:
+    """*word* without its ``stylesWithEffects.xml``, a copy of the styles for Word 2010.
+
+    The handout adds its own styles to ``styles.xml`` only, so the copy falls out of
+    step (two dozen styles missing, other document defaults), which Word may report
+    as unreadable content. Word makes the part again when it saves; nothing reads it
+    otherwise.
+    """
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            word.part.rels.pop(rel_id)
+    return word
 
 
 def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
@@ -408,7 +426,7 @@ def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
                         )
                     target.writestr(entry, content)
             data = out.getvalue()
-    word = docx.Document(io.BytesIO(data))
+    word = without_stale_styles(docx.Document(io.BytesIO(data)))
     body = word.element.body
     if body is None:
         raise ValueError("its main part has no body (w:body)")
@@ -616,7 +634,7 @@ def numbering_part(document: WordDocument) -> NumberingPart:
         return part.part_related_by(RT.NUMBERING)
     except KeyError:
         numbering = NumberingPart(
-            part.package.next_partname("/word/numbering%d.xml"),
+            PackURI("/word/numbering.xml"),  # where Word and validators look for it
             CT.WML_NUMBERING,
             parse_xml(f"<w:numbering {nsdecls('w')}/>"),
             part.package,

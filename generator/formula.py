@@ -1,0 +1,103 @@
+"""A formula written in LaTeX, read once into MathML, with what every output needs.
+
+latex2mathml does the reading. It is lenient: an unknown command becomes an identifier
+spelt with its backslash and a stray brace becomes a character, so the formula is also
+checked here, and anything it would print wrongly is refused with the reason in the
+author's words (:class:`FormulaError`). Formulas are cached by their source: a lesson
+repeats its symbols, and every renderer asks for the same ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from xml.etree import ElementTree as ET
+
+from latex2mathml import exceptions
+from latex2mathml.converter import convert
+
+from . import mathspeech
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+_REASONS: dict[type[Exception], str] = {
+    exceptions.NoAvailableTokensError: "a command is missing its argument",
+    exceptions.MissingSuperScriptOrSubscriptError: "'^' or '_' needs something after it",
+    exceptions.DoubleSuperscriptsError: "two superscripts on one base; group one in braces",
+    exceptions.DoubleSubscriptsError: "two subscripts on one base; group one in braces",
+    exceptions.ExtraLeftOrMissingRightError: "\\left and \\right do not pair up",
+    exceptions.MissingEndError: "a \\begin{...} has no \\end{...}",
+    exceptions.NumeratorNotFoundError: "\\frac needs a numerator: \\frac{a}{b}",
+    exceptions.DenominatorNotFoundError: "\\frac needs a denominator: \\frac{a}{b}",
+    exceptions.InvalidAlignmentError: "an unknown column alignment in an array",
+    exceptions.LimitsMustFollowMathOperatorError: "\\limits must follow an operator like \\sum",
+}
+_BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")  # an alignment '&' is written unescaped
+_TWO_ARGUMENTS = {"mfrac": "\\frac", "mroot": "\\sqrt[n]"}
+
+
+class FormulaError(ValueError):
+    """The LaTeX cannot be read; ``reason`` says why, in the author's words."""
+
+    def __init__(self, tex: str, reason: str) -> None:
+        super().__init__(f"cannot read the formula '{tex}': {reason}")
+        self.tex = tex
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula: its source, its MathML tree, and two readings of it."""
+
+    tex: str
+    mathml: ET.Element
+    spoken: str
+    """How a screen reader says it ("F equals m times a")."""
+    text: str
+    """A one-line Unicode rendering ("a = F/m", "H₂O") for plain-text places."""
+
+
+@lru_cache(maxsize=2048)
+def read_formula(tex: str) -> Formula:
+    """The formula written as *tex*; raises :class:`FormulaError` when it cannot be read."""
+    source = tex.strip()
+    if not source:
+        raise FormulaError(tex, "it is empty; write the formula between the dollars")
+    _check_braces(source)
+    try:
+        markup = convert(source)
+    except Exception as error:  # latex2mathml's errors share no base class but Exception
+        reason = _REASONS.get(type(error), f"LaTeX this tool cannot read ({type(error).__name__})")
+        raise FormulaError(tex, reason) from None
+    root = ET.fromstring(_BARE_AMPERSAND.sub("&amp;", markup))
+    _check_tree(source, root)
+    return Formula(tex, root, mathspeech.spoken(root), mathspeech.linear(root))
+
+
+def _check_braces(tex: str) -> None:
+    depth = 0
+    escaped = False
+    for char in tex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise FormulaError(tex, "a closing brace '}' has no opening one")
+    if depth:
+        raise FormulaError(tex, "missing closing brace")
+
+
+def _check_tree(tex: str, root: ET.Element) -> None:
+    for element in root.iter():
+        text = (element.text or "").strip()
+        if text.startswith("\\") and len(text) > 1:
+            raise FormulaError(tex, f"unknown command '{text}'; check its spelling")
+        tag = element.tag.removeprefix(MATHML)
+        if tag in _TWO_ARGUMENTS and len(element) != 2:
+            raise FormulaError(tex, f"{_TWO_ARGUMENTS[tag]} needs two arguments in braces")

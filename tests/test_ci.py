@@ -1,0 +1,383 @@
+"""Builds as a CI job and a teacher run them: a real folder of lessons, with themes kept
+inside it, drafts, ignored folders, two lessons with the same name, a broken one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.cli import main
+from generator.manifest import MANIFEST_NAME
+
+from .conftest import ROOT, write_lesson
+
+LESSON = """\
+title: {title}
+date: 2026-01-15
+theme: {theme}
+sections:
+  - heading: First part
+    blocks:
+      - text: "Hello {{{{ vars.who }}}}, this is {title}."
+      - list: [one, two, three]
+vars: {{who: class}}
+"""
+THEME = "name: school\nextends: default\npalette: {primary: '0B5394'}\n"
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def lesson(folder: Path, name: str, title: str, theme: str = "default") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_lesson(folder, LESSON.format(title=title, theme=theme), name=name)
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    """A course as teachers keep one: units, a theme folder among them, drafts, an archive."""
+    root = tmp_path / "content"
+    lesson(root / "unit1", "intro.yaml", "Unit one", theme="../themes/school")
+    lesson(root / "unit2", "intro.yaml", "Unit two")
+    (root / "themes" / "school").mkdir(parents=True)
+    (root / "themes" / "school" / "theme.yaml").write_text(THEME, encoding="utf-8")
+    (root / "themes" / "school" / "extra.yaml").write_text("not: a lesson\n", encoding="utf-8")
+    lesson(root / "_drafts", "next.yaml", "Draft")
+    lesson(root / "unit2", "_partial.yaml", "Partial")
+    lesson(root / ".cache", "copy.yaml", "Cached")
+    lesson(root / "archive", "old.yaml", "Archived")
+    lesson(root / "notes", "aside.yaml", "Aside")
+    (root / ".lecternignore").write_text("# old years\narchive/\n", encoding="utf-8")
+    return root
+
+
+def outputs(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".lectern-")
+    )
+
+
+def test_a_folder_build_finds_lessons_by_the_rules_and_mirrors_the_tree(course, tmp_path):
+    out = tmp_path / "dist"
+    result = run("build", course, "-o", out, "-f", "pdf", "--exclude", "notes/", "-v")
+    assert result.exit_code == 0, result.output
+    assert outputs(out) == ["unit1/intro-cheatsheet.pdf", "unit2/intro-cheatsheet.pdf"]
+    assert "Unit one" in PdfReader(out / "unit1" / "intro-cheatsheet.pdf").pages[0].extract_text()
+    assert "Unit two" in PdfReader(out / "unit2" / "intro-cheatsheet.pdf").pages[0].extract_text()
+    skipped = {line for line in result.stdout.splitlines() if line.startswith("skipped ")}
+    assert skipped == {
+        f"skipped {course / '.cache'}: hidden",
+        f"skipped {course / '_drafts'}: its name starts with _",
+        f"skipped {course / 'archive'}: matched by .lecternignore",
+        f"skipped {course / 'notes'}: matched by --exclude",
+        f"skipped {course / 'themes' / 'school'}: a theme folder (it holds theme.yaml)",
+        f"skipped {course / 'unit2' / '_partial.yaml'}: its name starts with _",
+    }
+
+
+def test_a_lecternignore_in_a_subfolder_applies_below_it(course, tmp_path):
+    (course / "unit2" / ".lecternignore").write_text("intro.yaml\n", encoding="utf-8")
+    result = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes")
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "dist") == ["unit1/intro-cheatsheet.pdf"]
+
+
+def test_a_folder_with_only_skipped_files_is_an_error(tmp_path):
+    lesson(tmp_path / "content" / "_drafts", "a.yaml", "Draft")
+    result = run("build", tmp_path / "content", "-o", tmp_path / "dist")
+    assert result.exit_code == 2
+    assert "no lesson files" in result.stderr and "see -v" in result.stderr
+
+
+def test_quiet_says_nothing_on_success_and_the_summary_on_failure(course, tmp_path):
+    ok = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes", "-q")
+    assert ok.exit_code == 0 and ok.stdout == "" and ok.stderr == ""
+    lesson(course / "unit3", "broken.yaml", "Broken").write_text("title: x\n", encoding="utf-8")
+    bad = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes", "-q")
+    assert bad.exit_code == 2
+    assert "broken.yaml" in bad.stderr and "1 failed" in bad.stdout
+    assert "wrote" not in bad.stdout
+
+
+def test_json_reports_each_output_with_its_status_errors_and_totals(course, tmp_path):
+    out = tmp_path / "dist"
+    run("build", course / "unit1", "-o", out / "unit1", "-f", "pdf")  # unit1 is now up to date
+    broken = lesson(course / "unit3", "broken.yaml", "Broken")
+    broken.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+    result = run(
+        "build", course, "-o", out, "-f", "pdf", "-f", "docx", "--exclude", "notes",
+        "--json", tmp_path / "report.json",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["schema"] == 1 and report["status"] == 2
+    by_lesson = {
+        Path(entry["lesson"]).relative_to(course).as_posix(): entry for entry in report["lessons"]
+    }
+    assert set(by_lesson) == {"unit1/intro.yaml", "unit2/intro.yaml", "unit3/broken.yaml"}
+    unit2 = {o["format"]: o for o in by_lesson["unit2/intro.yaml"]["outputs"]}
+    assert unit2["pdf"]["status"] == "written" and unit2["pdf"]["seconds"] > 0
+    assert unit2["pdf"]["path"] == str(out / "unit2" / "intro-cheatsheet.pdf")
+    [error] = by_lesson["unit3/broken.yaml"]["errors"]
+    assert error["file"] == str(broken) and error["line"] == 2
+    assert "needs at least 1" in error["message"]
+    assert {o["status"] for o in by_lesson["unit3/broken.yaml"]["outputs"]} == {"failed"}
+    assert report["totals"] == {
+        "lessons": 3, "written": 4, "up_to_date": 0, "failed": 2, "warnings": 0, "errors": 1,
+    }  # fmt: skip
+    again = run(
+        "build",
+        course,
+        "-o",
+        out,
+        "-f",
+        "pdf",
+        "--exclude",
+        "notes",
+        "--exclude",
+        "unit3",
+        "--json",
+    )
+    assert again.exit_code == 0
+    report = json.loads(again.stdout)  # --json alone: the report is all stdout says
+    assert report["totals"]["up_to_date"] == 2 and report["totals"]["written"] == 0
+
+
+def test_strict_makes_a_warning_fail_the_run(course, tmp_path):
+    (course / "themes" / "school" / "theme.yaml").write_text(
+        THEME + "fonts: {body: {name: Comic Sans MS, file: ComicSans}}\n", encoding="utf-8"
+    )
+    args = ["build", course / "unit1", "-o", tmp_path / "dist", "-f", "pdf"]
+    relaxed = run(*args)
+    assert relaxed.exit_code == 0 and "ComicSans-*.ttf not found" in relaxed.stderr
+    strict = run(*args, "--force", "--strict")
+    assert strict.exit_code == 1
+    assert "ComicSans-*.ttf not found" in strict.stderr and "--strict" in strict.stderr
+
+
+def test_a_moved_output_folder_and_a_restored_checkout_are_up_to_date(course, tmp_path):
+    first = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes")
+    assert "2 files written" in first.stdout
+    manifest = (tmp_path / "dist" / MANIFEST_NAME).read_text(encoding="utf-8")
+    assert str(tmp_path) not in manifest  # nothing in it names where the course was
+    (tmp_path / "dist").rename(tmp_path / "moved")
+    moved = run("build", course, "-o", tmp_path / "moved", "-f", "pdf", "--exclude", "notes")
+    assert moved.stdout.startswith("0 files written") and "2 up to date" in moved.stdout
+    elsewhere = tmp_path / "ci" / "checkout"
+    shutil.copytree(tmp_path / "content", elsewhere / "content")
+    shutil.copytree(tmp_path / "moved", elsewhere / "dist")  # a CI cache restored at a new path
+    restored = run(
+        "build", elsewhere / "content", "-o", elsewhere / "dist", "-f", "pdf", "--exclude", "notes"
+    )
+    assert restored.stdout.startswith("0 files written") and "2 up to date" in restored.stdout
+    (elsewhere / "content" / "themes" / "school" / "theme.yaml").write_text(
+        THEME.replace("0B5394", "990000"), encoding="utf-8"
+    )
+    changed = run(
+        "build", elsewhere / "content", "-o", elsewhere / "dist", "-f", "pdf", "--exclude", "notes"
+    )
+    assert changed.stdout.splitlines()[-1].startswith("1 file written")  # the lesson using it
+
+
+def test_a_broken_lesson_fails_alone_and_keeps_its_last_good_output(course, tmp_path):
+    out = tmp_path / "dist"
+    run("build", course, "-o", out, "-f", "pdf", "--exclude", "notes")
+    good = (out / "unit2" / "intro-cheatsheet.pdf").read_bytes()
+    (course / "unit2" / "intro.yaml").write_text(
+        "title: Two\nsections:\n  - heading: x\n", encoding="utf-8"
+    )
+    result = run("build", course, "-o", out, "-f", "pdf", "--exclude", "notes", "--force")
+    assert result.exit_code == 2
+    assert f"{course / 'unit2' / 'intro.yaml'}:3:" in result.stderr
+    assert "1 file written" in result.stdout and "1 failed" in result.stdout
+    assert (out / "unit2" / "intro-cheatsheet.pdf").read_bytes() == good
+
+
+def test_a_missing_image_is_one_error_and_one_failure(tmp_path):
+    path = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        "      - image: {src: gone.png, alt: A map}\n",
+    )
+    result = run("build", path, "-o", tmp_path / "out", "-j", "2")  # split over the workers
+    assert result.exit_code == 2
+    assert result.stderr.count("gone.png' does not exist") == 1
+    assert "1 failed" in result.stdout
+
+
+OVERFLOWING = """\
+title: Long
+date: 2026-01-15
+author: "{{ vars.student }}"
+outputs: {pdf: {pages: 1, columns: 1}}
+sections:
+""" + "".join(
+    f"  - heading: Part {n}\n    blocks:\n      - text: {'A long sentence about alliances. ' * 30}\n"
+    for n in range(30)
+)
+
+
+def test_check_lays_out_and_finds_an_overflowing_cheat_sheet(tmp_path):
+    path = write_lesson(tmp_path, OVERFLOWING.replace("{{ vars.student }}", "Ms. R"), "long.yaml")
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert "the cheat sheet needs" in result.stderr and "long.yaml" in result.stderr
+    assert run("check", path, "--allow-overflow", "-f", "pdf").exit_code == 0
+    assert not list(tmp_path.glob("output*"))  # a check writes nothing
+
+
+def test_check_data_names_a_missing_column_once_at_its_line(tmp_path):
+    path = write_lesson(tmp_path, LESSON.format(title="T", theme="default").replace(
+        "vars.who", "vars.student"), "merge.yaml")  # fmt: skip
+    data = tmp_path / "class.csv"
+    data.write_text("name\n" + "".join(f"Pupil {n}\n" for n in range(30)), encoding="utf-8")
+    plain = run("check", path)
+    assert plain.exit_code == 2 and "'student' is not defined" in plain.stderr
+    result = run("check", path, "--data", data)
+    assert result.exit_code == 2
+    assert result.stderr.count("student") == 1
+    assert f"{path}:7:" in result.stderr
+    assert (
+        "'student' is not a column of" in result.stderr and "(its columns: name)" in result.stderr
+    )
+    data.write_text("student\n" + "".join(f"Pupil {n}\n" for n in range(30)), encoding="utf-8")
+    fixed = run("check", path, "--data", data, "-f", "pdf")
+    assert fixed.exit_code == 0 and "30 copies: ok" in fixed.stdout
+
+
+@pytest.fixture
+def merge(tmp_path) -> tuple[Path, Path]:
+    path = write_lesson(
+        tmp_path,
+        LESSON.format(title="Merge", theme="default").replace("vars.who", "vars.student"),
+        "letter.yaml",
+    )
+    data = tmp_path / "class.csv"
+    data.write_text("student\n" + "".join(f"Pupil{n:02}\n" for n in range(30)), encoding="utf-8")
+    return path, data
+
+
+def test_a_30_row_merge_combines_into_one_printable_file_per_format(merge, tmp_path):
+    path, data = merge
+    out = tmp_path / "out"
+    args = ["build", path, "--data", data, "-o", out, "-f", "pdf", "-f", "docx", "--combine"]
+    result = run(*args, "--name", "{{ stem }}-{{ vars.student }}")
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("letter-Pupil*"))) == 60  # the separate files too
+    sheets = PdfReader(out / "letter-cheatsheets.pdf")
+    single = len(PdfReader(out / "letter-Pupil00-cheatsheet.pdf").pages)
+    assert len(sheets.pages) == 30 * single
+    firsts = [sheets.pages[n * single].extract_text() for n in range(30)]
+    assert all(f"Hello Pupil{n:02}" in text for n, text in enumerate(firsts))  # in row order
+    handouts = docx.Document(str(out / "letter-handouts.docx"))
+    assert len(handouts.sections) == 30  # a section break per copy
+    restarts = [s._sectPr.find(docx.oxml.ns.qn("w:pgNumType")) for s in handouts.sections]
+    assert all(r is not None and r.get(docx.oxml.ns.qn("w:start")) == "1" for r in restarts)
+    greetings = [p.text for p in handouts.paragraphs if p.text.startswith("Hello ")]
+    assert greetings == [f"Hello Pupil{n:02}, this is Merge." for n in range(30)]
+    again = run(*args, "--name", "{{ stem }}-{{ vars.student }}")
+    assert "60 up to date" in again.stdout
+    assert (out / "letter-cheatsheets.pdf").read_bytes() == (
+        out / "letter-cheatsheets.pdf"
+    ).read_bytes()
+
+
+def test_combine_only_keeps_just_the_combined_files(merge, tmp_path):
+    path, data = merge
+    out = tmp_path / "out"
+    result = run("build", path, "--data", data, "-o", out, "-f", "pdf", "--combine-only")
+    assert result.exit_code == 0, result.output
+    assert outputs(out) == ["letter-cheatsheets.pdf"]
+    assert len(PdfReader(out / "letter-cheatsheets.pdf").pages) >= 30
+    assert result.stdout.splitlines()[-1].startswith("1 file written")
+
+
+def test_an_error_in_every_row_is_said_once_with_a_count(merge, tmp_path):
+    path, data = merge
+    text = path.read_text(encoding="utf-8").replace(
+        "three]\n", "three]\n      - image: {src: gone.png, alt: A map}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", path, "--data", data, "-o", out, "-f", "pdf", "-j", "2", "--combine")
+    assert result.exit_code == 2
+    assert result.stderr.count("gone.png' does not exist") == 1
+    assert "gone.png' does not exist; check the path (in all 30 rows)" in result.stderr
+    assert "30 failed" in result.stdout
+    assert "combined files are not made" in result.stderr and not out.exists()
+
+
+def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
+    out = tmp_path / "dist"
+    result = run("build", course, "-o", out, "--exclude", "notes", "-f", "pdf", "--combine")
+    assert result.exit_code == 0, result.output
+    course_pdf = PdfReader(out / "cheatsheets.pdf")
+    texts = [page.extract_text() for page in course_pdf.pages]
+    assert "Unit one" in texts[0] and "Unit two" in texts[-1]
+
+
+def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(tmp_path):
+    theme = tmp_path / "lessons" / "look"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text(THEME, encoding="utf-8")
+    path = lesson(tmp_path / "lessons", "live.yaml", "First draft", theme="look")
+    out = tmp_path / "out"
+    pdf = out / "live-cheatsheet.pdf"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "watch", str(path), "-o", str(out), "-f", "pdf"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "built 1 file(s) in" in process.stdout.readline()
+        assert process.stdout.readline().startswith("watching for changes")
+        time.sleep(1)  # the line is said just before the watcher starts
+        first = pdf.read_bytes()
+        path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
+        assert "rebuilt 1 file(s) in" in process.stdout.readline()
+        assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+        second = pdf.read_bytes()
+        assert second != first
+        (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
+        assert "rebuilt 1 file(s) in" in process.stdout.readline()  # the theme is watched too
+        path.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+        line = process.stdout.readline()
+        assert "failed in" in line and "last good files are kept" in line
+        assert f"{path}:2:" in process.stderr.readline()
+        assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
+
+
+def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge, tmp_path):
+    """docxcompose, once imported, changes how python-docx writes core properties."""
+    path, data = merge
+    args = ["-f", "docx", "-j", "1", "--force"]
+    plain = ["--var", "student=Ann"]
+    assert run("build", path, "-o", tmp_path / "before", *plain, *args).exit_code == 0
+    combined = run("build", path, "--data", data, "-o", tmp_path / "merged", "--combine", *args)
+    assert combined.exit_code == 0, combined.output
+    assert run("build", path, "-o", tmp_path / "after", *plain, *args).exit_code == 0
+    name = "letter-handout.docx"
+    assert (tmp_path / "after" / name).read_bytes() == (tmp_path / "before" / name).read_bytes()
+    assert "docxcompose" not in sys.modules

@@ -1,0 +1,116 @@
+"""Link targets: only web addresses, e-mail and files beside the lesson reach an output.
+
+The refused kinds are in the bad-input corpus (tests/bad/link-*); here the allowed ones
+are built into all three formats and read back from the files' relationships and the
+PDF's link actions, so a target can't slip through a renderer unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build, prepare
+from generator.errors import LessonError
+from generator.links import link_problem
+
+from .conftest import write_lesson
+
+ALLOWED = "[web](https://example.org/a?b=1) [mail](mailto:t@example.org) [notes](notes/week1.pdf)"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+        "data:text/html,<script>",
+        "ms-msdt:/id PCWDiagnostic",
+        "pdf:/etc/passwd",
+        "\\\\host\\share\\x.exe",
+        "//host/share",
+        "/etc/passwd",
+        "C:/Windows/system32/calc.exe",
+        "../outside.pdf",
+        "notes/../../outside.pdf",
+        "#top",
+    ],
+)
+def test_every_other_target_is_refused(tmp_path, href):
+    assert link_problem(href, tmp_path, allow_outside=False)
+
+
+def test_a_link_outside_the_folder_passes_only_when_allowed(tmp_path):
+    assert link_problem("../shared/notes.pdf", tmp_path, allow_outside=True) is None
+    assert link_problem("/etc/passwd", tmp_path, allow_outside=True)
+
+
+def test_a_link_written_by_a_command_line_value_is_refused_where_it_is_used(tmp_path):
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '[x]({{ vars.u }})'\n",
+    )
+    with pytest.raises(LessonError) as caught:
+        prepare(lesson, BuildOptions(variables={"u": "javascript:alert(1)"}))
+    assert str(caught.value).startswith(f"{lesson}:5:15: the link 'javascript:alert(1'")
+
+
+def test_allowed_links_reach_every_format_as_written(tmp_path):
+    lesson = write_lesson(
+        tmp_path, f"title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '{ALLOWED}'\n"
+    )
+    written = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+    wanted = {"https://example.org/a?b=1", "mailto:t@example.org", "notes/week1.pdf"}
+    for path in written:
+        if path.suffix == ".pdf":
+            found = set()
+            for annotation in PdfReader(path).pages[0].get("/Annots", []):
+                action = annotation.get_object()["/A"]
+                found.add(action.get("/URI") or action.get("/F"))
+                if action.get("/F"):
+                    assert action["/S"] == "/GoToR"
+        else:
+            with zipfile.ZipFile(path) as package:
+                rels = "".join(
+                    package.read(name).decode()
+                    for name in package.namelist()
+                    if name.endswith(".rels")
+                )
+            found = set(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
+            found |= set(re.findall(r'Target="([^"]*)"[^>]*Type="[^"]*/hyperlink"', rels))
+            found = {target.replace("&amp;", "&") for target in found}
+        assert found == wanted, (path.name, found)
+
+
+HREF = st.one_of(
+    st.text(min_size=1, max_size=40),
+    st.builds(
+        lambda scheme, rest: f"{scheme}:{rest}",
+        st.sampled_from(
+            ["http", "HTTPS", "mailto", "javascript", "file", "pdf", "data", "ms-msdt"]
+        ),
+        st.text(max_size=30),
+    ),
+    st.builds(lambda parts: "/".join(parts), st.lists(st.sampled_from(["..", ".", "a", "b.pdf"]))),
+)
+
+
+@given(href=HREF)
+def test_a_link_passes_only_to_the_web_e_mail_or_a_file_inside_the_folder(tmp_path_factory, href):
+    folder = tmp_path_factory.getbasetemp() / "lesson"
+    if link_problem(href, folder, allow_outside=False) is not None:
+        return
+    scheme, colon, _ = href.partition(":")
+    if colon and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        assert scheme.lower() in ("http", "https", "mailto"), href
+    else:
+        assert not href.startswith(("/", "\\")) and "\\" not in href, href
+        target = (folder / href.split("#")[0].split("?")[0]).resolve()
+        assert target.is_relative_to(folder.resolve()), href

@@ -1,0 +1,211 @@
+"""The maths sample lesson in all three formats, reopened: native equations in the
+handout, equations with a picture fallback in the deck, vector outlines in the sheet, and
+no LaTeX left in any text. The last test has LibreOffice draw the handout and the deck."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+from pydantic import BaseModel
+from pypdf import PdfReader
+
+from generator import mathdraw
+from generator.build import BuildOptions, build, prepare
+from generator.formula import read_formula
+from generator.inline import RichText
+from generator.model import MathBlock, TextBlock
+
+from .conftest import ROOT
+
+LESSON = ROOT / "content" / "forces-and-formulas.yaml"
+NS = {
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "a14": "http://schemas.microsoft.com/office/drawing/2010/main",
+}
+LATEX_LEFT = re.compile(r"\$|\\frac|\\sqrt|\^2\^|\\text")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("math")
+    files = build(LESSON, BuildOptions(formats=["docx", "pptx", "pdf"], out_dir=out))
+    return {path.suffix.lstrip("."): path for path in files}
+
+
+@pytest.fixture(scope="module")
+def document():
+    return prepare(LESSON, BuildOptions())[1]
+
+
+def rich_texts(value, *, skip: frozenset[str] = frozenset()) -> Iterator[RichText]:
+    """Every text of a model tree, leaving out fields named in *skip*."""
+    if isinstance(value, RichText):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in skip:
+                yield from rich_texts(getattr(value, name), skip=skip)
+    elif isinstance(value, list):
+        for item in value:
+            yield from rich_texts(item, skip=skip)
+
+
+def blocks(document) -> list:
+    def walk(sections):
+        for section in sections:
+            yield from section.blocks
+            yield from walk(section.sections)
+
+    return list(walk(document.sections))
+
+
+def display_equations(document) -> list[tuple[str, str]]:
+    """(tex, spoken form) of every display equation, in order."""
+    found = []
+    for block in blocks(document):
+        if isinstance(block, MathBlock):
+            found.append((block.math.tex, block.math.spoken))
+        elif isinstance(block, TextBlock) and block.text.display_math and not block.short:
+            tex = block.text.display_math
+            found.append((tex, read_formula(tex).spoken))
+    return found
+
+
+def xml_parts(path: Path, pattern: str) -> list[etree._Element]:
+    with zipfile.ZipFile(path) as package:
+        return [
+            etree.fromstring(package.read(name))
+            for name in sorted(package.namelist())
+            if re.fullmatch(pattern, name)
+        ]
+
+
+def test_the_sample_uses_every_kind_of_math(document):
+    inline = [run for text in rich_texts(document) for run in text.runs if run.math]
+    assert len(inline) >= 30
+    assert len(display_equations(document)) >= 7
+    assert any(choice.runs[0].math for q in document.questions for choice in q.choices or [])
+
+
+def test_handout_equations_are_native_word_math(built, document):
+    (body,) = xml_parts(built["docx"], "word/document.xml")
+    shown = [
+        run
+        for text in rich_texts(document, skip=frozenset({"short"}))
+        if not text.display_math
+        for run in text.runs
+        if run.math
+    ]
+    displays = display_equations(document)
+    paras = body.xpath("//m:oMathPara", namespaces=NS)
+    assert len(paras) == len(displays)
+    assert len(body.xpath("//m:oMath", namespaces=NS)) == len(shown) + len(displays)
+    assert body.xpath("//m:f", namespaces=NS) and body.xpath("//m:nary", namespaces=NS)
+    math_font = body.xpath("//m:r/w:rPr/w:rFonts/@w:ascii", namespaces=NS)
+    assert set(math_font) == {"Cambria Math"}
+
+
+def test_handout_text_holds_no_latex(built):
+    (body,) = xml_parts(built["docx"], "word/document.xml")
+    prose = "".join(body.xpath("//w:t/text()", namespaces=NS))
+    assert "acceleration" in prose
+    assert not LATEX_LEFT.search(prose), LATEX_LEFT.search(prose)
+
+
+def test_deck_equations_are_native_with_a_picture_fallback(built, document):
+    slides = xml_parts(built["pptx"], r"ppt/slides/slide\d+\.xml")
+    choices = [c for s in slides for c in s.xpath("//mc:Choice", namespaces=NS)]
+    assert choices and all(c.xpath("@Requires") for c in choices)
+    assert all(
+        c.nsmap.get(c.get("Requires")) == NS["a14"] for c in choices
+    )  # the required prefix names the 2010 drawing namespace
+    assert sum(len(c.xpath(".//a14:m/m:oMath", namespaces=NS)) for c in choices) > 0
+    pictures = [p for s in slides for p in s.xpath("//mc:Fallback/p:pic", namespaces=NS)]
+    displays = display_equations(document)
+    assert [p.xpath("string(p:nvPicPr/p:cNvPr/@descr)", namespaces=NS) for p in pictures] == [
+        spoken for _, spoken in displays
+    ]
+    assert sum(len(c.xpath(".//m:oMathPara", namespaces=NS)) for c in choices) == len(displays)
+
+
+def test_deck_fallback_pictures_are_drawn_from_the_formula(built, document):
+    with zipfile.ZipFile(built["pptx"]) as package:
+        images = [n for n in package.namelist() if n.startswith("ppt/media/")]
+        pictures = [Image.open(io.BytesIO(package.read(name))) for name in images]
+    assert len(pictures) == len({tex for tex, _ in display_equations(document)})
+    for picture in pictures:
+        assert picture.format == "PNG" and picture.mode == "RGBA"
+        assert picture.getchannel("A").getextrema() == (0, 255)
+
+
+def test_deck_text_holds_no_latex_in_either_alternative_or_the_notes(built):
+    parts = xml_parts(built["pptx"], r"ppt/(slides/slide|notesSlides/notesSlide)\d+\.xml")
+    text = "".join(t for part in parts for t in part.xpath("//a:t/text()", namespaces=NS))
+    assert "acceleration" in text and "F = ma" in text  # the inline fallback's text
+    assert not LATEX_LEFT.search(text), LATEX_LEFT.search(text)
+
+
+def test_sheet_draws_equations_as_vectors_and_holds_no_latex(built):
+    reader = PdfReader(str(built["pdf"]))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    text = page.extract_text()
+    assert "acceleration" in text
+    assert not LATEX_LEFT.search(text), LATEX_LEFT.search(text)
+    assert "/XObject" not in page["/Resources"]  # no picture, not even a placeholder
+    content = page.get_contents().get_data().decode("latin-1")
+    quadratic = mathdraw.pdf_operators("x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}")
+    assert quadratic in content
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# LibreOffice draws a handout's equations with its Math module, a package of its own
+MATH_MODULE = SOFFICE is not None and any(Path(SOFFICE).resolve().parent.glob("libsm*lo.*"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not MATH_MODULE, reason="LibreOffice with its Math module (libreoffice-math) is not installed"
+)
+def test_libreoffice_draws_the_equations(built, document, tmp_path):
+    """One LibreOffice run converts the handout and the deck: the handout's equations come
+    out as formulas (their symbols are in the text), the deck's as the fallback pictures."""
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built["docx"]),
+            str(built["pptx"]),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    handout = "".join(
+        page.extract_text() for page in PdfReader(str(tmp_path / f"{built['docx'].stem}.pdf")).pages
+    )
+    for symbol in ("∑", "∫", "√", "→"):
+        assert symbol in handout, f"{symbol} not drawn in the handout"
+    deck = PdfReader(str(tmp_path / f"{built['pptx'].stem}.pdf"))
+    drawn = {hashlib.sha256(image.data).digest() for page in deck.pages for image in page.images}
+    assert len(drawn) == len({tex for tex, _ in display_equations(document)})
