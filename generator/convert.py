@@ -32,6 +32,7 @@ from .model import (
     ImageBlock,
     ListBlock,
     ListItem,
+    MathBlock,
     QuoteBlock,
     Section,
     TableBlock,
@@ -342,6 +343,9 @@ class MarkdownWriter:
         if block.quote.source:
             lines.append(f"> — {one_line(block.quote.source)}")
         return lines, {}
+
+    def write_math(self, block: MathBlock) -> tuple[list[str], dict[str, Any]]:
+        return ["```math", *block.math.tex.strip().splitlines(), "```"], {"alt": block.math.alt}
 
     def write_image(self, block: ImageBlock) -> tuple[list[str], dict[str, Any]]:
         body = block.image

@@ -38,7 +38,16 @@ from typing import TYPE_CHECKING, Any
 from .errors import LessonError, Problem
 from .inline import Run, parse_inline
 from .load import Loc, SourceMap, _without_tags, parse, text_problem
-from .model import BLOCK_KINDS, Block, CalloutBody, ImageBody, Section, closest, counted
+from .model import (
+    BLOCK_KINDS,
+    Block,
+    CalloutBody,
+    ImageBody,
+    MathBody,
+    Section,
+    closest,
+    counted,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -449,7 +458,7 @@ class Reader:
         """A block's attributes: ``short`` goes where the block kind keeps it."""
         kind = next(key for key in block if key in BLOCK_KINDS)
         body = block[kind]
-        inner = {"callout": ("short",), "image": ("width",)}.get(kind, ())
+        inner = {"callout": ("short",), "image": ("width",), "math": ("alt",)}.get(kind, ())
         moved = {key: attrs.values.pop(key) for key in inner if key in attrs.values}
         if moved:
             self.apply(
@@ -683,6 +692,8 @@ class Reader:
             return None
         body: dict[str, Any] = {"text": node.content.removesuffix("\n")}
         language = node.info.split()[0] if node.info.strip() else ""
+        if language == "math":  # a display equation, as GitHub writes one
+            return self.coming("math", {"tex": body["text"].strip()}, node, "display equations")
         if language:
             body["language"] = language
         return self.coming("code", body, node, "fenced code blocks")
@@ -700,7 +711,10 @@ class Reader:
         return False
 
     def math(self, node: Node, loc: Loc) -> dict[str, Any] | None:
-        return self.coming("math", node.content.strip(), node, "display equations ($$...$$)")
+        """``$$...$$`` alone is a text holding display math, as in the YAML form; a math
+        block (with its own ``alt``) is a ```` ```math ```` fence."""
+        self.place((*loc, "text"), self.node_place(node))
+        return {"text": f"$${node.content}$$"}
 
     def columns(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         name, _ = self.div_name(node)
@@ -773,7 +787,7 @@ class Reader:
         return False
 
 
-_BODIES = {"callout": CalloutBody, "image": ImageBody}
+_BODIES = {"callout": CalloutBody, "image": ImageBody, "math": MathBody}
 _UNKNOWN = "this kind of Markdown has no place in a lesson; remove it"
 _UNKNOWN_NODES = {
     "hr": "a '---' line has no meaning in a lesson body; remove it, or start a new section"

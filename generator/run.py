@@ -80,6 +80,18 @@ def run(request: Request) -> int:
     return result.status
 
 
+def _say_layouts(options: BuildOptions, quiet: bool) -> None:
+    """In verbose mode, which layouts of the user's PowerPoint template the deck uses."""
+    reference = options.references.get("pptx")
+    if reference is None:
+        return
+    from .renderers.pptx_template import check
+
+    report = check(reference)
+    for line in [*report.uses, *report.repairs]:
+        click.echo(f"note: {reference}: {line}", err=quiet)
+
+
 def execute(request: Request) -> Result:
     """Do the run, printing files and errors as it goes, and the JSON report if asked."""
     started = time.perf_counter()
@@ -92,6 +104,7 @@ def execute(request: Request) -> Result:
     if request.verbose:
         for path, reason in found.skipped:
             click.echo(f"skipped {path}: {reason}", err=quiet)
+        _say_layouts(request.options, quiet)
     try:
         with _output_folder(request) as out_dir:
             options = replace(

@@ -144,3 +144,17 @@ def test_libreoffice_opens_every_templated_deck(decks, tmp_path):
         converted = tmp_path / "pdf" / f"{stem}.pdf"
         assert converted.is_file(), f"LibreOffice could not open {stem}: {result.stderr}"
         assert len(PdfReader(converted).pages) == slides, stem
+
+
+def test_verbose_builds_say_which_layouts_a_template_gives(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    template = TEMPLATES / "de-corporate-16x9.pptx"
+    args = ["build", str(SAMPLE), "-f", "pptx", "-o", str(tmp_path), "--reference-pptx"]
+    result = CliRunner().invoke(main, [*args, str(template), "-v"])
+    assert result.exit_code == 0, result.output
+    assert "text slides: layout 'Titel und Inhalt' (obj)" in result.output
+    quiet = CliRunner().invoke(main, [*args, str(template), "--force"])
+    assert "Titel und Inhalt" not in quiet.output
