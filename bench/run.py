@@ -289,6 +289,28 @@ def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
     return [("long lesson, time per 1x of content", ", ".join(figures), "flat = linear")]
 
 
+def tagging(work: Path, runs: int) -> list[Row]:
+    """What tagging the cheat sheet for screen readers costs, warm: tagged vs untagged."""
+    from generator.renderers.pdflayout import Sheet, SheetCanvas
+
+    options = BuildOptions(formats=["pdf"], out_dir=work / "tagging")
+    build(SAMPLE, options)
+    tagged = median_time(lambda: build(SAMPLE, options), runs)
+    tagged_canvas, Sheet.canvasmaker = Sheet.canvasmaker, SheetCanvas
+    try:
+        build(SAMPLE, options)
+        plain = median_time(lambda: build(SAMPLE, options), runs)
+    finally:
+        Sheet.canvasmaker = tagged_canvas
+    return [
+        (
+            "cheat sheet tagging (PDF/UA), warm",
+            f"{ms(tagged)} vs {ms(plain)} untagged",
+            f"{(tagged / plain - 1):+.0%}",
+        )
+    ]
+
+
 def long_list(work: Path, lengths: tuple[int, ...]) -> list[Row]:
     """Deck layout of one list of 1,000, 2,000 and 4,000 items: time per 1,000 items.
 
@@ -431,6 +453,8 @@ def main() -> None:
         rows += batch(formats, work, lessons)
         rows += equal_cores(formats, work, 10 if args.quick else 40)
         rows += long_lesson(formats, work, max(1, runs // 3))
+        if "pdf" in formats:
+            rows += tagging(work, runs)
         rows += long_list(work, (250, 500, 1000) if args.quick else (1000, 2000, 4000))
         rows += merge(formats, work, rows_in_merge)
     print(

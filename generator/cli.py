@@ -225,8 +225,15 @@ def build(ctx: click.Context, **params: Any) -> None:
 
 @main.command()
 @_lesson_options
+@click.option(
+    "--accessibility",
+    is_flag=True,
+    help="Also report what the author can fix for screen readers and low vision"
+    " (alt text, link text, colour words, heading levels, the theme's contrast); exit 1"
+    " when there is any.",
+)
 @click.pass_context
-def check(ctx: click.Context, **params: Any) -> None:
+def check(ctx: click.Context, accessibility: bool, **params: Any) -> None:
     """Check LESSONS: validate them and lay out every output, writing nothing.
 
     Each renderer lays the lesson out in full, so a cheat sheet that overflows its page
@@ -235,7 +242,34 @@ def check(ctx: click.Context, **params: Any) -> None:
     """
     from .run import run
 
-    sys.exit(run(_request(ctx, params, check=True)))
+    status = run(_request(ctx, params, check=True))
+    if accessibility and status != EXIT_BAD_INPUT:
+        status = max(status, _accessibility(params))
+    sys.exit(status)
+
+
+def _accessibility(params: dict[str, Any]) -> int:
+    """Report, per lesson, what its author can fix for readers; EXIT_FAILED if anything."""
+    from .a11ycheck import accessibility_problems, contrast_summary
+    from .build import BuildOptions, prepare
+    from .discover import discover
+
+    options = BuildOptions(
+        theme=params["theme"],
+        variables=_parse_vars(params["var_pairs"]),
+        allow_outside=params["allow_outside"],
+    )
+    status = 0
+    for found in discover(params["lessons"], params.get("exclude") or ()).lessons:
+        lesson, _, theme = prepare(found.path, options)
+        problems = accessibility_problems(lesson)
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{found.path}: {contrast_summary(theme)}")
+        if problems:
+            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)")
+            status = EXIT_FAILED
+    return status
 
 
 @main.command()

@@ -19,7 +19,8 @@ from jinja2.sandbox import SecurityError
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import LessonError
+from .contrast import shortfalls
+from .errors import LessonError, Problem
 from .images import ImageProblem, usable_image
 from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node
@@ -57,7 +58,12 @@ Colour = str
 
 class Palette(Node):
     primary: Colour = Field(description="Headings, title bars, table headers.")
-    accent: Colour = Field(description="Rules and highlights.")
+    accent: Colour = Field(description="Rules, bars and highlights: decoration, never text.")
+    accent_text: Colour = Field(
+        description="The accent where it colours text or bullets (links, list numbers, block"
+        " titles, subtitles): a darker shade of the accent that reads on every background."
+        " Defaults to the accent itself.",
+    )
     text: Colour
     muted: Colour = Field(description="Metadata, footers, captions.")
     background: Colour
@@ -65,10 +71,19 @@ class Palette(Node):
     on_primary: Colour = Field(description="Text on the primary colour.")
     callouts: dict[Literal["note", "tip", "warning", "example"], Colour]
 
-    @field_validator("primary", "accent", "text", "muted", "background", "light", "on_primary")
+    @field_validator(
+        "primary", "accent", "accent_text", "text", "muted", "background", "light", "on_primary"
+    )
     @classmethod
     def _hex(cls, value: str) -> str:
         return _hex_colour(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_accent(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("accent_text") is None and "accent" in data:
+            return {**data, "accent_text": data["accent"]}
+        return data
 
     @field_validator("callouts")
     @classmethod
@@ -316,10 +331,46 @@ def load_theme(name_or_path: str, base: Path | None = None) -> Theme:
     data, folders = _merged_data(find_theme(name_or_path, base), seen=())
     path = folders[0] / "theme.yaml"
     try:
-        return Theme.model_validate({**data, "folders": folders})
+        theme = Theme.model_validate({**data, "folders": folders})
     except ValidationError as error:
         _, source = parse(path, read_text(path))
         raise LessonError(describe(error, source, Theme)) from None
+    _check_contrast(theme, folders)
+    return theme
+
+
+def palette_colours(palette: Palette) -> dict[str, str]:
+    """The palette's colours by key, callout fills as ``callouts.kind``."""
+    colours = palette.model_dump(exclude={"callouts"})
+    colours.update({f"callouts.{kind}": fill for kind, fill in palette.callouts.items()})
+    return colours
+
+
+def _check_contrast(theme: Theme, folders: list[Path]) -> None:
+    """Refuse a palette that sets text where it cannot be read (WCAG AA), each pair said
+    at the theme file that chose the text colour."""
+    problems = []
+    for shortfall in shortfalls(palette_colours(theme.palette)):
+        key = shortfall.text_key
+        if key == "accent_text" and theme.palette.accent_text == theme.palette.accent:
+            key = "accent"  # no accent_text of its own: the accent is what to change
+        path, line = _where_set(folders, ("palette", *key.split(".")))
+        problems.append(Problem(path, str(shortfall), line))
+    if problems:
+        raise LessonError(problems)
+
+
+def _where_set(folders: list[Path], loc: tuple[str, ...]) -> tuple[Path, int | None]:
+    """The theme.yaml (the theme's own or one it extends) that sets *loc*, and its line."""
+    for folder in folders:
+        path = folder / "theme.yaml"
+        data, source = parse(path, read_text(path))
+        node = data
+        for part in loc:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            return path, source.position(loc)[0]
+    return folders[0] / "theme.yaml", None
 
 
 def _merged_data(folder: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[Path]]:
@@ -333,7 +384,11 @@ def _merged_data(folder: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], 
     if not parent:
         return data, [folder]
     parent_data, parent_folders = _merged_data(find_theme(str(parent), folder), (*seen, folder))
-    return _deep_merge(parent_data, data), [folder, *parent_folders]
+    merged = _deep_merge(parent_data, data)
+    palette = data.get("palette")
+    if isinstance(palette, dict) and "accent" in palette and "accent_text" not in palette:
+        del merged["palette"]["accent_text"]  # a new accent: its own text shade, or itself
+    return merged, [folder, *parent_folders]
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

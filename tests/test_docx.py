@@ -242,7 +242,7 @@ def test_compare_table_rows_cells_and_repeating_header(every_block) -> None:
     word = docx.Document(every_block)
     table = next(t for t in word.tables if t.rows[0].cells[-1].text == "Dogs")
     assert rows(table) == [
-        ["", "Cats", "Dogs"],
+        ["Aspect", "Cats", "Dogs"],
         ["Sound", "Meow", "Woof"],
         ["Size", "Small to medium", "Small to very large"],
     ]

@@ -505,7 +505,7 @@ def test_a_fifteen_row_compare_continues_between_rows(decks):
     for slide in matrix:
         (table,) = [shape.table for shape in slide.shapes if shape.has_table]
         header = [cell.text for cell in table.rows[0].cells]
-        assert header == ["", "Alliance", "Coalition"]
+        assert header == ["Aspect", "Alliance", "Coalition"]
         aspects += [row.cells[0].text for row in list(table.rows)[1:]]
         assert "Fifteen rows" in slide_texts(slide)
     assert aspects == [f"Aspect number {n}" for n in range(1, 16)]

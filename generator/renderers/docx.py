@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -44,6 +45,7 @@ from docx.text.parfmt import ParagraphFormat
 from lxml.etree import XMLSyntaxError
 
 from .. import mathdraw, omml
+from ..contrast import AA_TEXT, ratio
 from ..errors import FormulaTooWide, LessonError
 from ..files import build_time, normalized_zip
 from ..formula import read_formula
@@ -127,17 +129,27 @@ MEASURE_SLACK = 60  # twips added to a measured cell, for rounding in the applic
 ASPECT_SHARE = (0.14, 0.34)  # the aspect/term column takes this share of the width, at least/most
 IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
+READ_STYLES = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"}
 KEEP_LIST = 8  # lists up to this many items are kept on one page
 
-# Word's default table look, as python-docx writes it on a new table: a table style's
-# header row, first column and banded rows apply. Boxes and term lists switch them off, so
-# a template's default table style cannot rule or shade them as if they had a header.
-TABLE_LOOK = dict(
-    firstColumn=1, firstRow=1, lastColumn=0, lastRow=0, noHBand=0, noVBand=1, val="04A0"
-)
-PLAIN_LOOK = dict(
-    firstColumn=0, firstRow=0, lastColumn=0, lastRow=0, noHBand=1, noVBand=1, val="0600"
-)
+
+def table_look(header: bool, header_column: bool) -> dict[str, int | str]:
+    """``w:tblLook``: which rows and columns are headers (a screen reader announces them,
+    a table style applies its header formats). A data table has a header row and banded
+    rows; boxes and term lists (layout tables) have neither, so a template's default table
+    style cannot rule or shade them as if they had a header. ``val`` is Word's bit mask."""
+    val = 0x0400 | (0x0020 if header else 0x0200) | (0x0080 if header_column else 0)
+    return dict(
+        firstColumn=int(header_column),
+        firstRow=int(header),
+        lastColumn=0,
+        lastRow=0,
+        noHBand=int(not header),
+        noVBand=1,
+        val=f"{val:04X}",
+    )
+
+
 CHOICE_FORMAT = ("lowerLetter", "%2)")  # multiple-choice letters: a) b) c)
 PAGE_MARK, PAGES_MARK = "\ue000", "\ue001"  # sentinels for the page_label fields
 
@@ -184,6 +196,8 @@ class DocxRenderer(Renderer):
         self._blank: CT_P | None = None  # the empty paragraph a new table cell holds
         self._page_setup()
         self._styles()
+        if reference:
+            self._check_contrast(reference)
         self._lists()
         self.measuring = self._measuring_theme()
 
@@ -240,6 +254,20 @@ class DocxRenderer(Renderer):
     def _size(self, name: str) -> float:
         return self.theme.size("docx", name)
 
+    def _check_contrast(self, reference: Path) -> None:
+        """Warn (the handout still builds) where a reference's own text styles are set in
+        a colour too faint for the page (WCAG AA)."""
+        page = self.theme.palette.background
+        for name in sorted(self.given & READ_STYLES):
+            colour = self.styles.colour(name)
+            if colour and ratio(colour, page) < AA_TEXT:
+                warnings.warn(
+                    f"{reference}: style '{name}' sets text in {colour}, {ratio(colour, page):.2f}:1"
+                    f" on the page {page}, under WCAG AA's {AA_TEXT:g}:1; darken it in the"
+                    " template",
+                    stacklevel=2,
+                )
+
     def _styles(self) -> None:
         """Set the theme on the document's styles once; paragraphs then only name a style.
 
@@ -284,7 +312,7 @@ class DocxRenderer(Renderer):
             "Subtitle",
             font=fonts.heading.name,
             size=self._size("subtitle"),
-            colour=palette.accent,
+            colour=palette.accent_text,
             italic=False,
             after=0.6,
             keep=True,
@@ -292,7 +320,7 @@ class DocxRenderer(Renderer):
         # A band behind the title; a reference styles its own title.
         if self._size("title_band") and not self.from_template:
             self._define("Banner Title", base="Title", colour=palette.on_primary)
-            self._define("Banner Subtitle", base="Subtitle")
+            self._define("Banner Subtitle", base="Subtitle", colour=palette.on_primary)
         for level in range(1, MAX_HEADING + 1):
             before, after = HEADING_SPACE[level]
             self._define(
@@ -525,7 +553,7 @@ class DocxRenderer(Renderer):
         self.numbering = Numbering(
             self.word,
             {
-                "bullet": levels(bullets, colour=palette.accent, font=body),
+                "bullet": levels(bullets, colour=palette.accent_text, font=body),
                 "decimal": levels(decimal, colour=palette.primary, bold=True),
                 "question": levels(questions, colour=palette.primary, bold=True),
             },
@@ -586,7 +614,7 @@ class DocxRenderer(Renderer):
                 bold=run.bold or bold,
                 italic=run.italic,
                 font=self.theme.fonts.mono.name if run.code else None,
-                colour=self.theme.palette.accent if run.href else None,
+                colour=self.theme.palette.accent_text if run.href else None,
                 underline=bool(run.href),
             )
             if pending and run.href != pending_href:
@@ -606,7 +634,7 @@ class DocxRenderer(Renderer):
         doc = self.document
         if "Banner Title" in self.style:
             pad = int(self._size("title_band") * 20)
-            with self.box(self.theme.palette.primary, padding=(pad, pad)):
+            with self.box(self.theme.palette.primary, padding=(pad, pad), purpose=doc.title.plain):
                 self.paragraph("Banner Title", doc.title)
                 if doc.subtitle:
                     self.paragraph("Banner Subtitle", doc.subtitle)
@@ -621,8 +649,9 @@ class DocxRenderer(Renderer):
         if doc.summary:
             self.paragraph("Lead", doc.summary)
         if doc.objectives:
-            with self.box(self.theme.palette.light):
-                self.paragraph("Box Label", self.wording("objectives_title"))
+            title = self.wording("objectives_title")
+            with self.box(self.theme.palette.light, purpose=title):
+                self.paragraph("Box Label", title)
                 self.bullets(doc.objectives)
             self.spacer()
 
@@ -709,10 +738,16 @@ class DocxRenderer(Renderer):
     # -- boxes and tables -----------------------------------------------------------
 
     def box(
-        self, fill: str, bar: str | None = None, padding: tuple[int, int] = BOX_PADDING
+        self,
+        fill: str,
+        bar: str | None = None,
+        padding: tuple[int, int] = BOX_PADDING,
+        *,
+        purpose: str,
     ) -> _Box:
-        """A shaded one-cell table the following paragraphs go into (``with self.box(...)``)."""
-        return _Box(self, fill, bar, padding)
+        """A shaded one-cell table the following paragraphs go into (``with self.box(...)``),
+        marked as a layout table for *purpose* (what the box holds)."""
+        return _Box(self, fill, bar, padding, self.wording("layout_table", what=purpose))
 
     def spacer(self) -> None:
         """Space after a table: Word puts the next paragraph right against the table's edge."""
@@ -721,9 +756,11 @@ class DocxRenderer(Renderer):
     def render_callout(self, block: CalloutBlock) -> None:
         callout = block.callout
         palette = self.theme.palette
-        with self.box(palette.callouts[callout.kind], bar=palette.primary):
+        kind = self.wording(f"callout_{callout.kind}")
+        fill = palette.callouts[callout.kind]
+        with self.box(fill, bar=palette.primary, purpose=kind):
             label = self.paragraph("Box Label")
-            add_run(label, self.wording(f"callout_{callout.kind}"), caps=True)
+            add_run(label, kind, caps=True)
             if callout.title:
                 add_run(label, "\u2003")
                 start = len(label.r_lst)
@@ -749,25 +786,29 @@ class DocxRenderer(Renderer):
             widths = self.even_widths(len(header))
         columns = list(zip(header, *rows, strict=True))
         widths = self.whole_words(widths, columns, has_aspect, self.table_size)
-        self.data_table(header, rows, widths, aspect=has_aspect)
+        self.data_table(block.title, header, rows, widths, aspect=has_aspect)
 
     def render_table(self, block: TableBlock) -> None:
         table = block.table
         columns = list(zip(table.header, *table.rows, strict=True))
         widths = self.content_widths(columns, self.table_size)
         widths = self.whole_words(widths, columns, False, self.table_size)
-        self.data_table(table.header, table.rows, widths, aspect=False)
+        self.data_table(block.title, table.header, table.rows, widths, aspect=False)
 
     def render_terms(self, block: TermsBlock) -> None:
-        self.definitions(block.terms)
+        self.definitions(block.terms, block.title.plain if block.title else "")
 
-    def definitions(self, terms: Sequence[Term]) -> None:
-        """Terms in a borderless two-column table: bold term, its definition beside it."""
+    def definitions(self, terms: Sequence[Term], purpose: str) -> None:
+        """Terms in a borderless two-column table: bold term, its definition beside it;
+        a layout table (no header row), described by *purpose*."""
         widths = self.label_widths([term.term for term in terms], 2, self._size("table"))
         columns = [[term.term for term in terms], [term.definition for term in terms]]
         widths = self.whole_words(widths, columns, True, self._size("table"))
         light = self.theme.palette.light
-        table = self.table(len(terms), widths, {"insideH": (4, light), "bottom": (4, light)})
+        lines = {"insideH": (4, light), "bottom": (4, light)}
+        table = self.table(
+            len(terms), widths, lines, layout=self.wording("layout_table", what=purpose)
+        )
         for row, term in zip(table.tr_lst, terms, strict=True):
             term_cell, definition_cell = row.tc_lst
             self.cell_text(term_cell, "Table Aspect", term.term)
@@ -776,6 +817,7 @@ class DocxRenderer(Renderer):
 
     def data_table(
         self,
+        title: RichText | None,
         header: Sequence[RichText],
         rows: Sequence[Sequence[RichText]],
         widths: Sequence[int],
@@ -786,6 +828,8 @@ class DocxRenderer(Renderer):
         table style if it has one, else the theme's look (coloured header, banded rows).
 
         The header and first row keep with each other (and the block's label above them).
+        Its caption is the block's title, its description that and the column names, for
+        screen readers.
         """
         palette = self.theme.palette
         themed = self.table_style is None
@@ -795,7 +839,18 @@ class DocxRenderer(Renderer):
             if themed
             else ("Table Contents", "Table Heading", "Table Heading")
         )
-        table = self.table(len(rows) + 1, widths, lines, header=True, style=self.table_style)
+        caption = title.plain if title else ""
+        columns = [cell.plain if isinstance(cell, RichText) else cell for cell in header]
+        table = self.table(
+            len(rows) + 1,
+            widths,
+            lines,
+            header=True,
+            style=self.table_style,
+            header_column=aspect,
+            caption=caption,
+            description=self.wording("table_description", title=caption, columns=columns),
+        )
         head, *body = table.tr_lst
         set_child(properties(head, "trPr"), "tblHeader", TRPR_ORDER)
         for cell, text in zip(head.tc_lst, header, strict=True):
@@ -822,10 +877,17 @@ class DocxRenderer(Renderer):
         *,
         header: bool = False,
         style: CT_Style | None = None,
+        header_column: bool = False,
+        caption: str = "",
+        description: str = "",
+        layout: str = "",
     ) -> CT_Tbl:
         """A fixed-width, left-aligned table of *widths* (twips), ruled only by *lines*,
         rows never split; each cell holds one empty paragraph. In a table *style*, the
-        style rules and shades it instead; its first row is a *header* row.
+        style rules and shades it instead; its first row is a *header* row, and a
+        *header_column* holds row headers (a compare table's aspects). A data table has a
+        *caption* and *description*; a *layout* table (boxes, terms) only places text and
+        says so in its description.
 
         It is indented by its cell padding, so its edges (fills, rules) line up with the
         text margins rather than the text inside its first column.
@@ -841,7 +903,11 @@ class DocxRenderer(Renderer):
             tbl_pr.append(borders("tblBorders", {**dict.fromkeys(BORDER_SIDES), **lines}))
         sub(tbl_pr, "tblLayout", type="fixed")
         tbl_pr.append(padding("tblCellMar", *cell_padding))
-        sub(tbl_pr, "tblLook", **(TABLE_LOOK if header else PLAIN_LOOK))
+        sub(tbl_pr, "tblLook", **table_look(header, header_column))
+        if caption:
+            sub(tbl_pr, "tblCaption", val=caption)
+        if description or layout:
+            sub(tbl_pr, "tblDescription", val=description or layout)
         grid = sub(table, "tblGrid")
         for width in widths:
             sub(grid, "gridCol", w=width)
@@ -929,7 +995,7 @@ class DocxRenderer(Renderer):
         doc = self.document
         if doc.glossary:
             self.paragraph("Heading 1", self.wording("glossary_title"))
-            self.definitions(doc.glossary)
+            self.definitions(doc.glossary, self.wording("glossary_title"))
         if doc.takeaways:
             self.paragraph("Heading 1", self.wording("takeaways_title"))
             self.bullets(doc.takeaways)
@@ -1069,9 +1135,15 @@ class _Box:
     """Context manager: a shaded one-cell box; paragraphs made inside it go into the cell."""
 
     def __init__(
-        self, renderer: DocxRenderer, fill: str, bar: str | None, padding: tuple[int, int]
+        self,
+        renderer: DocxRenderer,
+        fill: str,
+        bar: str | None,
+        padding: tuple[int, int],
+        description: str,
     ) -> None:
         self.renderer = renderer
+        self.description = description
         self.fill = fill
         self.bar = bar
         self.padding = padding
@@ -1079,7 +1151,8 @@ class _Box:
     def __enter__(self) -> CT_Tc:
         r = self.renderer
         lines = {"left": (24, self.bar)} if self.bar else {}
-        cell = r.table(1, [r.width], lines, self.padding).tr_lst[0].tc_lst[0]
+        table = r.table(1, [r.width], lines, self.padding, layout=self.description)
+        cell = table.tr_lst[0].tc_lst[0]
         shade(cell, self.fill)
         self.outer = r.container
         r.container = cell

@@ -9,6 +9,7 @@ knowing before printing.
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def check(path: Path) -> TemplateReport:
     )
     renderer.theme = load_theme("default")
     try:
-        renderer.setup(path)
+        with warnings.catch_warnings(record=True) as caught:  # the template's own: reported
+            warnings.simplefilter("always")
+            renderer.setup(path)
     except LessonError as error:
         report.problems += [problem.message for problem in error.problems]
         return report
@@ -67,6 +70,7 @@ def check(path: Path) -> TemplateReport:
     report.fonts += fonts(renderer)
     report.repairs += renderer.repairs + _neutralised(renderer)
     report.warnings += _warnings(path, renderer.page)
+    report.warnings += [str(note.message).removeprefix(f"{path}: ") for note in caught]
     return report
 
 

@@ -29,7 +29,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     Spacer,
     Table,
@@ -72,7 +71,8 @@ from .pdflayout import (
     colour,
     markup,
 )
-from .pdfmath import Equation, InlineEquations, Paragraph
+from .pdfmath import Equation, InlineEquations
+from .pdftags import CompareTable, DataTable, Figure, Paragraph, QuoteBox
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -417,12 +417,13 @@ class PdfRenderer(Renderer):
             widths = self.whole_words(widths, body.columns, values, bold_first=False)
             return [self.grid(list(body.columns), values, widths, bold_first=False)]
         aspects = [row.aspect or "" for row in body.rows]
+        header = [self.wording("aspect_header"), *body.columns]
         padding = 2 * self.styles.space("cell_h")
         aspect_width = min(
-            max(self.text_width(a, bold=True) for a in aspects) + padding, width * ASPECT_WIDTH
+            max(self.text_width(a, bold=True) for a in [header[0], *aspects]) + padding,
+            width * ASPECT_WIDTH,
         )
         rest = (width - aspect_width) / len(body.columns)
-        header = [self.wording("aspect_header"), *body.columns]
         rows = [[aspect, *cells] for aspect, cells in zip(aspects, values, strict=True)]
         widths = [aspect_width] + [rest] * len(body.columns)
         return [self.grid(header, rows, self.whole_words(widths, header, rows, bold_first=True))]
@@ -456,7 +457,8 @@ class PdfRenderer(Renderer):
             source = self.wording("sheet_quote_source", source=quote.source.plain)
             rows.append([Paragraph(escape(source), s.small)])
         accent = colour(self.theme.palette.accent)
-        box = self.box(rows, [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)], round=False)
+        rule = [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)]
+        box = self.box(rows, rule, round=False, kind=QuoteBox)
         return [whole(box)]
 
     def render_image(self, block: ImageBlock) -> list[Flowable]:
@@ -470,7 +472,7 @@ class PdfRenderer(Renderer):
         height = width * pixels_high / pixels_wide
         if height > tallest:
             width, height = tallest * pixels_wide / pixels_high, tallest
-        picture = Image(image.src, width=width, height=height)
+        picture = Figure(image.src, width=width, height=height, alt=image.alt)
         picture.hAlign = "CENTER"
         flowables: list[Flowable] = [picture]
         if image.caption:
@@ -541,7 +543,7 @@ class PdfRenderer(Renderer):
             return markup(
                 text.runs,
                 self.faces,
-                self.theme.palette.accent,
+                self.theme.palette.accent_text,
                 lambda tex: self.equations.markup(tex, size, ink),
             )
         return escape(text)
@@ -643,7 +645,8 @@ class PdfRenderer(Renderer):
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
             for row in rows
         ]
-        table = Table(
+        kind = CompareTable if bold_first else DataTable
+        table = kind(
             data,
             colWidths=list(widths),
             repeatRows=1,
@@ -668,10 +671,18 @@ class PdfRenderer(Renderer):
         )
         return table
 
-    def box(self, rows: list[list[Flowable]], extra: list[tuple], *, round: bool = True) -> Table:
-        """A one-column table as a box, splittable between its rows."""
+    def box(
+        self,
+        rows: list[list[Flowable]],
+        extra: list[tuple],
+        *,
+        round: bool = True,
+        kind: type[Table] = Table,
+    ) -> Table:
+        """A one-column table as a box (a layout table: its paragraphs are tagged as
+        themselves, or as one *kind* such as a quotation), splittable between its rows."""
         s = self.styles
-        table = Table(
+        table = kind(
             rows,
             colWidths=[self.geometry.column_width],
             splitInRow=1,

@@ -39,7 +39,8 @@ from ..scripts import covered, fallback_files, needs_fallback, split_by_font, vi
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
-from .pdfmath import InlineEquations, Paragraph, SheetCanvas, glued
+from .pdfmath import InlineEquations, SheetCanvas, glued
+from .pdftags import Paragraph, TaggedCanvas
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -170,7 +171,7 @@ class Styles:
             spaceAfter=self.space("paragraph"),
             bulletFontName=faces.body,
             bulletFontSize=size,
-            bulletColor=colour(palette.accent),
+            bulletColor=colour(palette.accent_text),
         )
         self.body = base
         self.heading = ParagraphStyle(
@@ -195,7 +196,7 @@ class Styles:
             "label",
             base,
             fontName=faces.heading,
-            textColor=colour(palette.accent),
+            textColor=colour(palette.accent_text),
             spaceBefore=self.space("label_before"),
             spaceAfter=self.space("label_after"),
         )
@@ -427,6 +428,9 @@ class Sheet(BaseDocTemplate):
     filled as a fraction (1.4 = one page and 40% of the next page's columns).
     """
 
+    canvasmaker: type[SheetCanvas] = TaggedCanvas
+    """Tagged for screen readers; the benchmark swaps in the untagged SheetCanvas to price it."""
+
     def __init__(
         self,
         geometry: Geometry,
@@ -449,16 +453,17 @@ class Sheet(BaseDocTemplate):
             **info,
         )
         self.geometry = geometry
+        self.furniture = furniture
         self.when = when
         self.addPageTemplates(
             [
                 PageTemplate(
                     "first",
                     frames=geometry.frames(first=True),
-                    onPage=furniture,
+                    onPage=self.begin_page,
                     autoNextPageTemplate="later",
                 ),
-                PageTemplate("later", frames=geometry.frames(first=False), onPage=furniture),
+                PageTemplate("later", frames=geometry.frames(first=False), onPage=self.begin_page),
             ]
         )
         self.pages = 0
@@ -474,7 +479,15 @@ class Sheet(BaseDocTemplate):
         stamp = self.when.strftime("D:%Y%m%d%H%M%S+00'00'")
         self.canv.setDateFormatter(lambda *_: stamp)
 
+    def begin_page(self, canvas: Canvas, sheet: Sheet) -> None:
+        """Open the page's artifacts before the furniture: untagged drawing is decoration."""
+        if isinstance(canvas, TaggedCanvas):
+            canvas.begin_page()
+        self.furniture(canvas, sheet)
+
     def afterPage(self) -> None:
+        if isinstance(self.canv, TaggedCanvas):
+            self.canv.end_page()
         self.pages += 1
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
@@ -508,5 +521,5 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> bytes:
         """Lay out *story*; returns the PDF bytes."""
-        self.build(story, canvasmaker=partial(SheetCanvas, equations=self.equations))
+        self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
         return self.out.getvalue()

@@ -477,9 +477,11 @@ class PptxRenderer(Renderer):
         *,
         said: Callable[[range], list[str]] = lambda items: [],
         fill: str | None = None,
+        description: str = "",
         centre: bool = False,
     ) -> list[Piece] | None:
-        """Pieces of one text frame each (a panel when *fill*), fitted and continued."""
+        """Pieces of one text frame each (a panel when *fill*, described as
+        *description*), fitted and continued."""
         insets = PANEL_INSETS if fill else self.insets
         found = self.flow_text(count, layout, start, insets=insets)
         if found is None:
@@ -492,7 +494,9 @@ class PptxRenderer(Renderer):
             box = textfit.Box(self.area_width, needed + insets[1] + insets[3], insets)
 
             def draw(slide: Slide, top: float, box=box, paras=paras) -> None:
-                self.paint.text_box(slide, self.left, top, box, paras, fill=fill)
+                self.paint.text_box(
+                    slide, self.left, top, box, paras, fill=fill, description=description
+                )
 
             pieces.append(
                 Piece(
@@ -722,11 +726,11 @@ class PptxRenderer(Renderer):
 
         full = [callout.text.plain] if callout.short else []
         shown = callout.short or callout.text
-        fill = f"callout_{callout.kind}"
-        pieces = self.prose_pieces(shown.runs, layout, sizes["body"], full, fill=fill)
+        panel = {"fill": f"callout_{callout.kind}", "description": heading}
+        pieces = self.prose_pieces(shown.runs, layout, sizes["body"], full, **panel)
         if len(pieces) == 1 and not pieces[0].fills:  # a small panel: near its block, or big
             alone = self.prose_pieces(
-                shown.runs, layout, sizes["statement"], full, fill=fill, centre=True
+                shown.runs, layout, sizes["statement"], full, **panel, centre=True
             )
             pieces[0].attach = True
             pieces[0].alone = alone[0] if len(alone) == 1 else None
@@ -794,6 +798,7 @@ class PptxRenderer(Renderer):
         """A real table, rows measured at each size; rows continue on further slides."""
         sizes = self.theme.sizes["pptx"]
         label = self.block_label(title)
+        description = title.plain if title else ", ".join(cell.plain for cell in header)
         label_height = textfit.height(label, self.area_width, self.theme) + (
             GAP / 2 if label else 0
         )
@@ -850,6 +855,7 @@ class PptxRenderer(Renderer):
                     row_heights,
                     size,
                     first_column=bold_first,
+                    description=description,
                 )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]

@@ -136,9 +136,10 @@ class Painter:
         *,
         fill: str | None = None,
         anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+        description: str = "",
     ) -> None:
         """A frame of *box*'s size and insets holding *paras*; a panel when *fill* (a colour
-        role) is given."""
+        role) is given, described for screen readers as *description* (what kind of box)."""
         text = self.paragraphs(slide, paras)
         insets = _attributes(BODY_INSETS, box.insets)
         body = (
@@ -148,7 +149,7 @@ class Painter:
         if fill:
             _add(
                 slide,
-                f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'Rectangle')}<p:cNvSpPr/><p:nvPr/>"
+                f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'Rectangle', description)}<p:cNvSpPr/><p:nvPr/>"
                 f"</p:nvSpPr><p:spPr>{_place('a', left, top, box.width, box.height)}"
                 f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{self.fill(fill)}'
                 f"<a:ln><a:noFill/></a:ln></p:spPr><p:txBody>{body}</p:txBody></p:sp>",
@@ -207,9 +208,11 @@ class Painter:
         size: float,
         *,
         first_column: bool = False,
+        description: str = "",
     ) -> None:
         """A table of *rows* (the first a header) with the given widths and row heights;
-        *first_column* marks the first column as row headers (a compare table's aspects)."""
+        *first_column* marks the first column as row headers (a compare table's aspects);
+        *description* is its alt text."""
         flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
         flags += ' bandRow="1"' if self.table_style else ""  # a template's style shades rows
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
@@ -219,7 +222,7 @@ class Painter:
         )
         _add(
             slide,
-            f"<p:graphicFrame {NAMESPACES}><p:nvGraphicFramePr>{_name(slide, 'Table')}"
+            f"<p:graphicFrame {NAMESPACES}><p:nvGraphicFramePr>{_name(slide, 'Table', description)}"
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
             f"<p:nvPr/></p:nvGraphicFramePr>{_place('p', left, top, width, sum(heights))}"
             f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl>'
@@ -294,7 +297,7 @@ class Painter:
         """The bullet, in the accent colour unless the master colours it; or none."""
         if not para.bullet:
             return "<a:buNone/>" if inherit else ""  # no bullet of the master's, as measured
-        accent = "" if inherit else self.colour("accent")
+        accent = "" if inherit else self.colour("accent_text")
         colour = f"<a:buClr>{accent}</a:buClr>" if accent else ""
         if len(para.bullet) == 1:
             return f"{colour}<a:buChar char={quoteattr(para.bullet)}/>"
@@ -468,13 +471,14 @@ def _alternatives(native: Any, fallback: Any) -> Any:
     return alternate
 
 
-def _name(slide: Slide, kind: str) -> str:
+def _name(slide: Slide, kind: str, description: str = "") -> str:
     """A new shape's id and name as python-pptx gives them: one past the highest id on
     the slide, and the kind with the id less one. The ids are read from the shape tree
     and its shapes alone, which hold every id on a slide; python-pptx searches the whole
-    slide, text and all, for every shape it adds."""
+    slide, text and all, for every shape it adds. *description* is its alt text."""
     number = max(int(value) for value in _SHAPE_IDS(slide.shapes.element)) + 1
-    return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"/>'
+    descr = f" descr={quoteattr(description)}" if description else ""
+    return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"{descr}/>'
 
 
 def _place(prefix: str, left: float, top: float, width: float, height: float) -> str:

@@ -182,7 +182,7 @@ class Geometry:
         levels = "".join(
             f'<a:lvl{level}pPr marL="{pt(indent)}" indent="{-pt(hang)}" algn="l">'
             '<a:spcBef><a:spcPts val="0"/></a:spcBef>'
-            f'<a:buClr><a:srgbClr val="{palette.accent}"/></a:buClr>'
+            f'<a:buClr><a:srgbClr val="{palette.accent_text}"/></a:buClr>'
             f'<a:buFont typeface="Arial"/><a:buChar char={quoteattr(char)}/>'
             f'<a:defRPr sz="{body}"><a:solidFill><a:srgbClr val="{palette.text}"/>'
             f'</a:solidFill><a:latin typeface="+mn-lt"/></a:defRPr></a:lvl{level}pPr>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -182,9 +183,16 @@ class Template:
         header = best(("accent1", "tx2", "accent2"), background)
         on_header = best(("bg1", "tx1", "bg2", "tx2"), scheme[header])
         panel = "bg2" if ratio(scheme[text], scheme["bg2"]) >= AA_TEXT else None
+        for what, fore, back in (
+            ("text", text, background),
+            ("table header text", on_header, scheme[header]),
+        ):
+            self.warn_contrast(what, scheme[fore], back)
         return {
             "primary": slot(strong) if ratio(scheme[strong], background) >= AA_TEXT else "",
-            "accent": slot("accent1") if ratio(scheme["accent1"], background) >= AA_LARGE else "",
+            "accent_text": slot("accent1")
+            if ratio(scheme["accent1"], background) >= AA_LARGE
+            else "",
             "text": slot(text),
             "header": slot(header),
             "on_header": slot(on_header),
@@ -192,6 +200,18 @@ class Template:
             if panel
             else f'<a:schemeClr val="{text}"><a:alpha val="12000"/></a:schemeClr>',
         }
+
+    def warn_contrast(self, what: str, fore: str, back: str) -> None:
+        """Warn (the deck still builds) where the template's best colours read poorly."""
+        value = ratio(fore, back)
+        if value < AA_TEXT:
+            note = (
+                f"{self.name}: {what} {fore} on {back} is {value:.2f}:1, under WCAG AA's"
+                f" {AA_TEXT:g}:1; darken the text or lighten the background in the template"
+            )
+            if note not in self.report.warnings:
+                self.report.warnings.append(note)
+                warnings.warn(note, stacklevel=2)
 
     def table_style(self) -> str | None:
         """The id of the template's own default table style, if it defines one."""

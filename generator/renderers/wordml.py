@@ -282,6 +282,19 @@ class Styles:
                 return found
         return None
 
+    def colour(self, name: str) -> str | None:
+        """The text colour style *name* sets, itself or through the styles it is based on
+        (six hex digits); None for automatic or a theme colour."""
+        style, seen = self.find(name), set()
+        while style is not None and id(style) not in seen:
+            seen.add(id(style))
+            found = style.find(f"{qn('w:rPr')}/{qn('w:color')}")
+            if found is not None and found.get(qn("w:val"), "auto") != "auto":
+                return found.get(qn("w:val")).upper()
+            based = style.find(qn("w:basedOn"))
+            style = None if based is None else self.by_id.get(based.get(qn("w:val")))
+        return None
+
     def add(self, name: str, kind: str) -> CT_Style:
         """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery,
         under an id no other style has."""
