@@ -237,6 +237,27 @@ class Geometry:
     def cover(self) -> list[str]:
         """The title slide: big title above an accent rule, subtitle and meta below (the
         deck puts the logo in the corner above, with the lesson's own alt text)."""
+        return self.divider(
+            '<p:ph type="ctrTitle"/>',
+            self.cover_ceiling,
+            "Subtitle 2",
+            '<p:ph type="subTitle" idx="1"/>',
+            self.palette.on_primary,
+        )
+
+    def section_header(self) -> list[str]:
+        """A section divider on the primary colour: the heading, a rule, a line of text."""
+        return self.divider(
+            '<p:ph type="title"/>',
+            self.height * 0.25,
+            "Text Placeholder 2",
+            '<p:ph type="body" idx="1"/>',
+            self.palette.light,
+        )
+
+    def divider(self, title: str, ceiling: float, name: str, text: str, colour: str) -> list[str]:
+        """A big title above an accent rule and a text placeholder below it, on the layout's
+        primary background: the cover and the section header differ only in the details."""
         palette, sizes = self.palette, self.sizes
         left, width = 2 * self.margin, self.width - 4 * self.margin
         below = self.rule_top + ACCENT_RULE + GAP
@@ -244,8 +265,8 @@ class Geometry:
             _placeholder(
                 2,
                 "Title 1",
-                '<p:ph type="ctrTitle"/>',
-                (left, self.cover_ceiling, width, self.rule_top - GAP - self.cover_ceiling),
+                title,
+                (left, ceiling, width, self.rule_top - GAP - ceiling),
                 TEXT_INSETS,
                 "b",
                 list_style=_level_style(sizes["title"], palette.on_primary, bold=True),
@@ -256,46 +277,12 @@ class Geometry:
             ),
             _placeholder(
                 3,
-                "Subtitle 2",
-                '<p:ph type="subTitle" idx="1"/>',
+                name,
+                text,
                 (left, below, width, self.height - self.margin - below),
                 TEXT_INSETS,
                 "t",
-                list_style=_level_style(sizes["subtitle"], palette.on_primary, bullet=False),
-            ),
-        ]
-
-    def section_header(self) -> list[str]:
-        """A section divider on the primary colour: the heading, a rule, a line of text."""
-        palette, sizes = self.palette, self.sizes
-        left, width = 2 * self.margin, self.width - 4 * self.margin
-        return [
-            _placeholder(
-                2,
-                "Title 1",
-                '<p:ph type="title"/>',
-                (left, self.height * 0.25, width, self.rule_top - GAP - self.height * 0.25),
-                TEXT_INSETS,
-                "b",
-                list_style=_level_style(sizes["title"], palette.on_primary, bold=True),
-                fill="",
-            ),
-            _rule(
-                4, "Accent Rule", (left, self.rule_top, 1.5 * 72, ACCENT_RULE + 2), palette.accent
-            ),
-            _placeholder(
-                3,
-                "Text Placeholder 2",
-                '<p:ph type="body" idx="1"/>',
-                (
-                    left,
-                    self.rule_top + ACCENT_RULE + GAP,
-                    width,
-                    self.height - self.margin - self.rule_top - ACCENT_RULE - GAP,
-                ),
-                TEXT_INSETS,
-                "t",
-                list_style=_level_style(sizes["subtitle"], palette.light, bullet=False),
+                list_style=_level_style(sizes["subtitle"], colour, bullet=False),
             ),
         ]
 
