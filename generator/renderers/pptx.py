@@ -109,9 +109,9 @@ class PptxRenderer(Renderer):
         self.margin = self.theme.margins.slide * 72
         self.width, self.height = self.template.width, self.template.height
         line = self.theme.size("pptx", "body_min") * textfit.LINE_SPACING
-        area, self.insets, self.text_in_body = self.template.content_area(line)
-        if not self.text_in_body:
-            self.template_warning(self.template.report.warnings[-1])
+        area, self.insets, self.text_in_body, note = self.template.content_area(line)
+        if note:
+            self.template_warning(note)
         self.left, self.top = area.left, area.top
         self.area_width, self.area_height = area.width, area.height
         if self.template.own:
@@ -299,11 +299,7 @@ class PptxRenderer(Renderer):
 
     def template_warning(self, message: str) -> None:
         """A warning about the user's template, once per deck for each message."""
-        text = (
-            message
-            if message.startswith(self.template.name)
-            else f"{self.template.name}: {message}"
-        )
+        text = f"{self.template.name}: {message}"
         if text not in self.warned:
             self.warned.add(text)
             warnings.warn(text, stacklevel=2)

@@ -224,9 +224,11 @@ class Template:
         ids = {style.get("styleId") for style in root.iter(f"{_A}tblStyle")}
         return default if default in ids else None
 
-    def content_area(self, line: float) -> tuple[Rect, tuple[float, float, float, float], bool]:
-        """Where slide content goes, its text insets, and whether text goes into the
-        content layout's body placeholder. A body box too small for a few lines of
+    def content_area(
+        self, line: float
+    ) -> tuple[Rect, tuple[float, float, float, float], bool, str | None]:
+        """Where slide content goes, its text insets, whether text goes into the content
+        layout's body placeholder, and the warning when it does not. A body box too small for a few lines of
         *line* height moves the content onto Title Only slides, in the master's body area:
         continuation slides of three words each would serve no one."""
         body = placeholder(self.content, BODIES)
@@ -237,17 +239,17 @@ class Template:
             or self.title_only is None
             or master_body is None
         ):
-            return area, inner, True
+            return area, inner, True, None
         wider = self.clear_box(self.title_only, rect(master_body))
         if wider.height <= area.height:
-            return area, inner, True
+            return area, inner, True, None
         note = (
             f"{describe(self.content)}: body box {area.height:.0f} pt tall; content goes on"
             f" {describe(self.title_only)} slides, in the master's body area"
         )
         if note not in self.report.warnings:
             self.report.warnings.append(note)
-        return wider, insets(master_body), False
+        return wider, insets(master_body), False, note
 
     def clear_box(self, layout: SlideLayout, box: Rect) -> Rect:
         """*box* on *layout* less any part a band, bar or picture of the layout or its
