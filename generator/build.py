@@ -16,7 +16,7 @@ from typing import Any
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
 from .load import Lesson, load_lesson
-from .model import Document, ImageBlock, Section
+from .model import Block, ColumnsBlock, Document, ImageBlock, Section, inner_blocks
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
 from .templating import resolve
@@ -114,7 +114,7 @@ def image_files(document: Document) -> list[Path]:
 
     def walk(sections: list[Section]) -> Iterable[Path]:
         for section in sections:
-            for block in section.blocks:
+            for block in inner_blocks(section.blocks):
                 if isinstance(block, ImageBlock):
                     yield Path(block.image.src)
             yield from walk(section.sections)
@@ -183,12 +183,21 @@ def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -
     folder = lesson.folder.resolve()
 
     def fix_section(section: Section, loc: tuple[str | int, ...]) -> Section:
-        blocks = [
-            fix_image(block, (*loc, "blocks", i)) if isinstance(block, ImageBlock) else block
-            for i, block in enumerate(section.blocks)
-        ]
+        blocks = [fix_block(block, (*loc, "blocks", i)) for i, block in enumerate(section.blocks)]
         sections = [fix_section(s, (*loc, "sections", i)) for i, s in enumerate(section.sections)]
         return section.model_copy(update={"blocks": blocks, "sections": sections})
+
+    def fix_block(block: Block, loc: tuple[str | int, ...]) -> Block:
+        if isinstance(block, ImageBlock):
+            return fix_image(block, loc)
+        if isinstance(block, ColumnsBlock):
+            body = block.columns
+            columns = [
+                [fix_block(inner, (*loc, "columns", "blocks", c, i)) for i, inner in enumerate(col)]
+                for c, col in enumerate(body.blocks)
+            ]
+            return block.model_copy(update={"columns": body.model_copy(update={"blocks": columns})})
+        return block
 
     def fix_image(block: ImageBlock, loc: tuple[str | int, ...]) -> ImageBlock:
         src = (folder / block.image.src).resolve()

@@ -1015,11 +1015,11 @@ def _best_move(
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
-    return [Run(r.text, True, r.italic, r.code, r.href) for r in runs]
+    return [replace(r, bold=True) for r in runs]
 
 
 def _italic(runs: Sequence[Run]) -> list[Run]:
-    return [Run(r.text, r.bold, True, r.code, r.href) for r in runs]
+    return [replace(r, italic=True) for r in runs]
 
 
 def _plain(runs: Sequence[Run]) -> str:
@@ -1037,7 +1037,7 @@ def _words(runs: Sequence[Run]) -> list[list[Run]]:
     for sentence in textfit.sentences(runs):
         for run in sentence:
             for word in run.text.split():
-                words.append([Run(word, run.bold, run.italic, run.code, run.href)])
+                words.append([replace(run, text=word)])
     return words
 
 
