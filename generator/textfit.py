@@ -24,6 +24,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from . import glyphs
 from .inline import Run
 from .theme import Theme
 
@@ -36,7 +37,7 @@ needs fewer lines, so small differences in how an application adds up widths can
 push a word onto one more line than was measured."""
 
 _SPACE = re.compile(r"(\s+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+|[ \t]*\n\s*")
 
 
 @cache
@@ -49,7 +50,10 @@ def font_name(path: Path) -> str:
 
 @lru_cache(maxsize=65536)
 def _width(text: str, path: Path, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font_name(path), size)
+    return sum(
+        pdfmetrics.stringWidth(part, font_name(font), size)
+        for part, font in glyphs.segments(text, path)
+    )
 
 
 def text_width(text: str, font: Path, size: float) -> float:
@@ -111,11 +115,12 @@ Setting = tuple[tuple[str, Path], ...]
 @dataclass
 class _Word:
     """A stretch without breaking spaces (it may mix styles), the widths of its parts,
-    and the font of the space after it."""
+    the font of the space after it, and the line breaks (newlines) in that space."""
 
     pieces: list[tuple[str, Path]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     space: Path | None = None
+    breaks: int = 0
 
     @property
     def text(self) -> str:
@@ -126,8 +131,9 @@ def _words(pieces: Setting, size: float) -> list[_Word]:
     words = [_Word()]
     for text, font in pieces:
         for part in _parts(text, font, size):
-            if part is None:
+            if isinstance(part, int):
                 words[-1].space = font
+                words[-1].breaks = part
                 words.append(_Word())
             else:
                 words[-1].pieces.append((part[0], font))
@@ -136,13 +142,14 @@ def _words(pieces: Setting, size: float) -> list[_Word]:
 
 
 @lru_cache(maxsize=16384)
-def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | None, ...]:
-    """One run's words, each with its width at *size*, and None for each space between.
+def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | int, ...]:
+    """One run's words, each with its width at *size*, and for each space between them
+    the number of line breaks (newlines) it holds.
 
     Measured once: a run comes back in every cut of its paragraph that a slide tries.
     """
     return tuple(
-        None if part.isspace() else (part, text_width(part, font, size))
+        part.count("\n") if part.isspace() else (part, text_width(part, font, size))
         for part in _SPACE.split(text)
         if part
     )
@@ -223,6 +230,9 @@ def _wrap(pieces: Setting, size: float, limit: float, bounds: _Bounds) -> tuple[
             *full, (line, line_width) = _break_word(word, size, limit, bounds)
             lines.extend(text for text, _ in full)
         pending_space = space_width
+        if word.breaks:  # a line break: the line ends here, and a blank line per extra one
+            lines += [line] + [""] * (word.breaks - 1)
+            line, line_width, pending_space = "", 0.0, 0.0
     if line or not lines:
         lines.append(line)
     return tuple(lines)
@@ -395,13 +405,18 @@ def flow(
 
 
 def sentences(runs: Sequence[Run]) -> list[list[Run]]:
-    """*runs* cut between sentences (the spaces after a sentence are dropped), styles kept."""
+    """*runs* cut between sentences and at line breaks, styles kept. The spaces after a
+    sentence are dropped; a line break is kept at the end of its line, for :func:`join`."""
     plain = "".join(run.text for run in runs)
     cuts = [(match.start(), match.end()) for match in _SENTENCE_END.finditer(plain)]
     bounds = [0, *(point for cut in cuts for point in cut), len(plain)]
     result = []
-    for begin, end in zip(bounds[::2], bounds[1::2], strict=True):
-        result.append(_slice(runs, begin, end))
+    for begin, end, after in zip(bounds[::2], bounds[1::2], [*bounds[2::2], None], strict=True):
+        sentence = _slice(runs, begin, end)
+        breaks = plain[end:after].count("\n") if after is not None else 0
+        if sentence and breaks:
+            sentence.append(replace(sentence[-1], text="\n" * breaks))
+        result.append(sentence)
     return [sentence for sentence in result if sentence]
 
 
@@ -417,11 +432,14 @@ def _slice(runs: Sequence[Run], begin: int, end: int) -> list[Run]:
 
 
 def join(groups: Sequence[Sequence[Run]], separator: str = " ") -> list[Run]:
-    """Runs of several sentences as one paragraph again, with *separator* between them."""
+    """Runs of several sentences as one paragraph again, with *separator* between them
+    (none after a line break); the last line's break is dropped."""
     joined: list[Run] = []
     for index, group in enumerate(groups):
-        if index and group:
+        if index and group and not joined[-1].text.endswith("\n"):
             first = group[0]
-            joined.append(Run(separator, first.bold, first.italic, False, None))
+            joined.append(Run(separator, first.bold, first.italic))
         joined.extend(group)
+    while joined and not joined[-1].text.strip("\n"):
+        joined.pop()
     return joined

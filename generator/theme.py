@@ -105,7 +105,18 @@ class Theme(Node):
         None, description="A PowerPoint .pptx/.potx whose slide master and layouts the deck uses."
     )
     text: dict[str, str] = Field(description="Jinja2 wording templates, by name.")
+    highlight: dict[str, Colour] = Field(
+        default_factory=dict,
+        description="Code colours: 'background', 'mark' (the continuation sign) and Pygments"
+        " token types (Keyword, String, Comment, Name.Function ...); a type without its own"
+        " colour takes its parent's, else the text colour.",
+    )
     folders: list[Path] = Field(default_factory=list, exclude=True)
+
+    @field_validator("highlight")
+    @classmethod
+    def _hex_highlight(cls, value: dict[str, str]) -> dict[str, str]:
+        return {token: _hex_colour(colour) for token, colour in value.items()}
 
     @model_validator(mode="after")
     def _named_files_exist(self) -> Theme:
