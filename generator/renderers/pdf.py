@@ -39,9 +39,12 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import BuildError
 from ..files import build_time
-from ..inline import RichText
+from ..highlight import code_lines, wrapped
+from ..inline import RichText, Run, paragraphs
 from ..model import (
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     ImageBlock,
     ListBlock,
@@ -54,6 +57,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..textfit import WRAP_SLACK
 from . import Renderer
 from .pdflayout import (
     BULLETS,
@@ -68,6 +72,9 @@ from .pdflayout import (
     colour,
     markup,
 )
+
+KEEP_CODE = 30  # code blocks up to this many lines stay in one column
+CODE_LEADING = 1.15  # line height of code, in its type size: compact
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -110,6 +117,9 @@ class PdfRenderer(Renderer):
     """The body type size the sheet settled on, in points (set by :meth:`write`)."""
     trials: int
     """How many layouts the fitting made (set by :meth:`write`)."""
+
+    width: float
+    """The width blocks are laid out in: a sheet column, or a column of a columns block."""
 
     def write(self, path: Path) -> None:
         self.faces = Faces.register(self.theme)
@@ -184,6 +194,7 @@ class PdfRenderer(Renderer):
         """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'."""
         self.trials += 1
         self.styles = Styles(self.theme, self.faces, size)
+        self.width = self.geometry.column_width
         doc = self.document
         sheet = Sheet(
             self.geometry,
@@ -217,6 +228,7 @@ class PdfRenderer(Renderer):
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
         self.styles = Styles(self.theme, self.faces, smallest.size)
+        self.width = self.geometry.column_width
         heights: dict[str, float] = {}
         for part in self.story():
             measured = (f for f in part.flowables if not isinstance(f, CondPageBreak))
@@ -356,7 +368,10 @@ class PdfRenderer(Renderer):
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
-        return [self.paragraph(block.text, self.styles.body)]
+        return [
+            Paragraph(markup(runs, self.faces, self.theme.palette.accent), self.styles.body)
+            for runs in paragraphs(block.text.runs)
+        ]
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -378,7 +393,7 @@ class PdfRenderer(Renderer):
         """Aspects down the side in bold, ``short`` values where given, shaded alternate rows."""
         body = block.compare
         values = [list(row.short or row.values) for row in body.rows]
-        width = self.geometry.column_width
+        width = self.width
         if not any(row.aspect for row in body.rows):
             widths = [width / len(body.columns)] * len(body.columns)
             return [self.grid(list(body.columns), values, widths, bold_first=False)]
@@ -431,7 +446,7 @@ class PdfRenderer(Renderer):
         g = self.geometry
         scale = s.size / self.theme.size("pdf", "body")
         tallest = (g.column_top(False) - g.column_bottom) * IMAGE_HEIGHT * scale
-        width = g.column_width
+        width = self.width * (image.width or 100) / 100
         height = width * pixels_high / pixels_wide
         if height > tallest:
             width, height = tallest * pixels_wide / pixels_high, tallest
@@ -444,6 +459,88 @@ class PdfRenderer(Renderer):
         else:
             picture.spaceAfter = s.space("block")
         return [whole(*flowables)]
+
+    def render_code(self, block: CodeBlock) -> list[Flowable]:
+        """A shaded box of compact mono lines, highlighted; long lines cut with the
+        continuation mark. A short block stays in one column."""
+        s, highlight = self.styles, self.theme.highlight
+        style = ParagraphStyle(
+            "code",
+            s.cell,
+            fontName=self.faces.mono,
+            leading=s.cell.fontSize * CODE_LEADING,
+            textColor=colour(self.theme.palette.text),
+        )
+        pad = s.space("cell_h")
+        advance = stringWidth("0", self.faces.mono, style.fontSize)
+        mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        columns = int((self.width - 2 * pad) * WRAP_SLACK // advance)
+        lines = [
+            line
+            for source in wrapped(code_lines(block.code, highlight), columns, mark)
+            for line in source
+        ]
+        rows = [[Paragraph(self.code_markup(line.runs) or "\u00a0", style)] for line in lines]
+        table = Table(
+            rows,
+            colWidths=[self.width],
+            spaceBefore=s.space("item"),
+            spaceAfter=s.space("block"),
+            hAlign="LEFT",
+        )
+        fill = colour(highlight.get("background", self.theme.palette.light))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), fill),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, 0), pad / 2),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), pad / 2),
+                ]
+            )
+        )
+        return [whole(table)] if len(lines) <= KEEP_CODE else [table]
+
+    def code_markup(self, runs: Sequence[Run]) -> str:
+        """A code line as markup whose spaces all stay (Paragraph would collapse them)."""
+        spaced = [replace(run, text=run.text.replace(" ", "\u00a0")) for run in runs]
+        return markup(spaced, self.faces, self.theme.palette.accent)
+
+    def render_columns(self, block: ColumnsBlock) -> list[Flowable]:
+        """A borderless table with a column's blocks in each cell, side by side."""
+        body, gap = block.columns, self.styles.space("cell_h") * 2
+        outer = self.width
+        widths = [outer * share for share in body.shares]
+        cells = []
+        for width, column in zip(widths, body.blocks, strict=True):
+            self.width = width - gap
+            flowables: list[Flowable] = []
+            for inner in self.shown(column):
+                if inner.title:
+                    flowables.append(self.paragraph(inner.title, self.styles.label))
+                flowables += self.render_block(inner)
+            cells.append([part for f in flowables for part in _parts(f)])
+        self.width = outer
+        table = Table(
+            [cells], colWidths=widths, hAlign="LEFT", spaceAfter=self.styles.space("block")
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return [whole(table)]
 
     # -- closing parts -----------------------------------------------------------------
 
@@ -537,7 +634,7 @@ class PdfRenderer(Renderer):
                 max(self.text_width(head, bold=True), *map(self.text_width, cells)) + padding
             )
             least.append(max(self.text_width(word) for word in words or [""]) + padding)
-        available = self.geometry.column_width
+        available = self.width
         if sum(natural) <= available:
             return [w * available / sum(natural) for w in natural]
         spare = available - sum(least)
@@ -603,7 +700,7 @@ class PdfRenderer(Renderer):
         s = self.styles
         table = Table(
             rows,
-            colWidths=[self.geometry.column_width],
+            colWidths=[self.width],
             splitInRow=1,
             spaceBefore=s.space("item"),
             spaceAfter=s.space("block"),
@@ -641,6 +738,12 @@ class Whole(KeepTogether):
 
 def whole(*flowables: Flowable) -> Whole:
     return Whole(flowables)
+
+
+def _parts(flowable: Flowable) -> list[Flowable]:
+    """What a table cell can hold of *flowable*: a kept-together group's parts (a cell
+    is never split, and the group would ask for a column break to keep them)."""
+    return flowable.parts if isinstance(flowable, Whole) else [flowable]
 
 
 class RuledHeading(Paragraph):

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -24,6 +25,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
+from .. import glyphs
 from ..inline import Run
 from ..model import Document
 from ..textfit import Fonts as TextFonts
@@ -63,11 +65,13 @@ def colour(hex_digits: str) -> Color:
 
 @dataclass(frozen=True)
 class Faces:
-    """Registered font names (each the family name for its role's <b>/<i> faces)."""
+    """Registered font names (each the family name for its role's <b>/<i> faces), and
+    the theme whose files they are (to find which characters each face lacks)."""
 
     body: str
     heading: str
     mono: str
+    theme: Theme
 
     @classmethod
     def register(cls, theme: Theme) -> Faces:
@@ -86,7 +90,9 @@ class Faces:
                 faces[0], normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
             )
             names[role] = faces[0]
-        return cls(**names)
+        fallback = font_name(glyphs.FALLBACK)
+        registerFontFamily(fallback, normal=fallback, bold=fallback, italic=fallback)
+        return cls(**names, theme=theme)
 
 
 def wording(text: str) -> str:
@@ -94,13 +100,20 @@ def wording(text: str) -> str:
     return re.sub("(?<= ) ", "\u00a0", escape(text))
 
 
-def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
-    """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour."""
+def markup(runs: Sequence[Run], faces: Faces, link: str, role: str = "body") -> str:
+    """Paragraph markup for inline runs: text escaped, code in mono, links in *link*
+    colour, sub- and superscripts, line breaks, and the fallback face for characters
+    the run's own face lacks."""
+    fonts = TextFonts(faces.theme, role)
     parts = []
     for run in runs:
-        text = escape(run.text)
+        text = _drawn(run.text, fonts.file(run))
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
+        if run.colour:
+            text = f'<font color="#{run.colour}">{text}</font>'
+        if run.script:
+            text = f"<{run.script}>{text}</{run.script}>"
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -108,6 +121,18 @@ def markup(runs: Sequence[Run], faces: Faces, link: str) -> str:
         if run.href:
             text = f'<a href={quoteattr(run.href)} color="#{link}">{text}</a>'
         parts.append(text)
+    return "".join(parts)
+
+
+def _drawn(text: str, font: Path) -> str:
+    """*text* escaped, newlines as line breaks, stretches that *font* cannot draw in the
+    fallback face."""
+    parts = []
+    for part, face in glyphs.segments(text, font):
+        part = escape(part).replace("\n", "<br/>")
+        if face != font:
+            part = f"<font face={quoteattr(font_name(face))}>{part}</font>"
+        parts.append(part)
     return "".join(parts)
 
 
@@ -291,7 +316,7 @@ class Band:
             leading=title_size * LEADING,
             textColor=colour(palette.on_primary),
         )
-        self.title = Paragraph(markup(runs, faces, palette.on_primary), style)
+        self.title = Paragraph(markup(runs, faces, palette.on_primary, "heading"), style)
         self.meta = None
         self.meta_width = stringWidth(meta, faces.body, meta_size)
         if meta.strip():
