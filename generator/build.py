@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import lint
 from .errors import BuildError, LessonError, Problem
 from .files import atomic_target
 from .load import Lesson, load_lesson
@@ -79,6 +80,7 @@ def prepare_document(
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
+    lint.warn(lesson, document, theme)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()

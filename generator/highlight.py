@@ -15,10 +15,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .inline import Run
 from .model import CodeBody
+from .textfit import WRAP_SLACK, text_width
 
 # Where a long line may be cut: after a space or after one of these, else anywhere.
 _BREAK_AFTER = re.compile(r"[\s,;(\[{=+\-*/|&<>.:]")
@@ -106,6 +108,14 @@ class Line:
     @property
     def text(self) -> str:
         return "".join(run.text for run in self.runs)
+
+
+def columns(room: float, font: Path, size: float, mark: Run) -> int:
+    """How many characters of the mono *font* at *size* fit *room* points, on a line
+    that may start with *mark* (its sign may be drawn by a wider fallback font)."""
+    advance = text_width("0", font, size)
+    extra = max(text_width(mark.text, font, size) - len(mark.text) * advance, 0.0)
+    return int((room * WRAP_SLACK - extra) // advance)
 
 
 def wrapped(lines: Sequence[Sequence[Run]], columns: int, mark: Run) -> list[list[Line]]:

@@ -291,11 +291,19 @@ def test_answer_lines_are_ruled_paragraphs(every_block) -> None:
 
 def test_images_have_alt_text_fit_the_text_width_and_a_caption(every_block) -> None:
     word = docx.Document(every_block)
-    (shape,) = word.inline_shapes
-    assert word.element.body.xpath(".//wp:docPr/@descr") == ["Two overlapping circles"]
+    assert word.element.body.xpath(".//wp:docPr/@descr") == [
+        "Two overlapping circles",
+        "Two circles side by side",
+        "A small picture",
+    ]
     section = word.sections[0]
-    assert shape.width <= section.page_width - section.left_margin - section.right_margin
-    assert abs(shape.width / shape.height - 640 / 360) < 0.01
+    text_width = section.page_width - section.left_margin - section.right_margin
+    extents = word.element.body.xpath(".//wp:extent")
+    for extent in extents:
+        width, height = int(extent.get("cx")), int(extent.get("cy"))
+        assert width <= text_width
+        assert abs(width / height - 640 / 360) < 0.01
+    assert int(extents[2].get("cx")) == pytest.approx(0.4 * text_width, rel=0.01)  # width: 40%
     caption = next(p for p in word.paragraphs if p.style.name == "Caption")
     assert caption.text == "Where the two overlap"
 

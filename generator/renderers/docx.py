@@ -42,7 +42,7 @@ from docx.text.parfmt import ParagraphFormat
 
 from ..errors import LessonError
 from ..files import build_time, normalized_zip
-from ..highlight import code_lines, wrapped
+from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
 from ..model import (
     Block,
@@ -637,13 +637,12 @@ class DocxRenderer(Renderer):
         highlighted, long lines cut with the continuation mark; a short block is kept on
         one page."""
         highlight = self.theme.highlight
-        size = self._size("code")
-        advance = text_width("0", self.theme.font_file("mono"), size)
-        room = self.text_width.pt - 4 * CODE_PADDING
         mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        room = self.text_width.pt - 4 * CODE_PADDING
+        fits = columns(room, self.theme.font_file("mono"), self._size("code"), mark)
         lines = [
             line
-            for source in wrapped(code_lines(block.code, highlight), int(room // advance), mark)
+            for source in wrapped(code_lines(block.code, highlight), fits, mark)
             for line in source
         ]
         keep = len(lines) <= KEEP_CODE

@@ -39,7 +39,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import BuildError
 from ..files import build_time
-from ..highlight import code_lines, wrapped
+from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
 from ..model import (
     CalloutBlock,
@@ -57,7 +57,6 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
-from ..textfit import WRAP_SLACK
 from . import Renderer
 from .pdflayout import (
     BULLETS,
@@ -472,12 +471,12 @@ class PdfRenderer(Renderer):
             textColor=colour(self.theme.palette.text),
         )
         pad = s.space("cell_h")
-        advance = stringWidth("0", self.faces.mono, style.fontSize)
         mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
-        columns = int((self.width - 2 * pad) * WRAP_SLACK // advance)
+        room = self.width - 2 * pad
+        fits = columns(room, self.theme.font_file("mono"), style.fontSize, mark)
         lines = [
             line
-            for source in wrapped(code_lines(block.code, highlight), columns, mark)
+            for source in wrapped(code_lines(block.code, highlight), fits, mark)
             for line in source
         ]
         rows = [[Paragraph(self.code_markup(line.runs) or "\u00a0", style)] for line in lines]
@@ -492,6 +491,7 @@ class PdfRenderer(Renderer):
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), self.faces.mono, style.fontSize),
                     ("BACKGROUND", (0, 0), (-1, -1), fill),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -531,6 +531,7 @@ class PdfRenderer(Renderer):
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), self.faces.body, self.styles.size),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), gap),

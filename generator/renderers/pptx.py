@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from itertools import pairwise, permutations
@@ -29,9 +30,13 @@ from pptx.slide import Slide, SlideLayout
 from .. import textfit
 from ..errors import BuildError
 from ..files import build_time, normalized_zip
+from ..highlight import Line, code_lines, columns, wrapped
 from ..inline import RichText, Run
 from ..model import (
+    Block,
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     ImageBlock,
     ListBlock,
@@ -57,6 +62,8 @@ WIDTH_UNITS = 200  # table column widths move in steps of this share of the cont
 MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
+IMAGE_SHARES = 0.6  # an image (with its label and caption) taller than this share of the
+# content area has its slide to itself; a smaller one (given a width) may share one
 
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
@@ -75,6 +82,8 @@ class Piece:
     attach: bool = False  # joins the slide before it when it fits, even a filled one
     alone: Piece | None = None  # how it is set when it ends up alone on a slide
     paras: list[Para] | None = None  # a plain text frame's paragraphs (placeholder-ready)
+    notes: list[str] = field(default_factory=list)  # its block's speaker notes
+    new_slide: bool = False  # starts a slide (its block asked for one)
 
 
 @dataclass
@@ -145,24 +154,40 @@ class PptxRenderer(Renderer):
         return pages
 
     def section_pages(self, section: Section) -> list[Page]:
-        pieces = [
-            piece for block in self.shown(section.blocks) for piece in self.render_block(block)
-        ]
+        pieces = [piece for block in self.shown(section.blocks) for piece in self.pieces(block)]
         pages = self.paginate(section.heading, pieces, section.notes)
         for child in self.shown(section.sections):
             pages += self.section_pages(child)
         return pages
 
+    def pieces(self, block: Block) -> list[Piece]:
+        """A block's pieces, the first carrying the block's notes and slide break."""
+        pieces = self.render_block(block)
+        first = pieces[0]
+        for piece in (first, first.alone):
+            if piece is not None:
+                piece.notes = [*([block.notes.plain] if block.notes else []), *piece.notes]
+                piece.new_slide = piece.new_slide or block.new_slide
+        return pieces
+
     def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
         """Slides for one title: small pieces share slides, evenly; a filling piece is alone.
 
         Every slide after the first carries the theme's `continued` wording, and a piece
-        left alone on a slide is set in its `alone` form when it has one.
+        left alone on a slide is set in its `alone` form when it has one. A piece that
+        asks for a new slide starts one; *notes* go to the first slide only.
         """
         groups: list[list[Piece]] = []
         run: list[Piece] = []  # consecutive pieces that may share a slide
         for piece in pieces:
-            if piece.attach and not run and groups and self.room(groups[-1], piece):
+            if piece.new_slide:
+                groups += self.balanced(run)
+                run = []
+            if piece.new_slide and piece.fills:
+                groups.append([piece])
+            elif piece.new_slide:
+                run.append(piece)
+            elif piece.attach and not run and groups and self.room(groups[-1], piece):
                 groups[-1].append(piece)
             elif piece.fills:
                 groups += self.balanced(run)
@@ -173,7 +198,11 @@ class PptxRenderer(Renderer):
         groups += self.balanced(run)
         groups = [[g[0].alone] if len(g) == 1 and g[0].alone else g for g in groups]
         return [
-            Page(title if not index else self.wording("continued", title=title), group, notes)
+            Page(
+                title if not index else self.wording("continued", title=title),
+                group,
+                notes if not index else None,
+            )
             for index, group in enumerate(groups)
         ]
 
@@ -245,6 +274,7 @@ class PptxRenderer(Renderer):
     def notes(self, page: Page) -> str:
         """The section's notes and the full text of anything shown shortened (else the text)."""
         lines = [page.notes] if page.notes else []
+        lines += [line for piece in page.pieces for line in piece.notes]
         lines += [line for piece in page.pieces for line in piece.said]
         full = [line for piece in page.pieces for line in piece.full]
         if full:
@@ -492,10 +522,11 @@ class PptxRenderer(Renderer):
         said: Callable[[range], list[str]] = lambda items: [],
         fill: str | None = None,
         centre: bool = False,
+        floor: float | None = None,
     ) -> list[Piece] | None:
         """Pieces of one text frame each (a panel when *fill*), fitted and continued."""
         insets = PANEL_INSETS if fill else TEXT_INSETS
-        found = self.flow_text(count, layout, start, insets=insets)
+        found = self.flow_text(count, layout, start, insets=insets, floor=floor)
         if found is None:
             return None
         size, groups = found
@@ -909,7 +940,8 @@ class PptxRenderer(Renderer):
         )
         pixels = Image.from_file(image.src).size
         room = self.area_height - label_height - caption_height - (GAP / 2 if caption else 0)
-        scale = min(self.area_width / pixels[0], room / pixels[1])
+        share = (image.width or 100) / 100
+        scale = min(self.area_width * share / pixels[0], room / pixels[1])
         width, height = pixels[0] * scale, pixels[1] * scale
 
         def draw(slide: Slide, top: float) -> None:
@@ -929,7 +961,93 @@ class PptxRenderer(Renderer):
 
         total = label_height + height + (GAP / 2 + caption_height if caption else 0)
         script = [image.alt] + ([image.caption.plain] if image.caption else [])
-        return [Piece(total, draw, script, fills=True)]
+        return [Piece(total, draw, script, fills=total > self.area_height * IMAGE_SHARES)]
+
+    def render_code(self, block: CodeBlock) -> list[Piece]:
+        """A shaded panel of mono lines, highlighted, its title inside; set smaller down
+        to the code floor, then continued between lines. Long lines are cut, with the
+        continuation mark, to the width they have at each size."""
+        sizes, highlight = self.theme.sizes["pptx"], self.theme.highlight
+        label = self.block_label(block.title)
+        source = code_lines(block.code, highlight)
+        mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        mono = self.theme.font_file("mono")
+        room = self.area_width - PANEL_INSETS[0] - PANEL_INSETS[2]
+
+        @cache
+        def lines_at(size: float) -> list[list[Line]]:
+            return wrapped(source, columns(room, mono, size, mark), mark)
+
+        def layout(size: float, chosen: range) -> list[Para]:
+            paras = list(label)
+            for index in chosen:
+                for number, line in enumerate(lines_at(size)[index]):
+                    space = _space(paras, size) if paras and not index and not number else 0.0
+                    paras.append(Para(tuple(line.runs), size, space_before=space))
+            return paras
+
+        def script(chosen: range) -> list[str]:
+            return [block.code.lines[i] for i in chosen]
+
+        pieces = self.text_pieces(
+            len(source),
+            layout,
+            sizes["code"],
+            script,
+            lambda chosen: [],
+            fill=highlight.get("background", self.theme.palette.light),
+            floor=sizes["code_min"],
+        )
+        if pieces is None:
+            raise BuildError("a code line is too long to fit a slide even cut; shorten it")
+        return pieces
+
+    def render_columns(self, block: ColumnsBlock) -> list[Piece]:
+        """The columns' blocks side by side, each column measured in its own area; when a
+        column does not fit one slide, its blocks follow one another instead."""
+        body = block.columns
+        widths = [(self.area_width + GAP) * share - GAP for share in body.shares]
+        lefts = [self.left + sum(widths[:i]) + GAP * i for i in range(len(widths))]
+        stacks = []
+        for left, width, column in zip(lefts, widths, body.blocks, strict=True):
+            with self.area(left, width):
+                pieces = [p for inner in self.shown(column) for p in self.pieces(inner)]
+            if _stacked(pieces) > self.area_height or any(p.new_slide for p in pieces[1:]):
+                return [
+                    p for column in body.blocks for b in self.shown(column) for p in self.pieces(b)
+                ]
+            stacks.append((left, width, pieces))
+
+        def draw(slide: Slide, top: float) -> None:
+            for left, width, pieces in stacks:
+                with self.area(left, width):
+                    below = top
+                    for piece in pieces:
+                        piece.draw(slide, below)
+                        below += piece.height + GAP
+
+        every = [piece for _, _, pieces in stacks for piece in pieces]
+        return [
+            Piece(
+                max(_stacked(pieces) for _, _, pieces in stacks),
+                draw,
+                [line for piece in every for line in piece.script],
+                [line for piece in every for line in piece.full],
+                [line for piece in every for line in piece.said],
+                fills=any(piece.fills for piece in every),
+                notes=[line for piece in every for line in piece.notes],
+            )
+        ]
+
+    @contextmanager
+    def area(self, left: float, width: float) -> Iterator[None]:
+        """Measure and draw within a part of the content area (a column) for a while."""
+        outer = self.left, self.area_width
+        self.left, self.area_width = left, width
+        try:
+            yield
+        finally:
+            self.left, self.area_width = outer
 
     # -- quiz ------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from .. import textfit
 from ..inline import Run
 from ..theme import Theme
 
+BASELINE = {"sub": -25000, "super": 30000}  # sub- and superscript shifts, thousandths of %
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, points
 NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
@@ -239,17 +240,25 @@ class Painter:
         language, so spelling tools check it as the lesson's language."""
         fonts = self.theme.fonts
         face = fonts.mono.name if run.code else getattr(fonts, para.role).name
-        colour = para.colour or self.theme.palette.text
-        fill = "" if inherit else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+        colour = run.colour or para.colour or self.theme.palette.text
+        fill = (
+            ""
+            if inherit and not run.colour
+            else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+        )
         link = ""
         if run.href:
             relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{relation}"/>'
-        return (
-            f'<a:r><a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
-            f' i="{int(run.italic)}" lang={self.lang}>{fill}'
+        baseline = f' baseline="{BASELINE[run.script]}"' if run.script else ""
+        props = (
+            f'<a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
+            f' i="{int(run.italic)}" lang={self.lang}{baseline}>{fill}'
             f"<a:latin typeface={quoteattr(face)}/>{link}</a:rPr>"
-            f"<a:t>{_text(run.text)}</a:t></a:r>"
+        )
+        return f"<a:br>{props}</a:br>".join(  # a newline in a text is a line break
+            f"<a:r>{props}<a:t>{_text(line)}</a:t></a:r>" if line else ""
+            for line in run.text.split("\n")
         )
 
 
