@@ -22,8 +22,9 @@ from .inline import Run
 from .model import CodeBody
 from .textfit import WRAP_SLACK, text_width
 
-# Where a long line may be cut: after a space or after one of these, else anywhere.
-_BREAK_AFTER = re.compile(r"[\s,;(\[{=+\-*/|&<>.:]")
+# Where a long line may be cut: after a space, or after a comma, semicolon or opening
+# bracket (never inside an operator like -> or ==); else anywhere, marked.
+_BREAK_AFTER = re.compile(r"[\s,;(\[{]")
 
 
 @cache
@@ -35,7 +36,7 @@ def lexer_for(language: str | None) -> Any | None:
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=4)
+        return get_lexer_by_name(language, stripnl=False, tabsize=4)
     except ClassNotFound:
         return None
 

@@ -6,6 +6,7 @@ visitor), so the tests see what a printer would print, not what the renderer mea
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -425,3 +426,76 @@ def test_invariant_mode_does_not_leak_into_reportlab(render):
     before = rl_config.invariant
     render(EVERY_BLOCK)
     assert rl_config.invariant == before
+
+
+# -- code, columns, line breaks, fallback glyphs ---------------------------------------
+
+
+def test_code_keeps_its_lines_and_indentation_in_mono(render):
+    _, reader = render(EVERY_BLOCK)
+    lines = [line.strip() for line in text_of(reader).splitlines()]
+    start = lines.index("def area(r):")
+    assert lines[start : start + 6] == [
+        "def area(r):",
+        '"""The area of a circle of radius r."""',
+        "return 3.14159 * r ** 2  # pi r squared",
+        "",
+        "print(area(2))",
+        "git status",
+    ]
+    found: dict[str, tuple[float, float, str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        for word in ("def", "return", "print"):
+            if text.replace("\u00a0", " ").lstrip().startswith(word) and word not in found:
+                indent = len(text) - len(text.replace("\u00a0", " ").lstrip())
+                found[word] = (tm[4] * cm[0] + cm[4], size * tm[0] * cm[0], indent)
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    advance = 0.6 * found["def"][1]  # every character of the mono font is 0.6 em wide
+
+    def start(word: str) -> float:
+        x, _, indent = found[word]
+        return x + indent * advance
+
+    assert start("return") - start("def") == pytest.approx(4 * advance, abs=0.5)
+    assert start("print") == pytest.approx(start("def"), abs=0.5)
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any(name.endswith("+LiberationMono") for name in fonts)
+
+
+def test_code_is_highlighted_in_more_than_one_colour(render):
+    _, reader = render(EVERY_BLOCK)
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    theme_colours = {
+        tuple(round(int(hex_[i : i + 2], 16) / 255, 2) for i in (0, 2, 4))
+        for name, hex_ in DEFAULT.highlight.items()
+        if name not in ("background", "mark")
+    }
+    used = {
+        tuple(round(float(v), 2) for v in match.split())
+        for match in re.findall(r"([\d.]+ [\d.]+ [\d.]+) rg", content)
+    }
+    assert len(used & theme_colours) > 2
+
+
+def test_newlines_are_line_breaks_on_the_cheat_sheet(render):
+    _, reader = render(EVERY_BLOCK)
+    lines = text_of(reader).splitlines()
+    assert "Water is H2O; area grows as r2." in lines
+    assert "A second line of the same paragraph." in lines
+
+
+def test_characters_the_theme_font_lacks_come_from_the_fallback(tmp_path, render):
+    lesson = write_lesson(
+        tmp_path,
+        "title: Units\nsections:\n  - heading: Speed\n    blocks:\n"
+        "      - text: Speed is measured in m s⁻¹; NADP⁺ takes electrons.\n",
+    )
+    _, reader = render(lesson)
+    fonts = {
+        font.get_object()["/BaseFont"].split("+", 1)[1]
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert "DejaVuSans" in fonts
+    assert "m s⁻¹" in text_of(reader) and "NADP⁺" in text_of(reader)
