@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alliance-vs-coalition.yaml"
 SAMPLE_MD = ROOT / "bench" / "alliance-vs-coalition.md"
+CODE_HEAVY = ROOT / "bench" / "code-heavy.yaml"
 sys.path.insert(0, str(ROOT))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 LECTERN = [sys.executable, "-m", "generator"]
@@ -149,6 +150,31 @@ def long_lesson(formats: list[str], work: Path, runs: int) -> list[Row]:
     return [("long lesson, time per 1x of content", ", ".join(figures), "flat = linear")]
 
 
+def code_heavy(formats: list[str], work: Path, runs: int) -> list[Row]:
+    """Warm time per content slide (the deck's slides but its cover and closing ones) of a
+    code-heavy lesson against the sample: highlighting, measuring mono lines and cutting
+    long ones should cost no more than prose does, page for page."""
+    from pptx import Presentation
+
+    figures = {}
+    for lesson in (SAMPLE, CODE_HEAVY):
+        options = BuildOptions(formats=formats, out_dir=work / f"code-{lesson.stem}")
+        written = build(lesson, options)
+        seconds = median_time(lambda lesson=lesson, options=options: build(lesson, options), runs)
+        deck = next((path for path in written if path.suffix == ".pptx"), None)
+        if deck is None:
+            return [("code-heavy lesson", "needs the pptx format to count pages", "")]
+        figures[lesson] = seconds / (len(Presentation(str(deck)).slides) - 2)
+    ratio = figures[CODE_HEAVY] / figures[SAMPLE]
+    return [
+        (
+            "code-heavy lesson, warm, per content slide",
+            f"{ms(figures[CODE_HEAVY])} (sample {ms(figures[SAMPLE])}): {ratio:.1f}x",
+            "target under 2x",
+        )
+    ]
+
+
 def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of a *count*-row merge in one fresh process."""
     data = work / f"rows-{count}.csv"
@@ -266,6 +292,7 @@ def main() -> None:
         rows += comparison(cold, pandoc_route(work, runs))
         rows += batch(formats, work, lessons)
         rows += long_lesson(formats, work, max(1, runs // 3))
+        rows += code_heavy(formats, work, runs)
         rows += merge(formats, work, rows_in_merge)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"

@@ -9,7 +9,7 @@ lacks (``m s⁻¹``, ``NADP⁺``) is neither printed as a box nor measured as on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase.ttfonts import TTFont
@@ -28,6 +28,7 @@ def drawable(char: str, path: Path) -> bool:
     return ord(char) < 0x20 or ord(char) in charset(path)
 
 
+@lru_cache(maxsize=16384)
 def covers(text: str, path: Path) -> bool:
     """Whether *path* has a glyph for every character of *text*."""
     return all(drawable(char, path) for char in set(text))

@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,21 +51,31 @@ def suggestion(language: str) -> str | None:
 
 
 def code_lines(code: CodeBody, palette: Mapping[str, str]) -> list[list[Run]]:
-    """The code's lines as mono runs, coloured by token type when its language is known."""
-    lines = code.lines
-    lexer = lexer_for(code.language)
+    """The code's lines as mono runs, coloured by token type when its language is known.
+
+    Remembered: the cheat sheet and the deck lay the same code out at several sizes."""
+    return _highlighted(code.text, code.language, tuple(palette.items()))
+
+
+@lru_cache(maxsize=256)
+def _highlighted(
+    text: str, language: str | None, palette: tuple[tuple[str, str], ...]
+) -> list[list[Run]]:
+    lines = CodeBody(text=text).lines
+    lexer = lexer_for(language)
     if lexer is None:
         return [[Run(line, code=True)] if line else [] for line in lines]
+    colours = dict(palette)
     result: list[list[Run]] = [[]]
     for token, text in lexer.get_tokens("\n".join(lines)):
-        colour = token_colour(token, palette)
+        colour = token_colour(token, colours)
         for index, piece in enumerate(text.split("\n")):
             if index:
                 result.append([])
             if piece:
                 run = Run(piece, code=True, colour=colour)
                 line = result[-1]
-                if line and line[-1].colour == colour:
+                if line and (line[-1].colour == colour or piece.isspace()):  # spaces show no colour
                     line[-1] = replace(line[-1], text=line[-1].text + piece)
                 else:
                     line.append(run)

@@ -84,8 +84,22 @@ class Block(Filtered):
 
 
 class TextBlock(Block):
-    """A paragraph; ``short`` is its condensed form for slides and the cheat sheet."""
+    """A paragraph; ``short`` is its condensed form for slides and the cheat sheet.
 
+    In a ``|`` text a single newline is a line break and a blank line a new paragraph;
+    ``H~2~O`` and ``x^2^`` are sub- and superscripts, in every text."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Water is H~2~O.\nA second line.\n\nA new paragraph.",
+                    "notes": "Said while this block shows.",
+                    "lang": "en-GB",
+                }
+            ]
+        }
+    )
     kind: ClassVar[str] = "text"
     text: RichText
     short: RichText | None = None
@@ -300,6 +314,13 @@ class ImageBody(Node):
 
 
 class ImageBlock(Block):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"image": {"src": "map.png", "alt": "Map of NATO members", "width": "50%"}}
+            ]
+        }
+    )
     kind: ClassVar[str] = "image"
     image: ImageBody
 
@@ -328,6 +349,21 @@ class CodeBody(Node):
 class CodeBlock(Block):
     """Program code or commands, verbatim in the mono font, highlighted by language."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": {
+                        "language": "python",
+                        "text": "def area(r):\n    return 3.14 * r**2\n",
+                    },
+                    "title": "A first function",
+                    "notes": "Type it live.",
+                },
+                {"code": "git status"},
+            ]
+        }
+    )
     kind: ClassVar[str] = "code"
     code: CodeBody
 
@@ -390,6 +426,22 @@ class ColumnsBody(Node):
 class ColumnsBlock(Block):
     """Blocks side by side: a diagram beside its explanation."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "columns": {
+                        "widths": [2, 3],
+                        "blocks": [
+                            [{"image": {"src": "fbd.png", "alt": "Free-body diagram"}}],
+                            [{"text": "Two forces act on the block ..."}],
+                        ],
+                    },
+                    "new_slide": True,
+                }
+            ]
+        }
+    )
     kind: ClassVar[str] = "columns"
     columns: ColumnsBody
 

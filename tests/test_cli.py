@@ -109,11 +109,19 @@ def test_schema_validates_the_lesson_files():
     from .conftest import SAMPLE
 
     schema = json.loads(run("schema").output)
-    for path in (SAMPLE, EVERY_BLOCK):
+    for path in (SAMPLE, EVERY_BLOCK, SAMPLE.parent / "git-basics.yaml"):
         data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
         jsonschema.validate(data, schema)
     bad = {"title": "T", "sections": [{"heading": "H", "blocks": [{"txt": "a"}]}]}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+    examples = [
+        example
+        for kind in ("TextBlock", "ImageBlock", "CodeBlock", "ColumnsBlock")
+        for example in schema["$defs"][kind]["examples"]
+    ]
+    assert len(examples) >= 5
+    lesson = {"title": "T", "sections": [{"heading": "H", "blocks": examples}]}
+    jsonschema.validate(lesson, schema)  # every example is a valid block
 
 
 def test_reference_templates_from_the_command_line(tmp_path):

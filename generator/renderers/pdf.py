@@ -63,6 +63,7 @@ from .pdflayout import (
     LEADING,
     RULE,
     Band,
+    CodeBox,
     Faces,
     Footer,
     Geometry,
@@ -345,12 +346,15 @@ class PdfRenderer(Renderer):
 
     def opening(self, flowable: Flowable) -> float:
         """What must follow a heading into its column: a table's header and first row,
-        the first lines of a paragraph, or all of something that cannot break."""
+        the first lines of a paragraph or of code, or all of something that cannot break."""
         if isinstance(flowable, Table):
             self.height(flowable)
             return flowable.getSpaceBefore() + sum(flowable._rowHeights[:2])
         if isinstance(flowable, Paragraph):
             return min(self.height(flowable), OPENING_LINES * flowable.style.leading)
+        if isinstance(flowable, CodeBox):  # long code, which may split between its lines
+            opening = OPENING_LINES * flowable.leading + flowable.padding
+            return flowable.getSpaceBefore() + min(self.height(flowable), opening)
         return self.height(flowable)
 
     def heading(self, text: RichText | str, level: int = 1) -> Paragraph:
@@ -462,53 +466,21 @@ class PdfRenderer(Renderer):
     def render_code(self, block: CodeBlock) -> list[Flowable]:
         """A shaded box of compact mono lines, highlighted; long lines cut with the
         continuation mark. A short block stays in one column."""
-        s, highlight = self.styles, self.theme.highlight
-        style = ParagraphStyle(
-            "code",
-            s.cell,
-            fontName=self.faces.mono,
-            leading=s.cell.fontSize * CODE_LEADING,
-            textColor=colour(self.theme.palette.text),
-        )
-        pad = s.space("cell_h")
+        s, highlight, palette = self.styles, self.theme.highlight, self.theme.palette
+        size, pad = s.cell.fontSize, s.space("cell_h")
         mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
-        room = self.width - 2 * pad
-        fits = columns(room, self.theme.font_file("mono"), style.fontSize, mark)
+        fits = columns(self.width - 2 * pad, self.theme.font_file("mono"), size, mark)
         lines = [
-            line
+            line.runs
             for source in wrapped(code_lines(block.code, highlight), fits, mark)
             for line in source
         ]
-        rows = [[Paragraph(self.code_markup(line.runs) or "\u00a0", style)] for line in lines]
-        table = Table(
-            rows,
-            colWidths=[self.width],
-            spaceBefore=s.space("item"),
-            spaceAfter=s.space("block"),
-            hAlign="LEFT",
+        fill = colour(highlight.get("background", palette.light))
+        box = CodeBox(
+            lines, self.faces, size, size * CODE_LEADING, pad, (fill, colour(palette.text))
         )
-        fill = colour(highlight.get("background", self.theme.palette.light))
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), self.faces.mono, style.fontSize),
-                    ("BACKGROUND", (0, 0), (-1, -1), fill),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, 0), pad / 2),
-                    ("BOTTOMPADDING", (0, -1), (-1, -1), pad / 2),
-                ]
-            )
-        )
-        return [whole(table)] if len(lines) <= KEEP_CODE else [table]
-
-    def code_markup(self, runs: Sequence[Run]) -> str:
-        """A code line as markup whose spaces all stay (Paragraph would collapse them)."""
-        spaced = [replace(run, text=run.text.replace(" ", "\u00a0")) for run in runs]
-        return markup(spaced, self.faces, self.theme.palette.accent)
+        box.spaceBefore, box.spaceAfter = s.space("item"), s.space("block")
+        return [whole(box)] if len(lines) <= KEEP_CODE else [box]
 
     def render_columns(self, block: ColumnsBlock) -> list[Flowable]:
         """A borderless table with a column's blocks in each cell, side by side."""

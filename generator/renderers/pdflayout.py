@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -58,6 +59,7 @@ SPACE = {
 BULLETS = ("•", "–", "▪")
 
 
+@cache
 def colour(hex_digits: str) -> Color:
     """A theme colour (six hex digits) as a reportlab colour."""
     return HexColor(f"#{hex_digits}")
@@ -473,3 +475,72 @@ class Sheet(BaseDocTemplate):
         """Lay out *story*; returns the PDF bytes."""
         self.build(story)
         return self.out.getvalue()
+
+
+class CodeBox(Flowable):
+    """Lines of code on a shaded box, drawn run by run with the canvas.
+
+    A code line is never wrapped (it was cut to the width already) and its spaces all
+    count, so Paragraph's markup parsing and wrapping would only cost time: a code-heavy
+    sheet is laid out several times while it is fitted. It splits between lines.
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[Sequence[Run]],
+        faces: Faces,
+        size: float,
+        leading: float,
+        padding: float,
+        colours: tuple[Color, Color],  # the box's fill, the text's default colour
+    ) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.faces, self.size, self.leading, self.padding = faces, size, leading, padding
+        self.fill, self.ink = colours
+        self.width = 0.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, len(self.lines) * self.leading + self.padding
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        fits = int((available_height - self.padding) // self.leading)
+        if fits < 1 or fits >= len(self.lines):
+            return []
+        return [self.part(self.lines[:fits]), self.part(self.lines[fits:])]
+
+    def part(self, lines: Sequence[Sequence[Run]]) -> CodeBox:
+        box = CodeBox(
+            lines, self.faces, self.size, self.leading, self.padding, (self.fill, self.ink)
+        )
+        box.spaceBefore, box.spaceAfter = self.spaceBefore, self.spaceAfter
+        return box
+
+    def draw(self) -> None:
+        """The box, then every line in one text object (a run changes only its face
+        and colour), so a long listing costs little to draw."""
+        canvas = self.canv
+        height = len(self.lines) * self.leading + self.padding
+        canvas.saveState()
+        canvas.setFillColor(self.fill)
+        canvas.rect(0, 0, self.width, height, stroke=0, fill=1)
+        mono = TextFonts(self.faces.theme).file(Run("", code=True))
+        text = canvas.beginText(self.padding, height - self.padding / 2 - self.size)
+        text.setLeading(self.leading)
+        ink, face = None, None
+        for line in self.lines:
+            for run in line:
+                if (run.colour or self.ink) != ink:
+                    ink = run.colour or self.ink
+                    text.setFillColor(colour(ink) if isinstance(ink, str) else ink)
+                for part, font in glyphs.segments(run.text, mono):
+                    if font != face:
+                        face = font
+                        text.setFont(
+                            self.faces.mono if font == mono else font_name(font), self.size
+                        )
+                    text.textOut(part)
+            text.textLine()  # the start of the next line
+        canvas.drawText(text)
+        canvas.restoreState()

@@ -500,10 +500,16 @@ class PptxRenderer(Renderer):
         *,
         insets: tuple[float, float, float, float] = TEXT_INSETS,
         floor: float | None = None,
+        height: Callable[[float, range], float] | None = None,
     ) -> tuple[float, list[range]] | None:
-        """Size and slide groups for *count* uncuttable units laid out by *layout*."""
+        """Size and slide groups for *count* uncuttable units laid out by *layout*
+        (measured as a whole, or by *height* when the units' heights simply add up)."""
         box = textfit.Box(self.area_width, self.area_height, insets)
         floor = self.theme.size("pptx", "body_min") if floor is None else floor
+        if height is not None:
+            return textfit.flow(
+                count, lambda size, items: height(size, items) <= box.inner_height, start, floor
+            )
         return textfit.flow(
             count,
             lambda size, items: textfit.fits(layout(size, items), box, self.theme),
@@ -523,10 +529,11 @@ class PptxRenderer(Renderer):
         fill: str | None = None,
         centre: bool = False,
         floor: float | None = None,
+        height: Callable[[float, range], float] | None = None,
     ) -> list[Piece] | None:
         """Pieces of one text frame each (a panel when *fill*), fitted and continued."""
         insets = PANEL_INSETS if fill else TEXT_INSETS
-        found = self.flow_text(count, layout, start, insets=insets, floor=floor)
+        found = self.flow_text(count, layout, start, insets=insets, floor=floor, height=height)
         if found is None:
             return None
         size, groups = found
@@ -981,10 +988,28 @@ class PptxRenderer(Renderer):
         def layout(size: float, chosen: range) -> list[Para]:
             paras = list(label)
             for index in chosen:
-                for number, line in enumerate(lines_at(size)[index]):
-                    space = _space(paras, size) if paras and not index and not number else 0.0
-                    paras.append(Para(tuple(line.runs), size, space_before=space))
+                paras += line_paras(size, index, first=bool(paras) and index == chosen[0])
             return paras
+
+        def line_paras(size: float, index: int, *, first: bool) -> list[Para]:
+            """One source line's drawn lines; the first of a panel under its title."""
+            return [
+                Para(
+                    tuple(line.runs),
+                    size,
+                    space_before=_space(label, size) if first and not n else 0.0,
+                )
+                for n, line in enumerate(lines_at(size)[index])
+            ]
+
+        @cache
+        def measured(size: float, index: int, first: bool) -> float:
+            return textfit.height(line_paras(size, index, first=first), room, self.theme)
+
+        def height(size: float, chosen: range) -> float:
+            """A panel's height: its title's and each line's, each measured once a size."""
+            title = textfit.height(label, room, self.theme) if label else 0.0
+            return title + sum(measured(size, i, bool(label) and i == chosen[0]) for i in chosen)
 
         def script(chosen: range) -> list[str]:
             return [block.code.lines[i] for i in chosen]
@@ -997,6 +1022,7 @@ class PptxRenderer(Renderer):
             lambda chosen: [],
             fill=highlight.get("background", self.theme.palette.light),
             floor=sizes["code_min"],
+            height=height,
         )
         if pieces is None:
             raise BuildError("a code line is too long to fit a slide even cut; shorten it")
