@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 from .inline import Run
 from .model import CodeBody
@@ -141,19 +144,26 @@ def wrapped(lines: Sequence[Sequence[Run]], columns: int, mark: Run) -> list[lis
 
 def _cut(runs: list[Run], columns: int, mark: Run) -> list[Line]:
     text = "".join(run.text for run in runs)
-    if len(text) <= columns:
+    ends = list(accumulate(map(_columns, text), initial=0))  # ends[i]: columns of text[:i]
+    if ends[-1] <= columns:
         return [Line(runs)]
     pieces: list[Line] = []
     start, room, continued = 0, columns, False
-    while len(text) - start > room:
-        end = start + room
+    while ends[-1] - ends[start] > room:
+        end = max(bisect_right(ends, ends[start] + room) - 1, start + 1)
         breaks = [m.end() for m in _BREAK_AFTER.finditer(text, start, end)]
-        good = [b for b in breaks if b - start > room // 2]
+        good = [b for b in breaks if ends[b] - ends[start] > room // 2]
         cut = good[-1] if good else end
         pieces.append(_line(runs, start, cut, mark if continued else None))
         start, room, continued = cut, columns - len(mark.text), True
     pieces.append(_line(runs, start, len(text), mark))
     return pieces
+
+
+def _columns(char: str) -> int:
+    """How many mono columns *char* takes: two for wide (CJK) and full-width characters,
+    as in a terminal; their glyphs come from a wider font than the mono one."""
+    return 2 if east_asian_width(char) in "WF" else 1
 
 
 def _line(runs: Sequence[Run], begin: int, end: int, mark: Run | None) -> Line:
