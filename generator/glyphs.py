@@ -12,15 +12,68 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase.ttfonts import TTFont
-
-FALLBACK = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
+FALLBACK = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Regular.ttf"
 
 
 @cache
 def charset(path: Path) -> frozenset[int]:
-    """The code points the TrueType file *path* has glyphs for."""
-    return frozenset(TTFont(f"charset:{path}", str(path)).face.charToGlyph)
+    """The code points the TrueType file *path* has glyphs for, from its ``cmap`` table.
+
+    Read here rather than through reportlab, so that ``lectern check`` (which warns about
+    undrawable characters) does not import the PDF library.
+    """
+    data = path.read_bytes()
+    tables = {
+        data[at : at + 4]: int.from_bytes(data[at + 8 : at + 12])
+        for at in range(12, 12 + 16 * int.from_bytes(data[4:6]), 16)
+    }
+    cmap = tables[b"cmap"]
+    found: set[int] = set()
+    for at in range(cmap + 4, cmap + 4 + 8 * int.from_bytes(data[cmap + 2 : cmap + 4]), 8):
+        platform, encoding = (
+            int.from_bytes(data[at : at + 2]),
+            int.from_bytes(data[at + 2 : at + 4]),
+        )
+        if (platform, encoding) in UNICODE_MAPS:
+            found |= _subtable(data, cmap + int.from_bytes(data[at + 4 : at + 8]))
+    return frozenset(found)
+
+
+UNICODE_MAPS = {(0, 3), (0, 4), (3, 1), (3, 10)}  # (platform, encoding) of Unicode cmaps
+
+
+def _subtable(data: bytes, at: int) -> set[int]:
+    """The code points a cmap subtable (format 4 or 12) maps to a glyph other than 0."""
+
+    def u16(offset: int) -> int:
+        return int.from_bytes(data[offset : offset + 2])
+
+    def u32(offset: int) -> int:
+        return int.from_bytes(data[offset : offset + 4])
+
+    found: set[int] = set()
+    if u16(at) == 12:
+        for group in range(at + 16, at + 16 + 12 * u32(at + 12), 12):
+            if u32(group + 8):
+                found.update(range(u32(group), u32(group + 4) + 1))
+        return found
+    if u16(at) != 4:
+        return found
+    segments = u16(at + 6) // 2
+    ends, starts = at + 14, at + 16 + 2 * segments
+    deltas, offsets = starts + 2 * segments, starts + 4 * segments
+    for segment in range(segments):
+        start, end = u16(starts + 2 * segment), u16(ends + 2 * segment)
+        delta, offset = u16(deltas + 2 * segment), u16(offsets + 2 * segment)
+        for char in range(start, min(end, 0xFFFE) + 1):
+            if offset == 0:
+                glyph = (char + delta) & 0xFFFF
+            else:
+                glyph = u16(offsets + 2 * segment + offset + 2 * (char - start))
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph:
+                found.add(char)
+    return found
 
 
 def drawable(char: str, path: Path) -> bool:

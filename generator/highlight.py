@@ -23,7 +23,6 @@ from unicodedata import east_asian_width
 
 from .inline import Run
 from .model import CodeBody
-from .textfit import WRAP_SLACK, text_width
 
 # Where a long line may be cut: after a space, or after a comma, semicolon or opening
 # bracket (never inside an operator like -> or ==); else anywhere, marked.
@@ -127,6 +126,8 @@ class Line:
 def columns(room: float, font: Path, size: float, mark: Run) -> int:
     """How many characters of the mono *font* at *size* fit *room* points, on a line
     that may start with *mark* (its sign may be drawn by a wider fallback font)."""
+    from .textfit import WRAP_SLACK, text_width  # measuring needs reportlab: only here
+
     advance = text_width("0", font, size)
     extra = max(text_width(mark.text, font, size) - len(mark.text) * advance, 0.0)
     return int((room * WRAP_SLACK - extra) // advance)

@@ -45,6 +45,12 @@ class OutlineRenderer(Renderer):
     def render_image(self, block):
         return f"image: {block.image.alt}"
 
+    def render_code(self, block):
+        return f"code: {len(block.code.lines)} lines"
+
+    def render_columns(self, block):
+        return f"columns: {len(block.columns.blocks)}"
+
 
 class HalfwayRenderer(OutlineRenderer):
     """Writes part of its file, then fails: the previous output must survive."""

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.text.text import _Run
 from pptx.util import Emu
@@ -151,10 +153,32 @@ class Frame:
     height: float
 
 
+def inherited_insets(shape) -> tuple[float, float, float, float]:
+    """A frame's insets (left, top, right, bottom, points): its own, else its layout's and
+    master's placeholder's, else DrawingML's defaults."""
+    names = ("lIns", "tIns", "rIns", "bIns")
+    found: dict[str, int] = {}
+    chain = [shape]
+    while getattr(chain[-1], "is_placeholder", False) and hasattr(chain[-1], "_base_placeholder"):
+        base = chain[-1]._base_placeholder
+        if base is None:
+            break
+        chain.append(base)
+    for link in chain:
+        body = link._element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+        for name in names:
+            if body is not None and name not in found and body.get(name) is not None:
+                found[name] = int(body.get(name))
+    defaults = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
+    return tuple(found.get(name, defaults[name]) / PT for name in names)
+
+
 def _paragraphs(frame, theme: Theme) -> list[textfit.Paragraph]:
-    roles = {theme.fonts.body.name: "body", theme.fonts.heading.name: "heading"}
+    roles = {"+mj-lt": "heading", "+mn-lt": "body"}
     paragraphs = []
     for paragraph in frame.paragraphs:
+        if not paragraph.runs and paragraph._p.find(qn("a:fld")) is not None:
+            continue  # a field alone (the slide number): checked on its own
         runs = []  # line breaks too: each one is a line more to measure
         for element in paragraph._p:
             if element.tag == qn("a:br"):
@@ -183,11 +207,15 @@ def frames(path: Path, theme: Theme) -> Iterator[Frame]:
         for shape in slide.shapes:
             if shape.has_text_frame and shape.text_frame.text:
                 tf = shape.text_frame
+                left, top, right, bottom = inherited_insets(shape)
+                paragraphs = _paragraphs(tf, theme)
+                if not paragraphs:
+                    continue
                 yield Frame(
                     f"slide {number} {tf.text[:40]!r}",
-                    _paragraphs(tf, theme),
-                    (shape.width - tf.margin_left - tf.margin_right) / PT,
-                    (shape.height - tf.margin_top - tf.margin_bottom) / PT,
+                    paragraphs,
+                    shape.width / PT - left - right,
+                    shape.height / PT - top - bottom,
                 )
             if shape.has_table:
                 table = shape.table
@@ -239,7 +267,7 @@ def test_every_text_fits_its_frame_by_both_measures(decks, name):
         slack = 1.25 * frame.height + frame.paragraphs[0].size * textfit.LINE_SPACING
         assert crude <= slack, f"{frame.where}: crude estimate {crude:.1f} > {slack:.1f}"
         checked += 1
-    assert checked > 20
+    assert checked > 12
 
 
 @pytest.mark.parametrize("name", ["every", "long", "stress", "sample"])
@@ -256,8 +284,13 @@ def test_every_shape_is_on_the_slide_and_text_keeps_the_margins(decks, name):
             assert shape.left + shape.width <= width, where
             assert shape.top + shape.height <= height, where
             if (shape.has_text_frame and shape.text_frame.text) or shape.has_table:
-                assert shape.left >= margin - 1, where
-                assert shape.left + shape.width <= width - margin + 1, where
+                left, _, right, _ = (
+                    (round(inset * PT) for inset in inherited_insets(shape))
+                    if shape.has_text_frame
+                    else (0, 0, 0, 0)
+                )  # a title bar spans the slide; its text keeps the margins
+                assert shape.left + left >= margin - 1, where
+                assert shape.left + shape.width - right <= width - margin + 1, where
 
 
 @pytest.mark.parametrize("name", ["every", "long", "stress", "sample"])
@@ -308,10 +341,15 @@ def dump(path: Path) -> str:
     """Slide titles, shape texts, table cells, alt texts and notes, one slide after another."""
     lines = []
     for number, slide in enumerate(open_deck(path).slides, 1):
-        lines.append(f"== slide {number}")
+        lines.append(f"== slide {number} ({slide.slide_layout.name})")
         for shape in slide.shapes:
             if shape.has_text_frame and shape.text_frame.text:
                 for paragraph in shape.text_frame.paragraphs:
+                    field = paragraph._p.find(qn("a:fld"))
+                    if field is not None:  # the slide number
+                        size = int(field.find(qn("a:rPr")).get("sz")) / 100
+                        lines.append(f"  [{size:g}] <{field.get('type')} {paragraph.text}>")
+                        continue
                     size = paragraph.runs[0].font.size.pt if paragraph.runs else 0
                     lines.append(f"  [{size:g}] {paragraph.text}")
             elif shape.has_table:
@@ -416,7 +454,15 @@ def test_more_short_statements_than_a_slide_holds_split_evenly(tmp_path, build_l
     path = build_lesson(write_lesson(tmp_path, json.dumps(lesson), "points.yaml"), "pptx")
     slides = list(open_deck(path).slides)[1:-1]
     assert [title_of(s) for s in slides] == ["Points", "Points (cont.)"]
-    shown = [[t for t in slide_texts(s) if t.startswith("Point number")] for s in slides]
+    shown = [
+        [
+            line
+            for text in slide_texts(s)
+            for line in text.splitlines()
+            if line.startswith("Point n")
+        ]
+        for s in slides
+    ]
     assert sorted(len(texts) for texts in shown) == [3, 4]
     assert [text for texts in shown for text in texts] == [b["text"] for b in statements]
 
@@ -597,24 +643,54 @@ def themed(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+def master_fonts(deck) -> tuple[str, str]:
+    """The major and minor Latin fonts of the deck's master theme."""
+    theme_part = deck.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme_part.blob)
+    return tuple(
+        root.find(f".//{qn('a:fontScheme')}/{qn(f'a:{tag}')}/{qn('a:latin')}").get("typeface")
+        for tag in ("majorFont", "minorFont")
+    )
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 def test_each_theme_colours_and_fonts_the_deck(themed, name):
     theme = load_theme(name)
-    slides = list(open_deck(themed[name]).slides)
-    for slide in slides[1:-1]:
-        bar = slide.shapes[0]
-        assert bar.fill.fore_color.rgb == RGBColor.from_string(theme.palette.primary)
+    deck = open_deck(themed[name])
     fonts = theme.fonts
+    assert master_fonts(deck) == (fonts.heading.name, fonts.body.name)
+    slides = list(deck.slides)
     for slide in slides[1:-1]:
+        bar = slide.shapes.title._base_placeholder  # the layout's title bar
+        assert bar.fill.fore_color.rgb == RGBColor.from_string(theme.palette.primary)
+    for slide in slides:
         title, *texts = [
             shape.text_frame
             for shape in slide.shapes
             if shape.has_text_frame and shape.text_frame.text
         ]
-        assert {run.font.name for run in title.paragraphs[0].runs} == {fonts.heading.name}
+        assert {run.font.name for run in title.paragraphs[0].runs} == {"+mj-lt"}
         used = {run.font.name for frame in texts for p in frame.paragraphs for run in p.runs}
-        assert fonts.body.name in used
-        assert used <= {fonts.heading.name, fonts.body.name, fonts.mono.name}
+        assert used <= {None, "+mj-lt", fonts.mono.name}, "only code names its own font"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_slide_of_each_theme_is_on_a_real_layout_with_its_title(themed, name):
+    deck = open_deck(themed[name])
+    types = [layout.element.get("type") for layout in deck.slide_layouts]
+    assert types == ["title", "obj", "secHead", "twoObj", "titleOnly", "blank"]
+    for number, slide in enumerate(deck.slides, 1):
+        assert slide.shapes.title is not None and slide.shapes.title.text, number
+        assert slide.shapes[0] == slide.shapes.title, f"slide {number}: the title is read first"
+        for shape in slide.shapes:
+            assert shape.is_placeholder or shape.shape_type in (1, 13, 17, 19), shape.name
+    for layout in [deck.slide_master, *deck.slide_layouts]:
+        for shape in layout.shapes:
+            if not shape.is_placeholder:
+                extension = shape._element.find(f".//{qn('a:ext')}")
+                assert (
+                    extension is not None and "decorative" in etree.tostring(extension).decode()
+                ), f"{layout.name}: {shape.name} is not marked decorative"
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -697,7 +773,7 @@ def test_a_reference_deck_gives_its_master_and_layouts(referenced, suffix):
     slides = list(deck.slides)
     assert slides[0].slide_layout.name == "Title Slide"
     assert slides[-1].slide_layout.name == "Title Slide"
-    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"Acme Content"}
+    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"Acme Content", "Title Only"}
     assert "Template sample slide" not in "\n".join(all_text(slide) for slide in slides)
     fill = deck.slide_master.background.fill
     assert fill.fore_color.rgb == RGBColor.from_string(REFERENCE_BACKGROUND)
@@ -722,10 +798,11 @@ def test_a_reference_deck_gives_its_master_and_layouts(referenced, suffix):
 def test_a_reference_deck_fits_and_keeps_tables_and_pictures_in_the_body_area(referenced):
     path = referenced[".pptx"]
     checked = 0
-    for frame in frames(path, DEFAULT):
-        assert textfit.height(frame.paragraphs, frame.width, DEFAULT) <= frame.height + 0.01
+    calibri = load_theme("corporate")  # the template's theme fonts are Calibri, as measured
+    for frame in frames(path, calibri):
+        assert textfit.height(frame.paragraphs, frame.width, calibri) <= frame.height + 0.01
         checked += 1
-    assert checked > 20
+    assert checked > 12
     deck = open_deck(path)
     area = deck.slide_layouts.get_by_name("Acme Content").placeholders[1]
     for slide in deck.slides:
@@ -766,7 +843,10 @@ def code_frame(deck, first_line: str):
 
 def run_colours(paragraphs) -> set[str]:
     return {
-        str(r.font.color.rgb) for p in paragraphs for r in p.runs if r.font.color and r.text.strip()
+        str(r.font.color.rgb)
+        for p in paragraphs
+        for r in p.runs
+        if r.font.color.type is not None and r.text.strip()
     }
 
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.dml import MSO_FILL
-from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
 from pypdf import PdfReader
 from reportlab.lib.rl_accel import fp_str
 
@@ -43,7 +45,7 @@ def test_extends_overrides_only_what_it_changes():
     assert {**corporate_docx, "title_band": 0} == {**default_docx, "title_band": 0}
 
 
-def test_a_theme_may_ship_its_own_fonts():
+def test_calibri_is_measured_with_the_shipped_carlito():
     font = load_theme("corporate").font_file("body", bold=True)
     assert font.name == "Carlito-Bold.ttf" and font.is_file()
 
@@ -146,22 +148,16 @@ def test_each_shipped_theme_dresses_all_three_outputs(name, tmp_path):
     assert word.styles["Heading 1"].font.name == theme.fonts.heading.name
     assert str(word.styles["Heading 1"].font.color.rgb) == primary
 
-    slides = Presentation(str(deck)).slides
-    faces = {
-        run.font.name
-        for slide in slides
-        for shape in slide.shapes
-        if shape.has_text_frame
-        for paragraph in shape.text_frame.paragraphs
-        for run in paragraph.runs
-    }
-    assert {theme.fonts.body.name, theme.fonts.heading.name} <= faces
-    fills = {
-        str(shape.fill.fore_color.rgb)
-        for shape in slides[1].shapes
-        if shape.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE and shape.fill.type == MSO_FILL.SOLID
-    }
-    assert primary in fills
+    presentation = Presentation(str(deck))
+    theme_part = presentation.slide_master.part.part_related_by(RT.THEME)
+    scheme = etree.fromstring(theme_part.blob)
+    faces = [
+        scheme.find(f".//{qn(f'a:{tag}')}/{qn('a:latin')}").get("typeface")
+        for tag in ("majorFont", "minorFont")
+    ]
+    assert faces == [theme.fonts.heading.name, theme.fonts.body.name]  # the master's theme fonts
+    bar = presentation.slides[1].shapes.title._base_placeholder  # the layout's title bar
+    assert bar.fill.type == MSO_FILL.SOLID and str(bar.fill.fore_color.rgb) == primary
 
     embedded = pdf_faces(sheet)
     for role in ("body", "heading"):

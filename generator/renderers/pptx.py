@@ -1,20 +1,26 @@
 """The PowerPoint deck: large type, one idea a slide, the presenter's script in the notes.
 
-Every slide is built on the default template's blank layout from the theme's colours,
-fonts and sizes, or, when the theme names a user's own .pptx/.potx, on that file's
-title and content layouts with the text in their placeholders (:mod:`.pptx_template`).
-Drawing itself lives in :mod:`.pptx_draw`. Nothing is left to PowerPoint's auto-fit: every text is measured with
-:mod:`generator.textfit` before it is placed, set smaller down to the theme's floor when
-it does not fit, and otherwise continued on further slides, cutting only between list
-items, table rows, terms, questions or sentences. Frames and table rows get the measured
-heights, exact line spacing and explicit insets, so PowerPoint and LibreOffice wrap the
-text into exactly the lines that were measured.
+Every slide sits on a real layout of a real master: the theme's own (built from its
+colours, fonts and sizes by :mod:`.pptx_master`) or the user's .pptx/.potx, opened and
+normalised by :mod:`.pptx_template`. Both are filled the same way: the title in the
+layout's title placeholder, text in its body placeholder, tables, pictures and panels
+inside the body placeholder's box on a Title Only layout, the footer and slide number
+in the master's own placeholders. Drawing itself lives in :mod:`.pptx_draw`.
+
+Nothing is left to PowerPoint's auto-fit: every text is measured with
+:mod:`generator.textfit` in the box it will be drawn in, with that box's insets and the
+template's fonts, set smaller down to the theme's floor when it does not fit, and
+otherwise continued on further slides, cutting only between list items, table rows,
+terms, questions or sentences. Only a user's template whose boxes are too small for
+anything may push text below the floor, down to a hard minimum, with a warning naming
+the template and the box.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -25,7 +31,7 @@ from typing import Any
 
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.parts.image import Image
-from pptx.slide import Slide, SlideLayout
+from pptx.slide import Slide
 
 from .. import textfit
 from ..errors import BuildError
@@ -50,13 +56,9 @@ from ..model import (
 from . import Renderer, pptx_template
 from .ooxml import fill_core_properties
 from .pptx_draw import CELL_INSETS, NotesPages, Painter, Para, pt
+from .pptx_master import GAP
+from .pptx_template import BODIES, FOOTERS, HARD_MIN, SUBTITLES, TITLES
 
-ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
-BLANK_LAYOUT = 6
-TITLE_BAR = 80.0  # height of the title bar, points
-ACCENT_RULE = 4.0  # the accent line under the title bar
-GAP = 18.0  # between stacked blocks, and between the title bar and the content
-TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of plain text frames
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
 WIDTH_UNITS = 200  # table column widths move in steps of this share of the content width
 MAX_GROUP = 3  # small blocks sharing one slide at most
@@ -103,24 +105,22 @@ class PptxRenderer(Renderer):
 
     def write(self, path: Path) -> None:
         reference = self.theme.reference("pptx")
-        self.deck = pptx_template.open_deck(reference)
-        self.layouts = pptx_template.find_layouts(self.deck) if reference else None
+        if reference is None:
+            self.template = pptx_template.themed(self.theme, self.document.outputs.pptx.aspect)
+        else:
+            self.template = pptx_template.open_template(reference)
+        self.theme = self.template.measuring_theme(self.theme)
+        self.deck = self.template.deck
         self.slides = pptx_template.Slides(self.deck)
         self.margin = self.theme.margins.slide * 72
-        if self.layouts is None:
-            self.width, self.height = ASPECTS[self.document.outputs.pptx.aspect]
-            self.deck.slide_width, self.deck.slide_height = pt(self.width), pt(self.height)
-            self.left, self.top = self.margin, TITLE_BAR + ACCENT_RULE + GAP
-            self.area_width = self.width - 2 * self.margin
-            self.area_height = self.height - self.margin - self.top
-        else:  # the reference's slide size, and its body placeholder as the content area
-            self.width = self.deck.slide_width / 12700
-            self.height = self.deck.slide_height / 12700
-            body = pptx_template.placeholder(self.layouts.content, pptx_template.BODIES)
-            area = pptx_template.rect(body)
-            self.left, self.top = area.left, area.top
-            self.area_width, self.area_height = area.width, area.height
-        self.paint = Painter(self.theme, self.document.language, own_style=self.layouts is None)
+        self.width, self.height = self.template.width, self.template.height
+        body = pptx_template.placeholder(self.template.content, BODIES)
+        area = self.template.clear_box(self.template.content, body)
+        self.left, self.top = area.left, area.top
+        self.area_width, self.area_height = area.width, area.height
+        self.insets = pptx_template.insets(body)  # of text in the content area
+        roles = None if self.template.own else self.template.colour_roles()
+        self.paint = Painter(self.theme, self.document.language, roles)
         self.notes_pages = NotesPages()
         self.title_slide()
         for page in self.pages():
@@ -227,30 +227,24 @@ class PptxRenderer(Renderer):
 
     # -- slides ----------------------------------------------------------------------
 
-    def new_slide(self, layout: SlideLayout | None = None) -> Slide:
-        return self.slides.add(layout or self.blank_layout)
-
-    @cached_property
-    def blank_layout(self) -> SlideLayout:
-        """The default template's blank layout, which the theme's own slides are drawn on."""
-        return self.deck.slide_layouts[BLANK_LAYOUT]
-
     def content_slide(self, page: Page) -> None:
         """The title, then the pieces stacked (centred when they are all statements).
 
-        On a reference's layout, text-only slides go into the body placeholder; a slide
-        with a table, picture or panel takes the placeholder away and draws in its box.
+        Text alone goes into the layout's body placeholder; a slide with a table, picture
+        or panel is a Title Only slide with its pieces drawn inside the body's box.
         """
-        slide = self.new_slide(self.layouts.content if self.layouts else None)
+        text_only = all(piece.paras for piece in page.pieces)
+        layout = self.template.content if text_only else self.template.title_only
+        slide = self.slides.add(layout or self.template.content)
         self.slide_title(slide, page.title)
-        body = pptx_template.placeholder(slide, pptx_template.BODIES) if self.layouts else None
+        body = pptx_template.placeholder(slide, BODIES)
         centred = all(piece.centre for piece in page.pieces)
-        if body is not None and all(piece.paras for piece in page.pieces):
+        if text_only:
+            self.place(
+                body, pptx_template.Rect(self.left, self.top, self.area_width, self.area_height)
+            )
             self.paint.fill_placeholder(
-                body,
-                self.joined(page.pieces),
-                TEXT_INSETS,
-                MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP,
+                body, self.joined(page.pieces), MSO_ANCHOR.MIDDLE if centred else MSO_ANCHOR.TOP
             )
         else:
             if body is not None:
@@ -265,7 +259,7 @@ class PptxRenderer(Renderer):
     def joined(self, pieces: Sequence[Piece]) -> list[Para]:
         """Plain text pieces as one frame's paragraphs, as far apart as stacked frames are."""
         paras: list[Para] = []
-        apart = GAP + TEXT_INSETS[1] + TEXT_INSETS[3]  # the gap plus the insets it replaces
+        apart = GAP + self.insets[1] + self.insets[3]  # the gap plus the insets it replaces
         for piece in pieces:
             first, *rest = piece.paras or []
             paras += [replace(first, space_before=apart) if paras else first, *rest]
@@ -284,23 +278,16 @@ class PptxRenderer(Renderer):
         return "\n".join(lines)
 
     def slide_title(self, slide: Slide, title: str) -> None:
-        """The theme's title bar, or the reference layout's title placeholder."""
-        palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
+        """The title in the layout's title placeholder, in the master's title style."""
+        sizes = self.theme.sizes["pptx"]
         runs = RichText(title).runs
 
         def layout(size: float) -> list[Para]:
-            return [Para(_bold(runs), size, role="heading", colour=palette.on_primary)]
+            return [Para(_bold(runs), size, role="heading")]
 
+        shape = pptx_template.placeholder(slide, TITLES)
         what = f"the slide title '{title}'"
-        if self.layouts:
-            shape = pptx_template.placeholder(slide, pptx_template.TITLES)
-            self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what)
-            return
-        self.paint.rectangle(slide, 0, 0, self.width, TITLE_BAR, palette.primary)
-        self.paint.rectangle(slide, 0, TITLE_BAR, self.width, ACCENT_RULE, palette.accent)
-        box = textfit.Box(self.area_width, TITLE_BAR, TEXT_INSETS)
-        size = self.fitted(layout, box, sizes["heading"], sizes["body_min"], what)
-        self.paint.text_box(slide, self.left, 0, box, layout(size), anchor=MSO_ANCHOR.MIDDLE)
+        self.fill_placeholder(shape, layout, sizes["heading"], sizes["body_min"], what, "title")
 
     def fitted(
         self,
@@ -309,12 +296,40 @@ class PptxRenderer(Renderer):
         start: float,
         floor: float,
         what: str,
+        where: str = "",
     ) -> float:
-        """The largest size at which *layout* fits *box*; an error naming *what* otherwise."""
+        """The largest size at which *layout* fits *box*; an error naming *what* otherwise.
+
+        In a user's template whose box (*where*, e.g. 'title') is too small even at the
+        floor, the text goes on shrinking down to the hard minimum, with a warning that
+        names the template, its layout and the box: the lesson is not to blame.
+        """
         size = textfit.fit(layout, box, self.theme, start, floor)
+        if size is None and where and not self.template.own:
+            size = textfit.fit(layout, box, self.theme, floor, HARD_MIN)
+            if size is not None:
+                self.template_warning(
+                    f"{where} box {box.height:.0f} pt tall: {what} is set at {size:g} pt"
+                )
         if size is None:
+            if where and not self.template.own:
+                raise BuildError(
+                    f"{self.template.name}: {where} box {box.height:.0f} pt tall is too small"
+                    f" for {what} even at {HARD_MIN:g} pt; use a layout with a larger box"
+                )
             raise BuildError(f"{what} is too long for its slide; shorten it")
         return size
+
+    def template_warning(self, message: str) -> None:
+        """A warning about the user's template, once per deck for each message."""
+        text = f"{self.template.name}: {message}"
+        if text not in self.warned:
+            self.warned.add(text)
+            warnings.warn(text, stacklevel=2)
+
+    @cached_property
+    def warned(self) -> set[str]:
+        return set()
 
     def fill_placeholder(
         self,
@@ -323,35 +338,43 @@ class PptxRenderer(Renderer):
         start: float,
         floor: float,
         what: str,
+        where: str,
+        anchor: MSO_ANCHOR | None = None,
     ) -> None:
-        """*layout*'s text in a placeholder, measured in the box the layout gives it."""
+        """*layout*'s text in a placeholder, measured in the box and insets it inherits;
+        a box that runs over a decoration of the template is moved clear of it (but for
+        the footer's, which a designer often sets on a band on purpose)."""
         area = pptx_template.rect(shape)
-        box = textfit.Box(area.width, area.height, TEXT_INSETS)
-        size = self.fitted(layout, box, start, floor, what)
-        self.paint.fill_placeholder(shape, layout(size), TEXT_INSETS, None)
+        if where != "footer":
+            area = self.template.clear_box(shape.part.slide_layout, shape)
+            self.place(shape, area)
+        box = textfit.Box(area.width, area.height, pptx_template.insets(shape))
+        size = self.fitted(layout, box, start, floor, what, where)
+        self.paint.fill_placeholder(shape, layout(size), anchor)
+
+    @staticmethod
+    def place(shape: Any, area: pptx_template.Rect) -> None:
+        """Give a placeholder its own position where it must differ from its layout's."""
+        if area != pptx_template.rect(shape):
+            shape.left, shape.top = pt(area.left), pt(area.top)
+            shape.width, shape.height = pt(area.width), pt(area.height)
 
     def footer(self, slide: Slide) -> None:
-        """The footer wording at the left and the slide number at the right, in the margin."""
+        """The footer wording and the slide number in the layout's own placeholders; a
+        layout without them gets neither, as its designer chose."""
         size = self.theme.size("pptx", "footer")
-        colour = self.theme.palette.muted
-        number = str(len(self.deck.slides))
-        number_width = textfit.text_width(number * 2, self.theme.font_file("body"), size)  # room
-        line = size * textfit.LINE_SPACING + TEXT_INSETS[1] + TEXT_INSETS[3]
-        top = self.height - (self.margin + line) / 2
-        text = self.footer_text
-        width = self.area_width - number_width - GAP
-        paras = [Para(text, size, colour=colour)]
-        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
-        box = textfit.Box(width, max(line, needed), TEXT_INSETS)  # a long footer grows upwards
-        self.paint.text_box(slide, self.left, top - (box.height - line), box, paras)
-        number_box = textfit.Box(number_width, line, TEXT_INSETS)
-        self.paint.text_box(
-            slide,
-            self.width - self.margin - number_width,
-            top,
-            number_box,
-            [Para((Run(number),), size, colour=colour, align=PP_ALIGN.RIGHT)],
-        )
+        for shape in pptx_template.placeholders(slide, FOOTERS):  # read last, after the content
+            slide.shapes._spTree.insert_element_before(shape.element, "p:extLst")
+        shape = pptx_template.placeholder(slide, (FOOTERS[0],))
+        if shape is not None:
+
+            def layout(size: float) -> list[Para]:
+                return [Para(self.footer_text, size)]
+
+            self.fill_placeholder(shape, layout, size, min(size, HARD_MIN), "the footer", "footer")
+        number = pptx_template.placeholder(slide, (FOOTERS[1],))
+        if number is not None:
+            self.paint.slide_number(number, len(self.deck.slides), size)
 
     @cached_property
     def footer_text(self) -> Sequence[Run]:
@@ -378,9 +401,10 @@ class PptxRenderer(Renderer):
         self.logo(slide, self.theme.size("pptx", "logo_small"), bottom=True)
 
     def logo(self, slide: Slide, height: float, *, bottom: bool) -> None:
-        """The theme's logo in the top (or bottom) right corner, its aspect ratio kept."""
+        """The theme's logo in the top (or bottom) right corner, its aspect ratio kept; a
+        user's template brings its own logos on its master."""
         path = self.theme.logo_path
-        if path is None:
+        if path is None or not self.template.own:
             return
         pixels = Image.from_file(str(path)).size
         width = min(height * pixels[0] / pixels[1], self.width / 4)
@@ -396,92 +420,39 @@ class PptxRenderer(Renderer):
         meta: Sequence[Run] | None,
         notes: str,
     ) -> Slide:
-        """A title and the lines under it: on the theme's own cover, or the reference's."""
-        slide = self.new_slide(self.layouts.title if self.layouts else None)
-        if self.layouts:
-            self.template_cover(slide, lines, meta)
-        else:
-            self.drawn_cover(slide, lines, meta)
-        if notes:
-            self.notes_pages.write(slide, notes)
-        return slide
-
-    def template_cover(
-        self,
-        slide: Slide,
-        lines: list[tuple[Sequence[Run], float, bool]],
-        meta: Sequence[Run] | None,
-    ) -> None:
-        """The title in the layout's title placeholder, the rest in its subtitle placeholder."""
+        """The title in the cover layout's title placeholder, the rest in its subtitle."""
         sizes = self.theme.sizes["pptx"]
+        slide = self.slides.add(self.template.cover, footers=False)
         (title, title_size, _), *rest = lines
 
         def heading(size: float) -> list[Para]:
             return [Para(_bold(title), size, role="heading")]
 
-        shape = pptx_template.placeholder(slide, pptx_template.TITLES)
-        self.fill_placeholder(shape, heading, title_size, sizes["body_min"], "the title")
-        below = pptx_template.placeholder(slide, pptx_template.SUBTITLES)
-        if below is None:
-            return
-        if not rest and not meta:
+        shape = pptx_template.placeholder(slide, TITLES)
+        title_text = "".join(run.text for run in title)
+        what = f"the title '{title_text}'"
+        self.fill_placeholder(shape, heading, title_size, sizes["body_min"], what, "cover title")
+        below = pptx_template.placeholder(slide, SUBTITLES)
+        if below is not None and (rest or meta):
+
+            def body(size: float) -> list[Para]:
+                scale = size / sizes["subtitle"]
+                paras = [Para(runs, round(line * scale, 1)) for runs, line, _ in rest]
+                if meta:
+                    small = max(round(sizes["small"] * scale, 1), sizes["footer"])
+                    space = small * 0.5 if paras else 0
+                    paras.append(Para(meta, small, space_before=space, colour="light"))
+                return paras
+
+            floor = sizes["subtitle"] * sizes["footer"] / sizes["small"]
+            self.fill_placeholder(
+                below, body, sizes["subtitle"], floor, "the subtitle", "cover subtitle"
+            )
+        elif below is not None:
             pptx_template.remove(below)
-            return
-
-        def body(size: float) -> list[Para]:
-            scale = size / sizes["subtitle"]
-            paras = [Para(runs, round(line * scale, 1)) for runs, line, _ in rest]
-            if meta:
-                small = max(round(sizes["small"] * scale, 1), sizes["footer"])
-                paras.append(Para(meta, small, space_before=small * 0.5 if paras else 0))
-            return paras
-
-        floor = sizes["subtitle"] * sizes["footer"] / sizes["small"]
-        self.fill_placeholder(below, body, sizes["subtitle"], floor, "the subtitle")
-
-    def drawn_cover(
-        self,
-        slide: Slide,
-        lines: list[tuple[Sequence[Run], float, bool]],
-        meta: Sequence[Run] | None,
-    ) -> None:
-        """A full-bleed slide in the primary colour: big title, accent rule, subtitle, meta."""
-        palette, sizes = self.theme.palette, self.theme.sizes["pptx"]
-        self.paint.rectangle(slide, 0, 0, self.width, self.height, palette.primary)
-        left, width = 2 * self.margin, self.width - 4 * self.margin
-        (title, title_size, _), *rest = lines
-        rule_top = self.height * 0.55
-        ceiling = self.height * 0.13  # clear of the logo in the corner above
-        if self.theme.logo_path:
-            ceiling = max(ceiling, self.margin + self.theme.size("pptx", "logo"))
-        title_box = textfit.Box(width, rule_top - GAP - ceiling, TEXT_INSETS)
-
-        def layout(size: float) -> list[Para]:
-            return [Para(_bold(title), size, role="heading", colour=palette.on_primary)]
-
-        size = self.fitted(layout, title_box, title_size, sizes["body_min"], "the lesson title")
-        self.paint.text_box(slide, left, ceiling, title_box, layout(size), anchor=MSO_ANCHOR.BOTTOM)
-        self.paint.rectangle(slide, left, rule_top, 1.5 * 72, ACCENT_RULE + 2, palette.accent)
-        paras = [Para(runs, size, colour=palette.on_primary) for runs, size, _ in rest]
-        top = rule_top + ACCENT_RULE + GAP
-        if paras:
-            box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.paint.text_box(slide, left, top, box, paras)
-            top += box.height + GAP / 2
-        if meta:
-            paras = [Para(meta, sizes["small"], colour=palette.light)]
-            box = self.measured_box(paras, width, self.height - self.margin - top)
-            self.paint.text_box(slide, left, top, box, paras)
-
-    def measured_box(self, paras: Sequence[Para], width: float, room: float) -> textfit.Box:
-        """A frame exactly as tall as *paras* need; an error if that exceeds *room*."""
-        needed = textfit.height(paras, width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
-        if needed > room:
-            text = " ".join(run.text for para in paras for run in para.runs)
-            raise BuildError(f"'{text[:60]}' is too long for the cover slide; shorten it")
-        return textfit.Box(width, needed, TEXT_INSETS)
-
-    # -- drawing ---------------------------------------------------------------------
+        if notes:
+            self.notes_pages.write(slide, notes)
+        return slide
 
     # -- measuring helpers -------------------------------------------------------------
 
@@ -490,7 +461,7 @@ class PptxRenderer(Renderer):
         if not title:
             return []
         size = self.theme.size("pptx", "label")
-        return [Para(_bold(title.runs), size, role="heading", colour=self.theme.palette.primary)]
+        return [Para(_bold(title.runs), size, role="heading", colour="primary")]
 
     def flow_text(
         self,
@@ -498,24 +469,31 @@ class PptxRenderer(Renderer):
         layout: Callable[[float, range], list[Para]],
         start: float,
         *,
-        insets: tuple[float, float, float, float] = TEXT_INSETS,
+        insets: tuple[float, float, float, float] | None = None,
         floor: float | None = None,
         height: Callable[[float, range], float] | None = None,
     ) -> tuple[float, list[range]] | None:
         """Size and slide groups for *count* uncuttable units laid out by *layout*
-        (measured as a whole, or by *height* when the units' heights simply add up)."""
-        box = textfit.Box(self.area_width, self.area_height, insets)
+        (measured as a whole, or by *height* when the units' heights simply add up),
+        from *start* down to *floor* (the theme's body floor by default)."""
+        box = textfit.Box(self.area_width, self.area_height, insets or self.insets)
         floor = self.theme.size("pptx", "body_min") if floor is None else floor
-        if height is not None:
-            return textfit.flow(
-                count, lambda size, items: height(size, items) <= box.inner_height, start, floor
-            )
-        return textfit.flow(
-            count,
-            lambda size, items: textfit.fits(layout(size, items), box, self.theme),
-            start,
-            floor,
-        )
+
+        def fits(size: float, items: range) -> bool:
+            if height is not None:
+                return height(size, items) <= box.inner_height
+            return textfit.fits(layout(size, items), box, self.theme)
+
+        found = textfit.flow(count, fits, start, floor)
+        if found is None and not self.template.own:  # the template's content area is small
+            found = textfit.flow(count, fits, floor, HARD_MIN)
+            if found is not None:
+                self.template_warning(
+                    f"{pptx_template.describe(self.template.content)}: content area"
+                    f" {box.width:.0f} x {box.height:.0f} pt; some text is set at"
+                    f" {found[0]:g} pt, below the theme's floor"
+                )
+        return found
 
     def text_pieces(
         self,
@@ -532,7 +510,7 @@ class PptxRenderer(Renderer):
         height: Callable[[float, range], float] | None = None,
     ) -> list[Piece] | None:
         """Pieces of one text frame each (a panel when *fill*), fitted and continued."""
-        insets = PANEL_INSETS if fill else TEXT_INSETS
+        insets = PANEL_INSETS if fill else self.insets
         found = self.flow_text(count, layout, start, insets=insets, floor=floor, height=height)
         if found is None:
             return None
@@ -688,7 +666,6 @@ class PptxRenderer(Renderer):
         """Term/definition pairs: the term in bold in the primary colour, the definition below."""
         start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
         label = self.block_label(title)
-        primary = self.theme.palette.primary
         sep = self.term_separator
 
         def layout(size: float, chosen: range) -> list[Para]:
@@ -701,7 +678,7 @@ class PptxRenderer(Renderer):
                         _bold(term.term.runs),
                         size,
                         space_before=_space(paras, size),
-                        colour=primary,
+                        colour="primary",
                     )
                 )
                 paras.append(Para((term.short or term.definition).runs, sub))
@@ -724,7 +701,7 @@ class PptxRenderer(Renderer):
 
     def render_callout(self, block: CalloutBlock) -> list[Piece]:
         callout = block.callout
-        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        sizes = self.theme.sizes["pptx"]
         head = [*self.block_label(block.title)]
         kind = self.wording(f"callout_{callout.kind}")
         heading = kind if not callout.title else f"{kind}{self.term_separator}{callout.title}"
@@ -733,7 +710,7 @@ class PptxRenderer(Renderer):
                 _bold(RichText(heading).runs),
                 sizes["label"],
                 role="heading",
-                colour=palette.primary,
+                colour="primary",
                 space_before=_space(head, sizes["label"]),
             )
         )
@@ -743,7 +720,7 @@ class PptxRenderer(Renderer):
 
         full = [callout.text.plain] if callout.short else []
         shown = callout.short or callout.text
-        fill = palette.callouts[callout.kind]
+        fill = f"callout_{callout.kind}"
         pieces = self.prose_pieces(shown.runs, layout, sizes["body"], full, fill=fill)
         if len(pieces) == 1 and not pieces[0].fills:  # a small panel: near its block, or big
             alone = self.prose_pieces(
@@ -755,7 +732,7 @@ class PptxRenderer(Renderer):
 
     def render_quote(self, block: QuoteBlock) -> list[Piece]:
         quote = block.quote
-        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        sizes = self.theme.sizes["pptx"]
         label = self.block_label(block.title)
         source = (
             RichText(self.wording("deck_quote_source", source=quote.source)).runs
@@ -766,7 +743,7 @@ class PptxRenderer(Renderer):
         def layout(size: float, runs: Sequence[Run]) -> list[Para]:
             paras = [
                 *label,
-                Para(_italic(runs), size, space_before=_space(label, size), colour=palette.primary),
+                Para(_italic(runs), size, space_before=_space(label, size), colour="primary"),
             ]
             if source:
                 paras.append(
@@ -774,7 +751,7 @@ class PptxRenderer(Renderer):
                         source,
                         sizes["body_min"],
                         space_before=size * 0.6,
-                        colour=palette.muted,
+                        colour="muted",
                         align=PP_ALIGN.RIGHT,
                     )
                 )
@@ -866,6 +843,7 @@ class PptxRenderer(Renderer):
                     widths_at(size),
                     row_heights,
                     size,
+                    first_column=bold_first,
                 )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]
@@ -930,18 +908,18 @@ class PptxRenderer(Renderer):
 
     def render_image(self, block: ImageBlock) -> list[Piece]:
         image = block.image
-        sizes, palette = self.theme.sizes["pptx"], self.theme.palette
+        sizes = self.theme.sizes["pptx"]
         label = self.block_label(block.title)
         label_height = textfit.height(label, self.area_width, self.theme) + (
             GAP / 2 if label else 0
         )
         caption = (
-            [Para(image.caption.runs, sizes["small"], colour=palette.muted, align=PP_ALIGN.CENTER)]
+            [Para(image.caption.runs, sizes["small"], colour="muted", align=PP_ALIGN.CENTER)]
             if image.caption
             else []
         )
         caption_height = (
-            textfit.height(caption, self.area_width, self.theme) + TEXT_INSETS[1] + TEXT_INSETS[3]
+            textfit.height(caption, self.area_width, self.theme) + self.insets[1] + self.insets[3]
             if caption
             else 0
         )
@@ -961,7 +939,7 @@ class PptxRenderer(Renderer):
             )
             picture._element._nvXxPr.cNvPr.set("descr", image.alt)
             if caption:
-                box = textfit.Box(self.area_width, caption_height, TEXT_INSETS)
+                box = textfit.Box(self.area_width, caption_height, self.insets)
                 self.paint.text_box(
                     slide, self.left, top + label_height + height + GAP / 2, box, caption
                 )
@@ -1020,7 +998,7 @@ class PptxRenderer(Renderer):
             sizes["code"],
             script,
             lambda chosen: [],
-            fill=highlight.get("background", self.theme.palette.light),
+            fill="code",
             floor=sizes["code_min"],
             height=height,
         )

@@ -1,10 +1,14 @@
 """Drawing on a slide: rectangles, text frames and tables written exactly as measured,
 and the slide's speaker notes page.
 
-Every frame gets explicit insets, wrapping, an exact line spacing and no auto-fit, so
-PowerPoint and LibreOffice wrap its text into the lines :mod:`generator.textfit`
-counted. On a user's own template (``own_style`` false) placeholders and tables take
-their colours from the template's master and table style instead of the theme.
+Every frame gets wrapping, an exact line spacing and no auto-fit, so PowerPoint and
+LibreOffice wrap its text into the lines :mod:`generator.textfit` counted; a frame drawn
+here gets explicit insets, a placeholder keeps the ones it inherits (they were measured).
+No run names a font but code: headings take the master's major font (``+mj-lt``) and
+the rest its minor one. Colours are roles: on a theme's own master (``own_style``) the
+theme's exact colours, on a user's template its colour scheme (the text and title
+colours of its master, its second background for panels, its table style), so the deck
+reads on a dark master as on a light one.
 
 Each shape is written as one XML string and parsed once: python-pptx's properties look
 every child element up again on each assignment, which made drawing most of a deck's
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
 from lxml.etree import XPath
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -42,7 +47,6 @@ NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
-SHAPE_BODY = '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p>'
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
 _SHAPE_IDS = XPath(
@@ -51,6 +55,8 @@ _SHAPE_IDS = XPath(
 _NOTES_BODY = XPath(
     "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
 )
+_DEFAULT_STYLE = XPath("/a:tblStyleLst/@def", namespaces=namespaces("a"), smart_strings=False)
+SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # one id for every slide's field
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
 
@@ -79,16 +85,31 @@ class Para(textfit.Paragraph):
 class Painter:
     """Draws shapes from the theme's colours and fonts; lengths in points."""
 
-    def __init__(self, theme: Theme, language: str, *, own_style: bool = True) -> None:
+    def __init__(self, theme: Theme, language: str, roles: dict[str, str] | None = None) -> None:
         self.theme = theme
         self.lang = quoteattr(language)
-        self.own_style = own_style
+        self.roles = roles  # a user's template's colours by role; None: the theme's own
+        self.own_style = roles is None
 
-    def rectangle(
-        self, slide: Slide, left: float, top: float, width: float, height: float, fill: str
-    ) -> None:
-        """A filled rectangle, without the outline and shadow of the theme's shape style."""
-        _add(slide, _rectangle(slide, left, top, width, height, fill, SHAPE_BODY))
+    def colour(self, role: str) -> str:
+        """A colour role ('primary', 'muted', 'callout_tip', 'code' ...) as a fill's colour element;
+        '' where a user's template has no such colour and its own should show."""
+        panel = role.startswith("callout_") or role == "code"
+        if self.roles is not None:
+            return self.roles.get("panel" if panel else role, "")
+        palette = self.theme.palette
+        if role == "code":  # the code panel: the highlight palette's background
+            value = self.theme.highlight.get("background", palette.light)
+        elif panel:
+            value = palette.callouts[role.removeprefix("callout_")]
+        else:
+            value = getattr(palette, role)
+        return f'<a:srgbClr val="{value}"/>'
+
+    def fill(self, role: str) -> str:
+        """A solid fill of the colour *role*, or nothing (inherited) where it has none."""
+        colour = self.colour(role)
+        return f"<a:solidFill>{colour}</a:solidFill>" if colour else ""
 
     def text_box(
         self,
@@ -101,15 +122,22 @@ class Painter:
         fill: str | None = None,
         anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
     ) -> None:
-        """A frame of *box*'s size and insets holding *paras*; a panel when *fill* is given."""
+        """A frame of *box*'s size and insets holding *paras*; a panel when *fill* (a colour
+        role) is given."""
         text = self.paragraphs(slide, paras)
         insets = _attributes(BODY_INSETS, box.insets)
+        body = (
+            f'<a:bodyPr wrap="square" anchor="{anchor.xml_value}"{insets}>'
+            f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}"
+        )
         if fill:
-            body = (
-                f'<a:bodyPr rtlCol="0" anchor="{anchor.xml_value}" wrap="square"{insets}>'
-                f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}"
+            _add(
+                slide,
+                f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'Rectangle')}<p:cNvSpPr/><p:nvPr/>"
+                f"</p:nvSpPr><p:spPr>{_place('a', left, top, box.width, box.height)}"
+                f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{self.fill(fill)}'
+                f"<a:ln><a:noFill/></a:ln></p:spPr><p:txBody>{body}</p:txBody></p:sp>",
             )
-            _add(slide, _rectangle(slide, left, top, box.width, box.height, fill, body))
             return
         _add(
             slide,
@@ -117,31 +145,35 @@ class Painter:
             '<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
             f"<p:spPr>{_place('a', left, top, box.width, box.height)}"
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
-            f'<p:txBody><a:bodyPr wrap="square" anchor="{anchor.xml_value}"{insets}>'
-            f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>",
+            f"<p:txBody>{body}</p:txBody></p:sp>",
         )
 
     def fill_placeholder(
-        self,
-        shape: Any,
-        paras: Sequence[Para],
-        insets: tuple[float, float, float, float],
-        anchor: MSO_ANCHOR | None,
+        self, shape: Any, paras: Sequence[Para], anchor: MSO_ANCHOR | None
     ) -> None:
-        """Write *paras* into a reference layout's placeholder, with explicit insets,
-        wrapping and no auto-fit.
+        """Write *paras* into a layout's placeholder with wrapping and no auto-fit.
 
-        Colours come from the slide master, as does the anchor when none is given; sizes,
-        spacing and indents are still written, since they are what was measured.
+        Insets, colours and alignment come from the layout and master (the insets were
+        measured), as does the anchor when none is given; sizes, spacing and indents are
+        written, since they are what was measured.
         """
         position = f' anchor="{anchor.xml_value}"' if anchor else ""
         body = parse_xml(
-            f'<p:txBody {NAMESPACES}><a:bodyPr wrap="square"{position}'
-            f"{_attributes(BODY_INSETS, insets)}><a:noAutofit/></a:bodyPr><a:lstStyle/>"
-            f"{self.paragraphs(shape, paras, inherit=True)}</p:txBody>"
+            f'<p:txBody {NAMESPACES}><a:bodyPr wrap="square"{position}><a:noAutofit/>'
+            f"</a:bodyPr><a:lstStyle/>{self.paragraphs(shape, paras, inherit=True)}</p:txBody>"
         )
-        old = shape.element.txBody
-        old.getparent().replace(old, body)
+        _set_body(shape, body)
+
+    def slide_number(self, shape: Any, number: int, size: float) -> None:
+        """The slide-number placeholder holding the slide number field, at *size*."""
+        body = parse_xml(
+            f'<p:txBody {NAMESPACES}><a:bodyPr wrap="square"><a:noAutofit/></a:bodyPr>'
+            "<a:lstStyle/><a:p>"
+            f'<a:fld id="{SLIDE_NUMBER_FIELD}" type="slidenum">'
+            f'<a:rPr lang={self.lang} sz="{round(size * 100)}"/><a:t>{number}</a:t></a:fld>'
+            "</a:p></p:txBody>"
+        )
+        _set_body(shape, body)
 
     def table(
         self,
@@ -153,9 +185,13 @@ class Painter:
         widths: Sequence[float],
         heights: Sequence[float],
         size: float,
+        *,
+        first_column: bool = False,
     ) -> None:
-        """A table of *rows* (the first a header) with the given widths and row heights."""
-        banding = "" if self.own_style else ' bandRow="1"'  # a reference's style shades rows
+        """A table of *rows* (the first a header) with the given widths and row heights;
+        *first_column* marks the first column as row headers (a compare table's aspects)."""
+        flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
+        flags += "" if self.own_style else ' bandRow="1"'  # a template's style shades rows
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
         body = "".join(
             f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size)}</a:tr>'
@@ -167,27 +203,35 @@ class Painter:
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
             f"<p:nvPr/></p:nvGraphicFramePr>{_place('p', left, top, width, sum(heights))}"
             f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl>'
-            f'<a:tblPr firstRow="1"{banding}><a:tableStyleId>{TABLE_STYLE}</a:tableStyleId>'
+            f"<a:tblPr{flags}><a:tableStyleId>{self.table_style(slide)}</a:tableStyleId>"
             f"</a:tblPr><a:tblGrid>{grid}</a:tblGrid>{body}</a:tbl></a:graphicData>"
             "</a:graphic></p:graphicFrame>",
         )
 
-    def row(self, slide: Slide, index: int, cells: Sequence[Sequence[Run]], size: float) -> str:
-        """One table row's cells: the header on the primary colour, then alternate shading."""
-        palette = self.theme.palette
-        header = index == 0
-        colour = palette.on_primary if header else palette.text
-        fill = ""
+    def table_style(self, slide: Slide) -> str:
+        """The template's default table style (its own look wins), else python-pptx's."""
         if self.own_style:
-            shade = (
-                palette.primary if header else palette.background if index % 2 else palette.light
-            )
-            fill = f'<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
+            return TABLE_STYLE
+        try:
+            styles = slide.part.package.presentation_part.part_related_by(RT.TABLE_STYLES)
+        except KeyError:  # a template without table styles: PowerPoint's built-in one
+            return TABLE_STYLE
+        found = _DEFAULT_STYLE(etree.fromstring(styles.blob))
+        return found[0] if found else TABLE_STYLE
+
+    def row(self, slide: Slide, index: int, cells: Sequence[Sequence[Run]], size: float) -> str:
+        """One table row's cells: on the theme's master the header on the primary colour,
+        then alternate shading; on a template, as its table style draws them."""
         margins = _attributes(CELL_MARGINS, CELL_INSETS)
-        inherit = not self.own_style
+        fill, colour = "", ""
+        if self.own_style:
+            header = index == 0
+            shade = "primary" if header else "background" if index % 2 else "light"
+            fill = self.fill(shade)
+            colour = "on_primary" if header else "text"
         return "".join(
             '<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/>'
-            f"{self.paragraphs(slide, [Para(runs, size, colour=colour)], inherit=inherit)}"
+            f"{self.paragraphs(slide, [Para(runs, size, colour=colour)])}"
             f'</a:txBody><a:tcPr anchor="ctr"{margins}>{fill}</a:tcPr></a:tc>'
             for runs in cells
         )
@@ -195,9 +239,9 @@ class Painter:
     def paragraphs(self, owner: Any, paras: Sequence[Para], *, inherit: bool = False) -> str:
         """*paras* as ``a:p`` elements; links are related to *owner*'s part (its slide).
 
-        With *inherit* (a reference's placeholder or table) colours and alignment come
-        from the master; indents are always written there, since a master's own indents
-        would change the measured width, and so is the absence of a bullet.
+        With *inherit* (a placeholder) alignment and bullet colours come from the master;
+        indents are always written there, since a master's own indents would change the
+        measured width, and so is the absence of a bullet.
         """
         return "".join(
             self.paragraph(owner, para, first=index == 0, inherit=inherit)
@@ -216,7 +260,7 @@ class Painter:
             f'<a:spcBef><a:spcPts val="{centipoints(before)}"/></a:spcBef>'
             '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
         )
-        runs = "".join(self.run(owner, run, para, inherit=inherit) for run in para.runs)
+        runs = "".join(self.run(owner, run, para) for run in para.runs)
         if not para.runs:  # an empty cell: its line is as tall as the others' at this size
             runs = f'<a:endParaRPr sz="{round(para.size * 100)}"/>'
         return (
@@ -227,25 +271,26 @@ class Painter:
         """The bullet, in the accent colour unless the master colours it; or none."""
         if not para.bullet:
             return "<a:buNone/>" if inherit else ""  # no bullet of the master's, as measured
-        colour = (
-            "" if inherit else f'<a:buClr><a:srgbClr val="{self.theme.palette.accent}"/></a:buClr>'
-        )
+        accent = "" if inherit else self.colour("accent")
+        colour = f"<a:buClr>{accent}</a:buClr>" if accent else ""
         if len(para.bullet) == 1:
             return f"{colour}<a:buChar char={quoteattr(para.bullet)}/>"
         start = "" if para.start_at is None else f' startAt="{para.start_at}"'
         return f"{colour}<a:buAutoNum type={quoteattr(para.bullet)}{start}/>"
 
-    def run(self, owner: Any, run: Run, para: Para, *, inherit: bool) -> str:
-        """One run in the face it was measured in (mono for code), in the document's
-        language, so spelling tools check it as the lesson's language."""
-        fonts = self.theme.fonts
-        face = fonts.mono.name if run.code else getattr(fonts, para.role).name
-        colour = run.colour or para.colour or self.theme.palette.text
-        fill = (
-            ""
-            if inherit and not run.colour
-            else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
-        )
+    def run(self, owner: Any, run: Run, para: Para) -> str:
+        """One run in the face it was measured in, in the document's language, so spelling
+        tools check it as the lesson's language. Only code names its font (the theme's
+        mono) and its own colour (highlighting); a heading takes the master's major font,
+        the rest its minor one. A newline in its text is a line break."""
+        if run.code:
+            face = f"<a:latin typeface={quoteattr(self.theme.fonts.mono.name)}/>"
+        else:
+            face = '<a:latin typeface="+mj-lt"/>' if para.role == "heading" else ""
+        if run.colour:
+            fill = f'<a:solidFill><a:srgbClr val="{run.colour}"/></a:solidFill>'
+        else:
+            fill = self.fill(para.colour) if para.colour else ""
         link = ""
         if run.href:
             relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
@@ -253,10 +298,9 @@ class Painter:
         baseline = f' baseline="{BASELINE[run.script]}"' if run.script else ""
         props = (
             f'<a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
-            f' i="{int(run.italic)}" lang={self.lang}{baseline}>{fill}'
-            f"<a:latin typeface={quoteattr(face)}/>{link}</a:rPr>"
+            f' i="{int(run.italic)}" lang={self.lang}{baseline}>{fill}{face}{link}</a:rPr>'
         )
-        return f"<a:br>{props}</a:br>".join(  # a newline in a text is a line break
+        return f"<a:br>{props}</a:br>".join(
             f"<a:r>{props}<a:t>{_text(line)}</a:t></a:r>" if line else ""
             for line in run.text.split("\n")
         )
@@ -312,6 +356,15 @@ class NotesPages:
         return PackURI(name)
 
 
+def _set_body(shape: Any, body: Any) -> None:
+    """Give a placeholder *body* as its text (python-pptx clones a footer without one)."""
+    old = shape.element.txBody
+    if old is None:
+        shape.element.append(body)
+    else:
+        old.getparent().replace(old, body)
+
+
 def _add(slide: Slide, xml: str) -> None:
     """Parse one shape's XML onto *slide*, above the shapes already there."""
     slide.shapes.element.insert_element_before(parse_xml(xml), "p:extLst")
@@ -324,19 +377,6 @@ def _name(slide: Slide, kind: str) -> str:
     slide, text and all, for every shape it adds."""
     number = max(int(value) for value in _SHAPE_IDS(slide.shapes.element)) + 1
     return f'<p:cNvPr id="{number}" name="{kind} {number - 1}"/>'
-
-
-def _rectangle(
-    slide: Slide, left: float, top: float, width: float, height: float, fill: str, body: str
-) -> str:
-    """A filled rectangle without outline around the text body *body*."""
-    return (
-        f"<p:sp {NAMESPACES}><p:nvSpPr>{_name(slide, 'Rectangle')}<p:cNvSpPr/><p:nvPr/>"
-        f"</p:nvSpPr><p:spPr>{_place('a', left, top, width, height)}"
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
-        f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
-        f"</p:spPr><p:txBody>{body}</p:txBody></p:sp>"
-    )
 
 
 def _place(prefix: str, left: float, top: float, width: float, height: float) -> str:

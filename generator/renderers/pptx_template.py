@@ -1,27 +1,39 @@
-"""The deck's starting file: python-pptx's default template, or a user's own .pptx/.potx.
+"""The deck's template: a theme's own master (:mod:`.pptx_master`) or a user's .pptx/.potx.
 
-With a user's file the deck is built on its slide master and layouts, so the company's
-colours, backgrounds and logos stay as its designer made them; this module opens such a
-file, empties it of slides, finds the layouts the deck needs (by name, else by the
-placeholders they hold) and says where their placeholders sit, so text can be measured
-in the very box it will be drawn in.
+Both are handled alike: the package is opened and normalised (slides dropped, a missing
+slide size or notes body supplied, placeholders without an ``idx`` numbered), then the
+layouts the deck needs are chosen by their language-independent ``type`` (``title``,
+``obj``, ``twoObj``, ``titleOnly``), else by the placeholders they hold and the largest
+body area. Boxes are read with everything a layout inherits from its master, insets
+included, so that text is measured in the very box it will be drawn in, and the
+template's own fonts are what text is measured with.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide, SlideLayout
 
+from ..contrast import AA_LARGE, AA_TEXT, ratio
 from ..errors import BuildError
+from ..templatecheck import TemplateReport
+from ..theme import FONTS_DIR, Font, Theme
+from . import pptx_master
 
 TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
 PRESENTATION_TYPE = (
@@ -30,6 +42,21 @@ PRESENTATION_TYPE = (
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 SUBTITLES = (PP_PLACEHOLDER.SUBTITLE, *BODIES)
+FOOTERS = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
+DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # DrawingML's own, when nothing on the way says
+DEFAULT_SIZE = (960.0, 540.0)  # a slide size for a package that gives none (16:9)
+HARD_MIN = 10.0  # no text is set smaller, whatever the template's boxes
+FALLBACK_FAMILY = "DejaVuSans"  # wide: text set in a narrower unknown face still fits
+_INSET_NAMES = ("lIns", "tIns", "rIns", "bIns")
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+BACKGROUND_SHARE = 0.5  # a master shape covering this much of the slide is a background
+_NOTES_BODY = (
+    '<p:sp {ns}><p:nvSpPr><p:cNvPr id="{id}" name="Notes Placeholder {n}"/>'
+    '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="body" sz="quarter"'
+    ' idx="3"/></p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x="685800" y="4400550"/>'
+    '<a:ext cx="5486400" cy="3600450"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+    "</a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p/></p:txBody></p:sp>"
+)
 
 
 @dataclass(frozen=True)
@@ -42,27 +69,291 @@ class Rect:
     height: float
 
 
-@dataclass(frozen=True)
-class Layouts:
-    """The reference's layouts the deck uses: one for covers, one for content slides."""
+@dataclass
+class Template:
+    """An opened template and the layouts the deck uses for each kind of slide."""
 
-    title: SlideLayout
+    deck: Deck
+    name: str  # how messages name it: the file's name, or the theme's
+    own: bool  # a shipped theme's master: the theme's colours are its colours
+    cover: SlideLayout
     content: SlideLayout
+    two: SlideLayout | None
+    title_only: SlideLayout | None
+    fonts: tuple[str, str]  # the master's major (heading) and minor (body) Latin fonts
+    report: TemplateReport
+
+    @property
+    def width(self) -> float:
+        return self.deck.slide_width / 12700
+
+    @property
+    def height(self) -> float:
+        return self.deck.slide_height / 12700
+
+    def colour_roles(self) -> dict[str, str]:
+        """Colour roles as the template's own scheme colours, each only where it reads on
+        the master's background (WCAG AA); '' leaves the master's text colour to show."""
+        scheme = _scheme_colours(self.deck)
+        background, text = scheme["bg1"], scheme["tx1"]
+
+        def readable(slot: str, needed: float, on: str = background) -> bool:
+            return ratio(scheme[slot], on) >= needed
+
+        return {
+            "primary": '<a:schemeClr val="tx2"/>' if readable("tx2", AA_TEXT) else "",
+            "accent": '<a:schemeClr val="accent1"/>' if readable("accent1", AA_LARGE) else "",
+            "muted": "",
+            "light": "",
+            "panel": (
+                '<a:schemeClr val="bg2"/>'
+                if ratio(text, scheme["bg2"]) >= AA_TEXT
+                else '<a:schemeClr val="bg1"><a:lumMod val="90000"/></a:schemeClr>'
+            ),
+        }
+
+    def clear_box(self, layout: SlideLayout, shape: Any) -> Rect:
+        """*shape*'s box on *layout* less any part a band, bar or picture of the layout or
+        its master covers: text set there would run over the decoration."""
+        box = rect(shape)
+        for decoration in _decorations(layout):
+            other = rect(decoration)
+            if other.width * other.height >= BACKGROUND_SHARE * self.width * self.height:
+                continue
+            if not _overlap(box, other):
+                continue
+            right, bottom = other.left + other.width, other.top + other.height
+            candidates = [
+                Rect(box.left, box.top, box.width, other.top - box.top),
+                Rect(box.left, bottom, box.width, box.top + box.height - bottom),
+                Rect(box.left, box.top, other.left - box.left, box.height),
+                Rect(right, box.top, box.left + box.width - right, box.height),
+            ]
+            box = max(candidates, key=lambda r: max(r.width, 0) * max(r.height, 0))
+        return box
+
+    def measuring_theme(self, theme: Theme) -> Theme:
+        """*theme* with the template's fonts, so text is measured as it will be drawn."""
+        if self.own:
+            return theme
+        major, minor = self.fonts
+        fonts = theme.fonts.model_copy(
+            update={
+                "heading": Font(name=major, file=metric_family(major)),
+                "body": Font(name=minor, file=metric_family(minor)),
+            }
+        )
+        return theme.model_copy(update={"fonts": fonts})
 
 
-def open_deck(reference: Path | None) -> Deck:
-    """The default template, or *reference* emptied of its slides (a .potx opened as a deck)."""
-    if reference is None:
-        return Presentation()
-    data = reference.read_bytes()
-    if reference.suffix.lower() == ".potx":
-        data = _as_presentation(data)
-    deck = Presentation(io.BytesIO(data))
+def themed(theme: Theme, aspect: str) -> Template:
+    """The shipped theme's own master and layouts, for a deck of *aspect*."""
+    data = pptx_master.themed_package(theme, aspect)
+    return _template(Presentation(io.BytesIO(data)), f"theme '{theme.name}'", own=True)
+
+
+def open_template(path: Path) -> Template:
+    """A user's .pptx or .potx, emptied of its slides and normalised; a file that is not
+    a PowerPoint package is a build error naming it."""
+    try:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".potx":
+            data = _as_presentation(data)
+        deck = Presentation(io.BytesIO(data))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+        raise BuildError(
+            f"{path}: not a PowerPoint file or template (.pptx, .potx): {error}"
+        ) from None
+    return _template(deck, path.name, own=False)
+
+
+def _template(deck: Deck, name: str, *, own: bool) -> Template:
+    report = TemplateReport(Path(name))
+    _drop_slides(deck, report)
+    _normalise(deck, report)
+    layouts = list(deck.slide_layouts)
+    content = _choose(layouts, ("obj", "tx"), TITLES, BODIES)
+    if content is None:
+        raise BuildError(
+            f"{name}: no layout has both a title and a content placeholder;"
+            " add a 'Title and Content' layout to the template"
+        )
+    cover = _choose(layouts, ("title",), TITLES, (PP_PLACEHOLDER.SUBTITLE, *BODIES)) or content
+    two = _choose(layouts, ("twoObj", "twoTxTwoObj"), TITLES, BODIES, count=2)
+    title_only = _choose(layouts, ("titleOnly",), TITLES, ())
+    for what, layout in (
+        ("cover and closing slides", cover),
+        ("text slides", content),
+        ("side-by-side content", two),
+        ("tables, pictures and panels", title_only),
+    ):
+        report.uses.append(f"{what}: {describe(layout)}")
+    if two is None:
+        report.warnings.append("no Two Content layout: side-by-side content is drawn in boxes")
+    if title_only is None:
+        report.uses[-1] = (
+            f"tables, pictures and panels: {describe(content)} with its body placeholder removed"
+        )
+    return Template(deck, name, own, cover, content, two, title_only, _theme_fonts(deck), report)
+
+
+def describe(layout: SlideLayout | None) -> str:
+    """A layout as a report names it: its name and type."""
+    if layout is None:
+        return "none"
+    return f"layout '{layout.name}' ({layout.element.get('type', 'cust')})"
+
+
+def _choose(
+    layouts: Sequence[SlideLayout],
+    types: Sequence[str],
+    first: Sequence[PP_PLACEHOLDER],
+    second: Sequence[PP_PLACEHOLDER],
+    *,
+    count: int = 1,
+) -> SlideLayout | None:
+    """The first layout of one of *types* (in their order) that holds the placeholders;
+    else, of those holding them, the one whose *second* placeholders have the largest
+    area (a layout's name is in the template's language, and says nothing reliable)."""
+
+    def holds(layout: SlideLayout) -> bool:
+        if placeholder(layout, first) is None:
+            return False
+        found = [shape for shape in layout.placeholders if _kind(shape) in second]
+        return len(found) >= count if second else not found
+
+    suitable = [layout for layout in layouts if holds(layout)]
+    for kind in types:
+        typed = [layout for layout in suitable if layout.element.get("type") == kind]
+        if typed:
+            return typed[0]
+    if not second:
+        return None  # a title-only layout is chosen by its type alone
+    return max(suitable, key=lambda layout: _body_area(layout, second), default=None)
+
+
+def _body_area(layout: SlideLayout, kinds: Sequence[PP_PLACEHOLDER]) -> float:
+    return max(
+        (r.width * r.height for s in layout.placeholders if _kind(s) in kinds for r in [rect(s)]),
+        default=0.0,
+    )
+
+
+def _kind(shape: Any) -> PP_PLACEHOLDER:
+    return shape.placeholder_format.type
+
+
+def _drop_slides(deck: Deck, report: TemplateReport) -> None:
     slides = deck.slides._sldIdLst
+    if len(slides):
+        report.repairs.append(f"dropped the {len(slides)} slide(s) the template came with")
     for slide in list(slides):
         deck.part.drop_rel(slide.rId)  # the slide part is then no longer written
         slides.remove(slide)
-    return deck
+
+
+def _normalise(deck: Deck, report: TemplateReport) -> None:
+    """Mend what real templates leave out: a slide size, a notes page body, and the
+    ``idx`` of layout placeholders (LibreOffice writes ``<p:ph type="subTitle"/>``,
+    which would then be taken for the title, whose idx is 0 by default)."""
+    if deck.slide_width is None or deck.slide_height is None:
+        deck.slide_width, deck.slide_height = (round(v * 12700) for v in DEFAULT_SIZE)
+        report.repairs.append("the template gives no slide size: using 16:9 (960 x 540 pt)")
+    for layout in deck.slide_layouts:
+        used = {int(ph.get("idx")) for ph in _ph_elements(layout) if ph.get("idx")}
+        for ph in _ph_elements(layout):
+            if ph.get("idx") is None and ph.get("type") not in ("title", "ctrTitle", None):
+                number = max(used | {9}) + 1
+                used.add(number)
+                ph.set("idx", str(number))
+                report.repairs.append(
+                    f"{describe(layout)}: numbered its '{ph.get('type')}' placeholder"
+                    f" (idx {number}), which had no idx"
+                )
+    notes_master = deck.notes_master  # python-pptx makes one when the template has none
+    tree = notes_master.shapes._spTree
+    bodies = tree.xpath("p:sp/p:nvSpPr/p:nvPr/p:ph[@type='body']")
+    if not bodies:
+        number = max((int(i) for i in tree.xpath(".//p:cNvPr/@id")), default=1) + 1
+        tree.append(parse_xml(_NOTES_BODY.format(ns=nsdecls("a", "p"), id=number, n=number)))
+        report.repairs.append("the notes master had no body placeholder: added one for notes")
+
+
+def _ph_elements(layout: SlideLayout) -> list[Any]:
+    return layout.element.xpath("p:cSld/p:spTree/*/*/p:nvPr/p:ph")
+
+
+def _decorations(layout: SlideLayout) -> list[Any]:
+    """The shapes other than placeholders that show on slides of *layout*."""
+    shapes = [shape for shape in layout.shapes if not shape.is_placeholder]
+    if layout.element.get("showMasterSp") != "0":
+        shapes += [shape for shape in layout.slide_master.shapes if not shape.is_placeholder]
+    return [shape for shape in shapes if shape.width and shape.height]
+
+
+def _overlap(first: Rect, second: Rect) -> bool:
+    return (
+        first.left < second.left + second.width
+        and second.left < first.left + first.width
+        and first.top < second.top + second.height
+        and second.top < first.top + first.height
+    )
+
+
+def _scheme_colours(deck: Deck) -> dict[str, str]:
+    """The master's colours as slides use them (bg1, tx1, bg2, tx2, accent1 ...): the
+    theme's colour scheme seen through the master's colour map."""
+    part = deck.slide_master.part.part_related_by(RT.THEME)
+    scheme = etree.fromstring(part.blob).find(f".//{_A}clrScheme")
+    colours = {}
+    for slot in scheme:
+        value = slot[0].get("lastClr") or slot[0].get("val") or "000000"
+        colours[etree.QName(slot).localname] = value.upper()
+    mapping = deck.slide_master.element.find(qn("p:clrMap"))
+    names = dict(mapping.attrib) if mapping is not None else {}
+    defaults = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
+    for role, slot in defaults.items():
+        colours[role] = colours.get(names.get(role, slot), "000000")
+    return colours
+
+
+def _theme_fonts(deck: Deck) -> tuple[str, str]:
+    """The master theme's major and minor Latin typefaces."""
+    part = deck.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    names = []
+    for tag in ("majorFont", "minorFont"):
+        latin = root.find(f".//{a}fontScheme/{a}{tag}/{a}latin")
+        names.append(latin.get("typeface") if latin is not None else "Calibri")
+    return names[0], names[1]
+
+
+@cache
+def _metric_table() -> dict[str, str]:
+    with (FONTS_DIR / "metrics.yaml").open(encoding="utf-8") as file:
+        return {name.lower(): family for name, family in yaml.safe_load(file).items()}
+
+
+def metric_family(font: str) -> str:
+    """The shipped TrueType family that measures text set in *font* (the fallback's
+    for a font without a known twin)."""
+    return _metric_table().get(font.lower(), FALLBACK_FAMILY)
+
+
+def font_notes(template: Template) -> list[str]:
+    """The template's fonts and what measures them, in a report's words."""
+    notes = []
+    for role, font in zip(("headings", "body text"), template.fonts, strict=True):
+        family = metric_family(font)
+        known = font.lower() in _metric_table()
+        how = (
+            f"measured with {family}"
+            if known
+            else f"no metric twin known; measured as {family}, a wide face"
+        )
+        notes.append(f"{role}: {font} ({how})")
+    return notes
 
 
 def _as_presentation(data: bytes) -> bytes:
@@ -79,57 +370,44 @@ def _as_presentation(data: bytes) -> bytes:
 
 class Slides:
     """Adds slides to a deck as python-pptx's ``add_slide`` does, with each layout's own
-    placeholders; which placeholders those are is found once per layout, not once per
-    slide, since looking through the layout was most of the cost of a new slide."""
+    placeholders plus its footer and slide-number ones (which python-pptx leaves off);
+    which placeholders those are is found once per layout, not once per slide, since
+    looking through the layout was most of the cost of a new slide."""
 
     def __init__(self, deck: Deck) -> None:
         self.deck = deck
         self.placeholders: dict[str, tuple[Any, ...]] = {}  # by the layout's part name
 
-    def add(self, layout: SlideLayout) -> Slide:
-        """A new last slide on *layout*."""
+    def add(self, layout: SlideLayout, *, footers: bool = True) -> Slide:
+        """A new last slide on *layout*; without *footers* for a cover, as PowerPoint's
+        "don't show on title slide" leaves them off."""
         name = layout.part.partname
         if name not in self.placeholders:
-            self.placeholders[name] = tuple(layout.iter_cloneable_placeholders())
+            shapes = [*layout.iter_cloneable_placeholders()]
+            shapes += [shape for shape in layout.placeholders if _kind(shape) in FOOTERS]
+            self.placeholders[name] = tuple(shapes)
         relation, slide = self.deck.part.add_slide(layout)
         for shape in self.placeholders[name]:
-            slide.shapes.clone_placeholder(shape)
+            if footers or _kind(shape) not in FOOTERS:
+                slide.shapes.clone_placeholder(shape)
         self.deck.slides._sldIdLst.add_sldId(relation)
         return slide
-
-
-def find_layouts(deck: Deck) -> Layouts:
-    """The title and content layouts: by their usual names, else by the placeholders they hold."""
-    layouts = list(deck.slide_layouts)
-    content = _layout(layouts, "Title and Content", BODIES)
-    title = _layout(layouts, "Title Slide", (PP_PLACEHOLDER.SUBTITLE,)) or content
-    if content is None or title is None:
-        raise BuildError(
-            "the reference deck has no layout with a title and a content placeholder;"
-            " add a 'Title and Content' layout to it"
-        )
-    return Layouts(title, content)
-
-
-def _layout(
-    layouts: Sequence[SlideLayout], name: str, second: Sequence[PP_PLACEHOLDER]
-) -> SlideLayout | None:
-    named = [layout for layout in layouts if layout.name.lower() == name.lower()]
-    typed = [
-        layout
-        for layout in layouts
-        if placeholder(layout, TITLES) is not None and placeholder(layout, second) is not None
-    ]
-    return next(iter(named + typed), None)
 
 
 def placeholder(owner: Any, kinds: Sequence[PP_PLACEHOLDER]) -> Any | None:
     """The first placeholder of one of *kinds* on a slide or layout, in the order of *kinds*."""
     for kind in kinds:
         for shape in owner.placeholders:
-            if shape.placeholder_format.type == kind:
+            if _kind(shape) == kind:
                 return shape
     return None
+
+
+def placeholders(owner: Any, kinds: Iterable[PP_PLACEHOLDER]) -> list[Any]:
+    """Every placeholder of one of *kinds*, left to right (for side-by-side bodies)."""
+    kinds = tuple(kinds)
+    found = [shape for shape in owner.placeholders if _kind(shape) in kinds]
+    return sorted(found, key=lambda shape: (rect(shape).left, rect(shape).top))
 
 
 def rect(shape: Any) -> Rect:
@@ -137,7 +415,79 @@ def rect(shape: Any) -> Rect:
     return Rect(*(value / 12700 for value in (shape.left, shape.top, shape.width, shape.height)))
 
 
+def insets(shape: Any) -> tuple[float, float, float, float]:
+    """A placeholder's text insets (left, top, right, bottom, points), each taken from the
+    first of the shape, its layout's placeholder and its master's that gives it."""
+    found: list[float | None] = [None] * 4
+    for element in _inheritance(shape):
+        body = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+        if body is None:
+            continue
+        for index, name in enumerate(_INSET_NAMES):
+            if found[index] is None and body.get(name) is not None:
+                found[index] = int(body.get(name)) / 12700
+    return tuple(  # type: ignore[return-value]
+        default if value is None else value
+        for value, default in zip(found, DEFAULT_INSETS, strict=True)
+    )
+
+
+def _inheritance(shape: Any) -> list[Any]:
+    """The shape's element, then its layout's placeholder's, then the master's."""
+    chain = [shape.element]
+    layout_shape = getattr(shape, "_base_placeholder", None)
+    while layout_shape is not None:
+        chain.append(layout_shape.element)
+        layout_shape = getattr(layout_shape, "_base_placeholder", None)
+    return chain
+
+
 def remove(shape: Any) -> None:
     """Take *shape* off its slide (an unused placeholder would show its prompt text)."""
     element = shape._element
     element.getparent().remove(element)
+
+
+def check(path: Path) -> TemplateReport:
+    """What a deck built on the PowerPoint template at *path* would use, and why not."""
+    try:
+        template = open_template(path)
+    except BuildError as error:
+        report = TemplateReport(path)
+        report.problems.append(str(error).removeprefix(f"{path}: "))
+        return report
+    report = template.report
+    report.path = path
+    report.boxes.append(f"slide: {template.width:.0f} x {template.height:.0f} pt")
+    for what, layout, kinds in (
+        ("title", template.content, TITLES),
+        ("content area", template.content, BODIES),
+        ("cover title", template.cover, TITLES),
+        ("cover subtitle", template.cover, SUBTITLES),
+    ):
+        shape = placeholder(layout, kinds)
+        if shape is None:
+            continue
+        box, inner = rect(shape), insets(shape)
+        report.boxes.append(
+            f"{what}: {box.width:.0f} x {box.height:.0f} pt at ({box.left:.0f}, {box.top:.0f}),"
+            f" insets {', '.join(f'{value:g}' for value in inner)} pt ({describe(layout)})"
+        )
+        if kinds == TITLES and box.height < 1.2 * 24 + inner[1] + inner[3]:
+            report.warnings.append(
+                f"{describe(layout)}: title box {box.height:.0f} pt tall; long titles are set"
+                f" smaller, down to {HARD_MIN:g} pt"
+            )
+    report.fonts += font_notes(template)
+    for font in template.fonts:
+        if font.lower() not in _metric_table():
+            report.warnings.append(
+                f"font '{font}' has no metric twin here: text is measured as the wide"
+                f" {FALLBACK_FAMILY}, so lines may break earlier than they need to"
+            )
+    if placeholder(template.content, FOOTERS) is None:
+        report.warnings.append(
+            f"{describe(template.content)} has no footer or slide-number placeholder:"
+            " slides carry neither"
+        )
+    return report
