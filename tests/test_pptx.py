@@ -643,9 +643,9 @@ def themed(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def master_fonts(deck) -> tuple[str, str]:
-    """The major and minor Latin fonts of the deck's master theme."""
-    theme_part = deck.slide_master.part.part_related_by(RT.THEME)
+def master_fonts(deck, master=None) -> tuple[str, str]:
+    """The major and minor Latin fonts of the deck's (first, or given) master's theme."""
+    theme_part = (master or deck.slide_master).part.part_related_by(RT.THEME)
     root = etree.fromstring(theme_part.blob)
     return tuple(
         root.find(f".//{qn('a:fontScheme')}/{qn(f'a:{tag}')}/{qn('a:latin')}").get("typeface")

@@ -114,13 +114,17 @@ class PptxRenderer(Renderer):
         self.slides = pptx_template.Slides(self.deck)
         self.margin = self.theme.margins.slide * 72
         self.width, self.height = self.template.width, self.template.height
-        body = pptx_template.placeholder(self.template.content, BODIES)
-        area = self.template.clear_box(self.template.content, body)
+        line = self.theme.size("pptx", "body_min") * textfit.LINE_SPACING
+        area, self.insets, self.text_in_body = self.template.content_area(line)
+        if not self.text_in_body:
+            self.template_warning(self.template.report.warnings[-1])
         self.left, self.top = area.left, area.top
         self.area_width, self.area_height = area.width, area.height
-        self.insets = pptx_template.insets(body)  # of text in the content area
-        roles = None if self.template.own else self.template.colour_roles()
-        self.paint = Painter(self.theme, self.document.language, roles)
+        if self.template.own:
+            self.paint = Painter(self.theme, self.document.language)
+        else:
+            roles, style = self.template.colour_roles(), self.template.table_style()
+            self.paint = Painter(self.theme, self.document.language, roles, style)
         self.notes_pages = NotesPages()
         self.title_slide()
         for page in self.pages():
@@ -233,7 +237,7 @@ class PptxRenderer(Renderer):
         Text alone goes into the layout's body placeholder; a slide with a table, picture
         or panel is a Title Only slide with its pieces drawn inside the body's box.
         """
-        text_only = all(piece.paras for piece in page.pieces)
+        text_only = self.text_in_body and all(piece.paras for piece in page.pieces)
         layout = self.template.content if text_only else self.template.title_only
         slide = self.slides.add(layout or self.template.content)
         self.slide_title(slide, page.title)
@@ -300,7 +304,7 @@ class PptxRenderer(Renderer):
     ) -> float:
         """The largest size at which *layout* fits *box*; an error naming *what* otherwise.
 
-        In a user's template whose box (*where*, e.g. 'title') is too small even at the
+        In a user's template whose box (*where*, e.g. "layout 'X': title box") is too small even at the
         floor, the text goes on shrinking down to the hard minimum, with a warning that
         names the template, its layout and the box: the lesson is not to blame.
         """
@@ -309,12 +313,12 @@ class PptxRenderer(Renderer):
             size = textfit.fit(layout, box, self.theme, floor, HARD_MIN)
             if size is not None:
                 self.template_warning(
-                    f"{where} box {box.height:.0f} pt tall: {what} is set at {size:g} pt"
+                    f"{where} {box.height:.0f} pt tall: {what} is set at {size:g} pt"
                 )
         if size is None:
             if where and not self.template.own:
                 raise BuildError(
-                    f"{self.template.name}: {where} box {box.height:.0f} pt tall is too small"
+                    f"{self.template.name}: {where} {box.height:.0f} pt tall is too small"
                     f" for {what} even at {HARD_MIN:g} pt; use a layout with a larger box"
                 )
             raise BuildError(f"{what} is too long for its slide; shorten it")
@@ -322,7 +326,11 @@ class PptxRenderer(Renderer):
 
     def template_warning(self, message: str) -> None:
         """A warning about the user's template, once per deck for each message."""
-        text = f"{self.template.name}: {message}"
+        text = (
+            message
+            if message.startswith(self.template.name)
+            else f"{self.template.name}: {message}"
+        )
         if text not in self.warned:
             self.warned.add(text)
             warnings.warn(text, stacklevel=2)
@@ -342,14 +350,15 @@ class PptxRenderer(Renderer):
         anchor: MSO_ANCHOR | None = None,
     ) -> None:
         """*layout*'s text in a placeholder, measured in the box and insets it inherits;
-        a box that runs over a decoration of the template is moved clear of it (but for
-        the footer's, which a designer often sets on a band on purpose)."""
+        a subtitle box that runs over a decoration of the template is moved clear of it
+        (a title or footer is often set on a band on purpose)."""
         area = pptx_template.rect(shape)
-        if where != "footer":
+        if where in ("cover subtitle",):  # a title is often set on a band on purpose
             area = self.template.clear_box(shape.part.slide_layout, shape)
             self.place(shape, area)
         box = textfit.Box(area.width, area.height, pptx_template.insets(shape))
-        size = self.fitted(layout, box, start, floor, what, where)
+        named = f"{pptx_template.describe(shape.part.slide_layout)}: {where} box"
+        size = self.fitted(layout, box, start, floor, what, named)
         self.paint.fill_placeholder(shape, layout(size), anchor)
 
     @staticmethod
@@ -367,11 +376,14 @@ class PptxRenderer(Renderer):
             slide.shapes._spTree.insert_element_before(shape.element, "p:extLst")
         shape = pptx_template.placeholder(slide, (FOOTERS[0],))
         if shape is not None:
-
-            def layout(size: float) -> list[Para]:
-                return [Para(self.footer_text, size)]
-
-            self.fill_placeholder(shape, layout, size, min(size, HARD_MIN), "the footer", "footer")
+            paras = [Para(self.footer_text, size)]
+            area, inner = pptx_template.rect(shape), pptx_template.insets(shape)
+            needed = textfit.height(paras, area.width - inner[0] - inner[2], self.theme)
+            needed += inner[1] + inner[3]
+            if needed > area.height:  # a long footer in a narrow box grows upwards
+                grown = area.top + area.height - needed
+                self.place(shape, pptx_template.Rect(area.left, grown, area.width, needed))
+            self.paint.fill_placeholder(shape, paras, None)
         number = pptx_template.placeholder(slide, (FOOTERS[1],))
         if number is not None:
             self.paint.slide_number(number, len(self.deck.slides), size)

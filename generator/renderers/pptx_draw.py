@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from lxml import etree
 from lxml.etree import XPath
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -45,6 +44,7 @@ BASELINE = {"sub": -25000, "super": 30000}  # sub- and superscript shifts, thous
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, points
 NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
+PLAIN_TABLE_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # Office's "No Style, No Grid"
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
@@ -55,7 +55,6 @@ _SHAPE_IDS = XPath(
 _NOTES_BODY = XPath(
     "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
 )
-_DEFAULT_STYLE = XPath("/a:tblStyleLst/@def", namespaces=namespaces("a"), smart_strings=False)
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # one id for every slide's field
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
@@ -85,11 +84,18 @@ class Para(textfit.Paragraph):
 class Painter:
     """Draws shapes from the theme's colours and fonts; lengths in points."""
 
-    def __init__(self, theme: Theme, language: str, roles: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        language: str,
+        roles: dict[str, str] | None = None,
+        table_style: str | None = None,
+    ) -> None:
         self.theme = theme
         self.lang = quoteattr(language)
         self.roles = roles  # a user's template's colours by role; None: the theme's own
         self.own_style = roles is None
+        self.table_style = table_style  # a template's own default table style, if any
 
     def colour(self, role: str) -> str:
         """A colour role ('primary', 'muted', 'callout_tip', 'code' ...) as a fill's colour element;
@@ -191,7 +197,7 @@ class Painter:
         """A table of *rows* (the first a header) with the given widths and row heights;
         *first_column* marks the first column as row headers (a compare table's aspects)."""
         flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
-        flags += "" if self.own_style else ' bandRow="1"'  # a template's style shades rows
+        flags += ' bandRow="1"' if self.table_style else ""  # a template's style shades rows
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
         body = "".join(
             f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size)}</a:tr>'
@@ -203,32 +209,33 @@ class Painter:
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr>'
             f"<p:nvPr/></p:nvGraphicFramePr>{_place('p', left, top, width, sum(heights))}"
             f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl>'
-            f"<a:tblPr{flags}><a:tableStyleId>{self.table_style(slide)}</a:tableStyleId>"
+            f"<a:tblPr{flags}><a:tableStyleId>{self.style_id}</a:tableStyleId>"
             f"</a:tblPr><a:tblGrid>{grid}</a:tblGrid>{body}</a:tbl></a:graphicData>"
             "</a:graphic></p:graphicFrame>",
         )
 
-    def table_style(self, slide: Slide) -> str:
-        """The template's default table style (its own look wins), else python-pptx's."""
+    @property
+    def style_id(self) -> str:
+        """The table style: the theme's fills over python-pptx's default style, a template's
+        own default style, or none at all (a template without one gets explicit colours)."""
         if self.own_style:
             return TABLE_STYLE
-        try:
-            styles = slide.part.package.presentation_part.part_related_by(RT.TABLE_STYLES)
-        except KeyError:  # a template without table styles: PowerPoint's built-in one
-            return TABLE_STYLE
-        found = _DEFAULT_STYLE(etree.fromstring(styles.blob))
-        return found[0] if found else TABLE_STYLE
+        return self.table_style or PLAIN_TABLE_STYLE
 
     def row(self, slide: Slide, index: int, cells: Sequence[Sequence[Run]], size: float) -> str:
         """One table row's cells: on the theme's master the header on the primary colour,
-        then alternate shading; on a template, as its table style draws them."""
+        then alternate shading; on a template, as its table style draws them, or when it
+        has none, a header in its strong colour and rows in its readable text colour."""
         margins = _attributes(CELL_MARGINS, CELL_INSETS)
         fill, colour = "", ""
+        header = index == 0
         if self.own_style:
-            header = index == 0
             shade = "primary" if header else "background" if index % 2 else "light"
             fill = self.fill(shade)
             colour = "on_primary" if header else "text"
+        elif self.table_style is None:  # on "No Style, No Grid": only these colours show
+            fill = self.fill("header") if header else ""
+            colour = "on_header" if header else "text"
         return "".join(
             '<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/>'
             f"{self.paragraphs(slide, [Para(runs, size, colour=colour)])}"
@@ -260,6 +267,8 @@ class Painter:
             f'<a:spcBef><a:spcPts val="{centipoints(before)}"/></a:spcBef>'
             '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
         )
+        if not (inherit or self.own_style or (para.colour and self.colour(para.colour))):
+            para = replace(para, colour="text")  # outside a template's placeholders: readable
         runs = "".join(self.run(owner, run, para) for run in para.runs)
         if not para.runs:  # an empty cell: its line is as tall as the others' at this size
             runs = f'<a:endParaRPr sz="{round(para.size * 100)}"/>'

@@ -45,11 +45,14 @@ SUBTITLES = (PP_PLACEHOLDER.SUBTITLE, *BODIES)
 FOOTERS = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)
 DEFAULT_INSETS = (7.2, 3.6, 7.2, 3.6)  # DrawingML's own, when nothing on the way says
 DEFAULT_SIZE = (960.0, 540.0)  # a slide size for a package that gives none (16:9)
+CHECK_LINE = 18 * 1.2  # a line at the shipped themes' body floor, for `template check`
 HARD_MIN = 10.0  # no text is set smaller, whatever the template's boxes
 FALLBACK_FAMILY = "DejaVuSans"  # wide: text set in a narrower unknown face still fits
 _INSET_NAMES = ("lIns", "tIns", "rIns", "bIns")
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 BACKGROUND_SHARE = 0.5  # a master shape covering this much of the slide is a background
+MIN_LINES = 4  # a content area holds at least this many lines at the body floor
+KEEP_SHARE = 0.4  # a box is moved clear of a decoration only if this much of it is left
 _NOTES_BODY = (
     '<p:sp {ns}><p:nvSpPr><p:cNvPr id="{id}" name="Notes Placeholder {n}"/>'
     '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="body" sz="quarter"'
@@ -93,24 +96,69 @@ class Template:
 
     def colour_roles(self) -> dict[str, str]:
         """Colour roles as the template's own scheme colours, each only where it reads on
-        the master's background (WCAG AA); '' leaves the master's text colour to show."""
-        scheme = _scheme_colours(self.deck)
-        background, text = scheme["bg1"], scheme["tx1"]
+        the master's real background (WCAG AA); '' leaves the master's colour to show.
+        Tables get colours of their own only when the template has no table style."""
+        master = self.content.slide_master  # the one the content slides are on
+        scheme = _scheme_colours(master)
+        background = _background(master, scheme)
 
-        def readable(slot: str, needed: float, on: str = background) -> bool:
-            return ratio(scheme[slot], on) >= needed
+        def slot(value: str) -> str:
+            return f'<a:schemeClr val="{value}"/>'
 
+        def best(slots: Sequence[str], on: str) -> str:
+            return max(slots, key=lambda name: ratio(scheme[name], on))
+
+        text = best(("tx1", "bg1", "tx2", "bg2"), background)
+        strong = best(("tx2", "accent1", "accent2", "tx1"), background)
+        header = best(("accent1", "tx2", "accent2"), background)
+        on_header = best(("bg1", "tx1", "bg2", "tx2"), scheme[header])
+        panel = "bg2" if ratio(scheme[text], scheme["bg2"]) >= AA_TEXT else None
         return {
-            "primary": '<a:schemeClr val="tx2"/>' if readable("tx2", AA_TEXT) else "",
-            "accent": '<a:schemeClr val="accent1"/>' if readable("accent1", AA_LARGE) else "",
-            "muted": "",
-            "light": "",
-            "panel": (
-                '<a:schemeClr val="bg2"/>'
-                if ratio(text, scheme["bg2"]) >= AA_TEXT
-                else '<a:schemeClr val="bg1"><a:lumMod val="90000"/></a:schemeClr>'
-            ),
+            "primary": slot(strong) if ratio(scheme[strong], background) >= AA_TEXT else "",
+            "accent": slot("accent1") if ratio(scheme["accent1"], background) >= AA_LARGE else "",
+            "text": slot(text),
+            "header": slot(header),
+            "on_header": slot(on_header),
+            "panel": slot(panel)
+            if panel
+            else f'<a:schemeClr val="{text}"><a:alpha val="12000"/></a:schemeClr>',
         }
+
+    def table_style(self) -> str | None:
+        """The id of the template's own default table style, if it defines one."""
+        try:
+            part = self.deck.part.part_related_by(RT.TABLE_STYLES)
+        except KeyError:
+            return None
+        root = etree.fromstring(part.blob)
+        default = root.get("def")
+        ids = {style.get("styleId") for style in root.iter(f"{_A}tblStyle")}
+        return default if default in ids else None
+
+    def content_area(self, line: float) -> tuple[Rect, tuple[float, float, float, float], bool]:
+        """Where slide content goes, its text insets, and whether text goes into the
+        content layout's body placeholder. A body box too small for a few lines of
+        *line* height moves the content onto Title Only slides, in the master's body area:
+        continuation slides of three words each would serve no one."""
+        body = placeholder(self.content, BODIES)
+        area, inner = self.clear_box(self.content, body), insets(body)
+        master_body = placeholder(self.content.slide_master, (PP_PLACEHOLDER.BODY,))
+        if (
+            area.height - inner[1] - inner[3] >= MIN_LINES * line
+            or self.title_only is None
+            or master_body is None
+        ):
+            return area, inner, True
+        wider = self.clear_box(self.title_only, master_body)
+        if wider.height <= area.height:
+            return area, inner, True
+        note = (
+            f"{describe(self.content)}: body box {area.height:.0f} pt tall; content goes on"
+            f" {describe(self.title_only)} slides, in the master's body area"
+        )
+        if note not in self.report.warnings:
+            self.report.warnings.append(note)
+        return wider, insets(master_body), False
 
     def clear_box(self, layout: SlideLayout, shape: Any) -> Rect:
         """*shape*'s box on *layout* less any part a band, bar or picture of the layout or
@@ -129,7 +177,10 @@ class Template:
                 Rect(box.left, box.top, other.left - box.left, box.height),
                 Rect(right, box.top, box.left + box.width - right, box.height),
             ]
-            box = max(candidates, key=lambda r: max(r.width, 0) * max(r.height, 0))
+            best = max(candidates, key=lambda r: max(r.width, 0) * max(r.height, 0))
+            if best.width * best.height < KEEP_SHARE * box.width * box.height:
+                continue  # a panel behind the text rather than a band beside it
+            box = best
         return box
 
     def measuring_theme(self, theme: Theme) -> Theme:
@@ -171,7 +222,7 @@ def _template(deck: Deck, name: str, *, own: bool) -> Template:
     report = TemplateReport(Path(name))
     _drop_slides(deck, report)
     _normalise(deck, report)
-    layouts = list(deck.slide_layouts)
+    layouts = _all_layouts(deck)
     content = _choose(layouts, ("obj", "tx"), TITLES, BODIES)
     if content is None:
         raise BuildError(
@@ -194,7 +245,9 @@ def _template(deck: Deck, name: str, *, own: bool) -> Template:
         report.uses[-1] = (
             f"tables, pictures and panels: {describe(content)} with its body placeholder removed"
         )
-    return Template(deck, name, own, cover, content, two, title_only, _theme_fonts(deck), report)
+    return Template(
+        deck, name, own, cover, content, two, title_only, _theme_fonts(content.slide_master), report
+    )
 
 
 def describe(layout: SlideLayout | None) -> str:
@@ -259,7 +312,7 @@ def _normalise(deck: Deck, report: TemplateReport) -> None:
     if deck.slide_width is None or deck.slide_height is None:
         deck.slide_width, deck.slide_height = (round(v * 12700) for v in DEFAULT_SIZE)
         report.repairs.append("the template gives no slide size: using 16:9 (960 x 540 pt)")
-    for layout in deck.slide_layouts:
+    for layout in _all_layouts(deck):
         used = {int(ph.get("idx")) for ph in _ph_elements(layout) if ph.get("idx")}
         for ph in _ph_elements(layout):
             if ph.get("idx") is None and ph.get("type") not in ("title", "ctrTitle", None):
@@ -283,6 +336,11 @@ def _ph_elements(layout: SlideLayout) -> list[Any]:
     return layout.element.xpath("p:cSld/p:spTree/*/*/p:nvPr/p:ph")
 
 
+def _all_layouts(deck: Deck) -> list[SlideLayout]:
+    """Every layout of every master (a template may keep its content layouts on a second)."""
+    return [layout for master in deck.slide_masters for layout in master.slide_layouts]
+
+
 def _decorations(layout: SlideLayout) -> list[Any]:
     """The shapes other than placeholders that show on slides of *layout*."""
     shapes = [shape for shape in layout.shapes if not shape.is_placeholder]
@@ -300,16 +358,16 @@ def _overlap(first: Rect, second: Rect) -> bool:
     )
 
 
-def _scheme_colours(deck: Deck) -> dict[str, str]:
+def _scheme_colours(master: Any) -> dict[str, str]:
     """The master's colours as slides use them (bg1, tx1, bg2, tx2, accent1 ...): the
     theme's colour scheme seen through the master's colour map."""
-    part = deck.slide_master.part.part_related_by(RT.THEME)
+    part = master.part.part_related_by(RT.THEME)
     scheme = etree.fromstring(part.blob).find(f".//{_A}clrScheme")
     colours = {}
     for slot in scheme:
         value = slot[0].get("lastClr") or slot[0].get("val") or "000000"
         colours[etree.QName(slot).localname] = value.upper()
-    mapping = deck.slide_master.element.find(qn("p:clrMap"))
+    mapping = master.element.find(qn("p:clrMap"))
     names = dict(mapping.attrib) if mapping is not None else {}
     defaults = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
     for role, slot in defaults.items():
@@ -317,9 +375,23 @@ def _scheme_colours(deck: Deck) -> dict[str, str]:
     return colours
 
 
-def _theme_fonts(deck: Deck) -> tuple[str, str]:
+def _background(master: Any, scheme: dict[str, str]) -> str:
+    """The colour a slide of the master shows behind its text: the master's own solid
+    background when it sets one (LibreOffice writes a dark master this way, with the
+    scheme's light text colour mapped to the background), else the scheme's bg1."""
+    fill = master.element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
+    if fill is not None:
+        for colour in fill.iter(f"{_A}srgbClr", f"{_A}schemeClr"):
+            value = colour.get("val")
+            return (
+                value.upper() if colour.tag == f"{_A}srgbClr" else scheme.get(value, scheme["bg1"])
+            )
+    return scheme["bg1"]
+
+
+def _theme_fonts(master: Any) -> tuple[str, str]:
     """The master theme's major and minor Latin typefaces."""
-    part = deck.slide_master.part.part_related_by(RT.THEME)
+    part = master.part.part_related_by(RT.THEME)
     root = etree.fromstring(part.blob)
     a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     names = []
@@ -458,6 +530,7 @@ def check(path: Path) -> TemplateReport:
         return report
     report = template.report
     report.path = path
+    template.content_area(CHECK_LINE)
     report.boxes.append(f"slide: {template.width:.0f} x {template.height:.0f} pt")
     for what, layout, kinds in (
         ("title", template.content, TITLES),

@@ -1,0 +1,1 @@
+"""Generated PowerPoint templates for the deck tests; see README.md."""

@@ -1,0 +1,146 @@
+"""Every lesson on every template of the corpus in tests/templates/: no crash, a title on
+every slide, text measured inside its placeholder, the template's fonts kept, and a deck
+LibreOffice opens.
+
+The corpus holds what real organisations' templates do to a renderer (localised layout
+names, reordered layouts, no ``idx``, dark masters, bands, tiny boxes, no slide size, no
+notes body); its README says which file does what.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from generator import textfit
+from generator.build import BuildOptions, build
+from generator.renderers import pptx_template
+from generator.theme import Font, load_theme
+
+from .conftest import LESSONS, SAMPLE
+from .test_pptx import crude_height, frames, master_fonts
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_FILES = sorted([*TEMPLATES.glob("*.pptx"), *TEMPLATES.glob("*.potx")])
+LESSON_FILES = [SAMPLE, *sorted(LESSONS.glob("*.yaml"))]
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> dict[str, list[Path]]:
+    """Each template's decks, one per lesson."""
+    folder = tmp_path_factory.mktemp("templated")
+    built: dict[str, list[Path]] = {}
+    for template in TEMPLATE_FILES:
+        out = folder / template.stem
+        options = BuildOptions(formats=["pptx"], out_dir=out, references={"pptx": template})
+        built[template.name] = [build(lesson, options)[0] for lesson in LESSON_FILES]
+    return built
+
+
+def test_the_corpus_is_varied_enough():
+    assert len(TEMPLATE_FILES) >= 15
+
+
+def measuring_theme(deck_path: Path):
+    """The default theme measuring with the deck's own master fonts, as the deck was laid out."""
+    deck = Presentation(str(deck_path))
+    major, minor = master_fonts(deck, deck.slides[1].slide_layout.slide_master)
+    default = load_theme("default")
+    fonts = default.fonts.model_copy(
+        update={
+            "heading": Font(name=major, file=pptx_template.metric_family(major)),
+            "body": Font(name=minor, file=pptx_template.metric_family(minor)),
+        }
+    )
+    return default.model_copy(update={"fonts": fonts})
+
+
+@pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: path.name)
+def test_every_slide_has_its_title_in_the_title_placeholder(decks, template):
+    for deck_path in decks[template.name]:
+        for number, slide in enumerate(Presentation(str(deck_path)).slides, 1):
+            title = slide.shapes.title
+            assert title is not None and title.text.strip(), f"{deck_path.name} slide {number}"
+
+
+@pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: path.name)
+def test_every_text_fits_its_box_on_every_template(decks, template):
+    for deck_path in decks[template.name]:
+        theme = measuring_theme(deck_path)
+        for frame in frames(deck_path, theme):
+            measured = textfit.height(frame.paragraphs, frame.width, theme)
+            assert measured <= frame.height + 0.01, f"{frame.where}: {measured:.1f}"
+            slack = 1.25 * frame.height + frame.paragraphs[0].size * textfit.LINE_SPACING
+            assert crude_height(frame.paragraphs, frame.width) <= slack, frame.where
+
+
+@pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: path.name)
+def test_the_template_keeps_its_fonts(decks, template):
+    opened = pptx_template.open_template(template)
+    original = [master_fonts(opened.deck, master) for master in opened.deck.slide_masters]
+    for deck_path in decks[template.name]:
+        deck = Presentation(str(deck_path))
+        assert [master_fonts(deck, master) for master in deck.slide_masters] == original
+        for slide in deck.slides:
+            for shape in slide.shapes:
+                if not shape.has_text_frame:
+                    continue
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        assert run.font.name in (None, "+mj-lt", "Courier New"), run.text
+
+
+@pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: path.name)
+def test_template_check_finds_every_corpus_template_usable(template):
+    report = pptx_template.check(template)
+    assert report.usable, report.lines()
+    assert any(line.startswith("text slides: layout") for line in report.uses)
+    assert report.fonts and report.boxes
+
+
+def test_template_check_says_why_a_file_is_not_a_template(tmp_path):
+    fake = tmp_path / "house.pptx"
+    fake.write_text("not a zip", encoding="utf-8")
+    report = pptx_template.check(fake)
+    assert not report.usable
+    assert "not a PowerPoint file" in report.problems[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_every_templated_deck(decks, tmp_path):
+    """One LibreOffice run converts the sample's deck on each template (every lesson's
+    would double the slowest test for little more); each PDF has a page per slide."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    expected = {}
+    for template, paths in decks.items():
+        for path in paths[:1]:
+            name = f"{Path(template).stem}--{path.name}"
+            shutil.copy(path, inputs / name)
+            expected[Path(name).stem] = len(Presentation(str(path)).slides)
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *sorted(str(path) for path in inputs.iterdir()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    for stem, slides in expected.items():
+        converted = tmp_path / "pdf" / f"{stem}.pdf"
+        assert converted.is_file(), f"LibreOffice could not open {stem}: {result.stderr}"
+        assert len(PdfReader(converted).pages) == slides, stem
