@@ -773,7 +773,8 @@ def test_a_reference_deck_gives_its_master_and_layouts(referenced, suffix):
     slides = list(deck.slides)
     assert slides[0].slide_layout.name == "Title Slide"
     assert slides[-1].slide_layout.name == "Title Slide"
-    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"Acme Content", "Title Only"}
+    layouts = {slide.slide_layout.name for slide in slides[1:-1]}
+    assert layouts == {"Acme Content", "Title Only", "Two Content"}  # even columns: Two Content
     assert "Template sample slide" not in "\n".join(all_text(slide) for slide in slides)
     fill = deck.slide_master.background.fill
     assert fill.fore_color.rgb == RGBColor.from_string(REFERENCE_BACKGROUND)
@@ -954,3 +955,17 @@ def test_line_breaks_sub_and_superscripts_are_kept(decks):
         (r.text, r._r.rPr.get("baseline")) for r in paragraph.runs if r._r.rPr.get("baseline")
     ]
     assert shifted == [("2", "-25000"), ("2", "30000")]  # H~2~O, r^2^
+
+
+def test_even_columns_go_on_the_two_content_layout(decks):
+    deck = open_deck(decks["every"])
+    (slide,) = [s for s in deck.slides if s.slide_layout.name == "Two Content"]
+    bodies = sorted(
+        (s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.OBJECT),
+        key=lambda shape: shape.left,
+    )
+    assert [body.text_frame.text for body in bodies] == [
+        "Even columns go on the Two Content layout.",
+        "Left body\nRight body",
+    ]
+    assert bodies[0].left + bodies[0].width <= bodies[1].left  # side by side

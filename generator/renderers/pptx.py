@@ -86,6 +86,7 @@ class Piece:
     paras: list[Para] | None = None  # a plain text frame's paragraphs (placeholder-ready)
     notes: list[str] = field(default_factory=list)  # its block's speaker notes
     new_slide: bool = False  # starts a slide (its block asked for one)
+    columns: list[Any] | None = None  # a Two Content slide's columns: (box, insets, pieces)
 
 
 @dataclass
@@ -167,6 +168,8 @@ class PptxRenderer(Renderer):
     def pieces(self, block: Block) -> list[Piece]:
         """A block's pieces, the first carrying the block's notes and slide break."""
         pieces = self.render_block(block)
+        if not pieces:  # columns whose blocks are all left out of the deck
+            return pieces
         first = pieces[0]
         for piece in (first, first.alone):
             if piece is not None:
@@ -237,6 +240,9 @@ class PptxRenderer(Renderer):
         Text alone goes into the layout's body placeholder; a slide with a table, picture
         or panel is a Title Only slide with its pieces drawn inside the body's box.
         """
+        if len(page.pieces) == 1 and page.pieces[0].columns:
+            self.two_content_slide(page)
+            return
         text_only = self.text_in_body and all(piece.paras for piece in page.pieces)
         layout = self.template.content if text_only else self.template.title_only
         slide = self.slides.add(layout or self.template.content)
@@ -254,9 +260,7 @@ class PptxRenderer(Renderer):
             if body is not None:
                 pptx_template.remove(body)
             top = self.top + ((self.area_height - _stacked(page.pieces)) / 2 if centred else 0)
-            for piece in page.pieces:
-                piece.draw(slide, top)
-                top += piece.height + GAP
+            self.stack(slide, page.pieces, top)
         self.footer(slide)
         self.notes_pages.write(slide, self.notes(page))
 
@@ -1019,51 +1023,98 @@ class PptxRenderer(Renderer):
         return pieces
 
     def render_columns(self, block: ColumnsBlock) -> list[Piece]:
-        """The columns' blocks side by side, each column measured in its own area; when a
-        column does not fit one slide, its blocks follow one another instead."""
+        """The columns' blocks side by side, each column measured in its own area: two
+        even columns in the bodies of the Two Content layout (on a slide of their own),
+        others in parts of the content area. When a column does not fit one slide, its
+        blocks follow one another instead."""
         body = block.columns
+        two = self.two_areas() if len(body.blocks) == 2 and len(set(body.shares)) == 1 else None
         widths = [(self.area_width + GAP) * share - GAP for share in body.shares]
         lefts = [self.left + sum(widths[:i]) + GAP * i for i in range(len(widths))]
-        stacks = []
-        for left, width, column in zip(lefts, widths, body.blocks, strict=True):
-            with self.area(left, width):
+        areas = two or [
+            (pptx_template.Rect(left, self.top, width, self.area_height), self.insets)
+            for left, width in zip(lefts, widths, strict=True)
+        ]
+        stacks: list[tuple[pptx_template.Rect, tuple[float, ...], list[Piece]]] = []
+        for (area, insets), column in zip(areas, body.blocks, strict=True):
+            with self.area(area, insets):
                 pieces = [p for inner in self.shown(column) for p in self.pieces(inner)]
-            if _stacked(pieces) > self.area_height or any(p.new_slide for p in pieces[1:]):
+            if _stacked(pieces) > area.height or any(p.new_slide for p in pieces[1:]):
                 return [
                     p for column in body.blocks for b in self.shown(column) for p in self.pieces(b)
                 ]
-            stacks.append((left, width, pieces))
+            stacks.append((area, insets, pieces))
 
         def draw(slide: Slide, top: float) -> None:
-            for left, width, pieces in stacks:
-                with self.area(left, width):
-                    below = top
-                    for piece in pieces:
-                        piece.draw(slide, below)
-                        below += piece.height + GAP
+            for area, insets, pieces in stacks:
+                with self.area(replace(area, top=top), insets):
+                    self.stack(slide, pieces, top)
 
-        every = [piece for _, _, pieces in stacks for piece in pieces]
+        every = [piece for *_, pieces in stacks for piece in pieces]
+        if not every:
+            return []
         return [
             Piece(
-                max(_stacked(pieces) for _, _, pieces in stacks),
+                max(_stacked(pieces) for *_, pieces in stacks),
                 draw,
                 [line for piece in every for line in piece.script],
                 [line for piece in every for line in piece.full],
                 [line for piece in every for line in piece.said],
-                fills=any(piece.fills for piece in every),
+                fills=two is not None or any(piece.fills for piece in every),
                 notes=[line for piece in every for line in piece.notes],
+                columns=stacks if two else None,
             )
         ]
 
+    def two_areas(self) -> list[tuple[pptx_template.Rect, tuple[float, ...]]] | None:
+        """The Two Content layout's two body boxes, left first, with their insets."""
+        layout = self.template.two
+        if layout is None:
+            return None
+        bodies = sorted(pptx_template.placeholders(layout, BODIES), key=lambda ph: ph.left)
+        if len(bodies) != 2:
+            return None
+        return [(self.template.clear_box(layout, ph), pptx_template.insets(ph)) for ph in bodies]
+
+    def two_content_slide(self, page: Page) -> None:
+        """A columns piece on the Two Content layout: a column of plain text in its body
+        placeholder, any other column drawn in that placeholder's box."""
+        (piece,) = page.pieces
+        slide = self.slides.add(self.template.two)
+        self.slide_title(slide, page.title)
+        bodies = sorted(pptx_template.placeholders(slide, BODIES), key=lambda ph: ph.left)
+        for shape, (area, insets, pieces) in zip(bodies, piece.columns or [], strict=True):
+            with self.area(area, insets):
+                if pieces and all(p.paras for p in pieces):
+                    self.place(shape, area)
+                    self.paint.fill_placeholder(shape, self.joined(pieces), MSO_ANCHOR.TOP)
+                else:
+                    pptx_template.remove(shape)
+                    self.stack(slide, pieces, area.top)
+        self.footer(slide)
+        self.notes_pages.write(slide, self.notes(page))
+
+    def stack(self, slide: Slide, pieces: Sequence[Piece], top: float) -> None:
+        """Draw *pieces* one under another from *top*, a gap apart."""
+        for piece in pieces:
+            piece.draw(slide, top)
+            top += piece.height + GAP
+
     @contextmanager
-    def area(self, left: float, width: float) -> Iterator[None]:
-        """Measure and draw within a part of the content area (a column) for a while."""
-        outer = self.left, self.area_width
-        self.left, self.area_width = left, width
+    def area(self, box: pptx_template.Rect, insets: tuple[float, ...]) -> Iterator[None]:
+        """Measure and draw within a part of the slide (a column) for a while."""
+        outer = self.left, self.top, self.area_width, self.area_height, self.insets
+        self.left, self.top, self.area_width, self.area_height = (
+            box.left,
+            box.top,
+            box.width,
+            box.height,
+        )
+        self.insets = insets
         try:
             yield
         finally:
-            self.left, self.area_width = outer
+            self.left, self.top, self.area_width, self.area_height, self.insets = outer
 
     # -- quiz ------------------------------------------------------------------------
 
