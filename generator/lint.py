@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .highlight import lexer_for, suggestion
+from .errors import Problem
 from .inline import RichText
 from .load import Lesson
 from .model import Block, CodeBody, Document
@@ -51,16 +52,16 @@ def _language(lesson: Lesson, loc: Loc, code: CodeBody) -> None:
 
 
 def _glyph(lesson: Lesson, loc: Loc, text: str, char: str) -> None:
-    """Say where *char* is: the line of the text, or inside a block text the line it is on."""
-    line, _ = lesson.source.position(loc)
-    if line is not None and "\n" in text and char in text:
-        line += 1 + text[: text.index(char)].count("\n")  # a block text starts on the next line
-    where = f"{lesson.path}:{line}" if line is not None else str(lesson.path)
-    warnings.warn(
-        f"{where}: the cheat sheet has no font for '{char}' (U+{ord(char):04X}), which prints"
-        " as an empty box; add a font file that has it to the theme's fonts.fallback",
-        stacklevel=2,
+    """Say where *char* is: at its text, or inside a block text on the line it is on."""
+    message = (
+        f"the cheat sheet has no font for '{char}' (U+{ord(char):04X}), which prints as an"
+        " empty box; add a font file that has it to the theme's fonts.fallback"
     )
+    problem = lesson.source.problem(loc, message)
+    if problem.line is not None and "\n" in text and char in text:
+        line = problem.line + 1 + text[: text.index(char)].count("\n")  # block text: next line
+        problem = Problem(lesson.path, message, line)
+    warnings.warn(str(problem), stacklevel=2)
 
 
 def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, RichText | CodeBody]]:

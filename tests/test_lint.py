@@ -36,8 +36,8 @@ def test_unknown_language_and_undrawable_characters_are_located_warnings(tmp_pat
     assert warned(path) == [
         f"{path}:6:21: unknown code language 'pyhton'; did you mean 'python'? the code is"
         " shown without highlighting (names: https://pygments.org/languages/)",
-        f"{path}:10: no font can draw the character '𐀀' (U+10000); it prints as a box:"
-        " replace it, or use a theme font that has it",
+        f"{path}:10: the cheat sheet has no font for '𐀀' (U+10000), which prints as an"
+        " empty box; add a font file that has it to the theme's fonts.fallback",
     ]
 
 

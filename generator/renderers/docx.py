@@ -802,7 +802,8 @@ class DocxRenderer(Renderer):
         body = block.columns
         widths = [int(self.width * share) for share in body.shares]
         widths[-1] += self.width - sum(widths)
-        row = self.table(1, widths, {}, (0, COLUMN_GAP // 2)).tr_lst[0]
+        layout = self.wording("layout_table", what=self.wording("columns_purpose"))
+        row = self.table(1, widths, {}, (0, COLUMN_GAP // 2), layout=layout).tr_lst[0]
         row.remove(row.find(qn("w:trPr")))  # a tall row may break across pages
         outer, outer_width = self.container, self.text_width
         for cell, width, column in zip(row.tc_lst, widths, body.blocks, strict=True):

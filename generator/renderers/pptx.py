@@ -1060,6 +1060,7 @@ class PptxRenderer(Renderer):
             script,
             lambda chosen: [],
             fill="code",
+            description=code_description(block),
             floor=sizes["code_min"],
             height=height,
         )
@@ -1119,7 +1120,10 @@ class PptxRenderer(Renderer):
         bodies = pptx_template.placeholders(layout, BODIES)
         if len(bodies) != 2:
             return None
-        return [(self.template.clear_box(layout, ph), pptx_template.insets(ph)) for ph in bodies]
+        return [
+            (self.template.clear_box(layout, pptx_template.rect(ph)), pptx_template.insets(ph))
+            for ph in bodies
+        ]
 
     def two_content_slide(self, page: Page) -> None:
         """A columns piece on the Two Content layout: a column of plain text in its body
@@ -1283,3 +1287,10 @@ def _flatten(items: Sequence[ListItem]) -> list[ListItem]:
 
 def _item_full(item: ListItem, separator: str) -> str:
     return f"{item.term.plain}{separator}{item.text.plain}" if item.term else item.text.plain
+
+
+def code_description(block: CodeBlock) -> str:
+    """What a code panel is, for a screen reader: its title, else its language."""
+    if block.title:
+        return f"Code: {block.title.plain}"
+    return f"Code ({block.code.language})" if block.code.language else "Code"
