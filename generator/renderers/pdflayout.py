@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from ..inline import Run
 from ..links import is_relative
 from ..model import Document
-from ..scripts import covered, fallback_files, needs_fallback, split_by_font, visual
+from ..scripts import covered, fallback_files, needs_fallback, shaped, split_by_font
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
@@ -126,7 +126,7 @@ def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], s
         if run.math is not None:
             parts.append(math(run.math))
             continue
-        text = "<br/>".join(with_fallbacks(visual(line), faces) for line in run.text.split("\n"))
+        text = "<br/>".join(with_fallbacks(shaped(line), faces) for line in run.text.split("\n"))
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
         if run.colour:
