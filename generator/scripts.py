@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -118,6 +119,14 @@ def right_to_left(text: str) -> bool:
     from bidi import get_base_level
 
     return get_base_level(text) == 1
+
+
+def right_to_left_only(text: str) -> bool:
+    """Whether *text* has Hebrew or Arabic letters and no letter written left to right
+    (digits and punctuation take the direction of what is around them)."""
+    return bool(RIGHT_TO_LEFT.search(text)) and not any(
+        unicodedata.bidirectional(char) == "L" for char in text
+    )
 
 
 def visual_order(pieces: Sequence[tuple[str, T]], rtl: bool) -> list[tuple[str, T]]:
