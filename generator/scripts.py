@@ -37,6 +37,9 @@ ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # alone is never looked up (and its check reads no font file).
 COMMON = re.compile(r"[\u0020-\u024f\u2000-\u206f\u20ac\u2122]")
 T = TypeVar("T")
+# Bidi classes the algorithm drops (rule X9): joins and format controls move with the
+# character before them.
+UNORDERED = ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
 IGNORED = re.compile(r"[\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufe00-\ufe0f]")
 
 
@@ -133,16 +136,22 @@ def visual_order(pieces: Sequence[tuple[str, T]], rtl: bool) -> list[tuple[str, 
     """One line's *pieces* (each a text and what draws it, in reading order) cut and
     ordered as a PDF draws them, left to right: the Unicode bidi algorithm run over the
     whole line in a paragraph of direction *rtl*, so a bold word or a Latin name keeps its
-    place among the words around it; brackets in right-to-left stretches mirrored."""
+    place among the words around it; brackets in right-to-left stretches mirrored.
+
+    A letter moves with its marks (niqqud, harakat) and an emoji with its modifiers and
+    joined parts: reversed apart, they would be drawn on the wrong letter or fall apart.
+    """
     from bidi import algorithm
 
+    clusters = [
+        (cluster, owner) for owner, (text, _) in enumerate(pieces) for cluster in _clusters(text)
+    ]
     storage = algorithm.get_empty_storage()
     storage["base_level"] = int(rtl)
     storage["base_dir"] = "R" if rtl else "L"
-    algorithm.get_embedding_levels("".join(text for text, _ in pieces), storage)
-    owners = [index for index, (text, _) in enumerate(pieces) for _ in text]
-    for char, owner in zip(storage["chars"], owners, strict=True):
-        char["owner"] = owner
+    algorithm.get_embedding_levels("".join(_leader(cluster) for cluster, _ in clusters), storage)
+    for char, (cluster, owner) in zip(storage["chars"], clusters, strict=True):
+        char["cluster"], char["owner"] = cluster, owner
     algorithm.explicit_embed_and_overrides(storage)
     algorithm.resolve_weak_types(storage)
     for step in (
@@ -154,11 +163,47 @@ def visual_order(pieces: Sequence[tuple[str, T]], rtl: bool) -> list[tuple[str, 
         step(storage, False)
     ordered: list[tuple[str, int]] = []
     for char in storage["chars"]:
+        cluster = char["cluster"]
+        first = cluster[0] if char["ch"] == _leader(cluster) else char["ch"]  # mirrored?
+        text = first + cluster[1:]
         if ordered and ordered[-1][1] == char["owner"]:
-            ordered[-1] = (ordered[-1][0] + char["ch"], char["owner"])
+            ordered[-1] = (ordered[-1][0] + text, char["owner"])
         else:
-            ordered.append((char["ch"], char["owner"]))
+            ordered.append((text, char["owner"]))
     return [(text, pieces[owner][1]) for text, owner in ordered]
+
+
+def _clusters(text: str) -> list[str]:
+    """*text* cut into what must stay together when reordered: a character with the
+    marks, variation selectors, skin tones and zero-width joins that follow it."""
+    clusters: list[str] = []
+    joined = False
+    for char in text:
+        if clusters and (joined or _extends(char)):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+        joined = char == "\u200d" and len(clusters[-1]) > 1  # a join between two characters
+    return clusters
+
+
+def _extends(char: str) -> bool:
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or unicodedata.bidirectional(char) in UNORDERED
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
+
+
+def _leader(cluster: str) -> str:
+    """The character that stands for *cluster* in the bidi algorithm: its first, unless
+    that is one the algorithm drops (a join or format control at the start of a line)."""
+    first = cluster[0]
+    return (
+        " "
+        if unicodedata.bidirectional(first) in ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
+        else first
+    )
 
 
 def split_by_font(text: str, fonts: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
