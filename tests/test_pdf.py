@@ -744,3 +744,21 @@ def test_a_right_to_left_list_item_has_its_marker_on_the_right(tmp_path, render)
     first, *rest = lines_in(reader, "Hebrew")
     assert rest and all(line.end < marker.x for line in (first, *rest))
     assert reading(first.text).startswith("פריט ראשון")
+
+
+def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render):
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: ברית מול קואליציה\naudience: Year 10 civics\n"
+        "sections:\n  - heading: H\n    blocks:\n      - text: T\n",
+    )
+    from .pdflines import drawn_lines
+
+    _, reader = render(lesson)
+    lines = drawn_lines(reader.pages[0], reader)
+    (title,) = [line for line in lines if reading(line.text) == "ברית מול קואליציה"]
+    (meta,) = [line for line in lines if line.text == "Year 10 civics"]
+    page_width = float(reader.pages[0].mediabox.width)
+    assert meta.end < title.x  # the metadata on the left, beside the title
+    assert page_width - title.end == pytest.approx(meta.x, abs=0.5)  # as far in from the right

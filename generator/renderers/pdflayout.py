@@ -378,16 +378,19 @@ class Band:
         return self.height
 
     def draw(self, canvas: Canvas, x: float, top: float) -> None:
-        """Paint the band with its top-left corner at (*x*, *top*)."""
+        """Paint the band with its top-left corner at (*x*, *top*); a title that reads
+        right to left stands at the right, the metadata beside it on its left."""
         canvas.setFillColor(self.fill)
         canvas.roundRect(x, top - self.height, self.width, self.height, BAND_RADIUS, 0, 1)
         left = x + self.padding
         title_y = top - self.padding - self.title.height
-        self.title.drawOn(canvas, left, title_y)
+        rtl = getattr(self.title.style, "rtl", False)
+        self.title.drawOn(canvas, left + (self.text_width - self.title.width) * rtl, title_y)
         if self.meta is not None and self.inline:
             # the two single lines share a baseline: their descents differ by the size ratio
             drop = (self.title.style.fontSize - self.meta.style.fontSize) * DESCENT
-            self.meta.drawOn(canvas, left + self.text_width - self.meta_width, title_y + drop)
+            meta_x = left if rtl else left + self.text_width - self.meta_width
+            self.meta.drawOn(canvas, meta_x, title_y + drop)
         elif self.meta is not None:
             self.meta.drawOn(canvas, left, title_y - self.meta.height)
         if self.logo:
