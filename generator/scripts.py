@@ -111,7 +111,10 @@ def shaped(text: str) -> str:
         return text
     import arabic_reshaper
 
-    return arabic_reshaper.reshape(text)
+    try:
+        return arabic_reshaper.reshape(text)
+    except IndexError:  # arabic_reshaper fails on a zero-width join before lam-alef
+        return " ".join(shaped(word) if " " in text else word for word in text.split(" "))
 
 
 def right_to_left(text: str) -> bool:

@@ -65,3 +65,9 @@ def test_arabic_is_joined_in_reading_order():
     joined = shaped("مرحبا")
     assert joined[0] == "\ufee3"  # the initial form of meem, still first
     assert shaped("Latin") == "Latin"
+
+
+def test_a_zero_width_join_before_lam_alef_does_not_stop_the_build():
+    """arabic_reshaper raises IndexError on it; the words around it are still joined."""
+    assert shaped("x\u200dلا") == "x\u200dلا"
+    assert shaped("لا 👩🏽\u200d🏫 لا") == "\ufefb 👩🏽\u200d🏫 \ufefb"  # lam-alef ligatures
