@@ -714,3 +714,33 @@ def test_right_to_left_paragraphs_and_runs_are_marked(tmp_path, build_lesson) ->
         size.getparent().find(qn("w:szCs")).get(qn("w:val")) == size.get(qn("w:val"))
         for size in sizes
     )
+
+
+def test_boxes_inside_columns_may_break_across_pages(tmp_path) -> None:
+    """A box taller than a page inside a column cell must be allowed to split: LibreOffice
+    takes minutes to lay out an unsplittable row taller than a page inside a table."""
+    long_text = "字" * 1200
+    path = write_lesson(
+        tmp_path,
+        f"""title: T
+sections:
+  - heading: H
+    blocks:
+      - callout: {{kind: tip, text: Short}}
+      - columns:
+          widths: [1, 4, 1]
+          blocks:
+            - - text: Left
+            - - table: {{header: [A, B], rows: [[a, b]]}}
+            - - callout: {{kind: example, text: {long_text}}}
+""",
+    )
+    word = docx.Document(str(built(path, tmp_path / "out")))
+    outer = word.element.body.findall(qn("w:tbl"))
+    assert len(outer) == 2  # the callout box, the columns
+    assert outer[0].xpath(".//w:cantSplit")  # a box on the page is kept whole
+    columns = outer[1]
+    nested = columns.xpath(".//w:tc//w:tbl")
+    assert len(nested) == 2  # the table and the callout box
+    assert not columns.xpath(".//w:cantSplit")
+    assert long_text in "".join(columns.itertext())
