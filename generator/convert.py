@@ -27,6 +27,8 @@ from .markdown import (
 from .model import (
     Block,
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     Document,
     ImageBlock,
@@ -45,7 +47,9 @@ from .model import (
 ALIGNED_TABLE_WIDTH = 100
 BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|=+\s*$|<|\|)")
 ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
-BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:-]+$")
+BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:.%-]+$")
+BACKTICKS = re.compile(r"`+")
+COLONS_ONLY = re.compile(r"^\s*(:{3,})\s*$", re.M)
 # Fields that Markdown writes in the body rather than in the front matter.
 BODY_FIELDS = ("sections", *DOCUMENT_DIVS)
 
@@ -185,12 +189,14 @@ def escape_line(line: str) -> str:
 
 
 def text_lines(text: str, indent: str = "") -> list[str]:
-    """*text* as paragraph lines: its line breaks written as Markdown hard breaks."""
+    """*text* as paragraph lines: its line breaks written as Markdown hard breaks (one
+    that ends the text, as a YAML ``|`` text does, is the last line's final ``\\``)."""
     lines = [escape_line(line) for line in text.split("\n")]
-    return [
+    written = [
         (indent if number else "") + line + ("\\" if number < len(lines) - 1 else "")
         for number, line in enumerate(lines)
     ]
+    return written[:-1] if len(written) > 1 and not lines[-1] else written
 
 
 class ConvertError(ValueError):
@@ -219,41 +225,55 @@ class MarkdownWriter:
 
     def __init__(self) -> None:
         self.last_marker: dict[str, str] = {}
+        self.depth = 1
+        """The level of the section being written: its block titles are one below."""
 
     def section(self, section: Section, depth: int) -> str:
-        extra = {key: getattr(section, key) for key in ("only", "skip")}
+        extra = {key: getattr(section, key) for key in ("only", "skip", "lang")}
         heading = f"{'#' * depth} {inline_end(section.heading)}"
         label = attributes(extra, ("section",) if depth > 1 else ())
         parts = [f"{heading} {label}" if label else heading]
         if section.notes:
-            parts.append(self.div("notes", "\n".join(text_lines(section.notes))))
-        previous: Block | None = None
-        for block in section.blocks:
-            if isinstance(previous, TermsBlock) and isinstance(block, TermsBlock):
-                parts.append("<!-- -->")  # two definition lists in a row would read as one
-            parts.append(self.block(block, depth))
-            previous = block
+            parts.append(self.notes(section.notes))
+        self.depth = depth
+        parts.extend(self.blocks(section.blocks))
         parts.extend(self.section(child, depth + 1) for child in section.sections)
         return "\n\n".join(parts)
 
-    def block(self, block: Block, depth: int) -> str:
-        write: Callable[[Any], tuple[list[str], dict[str, Any]]] | None = getattr(
-            self, f"write_{block.kind}", None
+    def blocks(self, blocks: list[Block]) -> list[str]:
+        """A section's or a column's blocks, each a piece of Markdown."""
+        parts = []
+        previous: Block | None = None
+        for block in blocks:
+            if isinstance(previous, TermsBlock) and isinstance(block, TermsBlock):
+                parts.append("<!-- -->")  # two definition lists in a row would read as one
+            parts.append(self.block(block))
+            previous = block
+        return parts
+
+    def block(self, block: Block) -> str:
+        """A block: its title, itself, its keys on the line after, and notes of more than
+        a line in a ``::: notes`` div after that."""
+        write: Callable[[Any], tuple[list[str], dict[str, Any]]] = getattr(
+            self, f"write_{block.kind}"
         )
-        if write is None:
-            raise ConvertError(
-                f"{block.kind} blocks have no Markdown form yet; keep this lesson in YAML"
-            )
         lines, extra = write(block)
         if not isinstance(block, ListBlock):
             self.last_marker.clear()
         classes = ("compare",) if isinstance(block, CompareBlock) else ()
-        trailer = attributes(common_attributes(block, **extra), classes)
+        keys = common_attributes(block, **extra)
+        notes = keys.pop("notes") if "\n" in (block.notes or "") else None
+        trailer = attributes(keys, classes)
         if trailer:
             lines.append(trailer)
         if block.title is not None:
-            lines = [f"{'#' * (depth + 1)} {inline_end(block.title)}", "", *lines]
+            lines = [f"{'#' * (self.depth + 1)} {inline_end(block.title)}", "", *lines]
+        if notes is not None:
+            lines += ["", self.notes(notes)]
         return "\n".join(lines)
+
+    def notes(self, notes: str) -> str:
+        return self.div("notes", "\n".join(text_lines(notes)))
 
     def write_text(self, block: TextBlock) -> tuple[list[str], dict[str, Any]]:
         return text_lines(block.text), {"short": block.short}
@@ -354,7 +374,32 @@ class MarkdownWriter:
         caption = ""
         if body.caption:
             caption = ' "' + one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return [f"![{alt}]({src}{caption})"], {}
+        width = attributes({"width": f"{body.width:g}%"}) if body.width is not None else ""
+        return [f"![{alt}]({src}{caption}){width}"], {}
+
+    def write_code(self, block: CodeBlock) -> tuple[list[str], dict[str, Any]]:
+        """A fence longer than any run of backticks in the code, so none can close it."""
+        body = block.code
+        longest = max((len(run) for run in BACKTICKS.findall(body.text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        lines = body.text.split("\n") if body.text else []
+        return [fence + (body.language or ""), *lines, fence], {}
+
+    def write_columns(self, block: ColumnsBlock) -> tuple[list[str], dict[str, Any]]:
+        """``::: column`` divs inside ``:::: columns``; each div has more colons than any
+        line of colons it holds (a ``::: notes`` div, or code), so none can close it."""
+        body = block.columns
+        columns = []
+        for column in body.blocks:
+            text = "\n\n".join(self.blocks(column))
+            longest = max((len(colons) for colons in COLONS_ONLY.findall(text)), default=2)
+            columns.append((":" * (longest + 1), text))
+        outer = ":" * (max(len(colons) for colons, _ in columns) + 1)
+        widths = ",".join(f"{width:g}" for width in body.widths or ())
+        lines = [f"{outer} columns" + (f" {attributes({'widths': widths})}" if widths else "")]
+        for colons, text in columns:
+            lines += [f"{colons} column", text, colons]
+        return [*lines, outer], {}
 
     # -- the document's own lists ---------------------------------------------------
 

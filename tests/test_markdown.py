@@ -25,7 +25,7 @@ from generator.discover import LESSON_SUFFIXES, discover
 from generator.errors import LessonError
 from generator.load import load_lesson
 from generator.markdown import read_markdown
-from generator.model import BLOCK_KINDS, Block, Document, ImageBody
+from generator.model import BLOCK_KINDS, Document
 
 from .conftest import LESSONS, ROOT, SAMPLE, write_lesson
 from .test_pptx import all_text, title_of
@@ -347,50 +347,6 @@ def test_a_model_error_deep_in_the_body_points_at_its_markdown_line(tmp_path):
         "9:1: 'columns' needs at least 2; add more",
         "15:2: unknown key 'titel'; did you mean 'title'? (valid here: only, skip, title, new_slide, notes, lang, image)",
     ]
-
-
-COMING = [
-    ("code", "```python\nprint('hi')\n```\n", "9:1: fenced code blocks are not supported yet"),
-    ("math", "$$F = ma$$\n", "9:1: display equations ($$...$$) are not supported yet"),
-    (
-        "columns",
-        ":::: columns\n::: column\nLeft.\n:::\n::::\n",
-        "9:1: ':::: columns' are not supported yet",
-    ),
-]
-
-
-@pytest.mark.parametrize(("kind", "markdown", "message"), COMING, ids=[c[0] for c in COMING])
-def test_a_block_kind_the_model_lacks_yet_is_refused_by_name(tmp_path, kind, markdown, message):
-    if kind in BLOCK_KINDS:
-        pytest.skip(f"the model has '{kind}' blocks now: test the mapping instead")
-    path = md_lesson(tmp_path, "# H\n\nText.\n\n" + markdown)
-    [found] = problems(path)
-    assert found.startswith(message), found
-
-
-@pytest.mark.parametrize(
-    ("key", "model", "markdown", "message"),
-    [
-        ("new_slide", Block, "Text.\n{new_slide=true}\n", "8:2: 'new_slide' is not supported yet"),
-        ("notes", Block, 'Text.\n{notes="Say it"}\n', "8:2: 'notes' is not supported yet"),
-        ("lang", Block, "Text.\n{lang=ru}\n", "8:2: 'lang' is not supported yet"),
-        (
-            "width",
-            ImageBody,
-            "![A map](map.png){width=50%}\n",
-            "7:19: 'width' is not supported yet",
-        ),
-    ],
-)
-def test_an_attribute_the_model_lacks_yet_is_refused_by_name(
-    tmp_path, key, model, markdown, message
-):
-    if key in model.model_fields:
-        pytest.skip(f"the model has '{key}' now: test the mapping instead")
-    path = md_lesson(tmp_path, "# H\n\n" + markdown)
-    [found] = problems(path)
-    assert found.startswith(message), found
 
 
 def test_every_block_kind_has_a_markdown_writer():
