@@ -735,7 +735,7 @@ class Reader:
                     "':::: columns' holds '::: column' divs only; put this inside one",
                 )
                 continue
-            if not self.closed_div(child):
+            if not self.closed_div(child, within=node.map[1]):
                 continue
             if inner_attrs is not None:
                 self.problem(
@@ -745,7 +745,7 @@ class Reader:
                 )
             column_loc = (*loc, "columns", "blocks", len(columns))
             self.place(column_loc, self.node_place(child))
-            run = BlockRun(self, column_loc, self.title_level)
+            run = BlockRun(self, column_loc, self.title_level, within=child.map[1])
             for grandchild in child.children:
                 run.add(grandchild)
             run.close()
@@ -798,11 +798,22 @@ class Reader:
         attrs = self.attributes(rest, line, self.lines[line].find("{")) if rest else None
         return name, attrs
 
-    def closed_div(self, node: Node) -> bool:
+    def closed_div(self, node: Node, within: int | None = None) -> bool:
+        """Whether *node* has its own closing line: not the one of the div it is *within*
+        (the line that div ends on), which markdown-it lets close both."""
         end = node.map[1]
-        if end < len(self.lines) and CLOSING_DIV.match(self.lines[end]):
+        closed = end < len(self.lines) and CLOSING_DIV.match(self.lines[end])
+        if closed and (within is None or end < within):
             return True
         markup = node.markup
+        if closed:
+            self.problem(
+                self.node_place(node),
+                f"the '{markup} {node.info.strip()}' opened here is never closed before the div"
+                f" around it ends; add a line holding {markup} after its content, and give the"
+                f" div around it more colons than {markup} (':::: columns' around '::: column')",
+            )
+            return False
         self.problem(
             self.node_place(node),
             f"the '{markup} {node.info.strip()}' opened here is never closed; add a line"
@@ -888,7 +899,12 @@ class BlockRun:
     ``::: notes``, before any block, holds the section's)."""
 
     def __init__(
-        self, reader: Reader, loc: Loc, level: int, section: dict[str, Any] | None = None
+        self,
+        reader: Reader,
+        loc: Loc,
+        level: int,
+        section: dict[str, Any] | None = None,
+        within: int | None = None,
     ) -> None:
         self.reader = reader
         self.loc = tuple(loc)
@@ -896,6 +912,8 @@ class BlockRun:
         """The level of a block title here (``##`` in a ``#`` section)."""
         self.section = section
         """The section whose blocks these are; None in a column."""
+        self.within = within
+        """The line a column's div ends on (its divs must close before it)."""
         self.blocks: list[dict[str, Any]] = []
         self.title: tuple[str, Place] | None = None
         self.last: tuple[dict[str, Any], tuple[str | int, ...], int] | None = None
@@ -907,7 +925,7 @@ class BlockRun:
         if node.type == "heading":
             self.add_title(reader.heading(node))
         elif node.type == "container_div" and reader.div_name(node)[0] == "notes":
-            if reader.closed_div(node):
+            if reader.closed_div(node, self.within):
                 self.notes(node)
         elif node.type == "html_block" and node.content.lstrip().startswith("<!--"):
             return  # a comment (also what keeps two lists of the same kind apart)
