@@ -386,19 +386,16 @@ class MarkdownWriter:
         return [fence + (body.language or ""), *lines, fence], {}
 
     def write_columns(self, block: ColumnsBlock) -> tuple[list[str], dict[str, Any]]:
-        """``::: column`` divs inside ``:::: columns``; each div has more colons than any
-        line of colons it holds (a ``::: notes`` div, or code), so none can close it."""
+        """``::: column`` divs inside ``:::: columns``, with more colons than any line of
+        colons the columns hold (a ``::: notes`` div, or code), so none can close them."""
         body = block.columns
-        columns = []
-        for column in body.blocks:
-            text = "\n\n".join(self.blocks(column))
-            longest = max((len(colons) for colons in COLONS_ONLY.findall(text)), default=2)
-            columns.append((":" * (longest + 1), text))
-        outer = ":" * (max(len(colons) for colons, _ in columns) + 1)
+        columns = ["\n\n".join(self.blocks(column)) for column in body.blocks]
+        longest = max((len(found) for found in COLONS_ONLY.findall("\n".join(columns))), default=2)
+        inner, outer = ":" * (longest + 1), ":" * (longest + 2)
         widths = ",".join(f"{width:g}" for width in body.widths or ())
         lines = [f"{outer} columns" + (f" {attributes({'widths': widths})}" if widths else "")]
-        for colons, text in columns:
-            lines += [f"{colons} column", text, colons]
+        for text in columns:
+            lines += [f"{inner} column", text, inner]
         return [*lines, outer], {}
 
     # -- the document's own lists ---------------------------------------------------

@@ -34,6 +34,7 @@ from .test_properties import LESSON
 CONTENT = ROOT / "content"
 SAMPLE_MD = CONTENT / "alliance-vs-coalition.md"
 NEWTON = CONTENT / "newtons-laws.md"
+GIT_BASICS = CONTENT / "git-basics.yaml"
 EVERY_LESSON = sorted(
     path
     for folder in (CONTENT, LESSONS)
@@ -62,13 +63,29 @@ def problems(path: Path) -> list[str]:
 # -- the sample, both ways -------------------------------------------------------------
 
 
-def test_the_markdown_sample_builds_the_very_same_files_as_the_yaml_one(tmp_path):
-    from_yaml = build(SAMPLE, BuildOptions(out_dir=tmp_path / "yaml"))
-    from_md = build(SAMPLE_MD, BuildOptions(out_dir=tmp_path / "md"))
+def assert_same_files(yaml_lesson: Path, md_lesson: Path, out: Path) -> None:
+    """Both forms of a lesson build byte-identical files in every format."""
+    from_yaml = build(yaml_lesson, BuildOptions(out_dir=out / "yaml"))
+    from_md = build(md_lesson, BuildOptions(out_dir=out / "md"))
     assert [path.name for path in from_yaml] == [path.name for path in from_md]
     assert len(from_yaml) == 3
     for one, other in zip(from_yaml, from_md, strict=True):
         assert one.read_bytes() == other.read_bytes(), f"{one.name} differs"
+
+
+def test_the_markdown_sample_builds_the_very_same_files_as_the_yaml_one(tmp_path):
+    assert_same_files(SAMPLE, SAMPLE_MD, tmp_path)
+
+
+def test_the_trainer_sample_in_markdown_builds_the_very_same_files_as_in_yaml(tmp_path):
+    """Code, columns, slide breaks, block notes: the Markdown form loses none of them."""
+    shutil.copytree(CONTENT / "images", tmp_path / "images")
+    as_md = tmp_path / GIT_BASICS.with_suffix(".md").name
+    as_md.write_text(to_markdown(load_lesson(GIT_BASICS).document), encoding="utf-8")
+    text = as_md.read_text(encoding="utf-8")
+    for written in ("```console\n", ':::: columns {widths="3,2"}\n', "{new_slide=true notes="):
+        assert written in text
+    assert_same_files(GIT_BASICS, as_md, tmp_path / "out")
 
 
 @pytest.mark.parametrize("path", EVERY_LESSON, ids=lambda path: path.name)
@@ -209,6 +226,99 @@ CONSTRUCTS = {
         "\\# not a heading\\\n1\\. not a list\\\n\\{not=attributes}\n",
         '- text: "# not a heading\\n1. not a list\\n{not=attributes}"\n',
     ),
+    "a text ending in a line break, as a YAML | text does": (
+        "First line.\\\nSecond line.\\\n",
+        "- text: |\n    First line.\n    Second line.\n",
+    ),
+    "fenced code with its language, title and block keys": (
+        """\
+        ## A first function
+
+        ```python
+        def area(r):
+
+            return 3.14 * r ** 2
+        ```
+        {new_slide=true notes="Type it live." lang=en-GB}
+
+        ```
+        git status
+        ```
+        """,
+        """\
+        - title: A first function
+          code:
+            language: python
+            text: |
+              def area(r):
+
+                  return 3.14 * r ** 2
+          new_slide: true
+          notes: Type it live.
+          lang: en-GB
+        - code: git status
+        """,
+    ),
+    "a longer fence around code holding a fence": (
+        "````markdown\n```python\nx = 1\n```\n````\n",
+        '- code: {language: markdown, text: "```python\\nx = 1\\n```"}\n',
+    ),
+    "columns with widths, titles, keys and notes inside": (
+        """\
+        ::::: columns {widths="2,3"}
+        :::: column
+        ![Two circles](images/venn.png){width=80%}
+        {lang=fr}
+        ::::
+        :::: column
+        ## Forces
+
+        - Weight
+        - Normal force
+
+        ::: notes
+        Point at each arrow.
+
+        Then ask which is larger.
+        :::
+        ::::
+        :::::
+        {new_slide=true notes="Draw it first."}
+        """,
+        """\
+        - columns:
+            widths: [2, 3]
+            blocks:
+              - - image: {src: images/venn.png, alt: Two circles, width: 80%}
+                  lang: fr
+              - - title: Forces
+                  list: [Weight, Normal force]
+                  notes: "Point at each arrow.\\n\\nThen ask which is larger."
+          new_slide: true
+          notes: Draw it first.
+        """,
+    ),
+    "notes of more than a line in a div after their block": (
+        """\
+        Text.
+
+        ::: notes
+        For this block,\\
+        on two lines.
+        :::
+
+        More text.
+        """,
+        """\
+        - text: Text.
+          notes: "For this block,\\non two lines."
+        - text: More text.
+        """,
+    ),
+    "an image width, in the YAML form's words": (
+        "![A map](images/venn.png){width=50%}\n",
+        "- image: {src: images/venn.png, alt: A map, width: 50}\n",
+    ),
 }
 
 
@@ -237,6 +347,10 @@ def test_sections_subsections_notes_and_document_lists(tmp_path):
 
         Intro.
 
+        ::: notes
+        About the intro only.
+        :::
+
         ## A subsection {.section skip=pdf}
 
         ### Its block title
@@ -259,6 +373,7 @@ def test_sections_subsections_notes_and_document_lists(tmp_path):
         ["docx"],
         "Say this first.\n\nAnd this.",
     )
+    assert section.blocks[0].notes == "About the intro only."
     sub = section.sections[0]
     assert (sub.heading, sub.skip, sub.blocks[0].title) == (
         "A subsection",
@@ -353,6 +468,41 @@ def test_every_block_kind_has_a_markdown_writer():
     """As every renderer draws every kind: a new kind needs its Markdown form too."""
     missing = [kind for kind in BLOCK_KINDS if not hasattr(MarkdownWriter, f"write_{kind}")]
     assert not missing, f"add MarkdownWriter.write_<kind> for: {', '.join(missing)}"
+
+
+def test_code_and_columns_are_fenced_so_nothing_inside_closes_them(tmp_path):
+    """A fence longer than the code's backtick runs; colon fences longer than any line of
+    colons a column holds (code, a notes div), and the columns' longer still."""
+    code = {"code": {"language": "markdown", "text": "```python\nx = 1\n```\n:::\n::::"}}
+    document = Document.model_validate(
+        {
+            "title": "T",
+            "sections": [
+                {
+                    "heading": "H",
+                    "blocks": [
+                        code,
+                        {
+                            "columns": {
+                                "blocks": [
+                                    [{**code, "notes": "First.\n\nSecond."}],
+                                    [{"text": "Right.", "notes": "One line."}],
+                                ],
+                                "widths": [1.5, 1],
+                            },
+                            "new_slide": True,
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    text = to_markdown(document)
+    assert "\n````markdown\n```python\n" in text
+    assert '\n:::::: columns {widths="1.5,1"}\n::::: column\n' in text
+    assert '\n::::: column\nRight.\n{notes="One line."}\n:::::\n::::::\n{new_slide=true}' in text
+    assert "\n::: notes\nFirst.\\\n\\\nSecond.\n:::\n" in text
+    assert load_lesson(write_lesson(tmp_path, text, "fenced.md")).document == document
 
 
 # -- writing tricky text -----------------------------------------------------------------
