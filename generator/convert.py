@@ -45,7 +45,7 @@ from .model import (
 
 # A table's cells are padded into columns while its widest row stays this short.
 ALIGNED_TABLE_WIDTH = 100
-BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|=+\s*$|<|\|)")
+BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|:{3}|=+\s*$|<|\|)")
 ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:.%-]+$")
 BACKTICKS = re.compile(r"`+")
@@ -87,6 +87,12 @@ def block_data(block: Block) -> dict[str, Any]:
     if isinstance(block, ListBlock):
         items = [item_data(item) for item in block.list_.items]
         body = {"numbered": True, "items": items} if block.list_.numbered else items
+    elif isinstance(block, CodeBlock):
+        code = block.code
+        body = {"language": code.language, "text": code.text} if code.language else code.text
+    elif isinstance(block, ColumnsBlock):
+        blocks = [[block_data(inner) for inner in column] for column in block.columns.blocks]
+        body = {**body, "blocks": blocks}
     title = {"title": data.pop("title")} if "title" in data else {}
     return {**title, block.kind: body, **data}
 
@@ -107,12 +113,28 @@ class TidyDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)  # list items indented under their key
 
     def represent_list(self, data: list[Any]) -> yaml.Node:
-        short = all(isinstance(item, str) and len(item) <= 30 for item in data)
-        flow = bool(data) and short and sum(len(item) + 2 for item in data) <= 60
+        short = all(isinstance(item, (str, float)) and len(str(item)) <= 30 for item in data)
+        flow = bool(data) and short and sum(len(str(item)) + 2 for item in data) <= 60
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
+    def represent_text(self, text: str) -> yaml.Node:
+        """Text of several lines as a ``|`` block, as a person writes code or a paragraph
+        (PyYAML picks another style for text a block cannot hold, such as trailing spaces)."""
+        style = "|" if "\n" in text else None
+        return self.represent_scalar("tag:yaml.org,2002:str", str(text), style=style)
 
-TidyDumper.add_representer(RichText, lambda dumper, text: dumper.represent_str(str(text)))
+    def represent_number(self, number: float) -> yaml.Node:
+        """A whole number without its '.0' (a width of 40, columns 2 and 3)."""
+        return (
+            self.represent_int(int(number))
+            if number.is_integer()
+            else super().represent_float(number)
+        )
+
+
+TidyDumper.add_representer(str, TidyDumper.represent_text)
+TidyDumper.add_representer(float, TidyDumper.represent_number)
+TidyDumper.add_representer(RichText, TidyDumper.represent_text)
 TidyDumper.add_representer(list, TidyDumper.represent_list)
 
 

@@ -755,13 +755,15 @@ class Reader:
         return {"columns": {"blocks": columns}}
 
     def notes_text(self, node: Node) -> str:
-        """The text of a ``::: notes`` div: its paragraphs."""
+        """The text of a ``::: notes`` div: its paragraphs (``$$...$$`` alone is one too)."""
         texts = []
         for child in node.children:
-            if child.type != "paragraph":
+            if child.type in ("math_block", "math_block_label"):
+                texts.append(f"$${child.content}$$")
+            elif child.type != "paragraph":
                 self.problem(self.node_place(child), "notes hold paragraphs only")
-                continue
-            texts.append(self.text_of(child.children[0].content, self.node_place(child)))
+            else:
+                texts.append(self.text_of(child.children[0].content, self.node_place(child)))
         return "\n\n".join(texts)
 
     def heading(self, node: Node) -> Heading:
