@@ -17,11 +17,14 @@ The mapping (see the README):
   definition list a terms block, a pipe table a table (``{.compare}``: a compare
   block whose first column holds the aspects), ``> [!TIP] Title`` a callout, any other
   block quote a quote (a last line starting with ``—`` is its source), a paragraph
-  holding only ``![alt](src "caption")`` an image;
+  holding only ``![alt](src "caption"){width=50%}`` an image, a fenced block a code block
+  (```` ```math ````: a display equation);
 - ``{key=value .class}`` alone on the line after a block sets its keys (``short``,
-  ``only``, ``skip`` ...); indented under a list item or a definition, that item's;
-  at the end of a heading, the section's; at the end of a table cell, the cell's short form;
-- fenced divs: ``::: notes`` (the section's speaker notes), ``:::: columns``,
+  ``only``, ``skip``, ``new_slide``, ``notes``, ``lang`` ...); indented under a list item or
+  a definition, that item's; at the end of a heading, the section's; at the end of a
+  table cell, the cell's short form;
+- fenced divs: ``::: notes`` (right under a heading, the section's speaker notes; after a
+  block, the block's), ``:::: columns {widths="2,3"}`` holding a ``::: column`` per column,
   ``::: questions``, ``::: glossary``, ``::: takeaways``, ``::: objectives``, ``::: sources``.
 """
 

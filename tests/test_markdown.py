@@ -658,6 +658,16 @@ def test_the_readme_shows_one_lesson_in_both_forms(tmp_path):
     assert from_md == load_lesson(write_lesson(tmp_path, in_yaml, "readme.yaml")).document
 
 
+def test_the_readme_shows_code_and_columns_in_both_forms(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    markdown = readme.split("-and-notes) in Markdown:\n\n````markdown\n", 1)[1]
+    markdown = markdown.split("````\n", 1)[0]
+    in_yaml = readme.split("### Code, columns, slide breaks and notes", 1)[1]
+    in_yaml = in_yaml.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    from_md = load_lesson(md_lesson(tmp_path, "# H\n\n" + markdown)).document
+    assert from_md == yaml_lesson(tmp_path, in_yaml)
+
+
 def test_a_lesson_in_both_forms_in_one_folder_is_refused_with_its_own_fix(tmp_path):
     write_lesson(tmp_path, SAMPLE.read_text(encoding="utf-8"), "lesson.yaml")
     md_lesson(tmp_path, "# H\n\nText.\n")
