@@ -610,6 +610,15 @@ def test_convert_writes_the_other_form_to_stdout_or_a_file(tmp_path):
     assert load_lesson(out).document == load_lesson(SAMPLE).document
 
 
+def test_the_yaml_writer_keeps_code_and_paragraphs_as_blocks_a_person_writes():
+    written = to_yaml(load_lesson(GIT_BASICS).document)
+    assert "        code:\n          language: console\n          text: |-\n" in written
+    assert "            $ git init\n" in written
+    assert "      - text: |\n          Without version control" in written
+    assert "          widths: [3, 2]\n" in written
+    assert "            - - list:\n                  - term: Without Git\n" in written
+
+
 def test_convert_refuses_to_replace_the_lesson_and_bad_input_writes_nothing(tmp_path):
     runner = CliRunner()
     lesson = md_lesson(tmp_path, "# H\n\nText.\n")
