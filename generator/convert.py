@@ -221,6 +221,11 @@ def text_lines(text: str, indent: str = "") -> list[str]:
     return written[:-1] if len(written) > 1 and not lines[-1] else written
 
 
+def number(value: float) -> str:
+    """*value* as written: ``2`` for 2.0, every digit of 1.25 (reading it gives it back)."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 class ConvertError(ValueError):
     """A lesson holds something the other form cannot write (a line break in a heading)."""
 
@@ -396,7 +401,7 @@ class MarkdownWriter:
         caption = ""
         if body.caption:
             caption = ' "' + one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        width = attributes({"width": f"{body.width:g}%"}) if body.width is not None else ""
+        width = attributes({"width": f"{number(body.width)}%"}) if body.width is not None else ""
         return [f"![{alt}]({src}{caption}){width}"], {}
 
     def write_code(self, block: CodeBlock) -> tuple[list[str], dict[str, Any]]:
@@ -414,7 +419,7 @@ class MarkdownWriter:
         columns = ["\n\n".join(self.blocks(column)) for column in body.blocks]
         longest = max((len(found) for found in COLONS_ONLY.findall("\n".join(columns))), default=2)
         inner, outer = ":" * (longest + 1), ":" * (longest + 2)
-        widths = ",".join(f"{width:g}" for width in body.widths or ())
+        widths = ",".join(number(width) for width in body.widths or ())
         lines = [f"{outer} columns" + (f" {attributes({'widths': widths})}" if widths else "")]
         for text in columns:
             lines += [f"{inner} column", text, inner]

@@ -488,7 +488,7 @@ def test_code_and_columns_are_fenced_so_nothing_inside_closes_them(tmp_path):
                                     [{**code, "notes": "First.\n\nSecond."}],
                                     [{"text": "Right.", "notes": "One line."}],
                                 ],
-                                "widths": [1.5, 1],
+                                "widths": [4 / 3, 1],
                             },
                             "new_slide": True,
                         },
@@ -499,7 +499,7 @@ def test_code_and_columns_are_fenced_so_nothing_inside_closes_them(tmp_path):
     )
     text = to_markdown(document)
     assert "\n````markdown\n```python\n" in text
-    assert '\n:::::: columns {widths="1.5,1"}\n::::: column\n' in text
+    assert '\n:::::: columns {widths="1.3333333333333333,1"}\n::::: column\n' in text
     assert '\n::::: column\nRight.\n{notes="One line."}\n:::::\n::::::\n{new_slide=true}' in text
     assert "\n::: notes\nFirst.\\\n\\\nSecond.\n:::\n" in text
     assert load_lesson(write_lesson(tmp_path, text, "fenced.md")).document == document
