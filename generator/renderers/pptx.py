@@ -1038,7 +1038,7 @@ class PptxRenderer(Renderer):
         to the code floor, then continued between lines. Long lines are cut, with the
         continuation mark, to the width they have at each size."""
         sizes, highlight = self.theme.sizes["pptx"], self.theme.highlight
-        label = self.block_label(block.title)
+        label = [replace(para, colour="code_text") for para in self.block_label(block.title)]
         source = code_lines(block.code, highlight)
         mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
         mono = self.theme.font_file("mono")
@@ -1061,6 +1061,7 @@ class PptxRenderer(Renderer):
                     tuple(line.runs),
                     size,
                     space_before=_space(label, size) if first and not n else 0.0,
+                    colour="code_text",
                 )
                 for n, line in enumerate(lines_at(size)[index])
             ]
