@@ -388,8 +388,8 @@ class CodeBody(Node):
 
     @property
     def lines(self) -> list[str]:
-        """The code's lines as written, tabs set at every 4 columns, no trailing blank lines."""
-        return self.text.expandtabs(4).rstrip("\n").split("\n")
+        """The code's lines as written, tabs set at every 4 columns."""
+        return self.text.expandtabs(4).split("\n")
 
 
 class CodeBlock(Block):
