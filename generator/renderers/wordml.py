@@ -41,6 +41,8 @@ from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
 from lxml.etree import SubElement
 
+from ..languages import word_languages
+
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -188,8 +190,9 @@ def borders(tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1) 
 
 
 def set_lang(rpr: OxmlElement, language: str) -> None:
-    """Mark text as written in *language* (spell-check and hyphenation use it)."""
-    set_child(rpr, "lang", RPR_ORDER, val=language)
+    """Mark text as written in *language* (spell-check, hyphenation and screen readers
+    use it), for its script's letters too when that is a complex or East Asian one."""
+    set_child(rpr, "lang", RPR_ORDER, **word_languages(language))
 
 
 def set_fonts(rpr: OxmlElement, name: str) -> None:
