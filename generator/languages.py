@@ -15,10 +15,10 @@ import functools
 
 # ISO 15924 scripts Word treats as complex (its w:bidi/w:cs language) or East Asian.
 COMPLEX_SCRIPTS = frozenset(
-    "Arab Hebr Syrc Thaa Nkoo Deva Beng Guru Gujr Orya Taml Telu Knda Mlym Sinh Thai Laoo"
-    " Tibt Khmr Mymr".split()
+    {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Deva", "Beng", "Guru", "Gujr", "Orya"}
+    | {"Taml", "Telu", "Knda", "Mlym", "Sinh", "Thai", "Laoo", "Tibt", "Khmr", "Mymr"}
 )
-EAST_ASIAN_SCRIPTS = frozenset("Hans Hant Hani Jpan Hira Kana Kore Hang".split())
+EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Kore", "Hang"})
 
 
 def _written(tag: str) -> tuple[str, str, str]:
