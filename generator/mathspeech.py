@@ -13,6 +13,7 @@ import unicodedata
 from xml.etree import ElementTree as ET
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
+LANGUAGE = "en"  # the language of the spoken form's words, whatever the lesson's
 
 _OPERATOR_WORDS = {
     "=": "equals",

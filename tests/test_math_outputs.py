@@ -15,17 +15,21 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pdfua import validate
 from PIL import Image
 from pydantic import BaseModel
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from generator import mathdraw
 from generator.build import BuildOptions, build, prepare
 from generator.formula import read_formula
 from generator.inline import RichText
 from generator.model import MathBlock, TextBlock
+from generator.renderers.pdfmath import glued
 
 from .conftest import ROOT
+from .pdfstructure import structure, untagged
 
 LESSON = ROOT / "content" / "forces-and-formulas.yaml"
 NS = {
@@ -209,3 +213,70 @@ def test_libreoffice_draws_the_equations(built, document, tmp_path):
     deck = PdfReader(str(tmp_path / f"{built['pptx'].stem}.pdf"))
     drawn = {hashlib.sha256(image.data).digest() for page in deck.pages for image in page.images}
     assert len(drawn) == len({tex for tex, _ in display_equations(document)})
+
+
+def test_sheet_equations_are_formulas_a_screen_reader_says(built, document):
+    """Display equations are Formula elements with their spoken form as Alt (the derived
+    words marked English), and the sheet stays PDF/UA with nothing left untagged."""
+    shown = [
+        block
+        for section in document.sections
+        if section.shown_in("pdf")
+        for block in section.blocks
+        if block.shown_in("pdf")
+    ]
+    expected = [spoken for _, spoken in display_equations(document)]
+    assert len(shown) == len(blocks(document))  # every display equation reaches the sheet
+    formulas = [e for _, kind, e in structure(built["pdf"]) if kind == "/Formula"]
+    assert [f["/Alt"] for f in formulas] == expected
+    authored = {block.math.alt for block in shown if isinstance(block, MathBlock)} - {None}
+    for formula in formulas:
+        assert formula.get("/Lang") == (None if formula["/Alt"] in authored else "en")
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(built["pdf"])).findings] == []
+    assert untagged(built["pdf"]) == []
+
+
+def test_sheet_inline_equations_read_where_they_stand(built, document):
+    """Each equation inside a paragraph is a Span whose ActualText is its spoken form,
+    drawn in the paragraph's text between the words before and after it, so the
+    paragraph reads 'a resultant force F on a mass m gives ...' in order."""
+    reader = PdfReader(str(built["pdf"]))
+    spoken = [read_formula(run.math).spoken for run in glued(document.summary.runs) if run.math]
+    for sequence in tagged_sequences(reader):
+        spans = [item for item in sequence if item.startswith("span:")]
+        if spans[: len(spoken)] == [f"span:{words}" for words in spoken]:
+            break
+    else:
+        raise AssertionError(f"no paragraph reads {spoken}")
+    # text, then each equation followed by more text: the order of the runs
+    order = [item.split(":")[0] for item in sequence if item != "paths"]
+    collapsed = [kind for i, kind in enumerate(order) if not i or kind != order[i - 1]]
+    assert collapsed[:6] == ["text", "span", "text", "span", "text", "span"]
+    assert "paths" in sequence  # the outlines are inside the Span, not loose in the page
+
+
+def tagged_sequences(reader: PdfReader) -> list[list[str]]:
+    """Each tagged marked-content sequence as items: 'text' for a text-showing operator,
+    'span:WORDS' for a Span's ActualText, 'paths' for a fill inside a Span."""
+    found: list[list[str]] = []
+    for page in reader.pages:
+        current: list[str] | None = None
+        depth = 0
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"BDC" and "/MCID" in operands[1]:
+                current, depth = [], 1
+                found.append(current)
+            elif current is None:
+                continue
+            elif op in (b"BDC", b"BMC"):
+                depth += 1
+                if op == b"BDC" and "/ActualText" in operands[1]:
+                    current.append(f"span:{operands[1]['/ActualText']}")
+            elif op == b"EMC":
+                depth -= 1
+                current = None if depth == 0 else current
+            elif op in (b"Tj", b"TJ"):
+                current.append("text")
+            elif op == b"f" and depth > 1:
+                current.append("paths")
+    return found

@@ -1057,6 +1057,7 @@ sections:
           - The normal force pushes back up from the table, at right angles to it
           - Friction acts along the surface against the motion of the block
       - image: {src: venn.png, alt: Two overlapping circles, width: WIDTH, caption: Overlap}
+        notes: Point at the overlap.
 """
 
 
@@ -1083,6 +1084,8 @@ def test_a_picture_too_tall_for_the_rest_of_a_slide_is_drawn_smaller_beside_the_
         (body,) = [s for s in slides[index].shapes if s.has_text_frame and "Friction" in s.text]
         natural = 0.55 * body.width * 360 / 640  # 55% of the content width, venn.png's shape
         assert 0.6 * natural <= picture.height < 0.95 * natural
+        notes = slides[index].notes_slide.notes_text_frame.text
+        assert "Point at the overlap." in notes  # drawn smaller, still the block's notes
     else:  # even at 60% it would not fit beside the list: a slide of its own, full size
         assert len(slides) == 2 and not any("Friction" in text for text in texts)
     caption = next(

@@ -5,11 +5,17 @@ A renderer subclass names its ``format`` (``docx``), its file ``suffix`` and a
 block kind in :data:`generator.model.BLOCK_KINDS`. :meth:`Renderer.render_block`
 dispatches on the block's kind and refuses unknown kinds, so a new kind cannot be
 silently dropped by a renderer that has not learnt it.
+
+While a section or block in a language other than the lesson's is rendered, ``lang``
+is its language (a block's own wins over its section's), so each format can mark that
+text for screen readers and spelling tools.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,11 +33,14 @@ class Renderer(ABC):
 
     document: Document
     theme: Theme
+    lang: str
+    """The language of what is being rendered: the lesson's, or its section's or block's."""
 
     def render(self, document: Document, theme: Theme, path: Path) -> None:
         """Write *document*, styled by *theme*, to *path* (a temporary file the build renames)."""
         self.document = document
         self.theme = theme
+        self.lang = document.language
         self.write(path)
 
     @abstractmethod
@@ -43,7 +52,19 @@ class Renderer(ABC):
         method = getattr(self, f"render_{block.kind}", None)
         if method is None:
             raise NotImplementedError(f"{type(self).__name__} cannot render '{block.kind}' blocks")
-        return method(block)
+        with self.speaking(block.lang):
+            return method(block)
+
+    @contextmanager
+    def speaking(self, lang: str | None) -> Iterator[str]:
+        """Render in *lang* (a section's or block's language) inside; None keeps the
+        current one. Yields the language in force."""
+        outer = self.lang
+        self.lang = lang or outer
+        try:
+            yield self.lang
+        finally:
+            self.lang = outer
 
     @classmethod
     def missing_kinds(cls) -> list[str]:

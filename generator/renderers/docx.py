@@ -22,6 +22,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -609,8 +610,14 @@ class DocxRenderer(Renderer):
             paragraph, self._blank = self._blank, None
         self.set_style(paragraph, style)
         if text:
-            self.runs(paragraph, self.rich(text).runs)
+            with self.voiced(text):
+                self.runs(paragraph, self.rich(text).runs)
         return paragraph
+
+    def voiced(self, text: str) -> AbstractContextManager[str]:
+        """The language *text* is in: the theme's wording (a plain string) is always in the
+        lesson's, lesson text (RichText) in its section's or block's."""
+        return self.speaking(None if isinstance(text, RichText) else self.document.language)
 
     @staticmethod
     def rich(text: str) -> RichText:
@@ -625,7 +632,8 @@ class DocxRenderer(Renderer):
         bold: bool = False,
         part: StoryPart | None = None,
     ) -> None:
-        """Emit inline runs: bold, italic, code in the mono font, links as real hyperlinks.
+        """Emit inline runs: bold, italic, code in the mono font, links as real hyperlinks,
+        each marked with its language when that is not the lesson's (the styles carry that).
 
         Links are relationships of the *part* the paragraph is in (the body's by default).
         """
@@ -646,6 +654,8 @@ class DocxRenderer(Renderer):
                 underline=bool(run.href),
                 script=run.script,
             )
+            if self.lang != self.document.language:
+                set_lang(properties(word_run, "rPr"), self.lang)
             if pending and run.href != pending_href:
                 link(part, pending, pending_href)
                 pending = []
@@ -686,17 +696,19 @@ class DocxRenderer(Renderer):
 
     def render_section(self, section: Section, level: int) -> None:
         """A heading at *level* (capped at Heading 3), its blocks, then its subsections."""
-        self.paragraph(f"Heading {min(level, MAX_HEADING)}", section.heading)
-        for block in self.shown(section.blocks):
-            self.titled(block)
-        for child in self.shown(section.sections):
-            self.render_section(child, level + 1)
+        with self.speaking(section.lang):
+            self.paragraph(f"Heading {min(level, MAX_HEADING)}", section.heading)
+            for block in self.shown(section.blocks):
+                self.titled(block)
+            for child in self.shown(section.sections):
+                self.render_section(child, level + 1)
 
     def titled(self, block: Block) -> None:
-        """A block with its title above it."""
-        if block.title:
-            self.paragraph("Block Title", block.title)
-        self.render_block(block)
+        """A block with its title above it, both in the block's language."""
+        with self.speaking(block.lang):
+            if block.title:
+                self.paragraph("Block Title", block.title)
+            self.render_block(block)
 
     def prose(self, style: str, text: RichText) -> CT_P:
         """*text* as paragraphs of *style*: a blank line in it starts a new paragraph, a
@@ -855,7 +867,7 @@ class DocxRenderer(Renderer):
     def render_compare(self, block: CompareBlock) -> None:
         compare = block.compare
         has_aspect = any(row.aspect for row in compare.rows)
-        header = [self.rich(self.wording("aspect_header"))] if has_aspect else []
+        header: list[RichText | str] = [self.wording("aspect_header")] if has_aspect else []
         header += compare.columns
         rows = [
             ([row.aspect or RichText("")] if has_aspect else []) + row.values
@@ -900,7 +912,7 @@ class DocxRenderer(Renderer):
     def data_table(
         self,
         title: RichText | None,
-        header: Sequence[RichText],
+        header: Sequence[RichText | str],
         rows: Sequence[Sequence[RichText]],
         widths: Sequence[int],
         *,
@@ -1009,7 +1021,8 @@ class DocxRenderer(Renderer):
         """Fill a new cell's one paragraph with *text* in *style*."""
         paragraph = cell.p_lst[0]
         self.set_style(paragraph, style)
-        self.runs(paragraph, self.rich(text).runs)
+        with self.voiced(text):
+            self.runs(paragraph, self.rich(text).runs)
         return paragraph
 
     # -- column widths --------------------------------------------------------------

@@ -39,9 +39,12 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import mathdraw
 from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time
+from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
+from ..mathspeech import LANGUAGE as SPOKEN_MATH
 from ..model import (
+    Block,
     CalloutBlock,
     CodeBlock,
     ColumnsBlock,
@@ -75,8 +78,8 @@ from .pdflayout import (
     colour,
     markup,
 )
-from .pdfmath import Equation, InlineEquations
-from .pdftags import CompareTable, DataTable, Figure, Paragraph, QuoteBox
+from .pdfmath import InlineEquations
+from .pdftags import CompareTable, DataTable, Figure, Formula, Paragraph, QuoteBox, speak
 
 KEEP_CODE = 30  # code blocks up to this many lines stay in one column
 CODE_LEADING = 1.15  # line height of code, in its type size: compact
@@ -334,17 +337,27 @@ class PdfRenderer(Renderer):
 
         *leads* are headings above this one still waiting for content to keep with.
         """
-        pending = [*leads, self.heading(section.heading, level)]
-        flowables: list[Flowable] = []
-        for block in self.shown(section.blocks):
-            if block.title:
-                pending.append(self.paragraph(block.title, self.styles.label))
-            flowables += self.lead(pending, self.render_block(block))
-            pending = []
-        for child in self.shown(section.sections):
-            flowables += self.section(child, level + 1, pending)
-            pending = []
+        with self.speaking(section.lang) as lang:
+            heading = self.heading(section.heading, level)
+            speak([heading], lang)
+            pending = [*leads, heading]
+            flowables: list[Flowable] = []
+            for block in self.shown(section.blocks):
+                label, body = self.titled(block)
+                flowables += self.lead([*pending, *label], body)
+                pending = []
+            for child in self.shown(section.sections):
+                flowables += self.section(child, level + 1, pending)
+                pending = []
         return flowables + pending
+
+    def titled(self, block: Block) -> tuple[list[Flowable], list[Flowable]]:
+        """A block's label (when it has a title) and its flowables, in its language."""
+        with self.speaking(block.lang) as lang:
+            label = [self.paragraph(block.title, self.styles.label)] if block.title else []
+            body = self.render_block(block)
+        speak([*label, *body], lang)
+        return label, body
 
     def lead(self, leads: Sequence[Flowable], body: Sequence[Flowable]) -> list[Flowable]:
         """*leads* (headings, labels) kept in one column with the opening of *body*.
@@ -389,7 +402,8 @@ class PdfRenderer(Renderer):
     def render_text(self, block: TextBlock) -> list[Flowable]:
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
         if block.text.display_math and not block.short:
-            return [self.equation(block.text.display_math)]
+            tex = block.text.display_math
+            return [self.equation(tex, read_formula(tex).spoken, SPOKEN_MATH)]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
         return [
@@ -397,17 +411,20 @@ class PdfRenderer(Renderer):
         ]
 
     def render_math(self, block: MathBlock) -> list[Flowable]:
-        return [self.equation(block.math.tex)]
+        math = block.math
+        return [self.equation(math.tex, math.spoken, "" if math.alt else SPOKEN_MATH)]
 
-    def equation(self, tex: str) -> Flowable:
+    def equation(self, tex: str, spoken: str, spoken_lang: str) -> Flowable:
         """A display equation at body size, smaller (down to the floor) when the column is
-        narrower than it; wider still is refused before rendering."""
+        narrower than it; wider still is refused before rendering. It is read as
+        *spoken*, in *spoken_lang* ('' for the block's)."""
         width = mathdraw.outline(tex).size(self.styles.size)[0]
         size = self.styles.size * min(1.0, self.width / width)
         floor = self.theme.size("pdf", "body_min")
         if size < floor:
             raise FormulaTooWide(tex, "a cheat-sheet column", floor)
-        return Equation(tex, size, self.theme.palette.text, self.styles.space("paragraph"))
+        space = self.styles.space("paragraph")
+        return Formula(tex, size, self.theme.palette.text, space, alt=spoken, alt_lang=spoken_lang)
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -526,9 +543,8 @@ class PdfRenderer(Renderer):
             self.width = width - gap
             flowables: list[Flowable] = []
             for inner in self.shown(column):
-                if inner.title:
-                    flowables.append(self.paragraph(inner.title, self.styles.label))
-                flowables += self.render_block(inner)
+                label, body = self.titled(inner)
+                flowables += label + body
             cells.append([part for f in flowables for part in _parts(f)])
         self.width = outer
         table = Table(
@@ -710,6 +726,10 @@ class PdfRenderer(Renderer):
                 " it out of the cheat sheet with 'skip: [pdf]'"
             )
         data = [[Paragraph(f"<b>{self.inline(cell)}</b>", s.head_cell) for cell in header]]
+        speak(  # the theme's wording (an aspect column's name) is in the lesson's language
+            [p for p, cell in zip(data[0], header, strict=True) if not isinstance(cell, RichText)],
+            self.document.language,
+        )
         data += [
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
             for row in rows

@@ -79,6 +79,10 @@ class InlineEquations:
             f' height="{ascent + descent + 2 * clear:.4f}" valign="{-descent - clear:.4f}"/>'
         )
 
+    def tex(self, width: float) -> str:
+        """The LaTeX of the equation whose placeholder is *width* wide."""
+        return self.by_width[_key(width)][0]
+
     def draw(self, canvas: Canvas, x: float, y: float, width: float) -> None:
         """The equation whose placeholder reportlab draws *width* wide at (*x*, *y*)."""
         tex, size, colour = self.by_width[_key(width)]

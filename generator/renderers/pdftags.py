@@ -12,16 +12,23 @@ tree, XMP with the PDF/UA identification), and each page lists its tab order by 
 
 Each piece tags itself by its paragraph style's name, so a paragraph split across
 columns stays tagged; the drawing code only chooses these classes over reportlab's.
+Text in another language than the lesson's says so in its element's ``/Lang``:
+:func:`speak` marks a block's flowables (their paragraphs' styles, which the pieces of
+a split keep). A display equation is a ``Formula`` element whose ``/Alt`` is its spoken
+form; an equation inside a line is drawn where it stands among the line's text, in a
+``Span`` whose ``/ActualText`` is its spoken form, so the paragraph reads through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -30,10 +37,14 @@ from reportlab.pdfbase.pdfdoc import (
     PDFStream,
     PDFString,
 )
-from reportlab.platypus import Image, Table
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Flowable, Image, KeepTogether, Table
+from reportlab.platypus import Paragraph as BaseParagraph
 
+from ..formula import read_formula
+from ..mathspeech import LANGUAGE as SPOKEN_MATH
 from .pdfbidi import Paragraph as PlainParagraph
-from .pdfmath import SheetCanvas
+from .pdfmath import PLACEHOLDER, Equation, SheetCanvas
 
 # Paragraph style name -> structure type; styles not named (footers, page labels) stay artifacts.
 ROLES = {
@@ -87,6 +98,7 @@ class TaggedCanvas(SheetCanvas):
         self.marked = False  # inside a tagged sequence: nested pieces join it
         self.next_mcid = 0
         self.annotations = 0  # struct parents used by link annotations, after the pages'
+        self.text: PDFTextObject | None = None  # the text object being written, if any
 
     # -- marking -------------------------------------------------------------------------
 
@@ -100,10 +112,13 @@ class TaggedCanvas(SheetCanvas):
 
     @contextmanager
     def tag(self, kind: str | None, **attributes: Any) -> Iterator[None]:
-        """Mark what is drawn inside as one *kind* element (no-op inside another tag)."""
+        """Mark what is drawn inside as one *kind* element (no-op inside another tag);
+        a ``lang`` other than the document's is the element's language."""
         if kind is None or self.marked:
             yield
             return
+        if attributes.get("lang") in ("", self.lang):
+            del attributes["lang"]
         leaf = Leaf(kind, self._pageNumber, self.next_mcid, tuple(self.groups), attributes)
         self.leaves.append(leaf)
         self.next_mcid += 1
@@ -125,6 +140,38 @@ class TaggedCanvas(SheetCanvas):
             yield
         finally:
             self.groups.pop()
+
+    def beginText(self, *args: Any, **kwargs: Any) -> PDFTextObject:
+        self.text = super().beginText(*args, **kwargs)
+        return self.text
+
+    def drawText(self, text: PDFTextObject) -> None:
+        self.text = None
+        super().drawText(text)
+
+    def drawImage(self, image, x, y, width=None, height=None, *args, **kwargs):
+        """An inline equation inside tagged text is drawn in the paragraph's text object
+        where its placeholder stands (reportlab draws images before the text of their
+        lines), in a Span that gives its spoken form as the text it stands for."""
+        text = self.text
+        if getattr(image, "fileName", None) != PLACEHOLDER or text is None or not self.marked:
+            return super().drawImage(image, x, y, width, height, *args, **kwargs)
+        page, self._code = self._code, []
+        try:
+            super().drawImage(image, x, y, width, height, *args, **kwargs)
+            drawing = self._code
+        finally:
+            self._code = page
+        spoken = read_formula(self.equations.tex(width)).spoken
+        text._code += [
+            "ET",
+            f"/Span <</Lang {_string(SPOKEN_MATH)} /ActualText {_string(spoken)}>> BDC",
+            *drawing,
+            "EMC",
+            "BT",  # the line goes on from its start, which reportlab keeps
+            f"1 0 0 1 {fp_str(text._x0, text.XtraState.cur_y)} Tm",
+        ]
+        return None
 
     def linkURL(self, url: str, rect: Any, relative: int = 0, *args: Any, **kw: Any) -> None:
         """A link annotation described by its address and owned by a Link element."""
@@ -224,6 +271,8 @@ class _Writer:
         element["Pg"] = page
         if "alt" in leaf.attributes:
             element["Alt"] = PDFString(leaf.attributes["alt"])
+        if "lang" in leaf.attributes:
+            element["Lang"] = PDFString(leaf.attributes["lang"])
         if "scope" in leaf.attributes:
             element["A"] = PDFDictionary(
                 {"O": PDFName("Table"), "Scope": PDFName(leaf.attributes["scope"])}
@@ -246,6 +295,11 @@ class _Writer:
         element["K"] = PDFArray(content) if len(content) > 1 else leaf.mcid
         self.per_page[leaf.page - 1].append(ref)
         return ref
+
+
+def _string(text: str) -> str:
+    """*text* as a PDF text string for a content stream: UTF-16 in hex, with its mark."""
+    return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"
 
 
 def _xmp(title: str, lang: str) -> PDFStream:
@@ -282,19 +336,48 @@ def marked(canvas: Any, kind: str, **attributes: Any) -> AbstractContextManager[
     return canvas.tag(kind, **attributes) if _tagging(canvas) else nullcontext()
 
 
+def speak(flowables: Iterable[Any], lang: str) -> None:
+    """Mark what *flowables* tag (inside tables and kept groups too) as written in
+    *lang*, but for what is already marked: a block inside a block says its own first."""
+    for flowable in flowables:
+        if isinstance(flowable, BaseParagraph):
+            if not getattr(flowable.style, "lang", ""):
+                flowable.style = ParagraphStyle(flowable.style.name, parent=flowable.style)
+                flowable.style.lang = lang
+        elif isinstance(flowable, Table):
+            for row in flowable._cellvalues:
+                speak((part for cell in row for part in _listed(cell)), lang)
+        elif isinstance(flowable, KeepTogether):
+            speak(flowable._content, lang)
+        elif isinstance(flowable, Flowable) and not getattr(flowable, "lang", ""):
+            flowable.lang = lang
+
+
+def _listed(cell: Any) -> list[Any]:
+    return cell if isinstance(cell, (list, tuple)) else [cell]
+
+
+def _language(cell: Any) -> str:
+    """The language a table cell's (first) paragraph was marked with, or ''."""
+    first = next(iter(_listed(cell)), None)
+    return getattr(getattr(first, "style", None), "lang", "")
+
+
 class Paragraph(PlainParagraph):
     """The sheet's Paragraph (inline equations and all), tagged by its style's name
-    (pieces of a split keep it)."""
+    (pieces of a split keep it) in its style's language."""
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not _tagging(canvas):
             return super().drawOn(canvas, x, y, _sW)
-        with canvas.tag(role(self.style.name)):
+        with canvas.tag(role(self.style.name), lang=getattr(self.style, "lang", "")):
             super().drawOn(canvas, x, y, _sW)
 
 
 class Figure(Image):
     """A picture tagged as a Figure with its alt text."""
+
+    lang = ""  # its block's language, once spoken
 
     def __init__(self, *args: Any, alt: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -303,7 +386,23 @@ class Figure(Image):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not _tagging(canvas):
             return super().drawOn(canvas, x, y, _sW)
-        with canvas.tag("Figure", alt=self.alt):
+        with canvas.tag("Figure", alt=self.alt, lang=self.lang):
+            super().drawOn(canvas, x, y, _sW)
+
+
+class Formula(Equation):
+    """A display equation tagged as a Formula, its spoken form the alternate text. The
+    words derived from the LaTeX are English; an author's own are in their block's
+    language (*alt_lang* '' until :func:`speak` says which)."""
+
+    def __init__(self, *args: Any, alt: str, alt_lang: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alt, self.lang = alt, alt_lang
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if not _tagging(canvas):
+            return super().drawOn(canvas, x, y, _sW)
+        with canvas.tag("Formula", alt=self.alt, lang=self.lang):
             super().drawOn(canvas, x, y, _sW)
 
 
@@ -344,7 +443,7 @@ class DataTable(Table):
         else:
             kind, attributes = "TD", {}
         self._column += 1
-        with canvas.tag(kind, **attributes):
+        with canvas.tag(kind, lang=_language(cellval), **attributes):
             super()._drawCell(cellval, cellstyle, pos, size)
 
 

@@ -91,6 +91,8 @@ class Piece:
     notes: list[str] = field(default_factory=list)  # its block's speaker notes
     new_slide: bool = False  # starts a slide (its block asked for one)
     columns: list[Any] | None = None  # a Two Content slide's columns: (box, insets, pieces)
+    lang: str = ""  # its block's language ('' for the slide's)
+    inner: list[Piece] = field(default_factory=list)  # a columns piece's: their notes are its
     least: float | None = None  # the least height it can be drawn at (a picture, smaller)
     resized: Callable[[float], Piece] | None = None  # itself drawn this tall, when it can be
 
@@ -106,6 +108,7 @@ class Page:
     title: str
     pieces: list[Piece]
     notes: str | None = None
+    lang: str = ""  # its section's language ('' for the lesson's)
 
 
 class PptxRenderer(Renderer):
@@ -169,17 +172,23 @@ class PptxRenderer(Renderer):
         return pages
 
     def section_pages(self, section: Section) -> list[Page]:
-        pieces = [piece for block in self.shown(section.blocks) for piece in self.pieces(block)]
-        pages = self.paginate(section.heading, pieces, section.notes)
-        for child in self.shown(section.sections):
-            pages += self.section_pages(child)
+        with self.speaking(section.lang) as lang:
+            pieces = [p for block in self.shown(section.blocks) for p in self.pieces(block)]
+            pages = self.paginate(section.heading, pieces, section.notes, lang)
+            for child in self.shown(section.sections):
+                pages += self.section_pages(child)
         return pages
 
     def pieces(self, block: Block) -> list[Piece]:
-        """A block's pieces, the first carrying the block's notes and slide break."""
+        """A block's pieces in its language, the first carrying the block's notes and
+        slide break."""
         pieces = self.render_block(block)
         if not pieces:  # columns whose blocks are all left out of the deck
             return pieces
+        for piece in pieces:
+            for form in (piece, piece.alone):
+                if form is not None:
+                    form.lang = form.lang or block.lang or self.lang  # inner blocks first
         first = pieces[0]
         for piece in (first, first.alone):
             if piece is not None:
@@ -187,12 +196,15 @@ class PptxRenderer(Renderer):
                 piece.new_slide = piece.new_slide or block.new_slide
         return pieces
 
-    def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
+    def paginate(
+        self, title: str, pieces: list[Piece], notes: str | None = None, lang: str = ""
+    ) -> list[Page]:
         """Slides for one title: small pieces share slides, evenly; a filling piece is alone.
 
         Every slide after the first carries the theme's `continued` wording, and a piece
         left alone on a slide is set in its `alone` form when it has one. A piece that
-        asks for a new slide starts one; *notes* go to the first slide only.
+        asks for a new slide starts one; *notes* go to the first slide only. The slides
+        are in *lang* (a section's language) but where a piece says otherwise.
         """
         groups: list[list[Piece]] = []
         run: list[Piece] = []  # consecutive pieces that may share a slide
@@ -220,6 +232,7 @@ class PptxRenderer(Renderer):
                 title if not index else self.wording("continued", title=title),
                 group,
                 notes if not index else None,
+                lang,
             )
             for index, group in enumerate(groups)
         ]
@@ -259,7 +272,7 @@ class PptxRenderer(Renderer):
             self.template.content
         )
         slide = self.slides.add(layout)
-        self.slide_title(slide, layout, page.title)
+        self.slide_title(slide, layout, page.title, page.lang)
         body = self.template.slot(slide, layout, BODIES)
         centred = all(piece.centre for piece in page.pieces)
         if text_only:
@@ -280,29 +293,38 @@ class PptxRenderer(Renderer):
         paras: list[Para] = []
         apart = GAP + self.insets[1] + self.insets[3]  # the gap plus the insets it replaces
         for piece in pieces:
-            first, *rest = piece.paras or []
+            first, *rest = (replace(para, lang=piece.lang) for para in piece.paras or [])
             paras += [replace(first, space_before=apart) if paras else first, *rest]
         return paras
 
-    def notes(self, page: Page) -> str:
-        """The section's notes and the full text of anything shown shortened (else the text)."""
-        lines = [page.notes] if page.notes else []
-        lines += [line for piece in page.pieces for line in piece.notes]
-        lines += [line for piece in page.pieces for line in piece.said]
-        full = [line for piece in page.pieces for line in piece.full]
-        if full:
-            lines += [self.wording("notes_full_text"), *full]
-        if not lines:
-            lines = [line for piece in page.pieces for line in piece.script]
-        return "\n".join(lines)
+    def notes(self, page: Page) -> list[tuple[str, str]]:
+        """The section's notes and the full text of anything shown shortened (else the
+        text), each line with its language: its piece's, else its slide's."""
+        slide = page.lang or self.document.language
 
-    def slide_title(self, slide: Slide, on: SlideLayout, title: str) -> None:
-        """The title in the layout's title placeholder, in the master's title style."""
+        pieces = list(_with_inner(page.pieces))
+
+        def each(kind: str) -> list[tuple[str, str]]:
+            return [
+                (line, piece.lang or slide) for piece in pieces for line in getattr(piece, kind)
+            ]
+
+        lines = [(page.notes, slide)] if page.notes else []
+        lines += each("notes")
+        lines += [(line, self.document.language) for piece in pieces for line in piece.said]
+        full = each("full")
+        if full:
+            lines += [(self.wording("notes_full_text"), self.document.language), *full]
+        return lines or each("script")
+
+    def slide_title(self, slide: Slide, on: SlideLayout, title: str, lang: str) -> None:
+        """The title in the layout's title placeholder, in the master's title style, in
+        *lang* (its section's language; '' for the lesson's)."""
         sizes = self.theme.sizes["pptx"]
         runs = RichText(title).runs
 
         def layout(size: float) -> list[Para]:
-            return [Para(_bold(runs), size, role="heading")]
+            return [Para(_bold(runs), size, role="heading", lang=lang)]
 
         shape = self.template.slot(slide, on, TITLES)
         what = f"the slide title '{quoted(title)}'"
@@ -467,7 +489,7 @@ class PptxRenderer(Renderer):
         elif below is not None:
             below.remove()
         if notes:
-            self.notes_pages.write(slide, notes)
+            self.notes_pages.write(slide, [(notes, self.document.language)])
         return slide
 
     # -- measuring helpers -------------------------------------------------------------
@@ -1128,12 +1150,10 @@ class PptxRenderer(Renderer):
             Piece(
                 max(_stacked(pieces) for *_, pieces in stacks),
                 draw,
-                [line for piece in every for line in piece.script],
-                [line for piece in every for line in piece.full],
-                [line for piece in every for line in piece.said],
+                [],
                 fills=two is not None or any(piece.fills for piece in every),
-                notes=[line for piece in every for line in piece.notes],
                 columns=stacks if two else None,
+                inner=every,
             )
         ]
 
@@ -1156,7 +1176,7 @@ class PptxRenderer(Renderer):
         (piece,) = page.pieces
         layout = self.template.two
         slide = self.slides.add(layout)
-        self.slide_title(slide, layout, page.title)
+        self.slide_title(slide, layout, page.title, page.lang)
         bodies = self.template.slots(slide, layout, BODIES)
         for body, (area, insets, pieces) in zip(bodies, piece.columns or [], strict=True):
             with self.area(area, insets):
@@ -1172,7 +1192,8 @@ class PptxRenderer(Renderer):
     def stack(self, slide: Slide, pieces: Sequence[Piece], top: float) -> None:
         """Draw *pieces* one under another from *top*, a gap apart."""
         for piece in pieces:
-            piece.draw(slide, top)
+            with self.paint.speaking(piece.lang):
+                piece.draw(slide, top)
             top += piece.height + GAP
 
     @contextmanager
@@ -1210,6 +1231,13 @@ class PptxRenderer(Renderer):
         return self.bullets(None, items, numbered=True, lettered=True, said=answers)
 
 
+def _with_inner(pieces: Sequence[Piece]) -> Iterator[Piece]:
+    """*pieces* in order, each followed by the pieces inside it (a columns piece's)."""
+    for piece in pieces:
+        yield piece
+        yield from _with_inner(piece.inner)
+
+
 def _stacked(pieces: Sequence[Piece], *, smallest: bool = False) -> float:
     """The height of *pieces* stacked on one slide with gaps between them (*smallest*:
     with pictures drawn as small as they may be)."""
@@ -1226,9 +1254,16 @@ def _fitted(pieces: list[Piece], height: float) -> list[Piece]:
         return pieces
     cut = min(1.0, excess / sum(give))
     return [
-        piece.resized(piece.height - part * cut) if part and piece.resized else piece
+        _drawn_as(piece, piece.resized(piece.height - part * cut))
+        if part and piece.resized
+        else piece
         for piece, part in zip(pieces, give, strict=True)
     ]
+
+
+def _drawn_as(piece: Piece, smaller: Piece) -> Piece:
+    """*piece* (its notes, language and slide break) with *smaller*'s height and drawing."""
+    return replace(piece, height=smaller.height, draw=smaller.draw)
 
 
 def _even_cut(

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,6 +41,7 @@ from pptx.util import Emu
 from .. import mathdraw, omml, textfit
 from ..formula import read_formula
 from ..inline import Run
+from ..languages import office_tag
 from ..scripts import right_to_left
 from ..theme import Theme
 
@@ -94,6 +96,7 @@ class Para(textfit.Paragraph):
     bullet: str | None = None  # a bullet character, or an auto-number scheme name
     hang: float = 0.0  # how far the bullet hangs left of the text (inside the indent)
     start_at: int | None = None  # first number of an auto-numbered sequence
+    lang: str = ""  # its language, when not the one the painter is speaking
 
 
 class Painter:
@@ -107,10 +110,25 @@ class Painter:
         table_style: str | None = None,
     ) -> None:
         self.theme = theme
-        self.lang = quoteattr(language)
+        self.lang = _lang(language)
         self.roles = roles  # a user's template's colours by role; None: the theme's own
         self.own_style = roles is None
         self.table_style = table_style  # a template's own default table style, if any
+
+    @contextmanager
+    def speaking(self, language: str) -> Iterator[None]:
+        """Text drawn inside is marked as written in *language* (a section's or block's);
+        '' keeps the language in force."""
+        outer = self.lang
+        self.lang = _lang(language) if language else outer
+        try:
+            yield
+        finally:
+            self.lang = outer
+
+    def lang_of(self, para: Para) -> str:
+        """The quoted language of *para*'s runs: its own, else the one in force."""
+        return _lang(para.lang) if para.lang else self.lang
 
     def colour(self, role: str) -> str:
         """A colour role ('primary', 'muted', 'callout_tip', 'code' ...) as a fill's colour element;
@@ -325,8 +343,9 @@ class Painter:
         return f"{colour}<a:buAutoNum type={quoteattr(para.bullet)}{start}/>"
 
     def run(self, owner: Any, run: Run, para: Para) -> str:
-        """One run in the face it was measured in, in the document's language, so spelling
-        tools check it as the lesson's language. Only code names its font (the theme's
+        """One run in the face it was measured in, marked with its language (its
+        paragraph's, else the one in force), so spelling tools and screen readers take it
+        as written in that language. Only code names its font (the theme's
         mono) and its own colour (highlighting); a heading takes the master's major font,
         the rest its minor one. A newline in its text is a line break."""
         if run.code:
@@ -346,7 +365,7 @@ class Painter:
         baseline = f' baseline="{BASELINE[run.script]}"' if run.script else ""
         props = (
             f'<a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
-            f' i="{int(run.italic)}" lang={self.lang}{baseline}>{fill}{face}{link}</a:rPr>'
+            f' i="{int(run.italic)}" lang={self.lang_of(para)}{baseline}>{fill}{face}{link}</a:rPr>'
         )
         return f"<a:br>{props}</a:br>".join(
             f"<a:r>{props}<a:t>{_text(line)}</a:t></a:r>" if line else ""
@@ -357,7 +376,7 @@ class Painter:
         """An inline equation: native OMML (``a14:m``) for PowerPoint, its one-line text
         for viewers without equations. :func:`_add` lifts the two to the shape."""
         props = (
-            f'<a:rPr sz="{round(para.size * 100)}" lang={self.lang}>{fill}'
+            f'<a:rPr sz="{round(para.size * 100)}" lang={self.lang_of(para)}>{fill}'
             f"<a:latin typeface={quoteattr(MATH_FONT)}/></a:rPr>"
         )
         equation = omml.inline(read_formula(run.math).mathml, props, NAMESPACES)
@@ -422,15 +441,18 @@ class NotesPages:
         self.blank: Any = None
         self.names: set[str] = set()  # the package's notes page names, once there is one
 
-    def write(self, slide: Slide, text: str) -> None:
-        """*text* in the notes placeholder of *slide*'s notes page, as python-pptx writes
-        a text frame's text: a paragraph a line, a line break for a vertical tab."""
+    def write(self, slide: Slide, notes: Sequence[tuple[str, str]]) -> None:
+        """*notes*, texts each in its language, in the notes placeholder of *slide*'s
+        notes page as python-pptx writes a text frame's text: a paragraph a line, a line
+        break for a vertical tab."""
         page = self.page(slide)
         body = _NOTES_BODY(page)[0]
         for paragraph in body.findall(qn("a:p")):
             body.remove(paragraph)
         lines = "".join(
-            f"<a:p>{RIGHT_TO_LEFT_PARAGRAPH if right_to_left(line) else ''}{_breaks(line)}</a:p>"
+            f"<a:p>{RIGHT_TO_LEFT_PARAGRAPH if right_to_left(line) else ''}"
+            f"{_breaks(line, _lang(language))}</a:p>"
+            for text, language in notes
             for line in text.split("\n")
         )
         body.extend(parse_xml(f"<p:txBody {NAMESPACES}>{lines}</p:txBody>"))
@@ -525,11 +547,18 @@ def _attributes(names: Sequence[str], insets: Sequence[float]) -> str:
     return "".join(f' {name}="{pt(inset)}"' for name, inset in zip(names, insets, strict=True))
 
 
-def _breaks(line: str) -> str:
-    """A notes line's runs, with a line break for each vertical tab and no empty runs."""
+def _breaks(line: str, lang: str) -> str:
+    """A notes line's runs in the (quoted) language *lang*, with a line break for each
+    vertical tab and no empty runs."""
     return "<a:br/>".join(
-        f"<a:r><a:t>{_text(part)}</a:t></a:r>" if part else "" for part in line.split("\v")
+        f"<a:r><a:rPr lang={lang}/><a:t>{_text(part)}</a:t></a:r>" if part else ""
+        for part in line.split("\v")
     )
+
+
+def _lang(language: str) -> str:
+    """*language* as the quoted value of a run's ``lang`` attribute."""
+    return quoteattr(office_tag(language))
 
 
 def _text(text: str) -> str:

@@ -41,6 +41,7 @@ from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
 from lxml.etree import SubElement
 
+from ..languages import word_languages
 from ..scripts import RIGHT_TO_LEFT, right_to_left, right_to_left_only
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
@@ -190,8 +191,9 @@ def borders(tag: str, sides: dict[str, tuple[int, str] | None], space: int = 1) 
 
 
 def set_lang(rpr: OxmlElement, language: str) -> None:
-    """Mark text as written in *language* (spell-check and hyphenation use it)."""
-    set_child(rpr, "lang", RPR_ORDER, val=language)
+    """Mark text as written in *language* (spell-check, hyphenation and screen readers
+    use it), for its script's letters too when that is a complex or East Asian one."""
+    set_child(rpr, "lang", RPR_ORDER, **word_languages(language))
 
 
 def set_fonts(rpr: OxmlElement, name: str) -> None:

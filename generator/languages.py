@@ -1,0 +1,67 @@
+"""Language tags as each output wants them.
+
+A lesson writes a language as a short BCP 47 tag (``ru``, ``pt-BR``, ``sr-Latn``). A
+PDF takes it as written. Word and PowerPoint pick spelling dictionaries, hyphenation
+and voices by a language *and* region (``ru-RU``), so a tag without a region gets the
+region most often meant (Unicode CLDR's likely subtags, as Babel ships them). Word also
+keeps separate languages for text in complex scripts (Arabic, Hebrew, Devanagari, Thai
+...) and for East Asian text, so a language written in one of those scripts is named
+there too, or Word would go on checking its characters as the lesson's language.
+"""
+
+from __future__ import annotations
+
+import functools
+
+# ISO 15924 scripts Word treats as complex (its w:bidi/w:cs language) or East Asian.
+COMPLEX_SCRIPTS = frozenset(
+    {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Deva", "Beng", "Guru", "Gujr", "Orya"}
+    | {"Taml", "Telu", "Knda", "Mlym", "Sinh", "Thai", "Laoo", "Tibt", "Khmr", "Mymr"}
+)
+EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Kore", "Hang"})
+
+
+def _written(tag: str) -> tuple[str, str, str]:
+    """The (language, script, region) subtags *tag* writes ('' for those it leaves out)."""
+    language, *rest = tag.split("-")
+    script = next((p.title() for p in rest if len(p) == 4 and p.isalpha()), "")
+    region = next((p.upper() for p in rest if len(p) == 2 or (len(p) == 3 and p.isdigit())), "")
+    return language.lower(), script, region
+
+
+@functools.cache
+def _likely(tag: str) -> tuple[str, str]:
+    """The (script, region) *tag* writes or, where it leaves them out, those CLDR expects
+    ('' when it has no guess)."""
+    from babel.core import get_global
+
+    language, script, region = _written(tag)
+    likely = get_global("likely_subtags")
+    guess = (likely.get(f"{language}_{script}") or likely.get(language) or "").split("_")
+    if len(guess) == 3:
+        return script or guess[1], region or guess[2]
+    return script, region
+
+
+def office_tag(tag: str) -> str:
+    """*tag* with a region, as Word and PowerPoint name languages: ``ru`` -> ``ru-RU``,
+    ``sr-Latn`` -> ``sr-Latn-RS``; a tag that names its region (or whose language CLDR
+    does not know) stays as it is."""
+    language, script, written_region = _written(tag)
+    region = _likely(tag)[1]
+    if written_region or not region:
+        return tag
+    return "-".join(part for part in (language, script, region) if part)
+
+
+def word_languages(tag: str) -> dict[str, str]:
+    """The attributes of Word's ``w:lang`` for text in *tag*: its language for Latin
+    letters (``val``) and, when it is written in one, for its complex or East Asian script."""
+    name = office_tag(tag)
+    script = _likely(tag)[0]
+    found = {"val": name}
+    if script in COMPLEX_SCRIPTS:
+        found["bidi"] = name
+    elif script in EAST_ASIAN_SCRIPTS:
+        found["eastAsia"] = name
+    return found

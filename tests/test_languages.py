@@ -1,0 +1,177 @@
+"""Language of parts: a lesson in British English with a Russian section and French
+blocks, built in all three formats and reopened. Each text says its own language where it
+is not the lesson's, so screen readers switch voice and spelling tools switch dictionary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pdfua import validate
+from pptx import Presentation
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.cli import main
+from generator.languages import office_tag, word_languages
+
+from .conftest import EVERY_BLOCK, write_lesson
+from .pdfstructure import structure
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+MIXED = """title: Greetings
+language: en-GB
+date: 2026-01-15
+sections:
+  - heading: In English
+    blocks:
+      - text: We start with a greeting in **English**.
+      - title: En français
+        text: Bonjour à tous, et bienvenue.
+        lang: fr
+        notes: Dites bonjour.
+  - heading: По-русски
+    lang: ru
+    notes: Скажите здравствуйте.
+    blocks:
+      - text: Здравствуйте, дорогие ученики.
+      - list: [Привет, Пока]
+      - text: This sentence stays in English.
+        lang: en-GB
+      - columns:
+          blocks:
+            - [{text: Левая колонка.}]
+            - [{text: La colonne de droite., lang: fr}]
+      - compare:
+          columns: [Утро, Вечер]
+          rows:
+            - {aspect: Приветствие, values: [Доброе утро, Добрый вечер]}
+      - math: {tex: "F = ma", alt: эф равно эм а}
+"""
+
+# Every text of the lesson, by the language it is written in (the lesson's: None).
+LANGUAGES = {
+    "We start with a greeting in ": None,
+    "En français": "fr",
+    "Bonjour à tous, et bienvenue.": "fr",
+    "По-русски": "ru",
+    "Здравствуйте, дорогие ученики.": "ru",
+    "Привет": "ru",
+    "Пока": "ru",
+    "This sentence stays in English.": None,
+    "Левая колонка.": "ru",
+    "La colonne de droite.": "fr",
+    "Утро": "ru",
+    "Приветствие": "ru",
+    "Доброе утро": "ru",
+    "Aspect": None,  # the theme's wording, in the lesson's language
+}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("languages")
+    lesson = write_lesson(folder, MIXED)
+    files = build(lesson, BuildOptions(out_dir=folder / "out"))
+    return {"lesson": lesson, **{path.suffix.lstrip("."): path for path in files}}
+
+
+def test_office_tags_name_a_region_and_words_script():
+    assert office_tag("ru") == "ru-RU" and office_tag("fr") == "fr-FR"
+    assert office_tag("pt-BR") == "pt-BR" and office_tag("en-GB") == "en-GB"
+    assert office_tag("sr-Latn") == "sr-Latn-RS"
+    assert word_languages("ru") == {"val": "ru-RU"}
+    assert word_languages("ar")["bidi"] == word_languages("ar")["val"] == "ar-EG"
+    assert word_languages("ja") == {"val": "ja-JP", "eastAsia": "ja-JP"}
+
+
+def test_handout_runs_say_their_language(mixed):
+    handout = docx.Document(str(mixed["docx"]))
+    normal = handout.styles["Normal"].element.find(f"{W}rPr/{W}lang")
+    assert normal.get(f"{W}val") == "en-GB"  # the lesson's, which unmarked runs take
+    found = {}
+    for run in handout.element.body.iter(f"{W}r"):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        lang = run.find(f"{W}rPr/{W}lang")
+        found[text] = None if lang is None else lang.get(f"{W}val")
+    assert {text: found[text] for text in LANGUAGES} == {
+        text: lang and office_tag(lang) for text, lang in LANGUAGES.items()
+    }
+
+
+def test_deck_runs_and_notes_say_their_language(mixed):
+    deck = Presentation(str(mixed["pptx"]))
+    found, notes = {}, {}
+    for slide in deck.slides:
+        for run in slide.shapes._spTree.iter(f"{A}r"):
+            found[run.find(f"{A}t").text] = run.find(f"{A}rPr").get("lang")
+        for run in slide.notes_slide.notes_text_frame._txBody.iter(f"{A}r"):
+            notes[run.find(f"{A}t").text] = run.find(f"{A}rPr").get("lang")
+    lesson_text = [text for text in LANGUAGES if text != "Aspect"]  # cells take their block's
+    assert {text: found[text] for text in lesson_text} == {
+        text: office_tag(LANGUAGES[text] or "en-GB") for text in lesson_text
+    }
+    assert found["Greetings"] == "en-GB" and found["Questions?"] == "en-GB"  # the lesson's
+    assert notes["Dites bonjour."] == "fr-FR" and notes["Скажите здравствуйте."] == "ru-RU"
+    assert notes["La colonne de droite."] == "fr-FR"  # a column's block keeps its own
+    assert notes["Левая колонка."] == "ru-RU"
+
+
+def test_sheet_elements_say_their_language(mixed):
+    """Leaves of the structure tree in reading order, with their /Lang: the document's
+    stays en-GB, and each element in another language says which."""
+    reader = PdfReader(str(mixed["pdf"]))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    leaves = [
+        (kind, entries.get("/Lang"))
+        for _, kind, entries in structure(mixed["pdf"])
+        if isinstance(entries.get("/K"), int)
+    ]
+    assert leaves == [
+        ("/H1", None),  # the title
+        ("/P", None),  # its date line
+        ("/H2", None),
+        ("/P", None),
+        ("/P", "fr"),  # the block's label
+        ("/P", "fr"),
+        ("/H2", "ru"),
+        ("/P", "ru"),
+        ("/LBody", "ru"),
+        ("/LBody", "ru"),
+        ("/P", None),  # the English block inside the Russian section
+        ("/P", "ru"),
+        ("/P", "fr"),  # the French column
+        ("/TH", None),  # 'Aspect', the theme's wording
+        ("/TH", "ru"),
+        ("/TH", "ru"),
+        ("/TH", "ru"),
+        ("/TD", "ru"),
+        ("/TD", "ru"),
+        ("/Formula", "ru"),  # the author's alt text is Russian
+    ]
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(mixed["pdf"])).findings] == []
+
+
+def test_check_accessibility_finds_nothing_wrong_with_languages(mixed):
+    result = CliRunner().invoke(main, ["check", "--accessibility", str(mixed["lesson"])])
+    assert result.exit_code == 0, result.output
+    assert "accessibility problem" not in result.output
+
+
+def test_a_picture_in_another_language_is_a_figure_in_it(tmp_path):
+    """every-block's last picture is French: its Figure says so, the others do not."""
+    shutil.copytree(EVERY_BLOCK.parent, tmp_path / "lessons")
+    (sheet,) = build(
+        tmp_path / "lessons" / EVERY_BLOCK.name, BuildOptions(formats=["pdf"], out_dir=tmp_path)
+    )
+    figures = [e for _, kind, e in structure(sheet) if kind == "/Figure"]
+    assert [(f["/Alt"], f.get("/Lang")) for f in figures] == [
+        ("Two overlapping circles", None),
+        ("Two circles side by side", None),
+        ("A small picture", "fr"),
+    ]
