@@ -826,6 +826,11 @@ class Picture(Flowable):
         self.figure.drawWidth, self.figure.drawHeight = width * scale, height * scale
         return availWidth, self.figure.drawHeight + self.caption_height
 
+    @property
+    def parts(self) -> list[Flowable]:
+        """What it draws (each tagged on its own)."""
+        return [self.figure, *([self.caption] if self.caption else [])]
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
 

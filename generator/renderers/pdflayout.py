@@ -597,6 +597,6 @@ class CodeBox(Flowable):
                         text.setFont(face, self.size)
                     text.textOut(piece)
             text.textLine()  # the start of the next line
-        with marked(canvas, "Code"):
+        with marked(canvas, "Code", lang=getattr(self, "lang", "")):
             canvas.drawText(text)
         canvas.restoreState()

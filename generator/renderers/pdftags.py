@@ -349,6 +349,8 @@ def speak(flowables: Iterable[Any], lang: str) -> None:
                 speak((part for cell in row for part in _listed(cell)), lang)
         elif isinstance(flowable, KeepTogether):
             speak(flowable._content, lang)
+        elif hasattr(flowable, "parts"):  # a picture with its caption
+            speak(flowable.parts, lang)
         elif isinstance(flowable, Flowable) and not getattr(flowable, "lang", ""):
             flowable.lang = lang
 
