@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alliance-vs-coalition.yaml"
 SAMPLE_MD = ROOT / "bench" / "alliance-vs-coalition.md"  # pandoc's form, for pandoc
 LESSON_MD = ROOT / "content" / "alliance-vs-coalition.md"  # Lectern's Markdown form
+CODE_HEAVY = ROOT / "bench" / "code-heavy.yaml"
 sys.path.insert(0, str(ROOT))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 LECTERN = [sys.executable, "-m", "generator"]
@@ -312,6 +313,31 @@ def tagging(work: Path, runs: int) -> list[Row]:
     ]
 
 
+def code_heavy(formats: list[str], work: Path, runs: int) -> list[Row]:
+    """Warm time per content slide (the deck's slides but its cover and closing ones) of a
+    code-heavy lesson against the sample: highlighting, measuring mono lines and cutting
+    long ones should cost no more than prose does, page for page."""
+    from pptx import Presentation
+
+    figures = {}
+    for lesson in (SAMPLE, CODE_HEAVY):
+        options = BuildOptions(formats=formats, out_dir=work / f"code-{lesson.stem}")
+        written = build(lesson, options)
+        seconds = median_time(lambda lesson=lesson, options=options: build(lesson, options), runs)
+        deck = next((path for path in written if path.suffix == ".pptx"), None)
+        if deck is None:
+            return [("code-heavy lesson", "needs the pptx format to count pages", "")]
+        figures[lesson] = seconds / (len(Presentation(str(deck)).slides) - 2)
+    ratio = figures[CODE_HEAVY] / figures[SAMPLE]
+    return [
+        (
+            "code-heavy lesson, warm, per content slide",
+            f"{ms(figures[CODE_HEAVY])} (sample {ms(figures[SAMPLE])}): {ratio:.1f}x",
+            "target under 2x",
+        )
+    ]
+
+
 def long_list(work: Path, lengths: tuple[int, ...]) -> list[Row]:
     """Deck layout of one list of 1,000, 2,000 and 4,000 items: time per 1,000 items.
 
@@ -457,6 +483,7 @@ def main() -> None:
         if "pdf" in formats:
             rows += tagging(work, runs)
         rows += long_list(work, (250, 500, 1000) if args.quick else (1000, 2000, 4000))
+        rows += code_heavy(formats, work, runs)
         rows += merge(formats, work, rows_in_merge)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"

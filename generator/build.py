@@ -14,15 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import lint
 from .errors import BuildError, FormulaTooWide, LessonError, Problem
 from .files import atomic_target
 from .images import ImageProblem, usable_image
 from .links import check_links
 from .load import Lesson, load_lesson
-from .model import Document, ImageBlock, MathBlock, Section, TextBlock
+from .model import (
+    Block,
+    ColumnsBlock,
+    Document,
+    ImageBlock,
+    MathBlock,
+    Section,
+    TextBlock,
+    inner_blocks,
+    located_blocks,
+)
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
-from .scripts import warn_missing_glyphs
 from .templating import resolve
 from .theme import Theme, load_theme
 
@@ -62,8 +72,7 @@ def prepare_document(
         document = document.model_copy(update={"outputs": outputs})
     theme = cached_theme(options.theme or document.theme, lesson.folder)
     theme.check_files(allow_outside=options.allow_outside)
-    if not options.formats or "pdf" in options.formats:
-        warn_missing_glyphs(lesson, document, theme)
+    lint.warn(lesson, document, theme, glyphs=not options.formats or "pdf" in options.formats)
     if options.references:
         chosen = {
             f"reference_{fmt}": str(path.resolve()) for fmt, path in options.references.items()
@@ -106,7 +115,7 @@ def image_files(document: Document) -> list[Path]:
 
     def walk(sections: list[Section]) -> Iterable[Path]:
         for section in sections:
-            for block in section.blocks:
+            for block in inner_blocks(section.blocks):
                 if isinstance(block, ImageBlock):
                     yield Path(block.image.src)
             yield from walk(section.sections)
@@ -197,11 +206,11 @@ def formula_problem(lesson: Lesson, document: Document, error: FormulaTooWide) -
     def find(sections: list[Section], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
         for number, section in enumerate(sections):
             here = (*loc, number)
-            for index, block in enumerate(section.blocks):
+            for at, block in located_blocks(section.blocks, (*here, "blocks")):
                 if isinstance(block, MathBlock) and block.math.tex == error.tex:
-                    return (*here, "blocks", index, "math", "tex")
+                    return (*at, "math", "tex")
                 if isinstance(block, TextBlock) and block.text.display_math == error.tex:
-                    return (*here, "blocks", index, "text")
+                    return (*at, "text")
             found = find(section.sections, (*here, "sections"))
             if found:
                 return found
@@ -216,12 +225,21 @@ def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -
     folder = lesson.folder.resolve()
 
     def fix_section(section: Section, loc: tuple[str | int, ...]) -> Section:
-        blocks = [
-            fix_image(block, (*loc, "blocks", i)) if isinstance(block, ImageBlock) else block
-            for i, block in enumerate(section.blocks)
-        ]
+        blocks = [fix_block(block, (*loc, "blocks", i)) for i, block in enumerate(section.blocks)]
         sections = [fix_section(s, (*loc, "sections", i)) for i, s in enumerate(section.sections)]
         return section.model_copy(update={"blocks": blocks, "sections": sections})
+
+    def fix_block(block: Block, loc: tuple[str | int, ...]) -> Block:
+        if isinstance(block, ImageBlock):
+            return fix_image(block, loc)
+        if isinstance(block, ColumnsBlock):
+            body = block.columns
+            columns = [
+                [fix_block(inner, (*loc, "columns", "blocks", c, i)) for i, inner in enumerate(col)]
+                for c, col in enumerate(body.blocks)
+            ]
+            return block.model_copy(update={"columns": body.model_copy(update={"blocks": columns})})
+        return block
 
     def fix_image(block: ImageBlock, loc: tuple[str | int, ...]) -> ImageBlock:
         src = (folder / block.image.src).resolve()

@@ -53,10 +53,12 @@ class Shortfall:
     ratio: float
     needed: float
     uses: str
+    group: str = "palette"  # the theme key both colours are under
 
     def __str__(self) -> str:
         return (
-            f"palette.{self.text_key} {self.text} on palette.{self.fill_key} {self.fill} is"
+            f"{self.group}.{self.text_key} {self.text} on {self.group}.{self.fill_key}"
+            f" {self.fill} is"
             f" {self.ratio:.2f}:1, under WCAG AA's {self.needed:g}:1 ({self.uses});"
             f" choose a darker {self.text_key} or a lighter {self.fill_key}"
         )

@@ -1,15 +1,16 @@
 """Inline Markdown for lesson text: parsed once, consumed by every renderer.
 
-Lesson authors write ``**bold**``, ``*italic*``, `` `code` ``, ``[link](url)`` and
-``$math$`` (LaTeX, by pandoc's dollar rules) inside any text field. Renderers must not parse markup themselves, so a text field
-is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
+Lesson authors write ``**bold**``, ``*italic*``, `` `code` ``, ``[link](url)``,
+``H~2~O``, ``x^2^`` and ``$math$`` (LaTeX, by pandoc's dollar rules) inside any text
+field. Renderers must not parse markup themselves, so a text field is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
 that also carries the parsed :attr:`RichText.runs`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -29,6 +30,8 @@ class Run:
     href: str | None = None
     math: str | None = None
     """The LaTeX of an equation; ``text`` is then its one-line Unicode form."""
+    script: str | None = None  # "sub" or "super": H~2~O, x^2^
+    colour: str | None = None  # six hex digits; set by code highlighting, not by lesson markup
 
 
 # Order matters: code first (its content is literal), then math (its content is LaTeX),
@@ -44,20 +47,29 @@ _TOKEN = re.compile(
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
+    r"|~(?P<sub>[^~\s]+)~"
+    r"|\^(?P<super>[^\^\s]+)\^"
 )
-_ESCAPE = re.compile(r"\\([\\`*_\[\]()$])")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_ESCAPE = re.compile(r"\\([\\`*_\[\]()$~^])")
 
 
 def parse_inline(
-    source: str, *, bold: bool = False, italic: bool = False, href: str | None = None
+    source: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    href: str | None = None,
+    script: str | None = None,
 ) -> tuple[Run, ...]:
     """Split *source* into runs; unmatched markers stay as literal text."""
     runs: list[Run] = []
     pos = 0
+    style = {"bold": bold, "italic": italic, "href": href, "script": script}
 
     def literal(text: str) -> None:
         if text:
-            runs.append(Run(_ESCAPE.sub(r"\1", text), bold, italic, False, href))
+            runs.append(Run(_ESCAPE.sub(r"\1", text), **style))
 
     for match in _TOKEN.finditer(source):
         if _escaped(source, match.start()):
@@ -65,19 +77,22 @@ def parse_inline(
         literal(source[pos : match.start()])
         pos = match.end()
         if match["code"] is not None:
-            runs.append(Run(match["code"], bold, italic, True, href))
+            runs.append(Run(match["code"], code=True, **style))
         elif match["math"] is not None or match["display"] is not None:
             tex = match["math"] if match["math"] is not None else match["display"]
-            runs.append(Run(read_formula(tex).text, bold, italic, False, href, tex))
+            runs.append(Run(read_formula(tex).text, math=tex, **style))
         elif match["label"] is not None:
-            runs.extend(parse_inline(match["label"], bold=bold, italic=italic, href=match["href"]))
+            runs.extend(parse_inline(match["label"], **{**style, "href": match["href"]}))
         elif match["strong"] is not None:
-            runs.extend(parse_inline(match["strong"], bold=True, italic=True, href=href))
+            runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
         elif match["bold"] is not None:
-            runs.extend(parse_inline(match["bold"], bold=True, italic=italic, href=href))
+            runs.extend(parse_inline(match["bold"], **{**style, "bold": True}))
+        elif match["sub"] is not None or match["super"] is not None:
+            kind = "sub" if match["sub"] is not None else "super"
+            runs.extend(parse_inline(match[kind], **{**style, "script": kind}))
         else:
             inner = match["italic"] if match["italic"] is not None else match["uitalic"]
-            runs.extend(parse_inline(inner, bold=bold, italic=True, href=href))
+            runs.extend(parse_inline(inner, **{**style, "italic": True}))
     literal(source[pos:])
     return _merge(runs)
 
@@ -95,18 +110,40 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     merged: list[Run] = []
     for run in runs:
         last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.code, last.href, last.math, run.math) == (
-            run.bold,
-            run.italic,
-            run.code,
-            run.href,
-            None,
-            None,
-        ):
-            merged[-1] = Run(last.text + run.text, run.bold, run.italic, run.code, run.href)
+        if last and last.math is None and replace(last, text=run.text) == run:
+            merged[-1] = replace(run, text=last.text + run.text)
         else:
             merged.append(run)
     return tuple(merged)
+
+
+def paragraphs(runs: Sequence[Run]) -> list[list[Run]]:
+    """*runs* cut at blank lines: a lesson's ``|`` text keeps a single newline as a line
+    break inside a paragraph, and a blank line starts a new paragraph. Newlines at the
+    edges of a paragraph are dropped (a ``|`` text ends in one)."""
+    result: list[list[Run]] = [[]]
+    for run in runs:
+        pieces = _BLANK_LINE.split(run.text)
+        for index, piece in enumerate(pieces):
+            if index:
+                result.append([])
+            if piece:
+                result[-1].append(replace(run, text=piece))
+    trimmed = [_trim(paragraph) for paragraph in result]
+    return [paragraph for paragraph in trimmed if paragraph] or [[]]
+
+
+def _trim(runs: list[Run]) -> list[Run]:
+    """*runs* without newlines at either end."""
+    runs = list(runs)
+    while runs and not runs[0].text.lstrip("\n"):
+        runs.pop(0)
+    while runs and not runs[-1].text.rstrip("\n"):
+        runs.pop()
+    if runs:
+        runs[0] = replace(runs[0], text=runs[0].text.lstrip("\n"))
+        runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip("\n"))
+    return runs
 
 
 class RichText(str):

@@ -188,12 +188,13 @@ def _without_tags(loc: Loc) -> list[str | int]:
 
 
 def _is_tag(parts: list[str | int], index: int) -> bool:
-    return (
-        parts[index] in BLOCK_KINDS
-        and index >= 2
-        and parts[index - 2] == "blocks"
-        and isinstance(parts[index - 1], int)
-    )
+    """Whether the kind name at *index* is a union tag: it follows a block's index, in a
+    section's ``blocks`` or (two indices deep) in a column of a ``columns`` block."""
+    if parts[index] not in BLOCK_KINDS or index < 2 or not isinstance(parts[index - 1], int):
+        return False
+    if parts[index - 2] == "blocks":
+        return True
+    return index >= 3 and isinstance(parts[index - 2], int) and parts[index - 3] == "blocks"
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
@@ -572,14 +573,16 @@ def describe(
             bound = "at least" if kind == "greater_than_equal" else "at most"
             problem = source.problem(loc, f"'{name}' must be {bound} {limit}")
         elif kind == "string_pattern_mismatch":
-            problem = source.problem(
-                loc, f"'{item['input']}' is not a format name like pdf or docx"
-            )
+            what = PATTERN_NAMES.get(name, "a format name like pdf or docx")
+            problem = source.problem(loc, f"'{item['input']}' is not {what}")
         else:
             problem = source.problem(loc, f"{name}: {item['msg'][0].lower()}{item['msg'][1:]}")
         problems.setdefault((problem.line, problem.column, problem.message), problem)
     return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0))
 
+
+# What a text field with a pattern holds, by the field's name (the default: formats).
+PATTERN_NAMES = {"lang": "a language tag like en, ru or pt-BR"}
 
 # Errors the model raises with messages already written for authors.
 _AUTHOR_MESSAGES = {
@@ -590,6 +593,8 @@ _AUTHOR_MESSAGES = {
     "alt_blank",
     "wording",
     "formula",
+    "width_range",
+    "columns_count",
 }
 
 

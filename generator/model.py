@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
@@ -19,6 +20,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -28,6 +30,7 @@ from .formula import FormulaError, read_formula
 from .inline import RichText
 
 FormatName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+MIN_WIDTH = 10  # percent: an image narrower than this is a mistake, not a layout
 
 
 def closest(word: str, choices: list[str]) -> str | None:
@@ -65,16 +68,40 @@ class Filtered(Node):
 # -- blocks -------------------------------------------------------------------------
 
 
+Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")]
+
+
 class Block(Filtered):
     """Common keys of every block."""
 
     kind: ClassVar[str]
     title: RichText | None = Field(None, description="A short label shown above the block.")
+    new_slide: bool = Field(False, description="Start a new slide with this block (decks only).")
+    notes: RichText | None = Field(
+        None, description="Speaker notes for the slide that shows this block."
+    )
+    lang: Language | None = Field(
+        None, description="This block's language (e.g. ru), when not the lesson's."
+    )
 
 
 class TextBlock(Block):
-    """A paragraph; ``short`` is its condensed form for slides and the cheat sheet."""
+    """A paragraph; ``short`` is its condensed form for slides and the cheat sheet.
 
+    In a ``|`` text a single newline is a line break and a blank line a new paragraph;
+    ``H~2~O`` and ``x^2^`` are sub- and superscripts, in every text."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Water is H~2~O.\nA second line.\n\nA new paragraph.",
+                    "notes": "Said while this block shows.",
+                    "lang": "en-GB",
+                }
+            ]
+        }
+    )
     kind: ClassVar[str] = "text"
     text: RichText
     short: RichText | None = None
@@ -242,6 +269,41 @@ class ImageBody(Node):
     src: str = Field(description="Path relative to the lesson file.")
     alt: str = Field(description="What the image shows, for screen readers.")
     caption: RichText | None = None
+    width: Annotated[
+        float | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$"},
+                    {"type": "number", "minimum": MIN_WIDTH, "maximum": 100},
+                ]
+            }
+        ),
+    ] = Field(
+        None,
+        description="Percent of the text width (of the body on a slide), 10% to 100%,"
+        " e.g. 50%; as large as fits when absent.",
+    )
+
+    @field_validator("width", mode="before")
+    @classmethod
+    def _percent(cls, value: Any) -> Any:
+        """``50%``, ``50`` and ``"50"`` all mean half the width; anything else, or outside
+        10-100%, is the author's mistake, said in their words."""
+        if value is None:
+            return None
+        text = str(value).strip().removesuffix("%").strip()
+        try:
+            percent = float(text)
+        except ValueError:
+            percent = None
+        if isinstance(value, bool) or percent is None or not MIN_WIDTH <= percent <= 100:
+            raise PydanticCustomError(
+                "width_range",
+                "width '{value}' is not a percentage from {low}% to 100%; write e.g. 50%",
+                {"value": str(value), "low": MIN_WIDTH},
+            )
+        return percent
 
     @field_validator("alt")
     @classmethod
@@ -254,6 +316,13 @@ class ImageBody(Node):
 
 
 class ImageBlock(Block):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"image": {"src": "map.png", "alt": "Map of NATO members", "width": "50%"}}
+            ]
+        }
+    )
     kind: ClassVar[str] = "image"
     image: ImageBody
 
@@ -295,6 +364,127 @@ class MathBlock(Block):
     math: MathBody
 
 
+class CodeBody(Node):
+    text: str = Field(description="The code, verbatim: indentation and line breaks are kept.")
+    language: str | None = Field(
+        None, description="A Pygments lexer name (python, bash, yaml ...); plain when absent."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, (str, int, float)) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
+    @property
+    def lines(self) -> list[str]:
+        """The code's lines as written, tabs set at every 4 columns, no trailing blank lines."""
+        return self.text.expandtabs(4).rstrip("\n").split("\n")
+
+
+class CodeBlock(Block):
+    """Program code or commands, verbatim in the mono font, highlighted by language."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": {
+                        "language": "python",
+                        "text": "def area(r):\n    return 3.14 * r**2\n",
+                    },
+                    "title": "A first function",
+                    "notes": "Type it live.",
+                },
+                {"code": "git status"},
+            ]
+        }
+    )
+    kind: ClassVar[str] = "code"
+    code: CodeBody
+
+
+class ColumnsBody(Node):
+    widths: list[Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="Relative widths, one per column, e.g. [2, 3]; equal when absent."
+    )
+    blocks: list[list[AnyBlock]] = Field(
+        description="Two or three columns, each a list of blocks, shown side by side."
+    )
+
+    @field_validator("blocks")
+    @classmethod
+    def _two_or_three(cls, blocks: list[list[Block]]) -> list[list[Block]]:
+        if not 2 <= len(blocks) <= 3:
+            raise PydanticCustomError(
+                "columns_count",
+                "columns has {count}; give 2 or 3 columns, each a list of blocks"
+                " (one column needs no columns block)",
+                {"count": counted(len(blocks), "column")},
+            )
+        for number, column in enumerate(blocks, 1):
+            if not column:
+                raise PydanticCustomError(
+                    "columns_count",
+                    "column {number} is empty; give it a block or remove it",
+                    {"number": number, "at": (number - 1,)},
+                )
+            for index, block in enumerate(column):
+                if isinstance(block, ColumnsBlock):
+                    raise PydanticCustomError(
+                        "columns_count",
+                        "columns cannot hold columns; put these blocks in the outer columns",
+                        {"at": (number - 1, index)},
+                    )
+        return blocks
+
+    @model_validator(mode="after")
+    def _widths_match(self) -> ColumnsBody:
+        if self.widths is not None and len(self.widths) != len(self.blocks):
+            raise PydanticCustomError(
+                "columns_count",
+                "widths has {count} but there are {columns}; give one width per column",
+                {
+                    "count": counted(len(self.widths), "value"),
+                    "columns": counted(len(self.blocks), "column"),
+                    "at": ("widths",),
+                },
+            )
+        return self
+
+    @property
+    def shares(self) -> list[float]:
+        """Each column's share of the width (they add up to 1)."""
+        widths = self.widths or [1.0] * len(self.blocks)
+        return [width / sum(widths) for width in widths]
+
+
+class ColumnsBlock(Block):
+    """Blocks side by side: a diagram beside its explanation."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "columns": {
+                        "widths": [2, 3],
+                        "blocks": [
+                            [{"image": {"src": "fbd.png", "alt": "Free-body diagram"}}],
+                            [{"text": "Two forces act on the block ..."}],
+                        ],
+                    },
+                    "new_slide": True,
+                }
+            ]
+        }
+    )
+    kind: ClassVar[str] = "columns"
+    columns: ColumnsBody
+
+
 BLOCK_TYPES: tuple[type[Block], ...] = (
     TextBlock,
     ListBlock,
@@ -305,6 +495,8 @@ BLOCK_TYPES: tuple[type[Block], ...] = (
     QuoteBlock,
     ImageBlock,
     MathBlock,
+    CodeBlock,
+    ColumnsBlock,
 )
 BLOCK_KINDS: tuple[str, ...] = tuple(block.kind for block in BLOCK_TYPES)
 
@@ -329,12 +521,43 @@ AnyBlock = Annotated[
 ]
 
 
+def inner_blocks(blocks: list[Block]) -> list[Block]:
+    """*blocks* with those inside ``columns`` blocks after each, in reading order."""
+    found: list[Block] = []
+    for block in blocks:
+        found.append(block)
+        if isinstance(block, ColumnsBlock):
+            found += [inner for column in block.columns.blocks for inner in column]
+    return found
+
+
+def located_blocks(
+    blocks: list[Block], loc: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Block]]:
+    """:func:`inner_blocks` with each block's location path below *loc* (as validation
+    errors write it), so a problem found in the model can be said at its lesson line."""
+    for index, block in enumerate(blocks):
+        yield (*loc, index), block
+        if isinstance(block, ColumnsBlock):
+            for number, column in enumerate(block.columns.blocks):
+                for inner, found in enumerate(column):
+                    yield (*loc, index, "columns", "blocks", number, inner), found
+
+
 # -- document -----------------------------------------------------------------------
+
+
+ColumnsBody.model_rebuild()
 
 
 class Section(Filtered):
     heading: RichText
-    notes: RichText | None = Field(None, description="Speaker notes for this section's slides.")
+    notes: RichText | None = Field(
+        None, description="Speaker notes for this section's first slide."
+    )
+    lang: Language | None = Field(
+        None, description="This section's language (e.g. ru), when not the lesson's."
+    )
     blocks: list[AnyBlock] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list, description="Subsections.")
 

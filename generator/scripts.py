@@ -6,19 +6,17 @@ character its theme font lacks in the first of the theme's ``fonts.fallback`` fi
 that has it (looked for in the theme's fonts/, Lectern's own, then the system's font
 folders, where Debian's fonts-dejavu and fonts-droid-fallback put theirs), joins
 Arabic letters into their connected forms and puts Hebrew and Arabic runs in visual
-order. A character no font can draw is said as a warning, at the lesson's line.
+order. Which characters no font can draw is found here and said by the lesson checks.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from .inline import RichText
-from .load import Lesson
 from .model import Document
 from .templating import map_text
 from .theme import FONTS_DIR, Theme
@@ -130,29 +128,19 @@ def split_by_font(text: str, fonts: Sequence[frozenset[int]]) -> list[tuple[str,
     return pieces
 
 
-def warn_missing_glyphs(lesson: Lesson, document: Document, theme: Theme) -> None:
-    """Warn, at its line, about each character that neither the cheat sheet's body font
-    nor any fallback font can draw: the PDF would print it as an empty box."""
-    said: set[str] = set()
-
-    def check(text: RichText, loc: tuple[str | int, ...]) -> RichText:
-        if all(COMMON.match(char) or IGNORED.match(char) for char in text.plain):
-            return text
-        body = covered(theme.font_file("body"))
-        missing = [char for char in dict.fromkeys(visual(text.plain)) if ord(char) not in body]
-        missing = [char for char in missing if not IGNORED.match(char)]
-        if missing:
-            fallbacks = [covered(path) for path in fallback_files(theme)]
-            for char in missing:
-                if char not in said and not any(ord(char) in font for font in fallbacks):
-                    said.add(char)
-                    where = lesson.source.problem(loc, "")
-                    warnings.warn(
-                        f"{str(where).removesuffix(': ')}: the cheat sheet has no font for"
-                        f" '{char}' (U+{ord(char):04X}), which prints as an empty box; add a"
-                        " font file that has it to the theme's fonts.fallback",
-                        stacklevel=2,
-                    )
-        return text
-
-    map_text(document, check, (), every=True)
+def undrawable(text: str, theme: Theme) -> list[str]:
+    """The characters of *text* (as drawn: Arabic joined) that neither the cheat sheet's
+    body font nor any of the theme's fallback fonts has, in order; the PDF would print
+    each as an empty box."""
+    if all(COMMON.match(char) or IGNORED.match(char) for char in text):
+        return []
+    body = covered(theme.font_file("body"))
+    missing = [
+        char
+        for char in dict.fromkeys(visual(text))
+        if ord(char) not in body and not IGNORED.match(char)
+    ]
+    if not missing:
+        return []
+    fallbacks = [covered(path) for path in fallback_files(theme)]
+    return [char for char in missing if not any(ord(char) in font for font in fallbacks)]

@@ -24,7 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from .inline import Run
-from .theme import Theme
+from .scripts import covered
+from .theme import FONTS_DIR, Theme
 
 LINE_SPACING = 1.2
 """Line height as a multiple of the type size; written as exact spacing by renderers."""
@@ -35,7 +36,7 @@ needs fewer lines, so small differences in how an application adds up widths can
 push a word onto one more line than was measured."""
 
 _SPACE = re.compile(r"(\s+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+|[ \t]*\n\s*")
 
 
 @cache
@@ -46,9 +47,21 @@ def font_name(path: Path) -> str:
     return name
 
 
+MEASURING_FALLBACK = FONTS_DIR / "DejaVuSans-Regular.ttf"
+"""Measures what a font has no glyph for (``m s⁻¹`` in Liberation Sans): a wide face, so
+text an application draws from some other font is not measured as narrow empty boxes."""
+
+
 @lru_cache(maxsize=65536)
 def _width(text: str, path: Path, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font_name(path), size)
+    own = covered(path)
+    if all(ord(char) in own or char == "\n" for char in text):
+        return pdfmetrics.stringWidth(text, font_name(path), size)
+    fallback = font_name(MEASURING_FALLBACK)
+    return sum(
+        pdfmetrics.stringWidth(char, font_name(path) if ord(char) in own else fallback, size)
+        for char in text
+    )
 
 
 def text_width(text: str, font: Path, size: float) -> float:
@@ -110,11 +123,12 @@ Setting = tuple[tuple[str, Path], ...]
 @dataclass
 class _Word:
     """A stretch without breaking spaces (it may mix styles), the widths of its parts,
-    and the font of the space after it."""
+    the font of the space after it, and the line breaks (newlines) in that space."""
 
     pieces: list[tuple[str, Path]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     space: Path | None = None
+    breaks: int = 0
 
     @property
     def text(self) -> str:
@@ -125,8 +139,9 @@ def _words(pieces: Setting, size: float) -> list[_Word]:
     words = [_Word()]
     for text, font in pieces:
         for part in _parts(text, font, size):
-            if part is None:
+            if isinstance(part, int):
                 words[-1].space = font
+                words[-1].breaks = part
                 words.append(_Word())
             else:
                 words[-1].pieces.append((part[0], font))
@@ -135,13 +150,14 @@ def _words(pieces: Setting, size: float) -> list[_Word]:
 
 
 @lru_cache(maxsize=16384)
-def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | None, ...]:
-    """One run's words, each with its width at *size*, and None for each space between.
+def _parts(text: str, font: Path, size: float) -> tuple[tuple[str, float] | int, ...]:
+    """One run's words, each with its width at *size*, and for each space between them
+    the number of line breaks (newlines) it holds.
 
     Measured once: a run comes back in every cut of its paragraph that a slide tries.
     """
     return tuple(
-        None if part.isspace() else (part, text_width(part, font, size))
+        part.count("\n") if part.isspace() else (part, text_width(part, font, size))
         for part in _SPACE.split(text)
         if part
     )
@@ -222,6 +238,9 @@ def _wrap(pieces: Setting, size: float, limit: float, bounds: _Bounds) -> tuple[
             *full, (line, line_width) = _break_word(word, size, limit, bounds)
             lines.extend(text for text, _ in full)
         pending_space = space_width
+        if word.breaks:  # a line break: the line ends here, and a blank line per extra one
+            lines += [line] + [""] * (word.breaks - 1)
+            line, line_width, pending_space = "", 0.0, 0.0
     if line or not lines:
         lines.append(line)
     return tuple(lines)
@@ -436,13 +455,18 @@ def at_least(widths: Sequence[int], floors: Sequence[int]) -> list[int] | None:
 
 
 def sentences(runs: Sequence[Run]) -> list[list[Run]]:
-    """*runs* cut between sentences (the spaces after a sentence are dropped), styles kept."""
+    """*runs* cut between sentences and at line breaks, styles kept. The spaces after a
+    sentence are dropped; a line break is kept at the end of its line, for :func:`join`."""
     plain = "".join(run.text for run in runs)
     cuts = [(match.start(), match.end()) for match in _SENTENCE_END.finditer(plain)]
     bounds = [0, *(point for cut in cuts for point in cut), len(plain)]
     result = []
-    for begin, end in zip(bounds[::2], bounds[1::2], strict=True):
-        result.append(_slice(runs, begin, end))
+    for begin, end, after in zip(bounds[::2], bounds[1::2], [*bounds[2::2], None], strict=True):
+        sentence = _slice(runs, begin, end)
+        breaks = plain[end:after].count("\n") if after is not None else 0
+        if sentence and breaks:
+            sentence.append(replace(sentence[-1], text="\n" * breaks))
+        result.append(sentence)
     return [sentence for sentence in result if sentence]
 
 
@@ -458,11 +482,14 @@ def _slice(runs: Sequence[Run], begin: int, end: int) -> list[Run]:
 
 
 def join(groups: Sequence[Sequence[Run]], separator: str = " ") -> list[Run]:
-    """Runs of several sentences as one paragraph again, with *separator* between them."""
+    """Runs of several sentences as one paragraph again, with *separator* between them
+    (none after a line break); the last line's break is dropped."""
     joined: list[Run] = []
     for index, group in enumerate(groups):
-        if index and group:
+        if index and group and not joined[-1].text.endswith("\n"):
             first = group[0]
-            joined.append(Run(separator, first.bold, first.italic, False, None))
+            joined.append(Run(separator, first.bold, first.italic))
         joined.extend(group)
+    while joined and not joined[-1].text.strip("\n"):
+        joined.pop()
     return joined

@@ -19,7 +19,7 @@ from jinja2.sandbox import SecurityError
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .contrast import shortfalls
+from .contrast import AA_TEXT, Shortfall, ratio, shortfalls
 from .errors import LessonError, Problem
 from .images import ImageProblem, usable_image
 from .load import SourceMap, describe, parse, read_text, text_problem
@@ -173,7 +173,23 @@ class Theme(Node):
         None, description="A PowerPoint .pptx/.potx whose slide master and layouts the deck uses."
     )
     text: dict[str, Wording] = Field(description="Jinja2 wording templates, by name.")
+    highlight: dict[str, Colour] = Field(
+        default_factory=dict,
+        description="Code colours: 'background', 'mark' (the continuation sign) and Pygments"
+        " token types (Keyword, String, Comment, Name.Function ...); a type without its own"
+        " colour takes its parent's, else the text colour.",
+    )
     folders: list[Path] = Field(default_factory=list, exclude=True)
+
+    @field_validator("highlight")
+    @classmethod
+    def _hex_highlight(cls, value: dict[str, str]) -> dict[str, str]:
+        return {token: _hex_colour(colour) for token, colour in value.items()}
+
+    @property
+    def code_background(self) -> str:
+        """The fill behind code: the highlight palette's, else the palette's light one."""
+        return self.highlight.get("background", self.palette.light)
 
     @model_validator(mode="after")
     def _named_files_exist(self) -> Theme:
@@ -350,14 +366,25 @@ def _check_contrast(theme: Theme, folders: list[Path]) -> None:
     """Refuse a palette that sets text where it cannot be read (WCAG AA), each pair said
     at the theme file that chose the text colour."""
     problems = []
-    for shortfall in shortfalls(palette_colours(theme.palette)):
+    for shortfall in [*shortfalls(palette_colours(theme.palette)), *_code_shortfalls(theme)]:
         key = shortfall.text_key
         if key == "accent_text" and theme.palette.accent_text == theme.palette.accent:
             key = "accent"  # no accent_text of its own: the accent is what to change
-        path, line = _where_set(folders, ("palette", *key.split(".")))
+        loc = ("highlight", key) if shortfall.group == "highlight" else ("palette", *key.split("."))
+        path, line = _where_set(folders, loc)
         problems.append(Problem(path, str(shortfall), line))
     if problems:
         raise LessonError(problems)
+
+
+def _code_shortfalls(theme: Theme) -> list[Shortfall]:
+    """Code colours (and the continuation mark) that do not read on the code background."""
+    fill = theme.code_background
+    return [
+        Shortfall(key, "background", value, fill, ratio(value, fill), AA_TEXT, "code", "highlight")
+        for key, value in theme.highlight.items()
+        if key != "background" and ratio(value, fill) < AA_TEXT
+    ]
 
 
 def _where_set(folders: list[Path], loc: tuple[str, ...]) -> tuple[Path, int | None]:

@@ -48,6 +48,12 @@ class OutlineRenderer(Renderer):
     def render_math(self, block):
         return f"math: {block.math.spoken}"
 
+    def render_code(self, block):
+        return f"code: {len(block.code.lines)} lines"
+
+    def render_columns(self, block):
+        return f"columns: {len(block.columns.blocks)}"
+
 
 class HalfwayRenderer(OutlineRenderer):
     """Writes part of its file, then fails: the previous output must survive."""

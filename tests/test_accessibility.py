@@ -204,8 +204,10 @@ def test_the_structure_tree_follows_the_lesson(outputs):
     assert kinds[0] == "/Document" and kinds[1] == "/H1"  # the title first
     for kind in ("/H2", "/P", "/L", "/LI", "/LBody", "/Table", "/TR", "/TH", "/TD", "/Quote"):
         assert kind in kinds, kind
+    assert "/Code" in kinds  # code boxes are read as code, not skipped as decoration
     figures = [entries for _, kind, entries in tree if kind == "/Figure"]
-    assert [f["/Alt"] for f in figures] == ["Two overlapping circles"]
+    alts = ["Two overlapping circles", "Two circles side by side", "A small picture"]
+    assert [f["/Alt"] for f in figures] == alts  # in lesson order, the one in columns too
     scopes = {str(e["/A"]["/Scope"]) for _, kind, e in tree if kind == "/TH"}
     assert scopes == {"/Column", "/Row"}  # header row, and the compare table's aspects
     links = [e for _, kind, e in tree if kind == "/Link"]

@@ -109,11 +109,19 @@ def test_schema_validates_the_lesson_files():
     from .conftest import SAMPLE
 
     schema = json.loads(run("schema").output)
-    for path in (SAMPLE, EVERY_BLOCK):
+    for path in (SAMPLE, EVERY_BLOCK, SAMPLE.parent / "git-basics.yaml"):
         data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
         jsonschema.validate(data, schema)
     bad = {"title": "T", "sections": [{"heading": "H", "blocks": [{"txt": "a"}]}]}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+    examples = [
+        example
+        for kind in ("TextBlock", "ImageBlock", "CodeBlock", "ColumnsBlock")
+        for example in schema["$defs"][kind]["examples"]
+    ]
+    assert len(examples) >= 5
+    lesson = {"title": "T", "sections": [{"heading": "H", "blocks": examples}]}
+    jsonschema.validate(lesson, schema)  # every example is a valid block
 
 
 def test_reference_templates_from_the_command_line(tmp_path):
@@ -136,7 +144,7 @@ def test_reference_templates_from_the_command_line(tmp_path):
     assert handout.styles["Normal"].font.name == "Georgia"
     slides = list(Presentation(out / f"{stem}-deck.pptx").slides)
     layouts = {slide.slide_layout.name for slide in slides[1:-1]}
-    assert "House Content" in layouts and layouts <= {"House Content", "Title Only"}
+    assert "House Content" in layouts and layouts <= {"House Content", "Title Only", "Two Content"}
     again = run("build", str(EVERY_BLOCK), "-o", str(out), "-f", "docx")
     assert again.output.startswith("wrote"), "dropping the reference must rebuild"
     assert docx.Document(out / f"{stem}-handout.docx").styles["Normal"].font.name == "Arial"

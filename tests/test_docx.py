@@ -291,11 +291,19 @@ def test_answer_lines_are_ruled_paragraphs(every_block) -> None:
 
 def test_images_have_alt_text_fit_the_text_width_and_a_caption(every_block) -> None:
     word = docx.Document(every_block)
-    (shape,) = word.inline_shapes
-    assert word.element.body.xpath(".//wp:docPr/@descr") == ["Two overlapping circles"]
+    assert word.element.body.xpath(".//wp:docPr/@descr") == [
+        "Two overlapping circles",
+        "Two circles side by side",
+        "A small picture",
+    ]
     section = word.sections[0]
-    assert shape.width <= section.page_width - section.left_margin - section.right_margin
-    assert abs(shape.width / shape.height - 640 / 360) < 0.01
+    text_width = section.page_width - section.left_margin - section.right_margin
+    extents = word.element.body.xpath(".//wp:extent")
+    for extent in extents:
+        width, height = int(extent.get("cx")), int(extent.get("cy"))
+        assert width <= text_width
+        assert abs(width / height - 640 / 360) < 0.01
+    assert int(extents[2].get("cx")) == pytest.approx(0.4 * text_width, rel=0.01)  # width: 40%
     caption = next(p for p in word.paragraphs if p.style.name == "Caption")
     assert caption.text == "Where the two overlap"
 
@@ -620,3 +628,51 @@ def test_a_table_column_holds_its_longest_word(tmp_path):
                             assert used <= room, f"{word!r} is {used:.0f} pt in {room:.0f} pt"
                             checked += 1
     assert checked > 30
+
+
+# -- code, columns, line breaks ----------------------------------------------------------
+
+CODE_LINES = [
+    "def area(r):",
+    '    """The area of a circle of radius r."""',
+    "    return 3.14159 * r ** 2  # pi r squared",
+    "",
+    "print(area(2))",
+]
+
+
+def test_code_is_verbatim_in_the_mono_font_highlighted_and_kept_together(every_block) -> None:
+    word = docx.Document(every_block)
+    code = [p for p in word.paragraphs if p.style.name == "Code"]
+    assert [p.text for p in code[:5]] == CODE_LINES
+    assert code[5].text == "git status"
+    assert word.styles["Code"].font.name == "Courier New"
+    colours = {str(r.font.color.rgb) for p in code for r in p.runs if r.font.color.rgb}
+    assert len(colours) > 2
+    keeps = [p.paragraph_format.keep_with_next for p in code[:5]]
+    assert keeps == [True, True, True, True, None]  # one box, never split over pages
+    shading = word.styles["Code"].element.pPr.find(qn("w:shd"))
+    assert shading.get(qn("w:fill")) == load_theme("default").highlight["background"]
+
+
+def test_columns_are_a_borderless_table_with_the_image_beside_its_text(every_block) -> None:
+    word = docx.Document(every_block)
+    table = next(t for t in word.tables if "H2O" in t.rows[0].cells[-1].text)
+    image_cell, text_cell = table.rows[0].cells
+    assert image_cell._tc.xpath(".//wp:docPr/@descr") == ["Two circles side by side"]
+    assert text_cell.paragraphs[0].text.startswith("Water is H2O")
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    assert all(side.get(qn("w:val")) == "nil" for side in borders)
+    widths = [int(w) for w in table._tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+    assert widths[1] / widths[0] == pytest.approx(3 / 2, rel=0.01)  # widths: [2, 3]
+
+
+def test_newlines_are_line_breaks_and_blank_lines_new_paragraphs(every_block) -> None:
+    word = docx.Document(every_block)
+    table = next(t for t in word.tables if "H2O" in t.rows[0].cells[-1].text)
+    first, second = table.rows[0].cells[1].paragraphs[:2]
+    assert first.text == "Water is H2O; area grows as r2.\nA second line of the same paragraph."
+    assert second.text == "A new paragraph."
+    scripts = [r.font.subscript or r.font.superscript for r in first.runs if r.text == "2"]
+    assert [bool(r.font.subscript) for r in first.runs if r.text == "2"] == [True, False]
+    assert scripts == [True, True]

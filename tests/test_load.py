@@ -29,7 +29,7 @@ def problems(tmp_path: Path, text: str | bytes, name: str = "lesson.yaml") -> li
 
 def test_sample_and_every_block_lessons_load():
     assert load_lesson(SAMPLE).document.title
-    assert len(load_lesson(EVERY_BLOCK).document.sections) == 4
+    assert len(load_lesson(EVERY_BLOCK).document.sections) == 5
 
 
 def test_unknown_key_is_located_and_names_the_closest_key(tmp_path):

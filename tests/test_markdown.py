@@ -345,7 +345,7 @@ def test_a_model_error_deep_in_the_body_points_at_its_markdown_line(tmp_path):
     )
     assert problems(path) == [
         "9:1: 'columns' needs at least 2; add more",
-        "15:2: unknown key 'titel'; did you mean 'title'? (valid here: only, skip, title, image)",
+        "15:2: unknown key 'titel'; did you mean 'title'? (valid here: only, skip, title, new_slide, notes, lang, image)",
     ]
 
 

@@ -42,6 +42,8 @@ def test_every_block_kind_validates_from_its_file_form():
             {"quote": {"text": "q", "source": "s"}},
             {"image": {"src": "a.png", "alt": "A picture"}},
             {"math": "F = ma"},
+            {"code": {"language": "python", "text": "print(1)"}},
+            {"columns": {"blocks": [[{"text": "a"}], [{"code": "ls"}]]}},
         )
     )
     kinds = [block.kind for block in document.sections[0].blocks]

@@ -7,6 +7,7 @@ visitor), so the tests see what a printer would print, not what the renderer mea
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 from generator.build import BuildOptions, prepare
 from generator.cli import main
 from generator.errors import BuildError
-from generator.renderers.pdf import PdfRenderer
+from generator.renderers.pdf import CODE_LEADING, PdfRenderer
 from generator.theme import load_theme
 
 from .conftest import EVERY_BLOCK, LESSONS, SAMPLE, write_lesson
@@ -547,3 +548,79 @@ def test_a_character_no_font_has_is_a_warning_at_its_line(tmp_path):
     assert f"{lesson}:5:15: the cheat sheet has no font for '\U00013000' (U+13000)" in "\n".join(
         messages
     ), messages
+
+
+# -- code, columns, line breaks, fallback glyphs ---------------------------------------
+
+
+def test_code_keeps_its_lines_and_indentation_in_mono(render):
+    _, reader = render(EVERY_BLOCK)
+    lines = [line.strip() for line in text_of(reader).splitlines()]
+    start = lines.index("def area(r):")
+    assert lines[start : start + 5] == [
+        "def area(r):",
+        '"""The area of a circle of radius r."""',
+        "return 3.14159 * r ** 2  # pi r squared",
+        "print(area(2))",  # after a blank line: see below
+        "git status",
+    ]
+    found: dict[str, tuple[float, float, int, float]] = {}
+
+    def visit(text, cm, tm, font, size):
+        for word in ("def", "return", "print"):
+            if text.lstrip().startswith(word) and word not in found:
+                indent = len(text) - len(text.lstrip())
+                x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+                found[word] = (x, size * tm[0] * cm[0], indent, y)
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    size = found["def"][1]
+    advance = 0.6 * size  # every character of the mono font is 0.6 em wide
+
+    def start(word: str) -> float:
+        x, _, indent, _ = found[word]
+        return x + indent * advance
+
+    assert start("return") - start("def") == pytest.approx(4 * advance, abs=0.5)
+    assert start("print") == pytest.approx(start("def"), abs=0.5)
+    lines_apart = (found["return"][3] - found["print"][3]) / (size * CODE_LEADING)
+    assert lines_apart == pytest.approx(2, abs=0.2)  # the blank line is kept
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any(name.endswith("+LiberationMono") for name in fonts)
+
+
+def test_code_is_highlighted_in_more_than_one_colour(render):
+    _, reader = render(EVERY_BLOCK)
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    theme_colours = {
+        tuple(round(int(hex_[i : i + 2], 16) / 255, 2) for i in (0, 2, 4))
+        for name, hex_ in DEFAULT.highlight.items()
+        if name not in ("background", "mark")
+    }
+    used = {
+        tuple(round(float(v), 2) for v in match.split())
+        for match in re.findall(r"([\d.]+ [\d.]+ [\d.]+) rg", content)
+    }
+    assert len(used & theme_colours) > 2
+
+
+def test_newlines_are_line_breaks_on_the_cheat_sheet(render):
+    _, reader = render(EVERY_BLOCK)
+    lines = text_of(reader).splitlines()
+    assert "Water is H2O; area grows as r2." in lines
+    assert "A second line of the same paragraph." in lines
+
+
+def test_characters_the_theme_font_lacks_come_from_the_fallback(tmp_path, render):
+    lesson = write_lesson(
+        tmp_path,
+        "title: Units\nsections:\n  - heading: Speed\n    blocks:\n"
+        "      - text: Speed is measured in m s⁻¹; NADP⁺ takes electrons.\n",
+    )
+    _, reader = render(lesson)
+    fonts = {
+        font.get_object()["/BaseFont"].split("+", 1)[1]
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert "DejaVuSans" in fonts
+    assert "m s⁻¹" in text_of(reader) and "NADP⁺" in text_of(reader)

@@ -21,6 +21,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
+from pptx.text.text import _Run
 from pptx.util import Emu
 
 from generator import textfit
@@ -200,15 +201,19 @@ def _paragraphs(frame, theme: Theme) -> list[textfit.Paragraph]:
     roles = {"+mj-lt": "heading", "+mn-lt": "body"}
     paragraphs = []
     for paragraph in frame.paragraphs:
-        if not paragraph.runs:  # a field alone (the slide number): checked on its own
-            continue
-        runs = [
-            Run(
-                r.text, bool(r.font.bold), bool(r.font.italic), r.font.name == theme.fonts.mono.name
-            )
-            for r in paragraph.runs
-        ]
+        if not paragraph.runs and paragraph._p.find(qn("a:fld")) is not None:
+            continue  # a field alone (the slide number): checked on its own
+        runs = []  # line breaks too: each one is a line more to measure
+        for element in paragraph._p:
+            if element.tag == qn("a:br"):
+                runs.append(Run("\n"))
+            elif element.tag == qn("a:r"):
+                r = _Run(element, paragraph)
+                mono = r.font.name == theme.fonts.mono.name
+                runs.append(Run(r.text, bool(r.font.bold), bool(r.font.italic), mono))
         sizes = {r.font.size.pt for r in paragraph.runs}
+        if not paragraph.runs:  # an empty line of code: its height is its end mark's
+            sizes = {int(paragraph._p.find(qn("a:endParaRPr")).get("sz")) / 100}
         assert len(sizes) == 1, f"one size a paragraph: {paragraph.text!r}"
         size = sizes.pop()
         assert paragraph.line_spacing.pt == pytest.approx(size * textfit.LINE_SPACING, abs=0.02)
@@ -344,7 +349,10 @@ def test_nothing_is_set_below_the_floors(decks, name):
             elif shape.has_text_frame:
                 for run in (r for p in shape.text_frame.paragraphs for r in p.runs):
                     size = run.font.size.pt
-                    assert size >= SIZES["body_min"] or size in allowed_small, run.text
+                    if run.font.name == DEFAULT.fonts.mono.name:  # code: readable from 3 m
+                        assert size >= SIZES["code_min"], run.text
+                    else:
+                        assert size >= SIZES["body_min"] or size in allowed_small, run.text
 
 
 def test_every_block_deck_in_model_order(decks, expect):
@@ -357,6 +365,7 @@ def test_every_block_deck_in_model_order(decks, expect):
         "Prose and lists",
         "Tables",
         "Asides",
+        "Code and columns",
         "Glossary",
         "Key takeaways",
         "Quick quiz",
@@ -439,10 +448,14 @@ def test_pictures_have_alt_text_and_keep_their_aspect_ratio(decks):
         for shape in slide.shapes
         if shape.shape_type == 13
     ]
-    assert len(pictures) == 1
-    picture = pictures[0]
-    assert picture._element._nvXxPr.cNvPr.get("descr") == "Two overlapping circles"
-    assert picture.width / picture.height == pytest.approx(640 / 360, rel=0.01)
+    described = [picture._element._nvXxPr.cNvPr.get("descr") for picture in pictures]
+    assert described == [
+        "Two overlapping circles",
+        "Two circles side by side",
+        "A small picture",
+    ]
+    for picture in pictures:
+        assert picture.width / picture.height == pytest.approx(640 / 360, rel=0.01)
 
 
 def test_a_long_paragraph_continues_between_sentences(decks):
@@ -802,7 +815,8 @@ def test_a_reference_deck_gives_its_master_and_layouts(referenced, suffix):
     slides = list(deck.slides)
     assert slides[0].slide_layout.name == "Title Slide"
     assert slides[-1].slide_layout.name == "Title Slide"
-    assert {slide.slide_layout.name for slide in slides[1:-1]} == {"Acme Content", "Title Only"}
+    layouts = {slide.slide_layout.name for slide in slides[1:-1]}
+    assert layouts == {"Acme Content", "Title Only", "Two Content"}  # even columns: Two Content
     assert "Template sample slide" not in "\n".join(all_text(slide) for slide in slides)
     fill = deck.slide_master.background.fill
     assert fill.fore_color.rgb == RGBColor.from_string(REFERENCE_BACKGROUND)
@@ -849,3 +863,152 @@ def test_a_reference_deck_builds_byte_identical(build_lesson, tmp_path):
     first = build_lesson(EVERY_BLOCK, "pptx", theme=str(theme)).read_bytes()
     again = build_lesson(EVERY_BLOCK, "pptx", theme=str(theme)).read_bytes()
     assert first == again
+
+
+# -- code, columns, notes, slide breaks, line breaks -----------------------------------
+
+CODE_LINES = [
+    "def area(r):",
+    '    """The area of a circle of radius r."""',
+    "    return 3.14159 * r ** 2  # pi r squared",
+    "",
+    "print(area(2))",
+]
+
+
+def code_frame(deck, first_line: str):
+    """The slide and the panel whose text holds *first_line* of a code block."""
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and first_line in shape.text_frame.text:
+                return slide, shape
+    raise AssertionError(f"no frame holds {first_line!r}")
+
+
+def run_colours(paragraphs) -> set[str]:
+    return {
+        str(r.font.color.rgb)
+        for p in paragraphs
+        for r in p.runs
+        if r.font.color.type is not None and r.text.strip()
+    }
+
+
+def test_code_keeps_its_lines_and_indentation_in_the_mono_font_highlighted(decks):
+    _, panel = code_frame(open_deck(decks["every"]), "def area(r):")
+    paragraphs = panel.text_frame.paragraphs
+    assert paragraphs[0].text == "A first function"  # the title, inside the panel
+    code = paragraphs[1:]
+    assert [p.text for p in code] == CODE_LINES
+    runs = [r for p in code for r in p.runs]
+    assert {r.font.name for r in runs} == {DEFAULT.fonts.mono.name}
+    assert min(r.font.size.pt for r in runs) >= SIZES["code_min"]
+    assert len(run_colours(code)) > 2  # keywords, strings, numbers, comments ...
+    assert panel.fill.fore_color.rgb == RGBColor.from_string(DEFAULT.highlight["background"])
+
+
+LONG_CODE = """\
+title: Long code
+sections:
+  - heading: Script
+    blocks:
+      - code:
+          language: python
+          text: |
+{lines}
+"""
+
+
+def test_long_code_shrinks_to_the_code_floor_then_continues_between_lines(tmp_path):
+    from generator.build import BuildOptions, build
+
+    source = [f"value_{n} = {n} * {n}  # line {n}" for n in range(70)]
+    source.append("total = compute_value(item, factor=3, offset=base_offset) + " * 3 + "value_0")
+    body = "\n".join(f"            {line}" for line in source)
+    lesson = write_lesson(tmp_path, LONG_CODE.format(lines=body))
+    (path,) = build(lesson, BuildOptions(formats=["pptx"], out_dir=tmp_path / "out"))
+    slides = [s for s in open_deck(path).slides if title_of(s).startswith("Script")]
+    assert len(slides) >= 2
+    assert [title_of(s) for s in slides[1:]] == ["Script (cont.)"] * (len(slides) - 1)
+    shown: list[str] = []
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and "value_" in shape.text_frame.text:
+                for paragraph in shape.text_frame.paragraphs:
+                    assert all(r.font.size.pt >= SIZES["code_min"] for r in paragraph.runs)
+                    shown.append(paragraph.text)
+    mark = DEFAULT.text["code_continued"]
+    continued = [line for line in shown if line.startswith(mark)]
+    assert continued, "the long last line is cut, with the continuation mark"
+    joined = [line for line in shown if not line.startswith(mark)]
+    assert len(joined) == len(source)  # every line once, in order
+    assert joined[:70] == source[:70]
+    assert (joined[70] + "".join(c.removeprefix(mark) for c in continued)) == source[70]
+
+
+def test_an_image_in_columns_sits_beside_its_text(decks):
+    for slide in open_deck(decks["every"]).slides:
+        pictures = [
+            s
+            for s in slide.shapes
+            if s.shape_type == 13
+            and s._element._nvXxPr.cNvPr.get("descr") == "Two circles side by side"
+        ]
+        if pictures:
+            (picture,) = pictures
+            text = next(s for s in slide.shapes if s.has_text_frame and "H2O" in s.text_frame.text)
+            assert text.left >= picture.left + picture.width  # to its right ...
+            assert text.top < picture.top + picture.height  # ... and level with it
+            assert picture.top < text.top + text.height
+            return
+    raise AssertionError("no slide shows the image in columns")
+
+
+def test_block_notes_go_to_the_slide_that_shows_the_block(decks):
+    deck = open_deck(decks["every"])
+    code_slide, _ = code_frame(deck, "def area(r):")
+    assert notes_of(code_slide).splitlines()[:2] == [
+        "Notes for the code section.",
+        "Say what a function is.",
+    ]
+    columns_slide, _ = code_frame(deck, "H2O")
+    assert notes_of(columns_slide) == "Point at the diagram."
+    every_note = [notes_of(slide) for slide in deck.slides]
+    assert sum("Notes for the first section." in n for n in every_note) == 1
+    assert sum("Notes for the code section." in n for n in every_note) == 1
+
+
+def test_new_slide_starts_a_slide(decks):
+    for slide in open_deck(decks["every"]).slides:
+        described = [
+            s._element._nvXxPr.cNvPr.get("descr") for s in slide.shapes if s.shape_type == 13
+        ]
+        if "A small picture" in described:
+            assert described == ["A small picture"]
+            assert not any("H2O" in text for text in slide_texts(slide))
+            return
+    raise AssertionError("no slide shows the small picture")
+
+
+def test_line_breaks_sub_and_superscripts_are_kept(decks):
+    _, frame = code_frame(open_deck(decks["every"]), "H2O")
+    paragraph = next(p for p in frame.text_frame.paragraphs if "H2O" in p.text)
+    assert len(paragraph._p.findall(qn("a:br"))) == 3  # a line break, then a blank line
+    shifted = [
+        (r.text, r._r.rPr.get("baseline")) for r in paragraph.runs if r._r.rPr.get("baseline")
+    ]
+    assert shifted == [("2", "-25000"), ("2", "30000")]  # H~2~O, r^2^
+
+
+def test_even_columns_go_on_the_two_content_layout(decks):
+    deck = open_deck(decks["every"])
+    (slide,) = [s for s in deck.slides if s.slide_layout.name == "Two Content"]
+    bodies = sorted(
+        (s for s in slide.placeholders if s.placeholder_format.type == PP_PLACEHOLDER.OBJECT),
+        key=lambda shape: shape.left,
+    )
+    assert [body.text_frame.text for body in bodies] == [
+        "Even columns go on the Two Content layout.",
+        "Left body\nRight body",
+    ]
+    assert bodies[0].left + bodies[0].width <= bodies[1].left  # side by side

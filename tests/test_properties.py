@@ -1,7 +1,8 @@
 """Random valid lessons go through every renderer, and the files reopen.
 
 Hypothesis builds lessons as Python data (every block kind, nested lists and sections,
-compare tables of any size, questions, only/skip) with text from the corners of Unicode
+compare tables of any size, code in known and unknown languages, columns, questions,
+notes and slide breaks on blocks, only/skip) with text from the corners of Unicode
 that break layout code: emoji, right-to-left scripts, combining marks, CJK, words far
 longer than a line, curly quotes. Each lesson is written as YAML, as an author would,
 and built into all three formats.
@@ -156,11 +157,31 @@ BODIES = st.one_of(
         SHORT,
     ),
 )
+CODE = st.builds(
+    lambda lines, language: {"code": drop_none({"text": "\n".join(lines), "language": language})},
+    st.lists(st.one_of(TEXT, st.just(""), st.just("    indented(x)")), min_size=1, max_size=40),
+    st.sampled_from([None, "python", "bash", "console", "no-such-language"]),
+)
+BODIES = st.one_of(BODIES, CODE)
+COLUMNS = st.builds(
+    lambda blocks, widths: {
+        "columns": drop_none({"blocks": blocks, "widths": widths[: len(blocks)] or None})
+    },
+    st.lists(st.lists(BODIES, min_size=1, max_size=2), min_size=2, max_size=3),
+    st.lists(st.integers(1, 4), max_size=3).filter(lambda w: len(w) in (0, 3)),
+)
 BLOCK = st.builds(
-    lambda body, title, filters: {**body, **drop_none({"title": title}), **filters},
-    BODIES,
+    lambda body, title, filters, notes, new_slide: {
+        **body,
+        **drop_none({"title": title, "notes": notes}),
+        **filters,
+        **({"new_slide": True} if new_slide else {}),
+    },
+    st.one_of(BODIES, COLUMNS),
     st.one_of(st.none(), HEADING),
     FILTER,
+    SHORT,
+    st.booleans(),
 )
 
 

@@ -49,9 +49,13 @@ from ..contrast import AA_TEXT, ratio
 from ..errors import FormulaTooWide, LessonError
 from ..files import build_time, normalized_zip
 from ..formula import read_formula
-from ..inline import RichText, Run
+from ..highlight import code_lines, columns, wrapped
+from ..inline import RichText, Run, paragraphs
 from ..model import (
+    Block,
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     ImageBlock,
     ListBlock,
@@ -131,6 +135,9 @@ IMAGE_MAX_HEIGHT = 0.45  # share of the text height an image may take
 MAX_HEADING = 3
 READ_STYLES = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption"}
 KEEP_LIST = 8  # lists up to this many items are kept on one page
+KEEP_CODE = 30  # code blocks up to this many lines are kept on one page
+CODE_PADDING = 5  # points between a code box's edge and its text
+COLUMN_GAP = 240  # twips between the columns of a columns block
 
 
 def table_look(header: bool, header_column: bool) -> dict[str, int | str]:
@@ -396,6 +403,22 @@ class DocxRenderer(Renderer):
             lines=None if "Quote" in self.given else bar(),
             indent=indents(quote),
         )
+        code_fill = self.theme.code_background
+        self._define(
+            "Code",
+            font=fonts.mono.name,
+            size=self._size("code"),
+            after=0,
+            line_spacing=1.0,
+            keep_together=True,
+            fill=code_fill,
+            lines=borders(
+                "pBdr",
+                dict.fromkeys(("top", "left", "bottom", "right"), (4, code_fill)),
+                space=CODE_PADDING,
+            ),
+            indent=(Pt(CODE_PADDING), Pt(CODE_PADDING)),
+        )
         self._define("Figure", before=0.6, after=0.2, keep=True, align="center")
         self._define("Caption", **small, italic=True, bold=False, align="center")
         self._define("Instructions", italic=True, colour=palette.muted)
@@ -477,6 +500,7 @@ class DocxRenderer(Renderer):
         align: str | None = None,
         lines: OxmlElement | None = None,
         tab: Length | None = None,
+        fill: str | None = None,
     ) -> CT_Style:
         """Give style *name* the theme's look (spacing in multiples of the body size).
 
@@ -526,6 +550,8 @@ class DocxRenderer(Renderer):
             ppr.remove(old)
         if lines is not None:
             put(ppr, lines, PPR_ORDER)
+        if fill is not None:
+            set_child(ppr, "shd", PPR_ORDER, val="clear", color="auto", fill=fill)
         return style
 
     def _use(self, name: str, style: CT_Style) -> CT_Style:
@@ -614,8 +640,9 @@ class DocxRenderer(Renderer):
                 bold=run.bold or bold,
                 italic=run.italic,
                 font=self.theme.fonts.mono.name if run.code else None,
-                colour=self.theme.palette.accent_text if run.href else None,
+                colour=run.colour or (self.theme.palette.accent_text if run.href else None),
                 underline=bool(run.href),
+                script=run.script,
             )
             if pending and run.href != pending_href:
                 link(part, pending, pending_href)
@@ -659,17 +686,29 @@ class DocxRenderer(Renderer):
         """A heading at *level* (capped at Heading 3), its blocks, then its subsections."""
         self.paragraph(f"Heading {min(level, MAX_HEADING)}", section.heading)
         for block in self.shown(section.blocks):
-            if block.title:
-                self.paragraph("Block Title", block.title)
-            self.render_block(block)
+            self.titled(block)
         for child in self.shown(section.sections):
             self.render_section(child, level + 1)
+
+    def titled(self, block: Block) -> None:
+        """A block with its title above it."""
+        if block.title:
+            self.paragraph("Block Title", block.title)
+        self.render_block(block)
+
+    def prose(self, style: str, text: RichText) -> CT_P:
+        """*text* as paragraphs of *style*: a blank line in it starts a new paragraph, a
+        single newline is a line break. Returns the last paragraph."""
+        for runs in paragraphs(text.runs):
+            paragraph = self.paragraph(style)
+            self.runs(paragraph, runs)
+        return paragraph
 
     def render_text(self, block: TextBlock) -> None:
         if block.text.display_math:
             self.display_equation(block.text.display_math)
             return
-        self.paragraph("Normal", block.text)
+        self.prose("Normal", block.text)
 
     def render_math(self, block: MathBlock) -> None:
         self.display_equation(block.math.tex)
@@ -714,7 +753,7 @@ class DocxRenderer(Renderer):
         self.list_items([ListItem(text=text) for text in texts], "bullet")
 
     def render_quote(self, block: QuoteBlock) -> None:
-        quote = self.paragraph("Quote", block.quote.text)
+        quote = self.prose("Quote", block.quote.text)
         if block.quote.source:
             keep_with_next(quote)
             source = self.paragraph("Quote Source")
@@ -724,8 +763,10 @@ class DocxRenderer(Renderer):
     def render_image(self, block: ImageBlock) -> None:
         """The image fitted into the text width (and part of the page height), alt text set."""
         image = Image.from_file(block.image.src)
+        share = (block.image.width or 100) / 100
         scale = min(
-            self.text_width / image.width, self.text_height * IMAGE_MAX_HEIGHT / image.height
+            self.text_width * share / image.width,
+            self.text_height * IMAGE_MAX_HEIGHT / image.height,
         )
         figure = self.paragraph("Figure")
         width, height = Emu(int(image.width * scale)), Emu(int(image.height * scale))
@@ -734,6 +775,45 @@ class DocxRenderer(Renderer):
             self.paragraph("Caption", block.image.caption)
         else:
             keep_with_next(figure, False)
+
+    def render_code(self, block: CodeBlock) -> None:
+        """Each line a paragraph of the shaded Code style (Word draws them as one box),
+        highlighted, long lines cut with the continuation mark; a short block is kept on
+        one page."""
+        highlight = self.theme.highlight
+        mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        room = self.text_width.pt - 4 * CODE_PADDING
+        fits = columns(room, self.theme.font_file("mono"), self._size("code"), mark)
+        lines = [
+            line
+            for source in wrapped(code_lines(block.code, highlight), fits, mark)
+            for line in source
+        ]
+        keep = len(lines) <= KEEP_CODE
+        for index, line in enumerate(lines):
+            paragraph = self.paragraph("Code")
+            self.runs(paragraph, line.runs)
+            if keep and index < len(lines) - 1:
+                keep_with_next(paragraph)
+        self.spacer()  # also parts two code blocks in a row, which Word would draw as one box
+
+    def render_columns(self, block: ColumnsBlock) -> None:
+        """A borderless table of one row, a column of blocks in each cell, widths as given."""
+        body = block.columns
+        widths = [int(self.width * share) for share in body.shares]
+        widths[-1] += self.width - sum(widths)
+        layout = self.wording("layout_table", what=self.wording("columns_purpose"))
+        row = self.table(1, widths, {}, (0, COLUMN_GAP // 2), layout=layout).tr_lst[0]
+        row.remove(row.find(qn("w:trPr")))  # a tall row may break across pages
+        outer, outer_width = self.container, self.text_width
+        for cell, width, column in zip(row.tc_lst, widths, body.blocks, strict=True):
+            self.container, self._blank = cell, cell.p_lst[0]
+            self.text_width = Emu(Twips(width - COLUMN_GAP))
+            for inner in self.shown(column):
+                self.titled(inner)
+            space_after(cell.p_lst[-1], Pt(0))
+        self.container, self.text_width, self._blank = outer, outer_width, None
+        self.spacer()
 
     # -- boxes and tables -----------------------------------------------------------
 
@@ -767,7 +847,7 @@ class DocxRenderer(Renderer):
                 self.runs(label, callout.title.runs)
                 for run in label.r_lst[start:]:
                     self.set_style(run, "Box Title")
-            self.paragraph("Box Text", callout.text)
+            self.prose("Box Text", callout.text)
         self.spacer()
 
     def render_compare(self, block: CompareBlock) -> None:

@@ -39,9 +39,12 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import mathdraw
 from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time
-from ..inline import RichText
+from ..highlight import code_lines, columns, wrapped
+from ..inline import RichText, Run, paragraphs
 from ..model import (
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     ImageBlock,
     ListBlock,
@@ -63,6 +66,7 @@ from .pdflayout import (
     LEADING,
     RULE,
     Band,
+    CodeBox,
     Faces,
     Footer,
     Geometry,
@@ -73,6 +77,9 @@ from .pdflayout import (
 )
 from .pdfmath import Equation, InlineEquations
 from .pdftags import CompareTable, DataTable, Figure, Paragraph, QuoteBox
+
+KEEP_CODE = 30  # code blocks up to this many lines stay in one column
+CODE_LEADING = 1.15  # line height of code, in its type size: compact
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
@@ -120,6 +127,9 @@ class PdfRenderer(Renderer):
     """The body type size the sheet settled on, in points (set by :meth:`write`)."""
     trials: int
     """How many layouts the fitting made (set by :meth:`write`)."""
+
+    width: float
+    """The width blocks are laid out in: a sheet column, or a column of a columns block."""
 
     def write(self, path: Path) -> None:
         self.faces = Faces.register(self.theme, characters(self.document, self.theme))
@@ -201,6 +211,7 @@ class PdfRenderer(Renderer):
         """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'."""
         self.trials += 1
         self.styles = Styles(self.theme, self.faces, size)
+        self.width = self.geometry.column_width
         doc = self.document
         sheet = Sheet(
             self.geometry,
@@ -235,6 +246,7 @@ class PdfRenderer(Renderer):
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
         self.styles = Styles(self.theme, self.faces, smallest.size)
+        self.width = self.geometry.column_width
         heights: dict[str, float] = {}
         for part in self.story():
             measured = (f for f in part.flowables if not isinstance(f, CondPageBreak))
@@ -352,12 +364,15 @@ class PdfRenderer(Renderer):
 
     def opening(self, flowable: Flowable) -> float:
         """What must follow a heading into its column: a table's header and first row,
-        the first lines of a paragraph, or all of something that cannot break."""
+        the first lines of a paragraph or of code, or all of something that cannot break."""
         if isinstance(flowable, Table):
             self.height(flowable)
             return flowable.getSpaceBefore() + sum(flowable._rowHeights[:2])
         if isinstance(flowable, Paragraph):
             return min(self.height(flowable), OPENING_LINES * flowable.style.leading)
+        if isinstance(flowable, CodeBox):  # long code, which may split between its lines
+            opening = OPENING_LINES * flowable.leading + flowable.padding
+            return flowable.getSpaceBefore() + min(self.height(flowable), opening)
         return self.height(flowable)
 
     def heading(self, text: RichText | str, level: int = 1) -> Paragraph:
@@ -376,7 +391,9 @@ class PdfRenderer(Renderer):
             return [self.equation(block.text.display_math)]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
-        return [self.paragraph(block.text, self.styles.body)]
+        return [
+            Paragraph(self.markup(runs), self.styles.body) for runs in paragraphs(block.text.runs)
+        ]
 
     def render_math(self, block: MathBlock) -> list[Flowable]:
         return [self.equation(block.math.tex)]
@@ -385,7 +402,7 @@ class PdfRenderer(Renderer):
         """A display equation at body size, smaller (down to the floor) when the column is
         narrower than it; wider still is refused before rendering."""
         width = mathdraw.outline(tex).size(self.styles.size)[0]
-        size = self.styles.size * min(1.0, self.geometry.column_width / width)
+        size = self.styles.size * min(1.0, self.width / width)
         floor = self.theme.size("pdf", "body_min")
         if size < floor:
             raise FormulaTooWide(tex, "a cheat-sheet column", floor)
@@ -411,7 +428,7 @@ class PdfRenderer(Renderer):
         """Aspects down the side in bold, ``short`` values where given, shaded alternate rows."""
         body = block.compare
         values = [list(row.short or row.values) for row in body.rows]
-        width = self.geometry.column_width
+        width = self.width
         if not any(row.aspect for row in body.rows):
             widths = [width / len(body.columns)] * len(body.columns)
             widths = self.whole_words(widths, body.columns, values, bold_first=False)
@@ -468,7 +485,7 @@ class PdfRenderer(Renderer):
         g = self.geometry
         scale = s.size / self.theme.size("pdf", "body")
         tallest = (g.column_top(False) - g.column_bottom) * IMAGE_HEIGHT * scale
-        width = g.column_width
+        width = self.width * (image.width or 100) / 100
         height = width * pixels_high / pixels_wide
         if height > tallest:
             width, height = tallest * pixels_wide / pixels_high, tallest
@@ -481,6 +498,58 @@ class PdfRenderer(Renderer):
         else:
             picture.spaceAfter = s.space("block")
         return [whole(*flowables)]
+
+    def render_code(self, block: CodeBlock) -> list[Flowable]:
+        """A shaded box of compact mono lines, highlighted; long lines cut with the
+        continuation mark. A short block stays in one column."""
+        s, highlight, palette = self.styles, self.theme.highlight, self.theme.palette
+        size, pad = s.cell.fontSize, s.space("cell_h")
+        mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        fits = columns(self.width - 2 * pad, self.theme.font_file("mono"), size, mark)
+        lines = [
+            line.runs
+            for source in wrapped(code_lines(block.code, highlight), fits, mark)
+            for line in source
+        ]
+        fill = colour(self.theme.code_background)
+        box = CodeBox(
+            lines, self.faces, size, size * CODE_LEADING, pad, (fill, colour(palette.text))
+        )
+        box.spaceBefore, box.spaceAfter = s.space("item"), s.space("block")
+        return [whole(box)] if len(lines) <= KEEP_CODE else [box]
+
+    def render_columns(self, block: ColumnsBlock) -> list[Flowable]:
+        """A borderless table with a column's blocks in each cell, side by side."""
+        body, gap = block.columns, self.styles.space("cell_h") * 2
+        outer = self.width
+        widths = [outer * share for share in body.shares]
+        cells = []
+        for width, column in zip(widths, body.blocks, strict=True):
+            self.width = width - gap
+            flowables: list[Flowable] = []
+            for inner in self.shown(column):
+                if inner.title:
+                    flowables.append(self.paragraph(inner.title, self.styles.label))
+                flowables += self.render_block(inner)
+            cells.append([part for f in flowables for part in _parts(f)])
+        self.width = outer
+        table = Table(
+            [cells], colWidths=widths, hAlign="LEFT", spaceAfter=self.styles.space("block")
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), self.faces.body, self.styles.size),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return [whole(table)]
 
     # -- closing parts -----------------------------------------------------------------
 
@@ -538,15 +607,17 @@ class PdfRenderer(Renderer):
 
     def inline(self, text: RichText | str) -> str:
         """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
-        if isinstance(text, RichText):
-            size, ink = self.styles.size, self.theme.palette.text
-            return markup(
-                text.runs,
-                self.faces,
-                self.theme.palette.accent_text,
-                lambda tex: self.equations.markup(tex, size, ink),
-            )
-        return escape(text)
+        return self.markup(text.runs) if isinstance(text, RichText) else escape(text)
+
+    def markup(self, runs: Sequence[Run]) -> str:
+        """Paragraph markup for lesson runs, equations set at the body size."""
+        size, ink = self.styles.size, self.theme.palette.text
+        return markup(
+            runs,
+            self.faces,
+            self.theme.palette.accent_text,
+            lambda tex: self.equations.markup(tex, size, ink),
+        )
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):
         body = self.inline(text)
@@ -580,7 +651,7 @@ class PdfRenderer(Renderer):
                 max(self.text_width(head, bold=True), *map(self.text_width, cells)) + padding
             )
             least.append(max(self.text_width(word) for word in pieces or [""]) + padding)
-        available = self.geometry.column_width
+        available = self.width
         if sum(natural) <= available:
             return [w * available / sum(natural) for w in natural]
         spare = available - sum(least)
@@ -684,7 +755,7 @@ class PdfRenderer(Renderer):
         s = self.styles
         table = kind(
             rows,
-            colWidths=[self.geometry.column_width],
+            colWidths=[self.width],
             splitInRow=1,
             spaceBefore=s.space("item"),
             spaceAfter=s.space("block"),
@@ -722,6 +793,12 @@ class Whole(KeepTogether):
 
 def whole(*flowables: Flowable) -> Whole:
     return Whole(flowables)
+
+
+def _parts(flowable: Flowable) -> list[Flowable]:
+    """What a table cell can hold of *flowable*: a kept-together group's parts (a cell
+    is never split, and the group would ask for a column break to keep them)."""
+    return flowable.parts if isinstance(flowable, Whole) else [flowable]
 
 
 class RuledHeading(Paragraph):

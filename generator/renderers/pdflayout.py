@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -40,7 +40,7 @@ from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
 from .pdfmath import InlineEquations, SheetCanvas, glued
-from .pdftags import Paragraph, TaggedCanvas
+from .pdftags import Paragraph, TaggedCanvas, marked
 
 PAPER = {"a4": A4, "letter": letter}
 LEADING = 1.2  # line height as a multiple of the type size
@@ -68,6 +68,7 @@ SPACE = {
 BULLETS = ("•", "–", "▪")
 
 
+@cache
 def colour(hex_digits: str) -> Color:
     """A theme colour (six hex digits) as a reportlab colour."""
     return HexColor(f"#{hex_digits}")
@@ -75,7 +76,8 @@ def colour(hex_digits: str) -> Color:
 
 @dataclass(frozen=True)
 class Faces:
-    """Registered font names (each the family name for its role's <b>/<i> faces)."""
+    """Registered font names (each the family name for its role's <b>/<i> faces), and
+    the theme whose files they are (to find which characters each face lacks)."""
 
     body: str
     heading: str
@@ -118,15 +120,19 @@ def wording(text: str) -> str:
 
 def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], str]) -> str:
     """Paragraph markup for inline runs: text escaped, code in mono, links in *link* colour,
-    equations as *math* writes them."""
+    sub- and superscripts, line breaks, equations as *math* writes them."""
     parts = []
     for run in glued(runs):
         if run.math is not None:
             parts.append(math(run.math))
             continue
-        text = with_fallbacks(visual(run.text), faces)
+        text = "<br/>".join(with_fallbacks(visual(line), faces) for line in run.text.split("\n"))
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
+        if run.colour:
+            text = f'<font color="#{run.colour}">{text}</font>'
+        if run.script:
+            text = f"<{run.script}>{text}</{run.script}>"
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:
@@ -523,3 +529,71 @@ class Sheet(BaseDocTemplate):
         """Lay out *story*; returns the PDF bytes."""
         self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
         return self.out.getvalue()
+
+
+class CodeBox(Flowable):
+    """Lines of code on a shaded box, drawn run by run with the canvas.
+
+    A code line is never wrapped (it was cut to the width already) and its spaces all
+    count, so Paragraph's markup parsing and wrapping would only cost time: a code-heavy
+    sheet is laid out several times while it is fitted. It splits between lines.
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[Sequence[Run]],
+        faces: Faces,
+        size: float,
+        leading: float,
+        padding: float,
+        colours: tuple[Color, Color],  # the box's fill, the text's default colour
+    ) -> None:
+        super().__init__()
+        self.lines = list(lines)
+        self.faces, self.size, self.leading, self.padding = faces, size, leading, padding
+        self.fill, self.ink = colours
+        self.width = 0.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, len(self.lines) * self.leading + self.padding
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        fits = int((available_height - self.padding) // self.leading)
+        if fits < 1 or fits >= len(self.lines):
+            return []
+        return [self.part(self.lines[:fits]), self.part(self.lines[fits:])]
+
+    def part(self, lines: Sequence[Sequence[Run]]) -> CodeBox:
+        box = CodeBox(
+            lines, self.faces, self.size, self.leading, self.padding, (self.fill, self.ink)
+        )
+        box.spaceBefore, box.spaceAfter = self.spaceBefore, self.spaceAfter
+        return box
+
+    def draw(self) -> None:
+        """The box, then every line in one text object (a run changes only its face
+        and colour), so a long listing costs little to draw."""
+        canvas = self.canv
+        height = len(self.lines) * self.leading + self.padding
+        canvas.saveState()
+        canvas.setFillColor(self.fill)
+        canvas.rect(0, 0, self.width, height, stroke=0, fill=1)
+        faces = (self.faces.mono, *self.faces.fallbacks)
+        text = canvas.beginText(self.padding, height - self.padding / 2 - self.size)
+        text.setLeading(self.leading)
+        ink, face = None, None
+        for line in self.lines:
+            for run in line:
+                if (run.colour or self.ink) != ink:
+                    ink = run.colour or self.ink
+                    text.setFillColor(colour(ink) if isinstance(ink, str) else ink)
+                for piece, index in split_by_font(run.text, self.faces.coverage):
+                    if faces[index] != face:
+                        face = faces[index]
+                        text.setFont(face, self.size)
+                    text.textOut(piece)
+            text.textLine()  # the start of the next line
+        with marked(canvas, "Code"):
+            canvas.drawText(text)
+        canvas.restoreState()

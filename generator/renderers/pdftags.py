@@ -17,7 +17,7 @@ columns stays tagged; the drawing code only chooses these classes over reportlab
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -275,6 +275,11 @@ def _xmp(title: str, lang: str) -> PDFStream:
 
 def _tagging(canvas: Any) -> bool:
     return isinstance(canvas, TaggedCanvas)
+
+
+def marked(canvas: Any, kind: str, **attributes: Any) -> AbstractContextManager[None]:
+    """What is drawn inside, tagged as one *kind* element when *canvas* is tagging."""
+    return canvas.tag(kind, **attributes) if _tagging(canvas) else nullcontext()
 
 
 class Paragraph(PlainParagraph):

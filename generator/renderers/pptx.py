@@ -21,7 +21,8 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from itertools import pairwise, permutations
@@ -36,9 +37,13 @@ from .. import mathdraw, textfit
 from ..errors import BuildError, FormulaTooWide, quoted
 from ..files import build_time, normalized_zip
 from ..formula import read_formula
+from ..highlight import Line, code_lines, columns, wrapped
 from ..inline import RichText, Run
 from ..model import (
+    Block,
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     ImageBlock,
     ListBlock,
@@ -62,6 +67,8 @@ MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
 MATH_LEADING = 1.25  # a display equation's frame over its drawn height: room for Office's layout
+IMAGE_SHARES = 0.6  # an image (with its label and caption) taller than this share of the
+# content area has its slide to itself; a smaller one (given a width) may share one
 
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
@@ -80,6 +87,9 @@ class Piece:
     attach: bool = False  # joins the slide before it when it fits, even a filled one
     alone: Piece | None = None  # how it is set when it ends up alone on a slide
     paras: list[Para] | None = None  # a plain text frame's paragraphs (placeholder-ready)
+    notes: list[str] = field(default_factory=list)  # its block's speaker notes
+    new_slide: bool = False  # starts a slide (its block asked for one)
+    columns: list[Any] | None = None  # a Two Content slide's columns: (box, insets, pieces)
 
 
 @dataclass
@@ -152,24 +162,42 @@ class PptxRenderer(Renderer):
         return pages
 
     def section_pages(self, section: Section) -> list[Page]:
-        pieces = [
-            piece for block in self.shown(section.blocks) for piece in self.render_block(block)
-        ]
+        pieces = [piece for block in self.shown(section.blocks) for piece in self.pieces(block)]
         pages = self.paginate(section.heading, pieces, section.notes)
         for child in self.shown(section.sections):
             pages += self.section_pages(child)
         return pages
 
+    def pieces(self, block: Block) -> list[Piece]:
+        """A block's pieces, the first carrying the block's notes and slide break."""
+        pieces = self.render_block(block)
+        if not pieces:  # columns whose blocks are all left out of the deck
+            return pieces
+        first = pieces[0]
+        for piece in (first, first.alone):
+            if piece is not None:
+                piece.notes = [*([block.notes.plain] if block.notes else []), *piece.notes]
+                piece.new_slide = piece.new_slide or block.new_slide
+        return pieces
+
     def paginate(self, title: str, pieces: list[Piece], notes: str | None = None) -> list[Page]:
         """Slides for one title: small pieces share slides, evenly; a filling piece is alone.
 
         Every slide after the first carries the theme's `continued` wording, and a piece
-        left alone on a slide is set in its `alone` form when it has one.
+        left alone on a slide is set in its `alone` form when it has one. A piece that
+        asks for a new slide starts one; *notes* go to the first slide only.
         """
         groups: list[list[Piece]] = []
         run: list[Piece] = []  # consecutive pieces that may share a slide
         for piece in pieces:
-            if piece.attach and not run and groups and self.room(groups[-1], piece):
+            if piece.new_slide:
+                groups += self.balanced(run)
+                run = []
+            if piece.new_slide and piece.fills:
+                groups.append([piece])
+            elif piece.new_slide:
+                run.append(piece)
+            elif piece.attach and not run and groups and self.room(groups[-1], piece):
                 groups[-1].append(piece)
             elif piece.fills:
                 groups += self.balanced(run)
@@ -180,7 +208,11 @@ class PptxRenderer(Renderer):
         groups += self.balanced(run)
         groups = [[g[0].alone] if len(g) == 1 and g[0].alone else g for g in groups]
         return [
-            Page(title if not index else self.wording("continued", title=title), group, notes)
+            Page(
+                title if not index else self.wording("continued", title=title),
+                group,
+                notes if not index else None,
+            )
             for index, group in enumerate(groups)
         ]
 
@@ -211,6 +243,9 @@ class PptxRenderer(Renderer):
         Text alone goes into the layout's body placeholder; a slide with a table, picture
         or panel is a Title Only slide with its pieces drawn inside the body's box.
         """
+        if len(page.pieces) == 1 and page.pieces[0].columns:
+            self.two_content_slide(page)
+            return
         text_only = self.text_in_body and all(piece.paras for piece in page.pieces)
         layout = (self.template.content if text_only else self.template.title_only) or (
             self.template.content
@@ -228,9 +263,7 @@ class PptxRenderer(Renderer):
             if body is not None:
                 body.remove()
             top = self.top + ((self.area_height - _stacked(page.pieces)) / 2 if centred else 0)
-            for piece in page.pieces:
-                piece.draw(slide, top)
-                top += piece.height + GAP
+            self.stack(slide, page.pieces, top)
         self.footer(slide, layout)
         self.notes_pages.write(slide, self.notes(page))
 
@@ -246,6 +279,7 @@ class PptxRenderer(Renderer):
     def notes(self, page: Page) -> str:
         """The section's notes and the full text of anything shown shortened (else the text)."""
         lines = [page.notes] if page.notes else []
+        lines += [line for piece in page.pieces for line in piece.notes]
         lines += [line for piece in page.pieces for line in piece.said]
         full = [line for piece in page.pieces for line in piece.full]
         if full:
@@ -444,12 +478,18 @@ class PptxRenderer(Renderer):
         start: float,
         *,
         insets: tuple[float, float, float, float] | None = None,
+        floor: float | None = None,
+        height: Callable[[float, range], float] | None = None,
     ) -> tuple[float, list[range]] | None:
-        """Size and slide groups for *count* uncuttable units laid out by *layout*."""
+        """Size and slide groups for *count* uncuttable units laid out by *layout*
+        (measured as a whole, or by *height* when the units' heights simply add up),
+        from *start* down to *floor* (the theme's body floor by default)."""
         box = textfit.Box(self.area_width, self.area_height, insets or self.insets)
-        floor = self.theme.size("pptx", "body_min")
+        floor = self.theme.size("pptx", "body_min") if floor is None else floor
 
         def fits(size: float, items: range) -> bool:
+            if height is not None:
+                return height(size, items) <= box.inner_height
             return textfit.fits(layout(size, items), box, self.theme)
 
         found = textfit.flow(count, fits, start, floor)
@@ -475,11 +515,13 @@ class PptxRenderer(Renderer):
         fill: str | None = None,
         description: str = "",
         centre: bool = False,
+        floor: float | None = None,
+        height: Callable[[float, range], float] | None = None,
     ) -> list[Piece] | None:
         """Pieces of one text frame each (a panel when *fill*, described as
         *description*), fitted and continued."""
         insets = PANEL_INSETS if fill else self.insets
-        found = self.flow_text(count, layout, start, insets=insets)
+        found = self.flow_text(count, layout, start, insets=insets, floor=floor, height=height)
         if found is None:
             return None
         size, groups = found
@@ -944,7 +986,8 @@ class PptxRenderer(Renderer):
         )
         pixels = Image.from_file(image.src).size
         room = self.area_height - label_height - caption_height - (GAP / 2 if caption else 0)
-        scale = min(self.area_width / pixels[0], room / pixels[1])
+        share = (image.width or 100) / 100
+        scale = min(self.area_width * share / pixels[0], room / pixels[1])
         width, height = pixels[0] * scale, pixels[1] * scale
 
         def draw(slide: Slide, top: float) -> None:
@@ -964,7 +1007,164 @@ class PptxRenderer(Renderer):
 
         total = label_height + height + (GAP / 2 + caption_height if caption else 0)
         script = [image.alt] + ([image.caption.plain] if image.caption else [])
-        return [Piece(total, draw, script, fills=True)]
+        return [Piece(total, draw, script, fills=total > self.area_height * IMAGE_SHARES)]
+
+    def render_code(self, block: CodeBlock) -> list[Piece]:
+        """A shaded panel of mono lines, highlighted, its title inside; set smaller down
+        to the code floor, then continued between lines. Long lines are cut, with the
+        continuation mark, to the width they have at each size."""
+        sizes, highlight = self.theme.sizes["pptx"], self.theme.highlight
+        label = self.block_label(block.title)
+        source = code_lines(block.code, highlight)
+        mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
+        mono = self.theme.font_file("mono")
+        room = self.area_width - PANEL_INSETS[0] - PANEL_INSETS[2]
+
+        @cache
+        def lines_at(size: float) -> list[list[Line]]:
+            return wrapped(source, columns(room, mono, size, mark), mark)
+
+        def layout(size: float, chosen: range) -> list[Para]:
+            paras = list(label)
+            for index in chosen:
+                paras += line_paras(size, index, first=bool(paras) and index == chosen[0])
+            return paras
+
+        def line_paras(size: float, index: int, *, first: bool) -> list[Para]:
+            """One source line's drawn lines; the first of a panel under its title."""
+            return [
+                Para(
+                    tuple(line.runs),
+                    size,
+                    space_before=_space(label, size) if first and not n else 0.0,
+                )
+                for n, line in enumerate(lines_at(size)[index])
+            ]
+
+        @cache
+        def measured(size: float, index: int, first: bool) -> float:
+            return textfit.height(line_paras(size, index, first=first), room, self.theme)
+
+        def height(size: float, chosen: range) -> float:
+            """A panel's height: its title's and each line's, each measured once a size."""
+            title = textfit.height(label, room, self.theme) if label else 0.0
+            return title + sum(measured(size, i, bool(label) and i == chosen[0]) for i in chosen)
+
+        def script(chosen: range) -> list[str]:
+            return [block.code.lines[i] for i in chosen]
+
+        pieces = self.text_pieces(
+            len(source),
+            layout,
+            sizes["code"],
+            script,
+            lambda chosen: [],
+            fill="code",
+            description=code_description(block),
+            floor=sizes["code_min"],
+            height=height,
+        )
+        if pieces is None:
+            raise BuildError("a code line is too long to fit a slide even cut; shorten it")
+        return pieces
+
+    def render_columns(self, block: ColumnsBlock) -> list[Piece]:
+        """The columns' blocks side by side, each column measured in its own area: two
+        even columns in the bodies of the Two Content layout (on a slide of their own),
+        others in parts of the content area. When a column does not fit one slide, its
+        blocks follow one another instead."""
+        body = block.columns
+        two = self.two_areas() if len(body.blocks) == 2 and len(set(body.shares)) == 1 else None
+        widths = [(self.area_width + GAP) * share - GAP for share in body.shares]
+        lefts = [self.left + sum(widths[:i]) + GAP * i for i in range(len(widths))]
+        areas = two or [
+            (pptx_template.Rect(left, self.top, width, self.area_height), self.insets)
+            for left, width in zip(lefts, widths, strict=True)
+        ]
+        stacks: list[tuple[pptx_template.Rect, tuple[float, ...], list[Piece]]] = []
+        for (area, insets), column in zip(areas, body.blocks, strict=True):
+            with self.area(area, insets):
+                pieces = [p for inner in self.shown(column) for p in self.pieces(inner)]
+            if _stacked(pieces) > area.height or any(p.new_slide for p in pieces[1:]):
+                return [
+                    p for column in body.blocks for b in self.shown(column) for p in self.pieces(b)
+                ]
+            stacks.append((area, insets, pieces))
+
+        def draw(slide: Slide, top: float) -> None:
+            for area, insets, pieces in stacks:
+                with self.area(replace(area, top=top), insets):
+                    self.stack(slide, pieces, top)
+
+        every = [piece for *_, pieces in stacks for piece in pieces]
+        if not every:
+            return []
+        return [
+            Piece(
+                max(_stacked(pieces) for *_, pieces in stacks),
+                draw,
+                [line for piece in every for line in piece.script],
+                [line for piece in every for line in piece.full],
+                [line for piece in every for line in piece.said],
+                fills=two is not None or any(piece.fills for piece in every),
+                notes=[line for piece in every for line in piece.notes],
+                columns=stacks if two else None,
+            )
+        ]
+
+    def two_areas(self) -> list[tuple[pptx_template.Rect, tuple[float, ...]]] | None:
+        """The Two Content layout's two body boxes, left first, with their insets."""
+        layout = self.template.two
+        if layout is None:
+            return None
+        bodies = pptx_template.placeholders(layout, BODIES)
+        if len(bodies) != 2:
+            return None
+        return [
+            (self.template.clear_box(layout, pptx_template.rect(ph)), pptx_template.insets(ph))
+            for ph in bodies
+        ]
+
+    def two_content_slide(self, page: Page) -> None:
+        """A columns piece on the Two Content layout: a column of plain text in its body
+        placeholder, any other column drawn in that placeholder's box."""
+        (piece,) = page.pieces
+        layout = self.template.two
+        slide = self.slides.add(layout)
+        self.slide_title(slide, layout, page.title)
+        bodies = self.template.slots(slide, layout, BODIES)
+        for body, (area, insets, pieces) in zip(bodies, piece.columns or [], strict=True):
+            with self.area(area, insets):
+                if pieces and all(p.paras for p in pieces):
+                    body.place(area)
+                    self.paint.fill_placeholder(body, self.joined(pieces), MSO_ANCHOR.TOP)
+                else:
+                    body.remove()
+                    self.stack(slide, pieces, area.top)
+        self.footer(slide, layout)
+        self.notes_pages.write(slide, self.notes(page))
+
+    def stack(self, slide: Slide, pieces: Sequence[Piece], top: float) -> None:
+        """Draw *pieces* one under another from *top*, a gap apart."""
+        for piece in pieces:
+            piece.draw(slide, top)
+            top += piece.height + GAP
+
+    @contextmanager
+    def area(self, box: pptx_template.Rect, insets: tuple[float, ...]) -> Iterator[None]:
+        """Measure and draw within a part of the slide (a column) for a while."""
+        outer = self.left, self.top, self.area_width, self.area_height, self.insets
+        self.left, self.top, self.area_width, self.area_height = (
+            box.left,
+            box.top,
+            box.width,
+            box.height,
+        )
+        self.insets = insets
+        try:
+            yield
+        finally:
+            self.left, self.top, self.area_width, self.area_height, self.insets = outer
 
     # -- quiz ------------------------------------------------------------------------
 
@@ -1050,11 +1250,11 @@ def _best_move(
 
 
 def _bold(runs: Sequence[Run]) -> list[Run]:
-    return [Run(r.text, True, r.italic, r.code, r.href) for r in runs]
+    return [replace(r, bold=True) for r in runs]
 
 
 def _italic(runs: Sequence[Run]) -> list[Run]:
-    return [Run(r.text, r.bold, True, r.code, r.href) for r in runs]
+    return [replace(r, italic=True) for r in runs]
 
 
 def _plain(runs: Sequence[Run]) -> str:
@@ -1072,7 +1272,7 @@ def _words(runs: Sequence[Run]) -> list[list[Run]]:
     for sentence in textfit.sentences(runs):
         for run in sentence:
             for word in run.text.split():
-                words.append([Run(word, run.bold, run.italic, run.code, run.href)])
+                words.append([replace(run, text=word)])
     return words
 
 
@@ -1087,3 +1287,10 @@ def _flatten(items: Sequence[ListItem]) -> list[ListItem]:
 
 def _item_full(item: ListItem, separator: str) -> str:
     return f"{item.term.plain}{separator}{item.text.plain}" if item.term else item.text.plain
+
+
+def code_description(block: CodeBlock) -> str:
+    """What a code panel is, for a screen reader: its title, else its language."""
+    if block.title:
+        return f"Code: {block.title.plain}"
+    return f"Code ({block.code.language})" if block.code.language else "Code"

@@ -42,6 +42,7 @@ from ..formula import read_formula
 from ..inline import Run
 from ..theme import Theme
 
+BASELINE = {"sub": -25000, "super": 30000}  # sub- and superscript shifts, thousandths of %
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, points
 NAMESPACES = nsdecls("a", "p", "r")
 TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default table style
@@ -109,16 +110,18 @@ class Painter:
         self.table_style = table_style  # a template's own default table style, if any
 
     def colour(self, role: str) -> str:
-        """A colour role ('primary', 'muted', 'callout_tip' ...) as a fill's colour element;
+        """A colour role ('primary', 'muted', 'callout_tip', 'code' ...) as a fill's colour element;
         '' where a user's template has no such colour and its own should show."""
+        panel = role.startswith("callout_") or role == "code"
         if self.roles is not None:
-            return self.roles.get("panel" if role.startswith("callout_") else role, "")
+            return self.roles.get("panel" if panel else role, "")
         palette = self.theme.palette
-        value = (
-            palette.callouts[role.removeprefix("callout_")]
-            if role.startswith("callout_")
-            else getattr(palette, role)
-        )
+        if role == "code":  # the code panel: the highlight palette's background
+            value = self.theme.code_background
+        elif panel:
+            value = palette.callouts[role.removeprefix("callout_")]
+        else:
+            value = getattr(palette, role)
         return f'<a:srgbClr val="{value}"/>'
 
     def fill(self, role: str) -> str:
@@ -307,22 +310,30 @@ class Painter:
     def run(self, owner: Any, run: Run, para: Para) -> str:
         """One run in the face it was measured in, in the document's language, so spelling
         tools check it as the lesson's language. Only code names its font (the theme's
-        mono); a heading takes the master's major font, the rest its minor one."""
+        mono) and its own colour (highlighting); a heading takes the master's major font,
+        the rest its minor one. A newline in its text is a line break."""
         if run.code:
             face = f"<a:latin typeface={quoteattr(self.theme.fonts.mono.name)}/>"
         else:
             face = '<a:latin typeface="+mj-lt"/>' if para.role == "heading" else ""
-        fill = self.fill(para.colour) if para.colour else ""
+        if run.colour:
+            fill = f'<a:solidFill><a:srgbClr val="{run.colour}"/></a:solidFill>'
+        else:
+            fill = self.fill(para.colour) if para.colour else ""
         if run.math is not None:
             return self.math_run(owner, run, para, fill)
         link = ""
         if run.href:
             relation = owner.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{relation}"/>'
-        return (
-            f'<a:r><a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
-            f' i="{int(run.italic)}" lang={self.lang}>{fill}{face}{link}</a:rPr>'
-            f"<a:t>{_text(run.text)}</a:t></a:r>"
+        baseline = f' baseline="{BASELINE[run.script]}"' if run.script else ""
+        props = (
+            f'<a:rPr sz="{round(para.size * 100)}" b="{int(run.bold)}"'
+            f' i="{int(run.italic)}" lang={self.lang}{baseline}>{fill}{face}{link}</a:rPr>'
+        )
+        return f"<a:br>{props}</a:br>".join(
+            f"<a:r>{props}<a:t>{_text(line)}</a:t></a:r>" if line else ""
+            for line in run.text.split("\n")
         )
 
     def math_run(self, owner: Any, run: Run, para: Para, fill: str) -> str:

@@ -16,7 +16,7 @@ import hashlib
 import io
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,17 +129,26 @@ class Template:
     ) -> Slot | None:
         """The first placeholder of one of *kinds* on *slide* (on *layout*), in the order
         of *kinds*."""
-        found = {}
+        found: dict[PP_PLACEHOLDER, Slot] = {}
+        for kind, slot in self._slots(slide, layout):
+            found.setdefault(kind, slot)
+        return next((found[kind] for kind in kinds if kind in found), None)
+
+    def slots(
+        self, slide: Slide, layout: SlideLayout, kinds: Sequence[PP_PLACEHOLDER]
+    ) -> list[Slot]:
+        """Every placeholder of one of *kinds* on *slide*, left to right (side-by-side
+        bodies)."""
+        found = [slot for kind, slot in self._slots(slide, layout) if kind in kinds]
+        return sorted(found, key=lambda slot: (slot.rect.left, slot.rect.top))
+
+    def _slots(self, slide: Slide, layout: SlideLayout) -> Iterator[tuple[PP_PLACEHOLDER, Slot]]:
         for element in slide.shapes._spTree.iterchildren(qn("p:sp")):
             ph = element.find(_PH)
             if ph is not None:
-                found.setdefault(PP_PLACEHOLDER.from_xml(ph.get("type", "obj")), (element, ph))
-        for kind in kinds:
-            if kind in found:
-                element, ph = found[kind]
                 box, inner = self._layout_box(layout, ph)
-                return Slot(element, slide.part, layout, box, inner)
-        return None
+                kind = PP_PLACEHOLDER.from_xml(ph.get("type", "obj"))
+                yield kind, Slot(element, slide.part, layout, box, inner)
 
     def _layout_box(
         self, layout: SlideLayout, ph: Any
@@ -570,6 +579,12 @@ class Slides:
             self.copies[key] = tuple(copy.deepcopy(element) for element in tree.iter_shape_elms())
         self.deck.slides._sldIdLst.add_sldId(relation)
         return slide
+
+
+def placeholders(owner: Any, kinds: Sequence[PP_PLACEHOLDER]) -> list[Any]:
+    """Every placeholder of one of *kinds* on a slide or layout, left to right."""
+    found = [shape for shape in owner.placeholders if _kind(shape) in kinds]
+    return sorted(found, key=lambda shape: (rect(shape).left, rect(shape).top))
 
 
 def placeholder(owner: Any, kinds: Sequence[PP_PLACEHOLDER]) -> Any | None:

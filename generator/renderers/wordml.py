@@ -765,10 +765,12 @@ def add_run(
     font: str | None = None,
     colour: str | None = None,
     underline: bool = False,
+    script: str | None = None,
 ) -> CT_R:
-    """A run of *text* at the end of *paragraph*, with only the formatting asked for."""
+    """A run of *text* at the end of *paragraph*, with only the formatting asked for
+    (*script*: ``sub`` or ``super``)."""
     run = sub(paragraph, "r")
-    if bold or italic or caps or font or colour or underline:
+    if bold or italic or caps or font or colour or underline or script:
         rpr = sub(run, "rPr")
         if font:
             set_fonts(rpr, font)
@@ -779,6 +781,8 @@ def add_run(
             set_colour(rpr, colour)
         if underline:
             sub(rpr, "u", val="single")
+        if script:
+            sub(rpr, "vertAlign", val=f"{script}script")
     add_text(run, text)
     return run
 
