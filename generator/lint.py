@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .highlight import lexer_for, suggestion
 from .errors import Problem
+from .highlight import lexer_for, suggestion
 from .inline import RichText
 from .load import Lesson
 from .model import Block, CodeBody, Document
