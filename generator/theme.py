@@ -378,11 +378,13 @@ def _check_contrast(theme: Theme, folders: list[Path]) -> None:
 
 
 def _code_shortfalls(theme: Theme) -> list[Shortfall]:
-    """Code colours (and the continuation mark) that do not read on the code background."""
+    """Code colours (the continuation mark and plain text too) that do not read on the
+    code background, which is the theme's in every output, whatever the template."""
     fill = theme.code_background
+    colours = {"text": theme.palette.text, **theme.highlight}
     return [
         Shortfall(key, "background", value, fill, ratio(value, fill), AA_TEXT, "code", "highlight")
-        for key, value in theme.highlight.items()
+        for key, value in colours.items()
         if key != "background" and ratio(value, fill) < AA_TEXT
     ]
 

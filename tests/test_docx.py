@@ -676,3 +676,33 @@ def test_newlines_are_line_breaks_and_blank_lines_new_paragraphs(every_block) ->
     scripts = [r.font.subscript or r.font.superscript for r in first.runs if r.text == "2"]
     assert [bool(r.font.subscript) for r in first.runs if r.text == "2"] == [True, False]
     assert scripts == [True, True]
+
+
+def test_boxes_inside_columns_may_break_across_pages(tmp_path) -> None:
+    """A box taller than a page inside a column cell must be allowed to split: LibreOffice
+    takes minutes to lay out an unsplittable row taller than a page inside a table."""
+    long_text = "字" * 1200
+    path = write_lesson(
+        tmp_path,
+        f"""title: T
+sections:
+  - heading: H
+    blocks:
+      - callout: {{kind: tip, text: Short}}
+      - columns:
+          widths: [1, 4, 1]
+          blocks:
+            - - text: Left
+            - - table: {{header: [A, B], rows: [[a, b]]}}
+            - - callout: {{kind: example, text: {long_text}}}
+""",
+    )
+    word = docx.Document(str(built(path, tmp_path / "out")))
+    outer = word.element.body.findall(qn("w:tbl"))
+    assert len(outer) == 2  # the callout box, the columns
+    assert outer[0].xpath(".//w:cantSplit")  # a box on the page is kept whole
+    columns = outer[1]
+    nested = columns.xpath(".//w:tc//w:tbl")
+    assert len(nested) == 2  # the table and the callout box
+    assert not columns.xpath(".//w:cantSplit")
+    assert long_text in "".join(columns.itertext())

@@ -624,3 +624,27 @@ def test_characters_the_theme_font_lacks_come_from_the_fallback(tmp_path, render
     }
     assert "DejaVuSans" in fonts
     assert "m s⁻¹" in text_of(reader) and "NADP⁺" in text_of(reader)
+
+
+# -- a picture at the foot of a column -------------------------------------------------
+
+
+def test_a_picture_shrinks_to_the_foot_of_a_column_rather_than_moving_on():
+    from reportlab.platypus import Paragraph as Caption
+
+    from generator.renderers.pdf import MIN_SHRINK, Picture
+    from generator.renderers.pdftags import Figure
+
+    venn = Path(EVERY_BLOCK).parent / "images" / "venn.png"
+    figure = Figure(str(venn), width=200, height=100, alt="Two circles")
+    caption = Caption("A caption")
+    picture = Picture(figure, caption, 6)
+    _, natural = picture.wrap(300, 1000)
+    caption_height = natural - 100
+    assert (figure.drawWidth, figure.drawHeight) == (200, 100)  # room enough: its own size
+    _, fitted = picture.wrap(300, caption_height + 80)
+    assert fitted == pytest.approx(caption_height + 80)  # 80% of it left: drawn at 80%
+    assert figure.drawWidth == pytest.approx(160)  # in proportion
+    _, moved = picture.wrap(300, caption_height + 100 * MIN_SHRINK - 1)
+    assert moved == natural  # too little left: its own size, so the frame moves it on
+    assert picture.split(300, 50) == []  # never cut between picture and caption

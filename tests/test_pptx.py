@@ -1012,3 +1012,52 @@ def test_even_columns_go_on_the_two_content_layout(decks):
         "Left body\nRight body",
     ]
     assert bodies[0].left + bodies[0].width <= bodies[1].left  # side by side
+
+
+# -- a picture after text ---------------------------------------------------------------
+
+PICTURE_AFTER_TEXT = """\
+title: Pictures
+sections:
+  - heading: Forces on a block
+    blocks:
+      - list:
+          - Weight pulls the block down towards the ground, always straight down
+          - The normal force pushes back up from the table, at right angles to it
+          - Friction acts along the surface against the motion of the block
+      - image: {src: venn.png, alt: Two overlapping circles, width: WIDTH, caption: Overlap}
+"""
+
+
+@pytest.mark.parametrize("width", ["55%", "100%"])
+def test_a_picture_too_tall_for_the_rest_of_a_slide_is_drawn_smaller_beside_the_text(
+    tmp_path, width
+):
+    import shutil
+
+    from generator.build import BuildOptions, build
+
+    shutil.copy(Path(EVERY_BLOCK).parent / "images" / "venn.png", tmp_path)
+    path = write_lesson(tmp_path, PICTURE_AFTER_TEXT.replace("WIDTH", width))
+    (deck,) = build(path, BuildOptions(formats=["pptx"], out_dir=tmp_path / "out"))
+    presentation = Presentation(str(deck))
+    slides = list(presentation.slides)[1:-1]  # between the cover and the closing slide
+    pictures = [
+        (i, shape) for i, s in enumerate(slides) for shape in s.shapes if shape.shape_type == 13
+    ]
+    ((index, picture),) = pictures
+    texts = [shape.text_frame.text for shape in slides[index].shapes if shape.has_text_frame]
+    if width == "55%":  # at 55% of the width it is too tall for what the list leaves...
+        assert len(slides) == 1  # ...so it is drawn smaller on the list's slide
+        (body,) = [s for s in slides[index].shapes if s.has_text_frame and "Friction" in s.text]
+        natural = 0.55 * body.width * 360 / 640  # 55% of the content width, venn.png's shape
+        assert 0.6 * natural <= picture.height < 0.95 * natural
+    else:  # even at 60% it would not fit beside the list: a slide of its own, full size
+        assert len(slides) == 2 and not any("Friction" in text for text in texts)
+    caption = next(
+        s for s in slides[index].shapes if s.has_text_frame and s.text_frame.text == "Overlap"
+    )
+    footer_top = min(s.top for s in slides[index].shapes if s.is_placeholder and "Footer" in s.name)
+    assert (
+        picture.top + picture.height <= caption.top and caption.top + caption.height <= footer_top
+    )

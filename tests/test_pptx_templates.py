@@ -158,3 +158,35 @@ def test_verbose_builds_say_which_layouts_a_template_gives(tmp_path):
     assert "text slides: layout 'Titel und Inhalt' (obj)" in result.output
     quiet = CliRunner().invoke(main, [*args, str(template), "--force"])
     assert "Titel und Inhalt" not in quiet.output
+
+
+@pytest.mark.parametrize("name", ["en-dark-keynote-16x9.pptx", "pt-escola-dark-16x9.pptx"])
+def test_code_reads_on_a_dark_template(tmp_path, name) -> None:
+    """Code keeps the theme's light panel and its own colours on a dark template: the
+    highlight palette was chosen for that panel, and read on the template's dark one."""
+    from pptx.oxml.ns import qn
+
+    from generator.contrast import AA_TEXT, ratio
+
+    lesson = Path(__file__).resolve().parent.parent / "content" / "git-basics.yaml"
+    options = BuildOptions(
+        formats=["pptx"], out_dir=tmp_path, references={"pptx": TEMPLATES / name}
+    )
+    (deck,) = build(lesson, options)
+    panels = [
+        shape
+        for slide in Presentation(str(deck)).slides
+        for shape in slide.shapes
+        if shape.element.xpath("string(.//p:cNvPr/@descr)").startswith("Code")
+    ]
+    assert len(panels) >= 6  # the lesson's code blocks, some continued
+    colours = set()
+    for panel in panels:
+        fill = panel.element.find(f"{qn('p:spPr')}/{qn('a:solidFill')}/{qn('a:srgbClr')}")
+        assert fill is not None, "the panel has the theme's own fill"
+        for run in panel.element.iter(qn("a:r")):
+            ink = run.find(f"{qn('a:rPr')}/{qn('a:solidFill')}/{qn('a:srgbClr')}")
+            assert ink is not None, f"'{run.findtext(qn('a:t'))}' takes the template's colour"
+            colours.add(ink.get("val"))
+            assert ratio(ink.get("val"), fill.get("val")) >= AA_TEXT, run.findtext(qn("a:t"))
+    assert len(colours) > 3  # still highlighted

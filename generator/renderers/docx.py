@@ -963,7 +963,8 @@ class DocxRenderer(Renderer):
         layout: str = "",
     ) -> CT_Tbl:
         """A fixed-width, left-aligned table of *widths* (twips), ruled only by *lines*,
-        rows never split; each cell holds one empty paragraph. In a table *style*, the
+        rows never split (but in a cell, where a row taller than a page would stall
+        LibreOffice); each cell holds one empty paragraph. In a table *style*, the
         style rules and shades it instead; its first row is a *header* row, and a
         *header_column* holds row headers (a compare table's aspects). A data table has a
         *caption* and *description*; a *layout* table (boxes, terms) only places text and
@@ -991,9 +992,11 @@ class DocxRenderer(Renderer):
         grid = sub(table, "tblGrid")
         for width in widths:
             sub(grid, "gridCol", w=width)
+        nested = isinstance(self.container, CT_Tc)
         for _ in range(rows):
             row = sub(table, "tr")
-            sub(sub(row, "trPr"), "cantSplit")
+            if not nested:  # a row taller than a page inside a cell stalls LibreOffice
+                sub(sub(row, "trPr"), "cantSplit")
             for width in widths:
                 cell = sub(row, "tc")
                 sub(sub(cell, "tcPr"), "tcW", type="dxa", w=width)

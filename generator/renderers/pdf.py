@@ -85,6 +85,7 @@ BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is lef
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
 STEPS = 10  # the fitting tries body sizes in tenths of a point
 IMAGE_HEIGHT = 0.22  # images take at most this share of a column's height (at full size)
+MIN_SHRINK = 0.6  # a picture is drawn down to this share of its size to fit a column's foot
 ASPECT_WIDTH = 0.3  # a compare table's aspect column takes at most this share of its width
 ROUNDING = 2.0  # points: corner radius of boxes
 OPENING_LINES = 3  # lines of a paragraph that must follow its heading into a column
@@ -490,14 +491,11 @@ class PdfRenderer(Renderer):
         if height > tallest:
             width, height = tallest * pixels_wide / pixels_high, tallest
         picture = Figure(image.src, width=width, height=height, alt=image.alt)
-        picture.hAlign = "CENTER"
-        flowables: list[Flowable] = [picture]
+        caption = None
         if image.caption:
-            caption = ParagraphStyle("caption", s.small, alignment=TA_CENTER)
-            flowables.append(Paragraph(f"<i>{self.inline(image.caption)}</i>", caption))
-        else:
-            picture.spaceAfter = s.space("block")
-        return [whole(*flowables)]
+            style = ParagraphStyle("caption", s.small, alignment=TA_CENTER)
+            caption = Paragraph(f"<i>{self.inline(image.caption)}</i>", style)
+        return [Picture(picture, caption, s.space("block"))]
 
     def render_code(self, block: CodeBlock) -> list[Flowable]:
         """A shaded box of compact mono lines, highlighted; long lines cut with the
@@ -781,6 +779,41 @@ class PdfRenderer(Renderer):
             ("LEFTPADDING", (0, 0), (-1, -1), h),
             ("RIGHTPADDING", (0, 0), (-1, -1), h),
         ]
+
+
+class Picture(Flowable):
+    """A picture with its caption under it, kept together in one column.
+
+    Where less is left of a column than the picture needs, it is drawn smaller to fit
+    (down to :data:`MIN_SHRINK` of its size) rather than moved on, which would leave the
+    foot of the column empty; with less room still it moves to the next column whole.
+    """
+
+    def __init__(self, figure: Figure, caption: Paragraph | None, space_after: float) -> None:
+        super().__init__()
+        self.figure, self.caption = figure, caption
+        self.size = (figure.drawWidth, figure.drawHeight)
+        self.spaceAfter = caption.getSpaceAfter() if caption else space_after
+        self.caption_height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        if self.caption:
+            self.caption_height = self.caption.wrap(availWidth, availHeight)[1]
+        width, height = self.size
+        room = availHeight - self.caption_height
+        scale = room / height if MIN_SHRINK * height <= room < height else 1.0
+        self.figure.drawWidth, self.figure.drawHeight = width * scale, height * scale
+        return availWidth, self.figure.drawHeight + self.caption_height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        left = (self.width - self.figure.drawWidth) / 2
+        self.figure.drawOn(self.canv, left, self.caption_height)
+        if self.caption:
+            self.caption.drawOn(self.canv, 0, 0)
 
 
 class Whole(KeepTogether):

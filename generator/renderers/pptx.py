@@ -67,8 +67,9 @@ MAX_GROUP = 3  # small blocks sharing one slide at most
 MAX_STATEMENTS = 5  # short statements sharing one slide at most: they read as a slide's points
 STATEMENT_WORDS = 25  # a text this short (or a `short`) is set as a large statement
 MATH_LEADING = 1.25  # a display equation's frame over its drawn height: room for Office's layout
+MIN_SHRINK = 0.6  # a picture sharing a slide is drawn down to this share of its size to fit
 IMAGE_SHARES = 0.6  # an image (with its label and caption) taller than this share of the
-# content area has its slide to itself; a smaller one (given a width) may share one
+# content area, even drawn smaller, has its slide to itself; a smaller one may share one
 
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
@@ -90,6 +91,12 @@ class Piece:
     notes: list[str] = field(default_factory=list)  # its block's speaker notes
     new_slide: bool = False  # starts a slide (its block asked for one)
     columns: list[Any] | None = None  # a Two Content slide's columns: (box, insets, pieces)
+    least: float | None = None  # the least height it can be drawn at (a picture, smaller)
+    resized: Callable[[float], Piece] | None = None  # itself drawn this tall, when it can be
+
+    @property
+    def smallest(self) -> float:
+        return self.height if self.least is None else self.least
 
 
 @dataclass
@@ -207,6 +214,7 @@ class PptxRenderer(Renderer):
                 run.append(piece)
         groups += self.balanced(run)
         groups = [[g[0].alone] if len(g) == 1 and g[0].alone else g for g in groups]
+        groups = [_fitted(group, self.area_height) for group in groups]
         return [
             Page(
                 title if not index else self.wording("continued", title=title),
@@ -220,7 +228,7 @@ class PptxRenderer(Renderer):
         """Whether *group* (and *piece*) fit one slide's content area together."""
         stack = [*group, piece] if piece else list(group)
         limit = MAX_STATEMENTS if all(p.centre for p in stack) else MAX_GROUP
-        return len(stack) <= limit and _stacked(stack) <= self.area_height
+        return len(stack) <= limit and _stacked(stack, smallest=True) <= self.area_height
 
     def balanced(self, pieces: list[Piece]) -> list[list[Piece]]:
         """*pieces* on as few slides as they need, as even as can be (4 -> 2 + 2, not 3 + 1)."""
@@ -987,34 +995,50 @@ class PptxRenderer(Renderer):
         pixels = Image.from_file(image.src).size
         room = self.area_height - label_height - caption_height - (GAP / 2 if caption else 0)
         share = (image.width or 100) / 100
-        scale = min(self.area_width * share / pixels[0], room / pixels[1])
-        width, height = pixels[0] * scale, pixels[1] * scale
-
-        def draw(slide: Slide, top: float) -> None:
-            if label:
-                box = textfit.Box(self.area_width, label_height - GAP / 2, (0, 0, 0, 0))
-                self.paint.text_box(slide, self.left, top, box, label)
-            left = self.left + (self.area_width - width) / 2
-            picture = slide.shapes.add_picture(
-                image.src, pt(left), pt(top + label_height), pt(width), pt(height)
-            )
-            picture._element._nvXxPr.cNvPr.set("descr", image.alt)
-            if caption:
-                box = textfit.Box(self.area_width, caption_height, self.insets)
-                self.paint.text_box(
-                    slide, self.left, top + label_height + height + GAP / 2, box, caption
-                )
-
-        total = label_height + height + (GAP / 2 + caption_height if caption else 0)
+        natural = pixels[1] * min(self.area_width * share / pixels[0], room / pixels[1])
         script = [image.alt] + ([image.caption.plain] if image.caption else [])
-        return [Piece(total, draw, script, fills=total > self.area_height * IMAGE_SHARES)]
+        left, area_width, insets = self.left, self.area_width, self.insets
+        others = label_height + (GAP / 2 + caption_height if caption else 0)
+
+        def sized(height: float) -> Piece:
+            """The picture *height* points tall, its label above and caption below."""
+            width = height * pixels[0] / pixels[1]
+
+            def draw(slide: Slide, top: float) -> None:
+                if label:
+                    box = textfit.Box(area_width, label_height - GAP / 2, (0, 0, 0, 0))
+                    self.paint.text_box(slide, left, top, box, label)
+                picture = slide.shapes.add_picture(
+                    image.src,
+                    pt(left + (area_width - width) / 2),
+                    pt(top + label_height),
+                    pt(width),
+                    pt(height),
+                )
+                picture._element._nvXxPr.cNvPr.set("descr", image.alt)
+                if caption:
+                    box = textfit.Box(area_width, caption_height, insets)
+                    below = top + label_height + height + GAP / 2
+                    self.paint.text_box(slide, left, below, box, caption)
+
+            least = others + height * MIN_SHRINK
+            return Piece(
+                others + height,
+                draw,
+                script,
+                fills=least > self.area_height * IMAGE_SHARES,
+                least=least,
+                resized=lambda fit: sized(fit - others),
+            )
+
+        return [sized(natural)]
 
     def render_code(self, block: CodeBlock) -> list[Piece]:
         """A shaded panel of mono lines, highlighted, its title inside; set smaller down
         to the code floor, then continued between lines. Long lines are cut, with the
         continuation mark, to the width they have at each size."""
         sizes, highlight = self.theme.sizes["pptx"], self.theme.highlight
-        label = self.block_label(block.title)
+        label = [replace(para, colour="code_text") for para in self.block_label(block.title)]
         source = code_lines(block.code, highlight)
         mark = Run(self.wording("code_continued"), code=True, colour=highlight.get("mark"))
         mono = self.theme.font_file("mono")
@@ -1037,6 +1061,7 @@ class PptxRenderer(Renderer):
                     tuple(line.runs),
                     size,
                     space_before=_space(label, size) if first and not n else 0.0,
+                    colour="code_text",
                 )
                 for n, line in enumerate(lines_at(size)[index])
             ]
@@ -1185,9 +1210,25 @@ class PptxRenderer(Renderer):
         return self.bullets(None, items, numbered=True, lettered=True, said=answers)
 
 
-def _stacked(pieces: Sequence[Piece]) -> float:
-    """The height of *pieces* stacked on one slide with gaps between them."""
-    return sum(piece.height for piece in pieces) + GAP * (len(pieces) - 1)
+def _stacked(pieces: Sequence[Piece], *, smallest: bool = False) -> float:
+    """The height of *pieces* stacked on one slide with gaps between them (*smallest*:
+    with pictures drawn as small as they may be)."""
+    heights = (piece.smallest if smallest else piece.height for piece in pieces)
+    return sum(heights) + GAP * (len(pieces) - 1)
+
+
+def _fitted(pieces: list[Piece], height: float) -> list[Piece]:
+    """*pieces* stacked no taller than *height*: the pictures among them drawn smaller,
+    each by its share of what they can give up, where together they are too tall."""
+    excess = _stacked(pieces) - height
+    give = [piece.height - piece.smallest for piece in pieces]
+    if excess <= 0 or not sum(give):
+        return pieces
+    cut = min(1.0, excess / sum(give))
+    return [
+        piece.resized(piece.height - part * cut) if part and piece.resized else piece
+        for piece, part in zip(pieces, give, strict=True)
+    ]
 
 
 def _even_cut(

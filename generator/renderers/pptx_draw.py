@@ -42,6 +42,7 @@ from ..formula import read_formula
 from ..inline import Run
 from ..theme import Theme
 
+CODE_ROLES = ("code", "code_text")  # a code panel's fill and its plain text
 BASELINE = {"sub": -25000, "super": 30000}  # sub- and superscript shifts, thousandths of %
 CELL_INSETS = (7.0, 4.0, 7.0, 4.0)  # left, top, right, bottom of table cells, points
 NAMESPACES = nsdecls("a", "p", "r")
@@ -112,16 +113,14 @@ class Painter:
     def colour(self, role: str) -> str:
         """A colour role ('primary', 'muted', 'callout_tip', 'code' ...) as a fill's colour element;
         '' where a user's template has no such colour and its own should show."""
-        panel = role.startswith("callout_") or role == "code"
+        palette = self.theme.palette
+        if role in CODE_ROLES:  # the theme's even on a template: its highlight colours read there
+            value = self.theme.code_background if role == "code" else palette.text
+            return f'<a:srgbClr val="{value}"/>'
+        panel = role.startswith("callout_")
         if self.roles is not None:
             return self.roles.get("panel" if panel else role, "")
-        palette = self.theme.palette
-        if role == "code":  # the code panel: the highlight palette's background
-            value = self.theme.code_background
-        elif panel:
-            value = palette.callouts[role.removeprefix("callout_")]
-        else:
-            value = getattr(palette, role)
+        value = palette.callouts[role.removeprefix("callout_")] if panel else getattr(palette, role)
         return f'<a:srgbClr val="{value}"/>'
 
     def fill(self, role: str) -> str:
