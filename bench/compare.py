@@ -12,7 +12,8 @@ revision's if one is given, and of the pandoc route measured the same way (pando
 .docx, pandoc to .pptx, then LibreOffice .docx -> PDF, one after the other); then where a
 cold build's import time goes (``python -X importtime``, one process); then a course of
 copies of the sample built with ``--jobs 1`` and ``--jobs 2`` beside pandoc making their
-.docx and .pptx one file at a time and two at a time, per lesson and per lesson per core.
+.docx and .pptx one file at a time and two at a time, per lesson and per lesson per core,
+with each side's CPU time per lesson.
 Runs are taken in turns, so a machine busy with other work slows every column alike; the
 load average before and after says how busy it was. Nothing is asserted: it prints and
 exits 0.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -40,6 +40,7 @@ from run import (
     SAMPLE,
     SAMPLE_MD,
     Row,
+    children_cpu,
     equal_cores,
     faster,
     ms,
@@ -54,13 +55,10 @@ def timed(commands: list[Command], env: dict[str, str] | None = None) -> tuple[f
     """Wall and CPU seconds (user + system, its worker processes included) of running
     *commands* one after the other, outside the repository (``python -m`` would find
     this tree's package in the current folder before the one asked for)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     for command in commands:
         subprocess.run(command, check=True, capture_output=True, env=env, cwd=tempfile.gettempdir())
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - started, children_cpu() - cpu
 
 
 def tree_of(revision: str, work: Path) -> Path:
@@ -264,7 +262,7 @@ def main() -> None:
         steps: dict[str, Callable[[], list[Row]]] = {
             "cold": lambda: cold_builds(trees, work, runs),
             "imports": lambda: imports(trees, work, max(1, runs // 3)),
-            "course": lambda: equal_cores(formats, work, lessons),
+            "course": lambda: equal_cores(formats, work, lessons, rounds=max(1, runs // 3)),
         }
         for part in parts:
             rows += steps[part]()
