@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import io
 import os
 import shutil
 import statistics
@@ -70,9 +71,7 @@ def tree_of(revision: str, work: Path) -> Path:
         check=True,
         capture_output=True,
     ).stdout
-    archive_path = work / "tree.tar"
-    archive_path.write_bytes(archive)
-    with tarfile.open(archive_path) as tar:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     return target
 
