@@ -101,7 +101,7 @@ def test_libreoffice_opens_random_lessons(lesson):
 def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
     """In handouts joined into one file, LibreOffice prints "Page 2 of 5" with the copy's
     own page count, for copies of different lengths (it cannot compute SECTIONPAGES)."""
-    from generator.combine import join_handouts
+    from generator.combine import join_handouts_apart  # docxcompose stays out of this process
 
     lessons = [SAMPLE, EVERY_BLOCK, SAMPLE.parent / "forces-and-formulas.yaml"]
     handouts = [
@@ -109,7 +109,7 @@ def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
         for lesson in lessons
     ]
     joined = tmp_path / "out" / "joined.docx"
-    joined.write_bytes(join_handouts(handouts))
+    joined.write_bytes(join_handouts_apart(handouts))
     subprocess.run(
         [
             SOFFICE,
