@@ -27,6 +27,8 @@ from .markdown import (
 from .model import (
     Block,
     CalloutBlock,
+    CodeBlock,
+    ColumnsBlock,
     CompareBlock,
     Document,
     ImageBlock,
@@ -43,9 +45,11 @@ from .model import (
 
 # A table's cells are padded into columns while its widest row stays this short.
 ALIGNED_TABLE_WIDTH = 100
-BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|=+\s*$|<|\|)")
+BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|:{3}|=+\s*$|<|\|)")
 ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
-BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:-]+$")
+BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:.%-]+$")
+BACKTICKS = re.compile(r"`+")
+COLONS_ONLY = re.compile(r"^\s*(:{3,})\s*$", re.M)
 # Fields that Markdown writes in the body rather than in the front matter.
 BODY_FIELDS = ("sections", *DOCUMENT_DIVS)
 
@@ -83,6 +87,12 @@ def block_data(block: Block) -> dict[str, Any]:
     if isinstance(block, ListBlock):
         items = [item_data(item) for item in block.list_.items]
         body = {"numbered": True, "items": items} if block.list_.numbered else items
+    elif isinstance(block, CodeBlock):
+        code = block.code
+        body = {"language": code.language, "text": code.text} if code.language else code.text
+    elif isinstance(block, ColumnsBlock):
+        blocks = [[block_data(inner) for inner in column] for column in block.columns.blocks]
+        body = {**body, "blocks": blocks}
     title = {"title": data.pop("title")} if "title" in data else {}
     return {**title, block.kind: body, **data}
 
@@ -103,12 +113,28 @@ class TidyDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)  # list items indented under their key
 
     def represent_list(self, data: list[Any]) -> yaml.Node:
-        short = all(isinstance(item, str) and len(item) <= 30 for item in data)
-        flow = bool(data) and short and sum(len(item) + 2 for item in data) <= 60
+        short = all(isinstance(item, (str, float)) and len(str(item)) <= 30 for item in data)
+        flow = bool(data) and short and sum(len(str(item)) + 2 for item in data) <= 60
         return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
+    def represent_text(self, text: str) -> yaml.Node:
+        """Text of several lines as a ``|`` block, as a person writes code or a paragraph
+        (PyYAML picks another style for text a block cannot hold, such as trailing spaces)."""
+        style = "|" if "\n" in text else None
+        return self.represent_scalar("tag:yaml.org,2002:str", str(text), style=style)
 
-TidyDumper.add_representer(RichText, lambda dumper, text: dumper.represent_str(str(text)))
+    def represent_number(self, number: float) -> yaml.Node:
+        """A whole number without its '.0' (a width of 40, columns 2 and 3)."""
+        return (
+            self.represent_int(int(number))
+            if number.is_integer()
+            else super().represent_float(number)
+        )
+
+
+TidyDumper.add_representer(str, TidyDumper.represent_text)
+TidyDumper.add_representer(float, TidyDumper.represent_number)
+TidyDumper.add_representer(RichText, TidyDumper.represent_text)
 TidyDumper.add_representer(list, TidyDumper.represent_list)
 
 
@@ -185,12 +211,19 @@ def escape_line(line: str) -> str:
 
 
 def text_lines(text: str, indent: str = "") -> list[str]:
-    """*text* as paragraph lines: its line breaks written as Markdown hard breaks."""
+    """*text* as paragraph lines: its line breaks written as Markdown hard breaks (one
+    that ends the text, as a YAML ``|`` text does, is the last line's final ``\\``)."""
     lines = [escape_line(line) for line in text.split("\n")]
-    return [
+    written = [
         (indent if number else "") + line + ("\\" if number < len(lines) - 1 else "")
         for number, line in enumerate(lines)
     ]
+    return written[:-1] if len(written) > 1 and not lines[-1] else written
+
+
+def number(value: float) -> str:
+    """*value* as written: ``2`` for 2.0, every digit of 1.25 (reading it gives it back)."""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 class ConvertError(ValueError):
@@ -219,41 +252,55 @@ class MarkdownWriter:
 
     def __init__(self) -> None:
         self.last_marker: dict[str, str] = {}
+        self.depth = 1
+        """The level of the section being written: its block titles are one below."""
 
     def section(self, section: Section, depth: int) -> str:
-        extra = {key: getattr(section, key) for key in ("only", "skip")}
+        extra = {key: getattr(section, key) for key in ("only", "skip", "lang")}
         heading = f"{'#' * depth} {inline_end(section.heading)}"
         label = attributes(extra, ("section",) if depth > 1 else ())
         parts = [f"{heading} {label}" if label else heading]
         if section.notes:
-            parts.append(self.div("notes", "\n".join(text_lines(section.notes))))
-        previous: Block | None = None
-        for block in section.blocks:
-            if isinstance(previous, TermsBlock) and isinstance(block, TermsBlock):
-                parts.append("<!-- -->")  # two definition lists in a row would read as one
-            parts.append(self.block(block, depth))
-            previous = block
+            parts.append(self.notes(section.notes))
+        self.depth = depth
+        parts.extend(self.blocks(section.blocks))
         parts.extend(self.section(child, depth + 1) for child in section.sections)
         return "\n\n".join(parts)
 
-    def block(self, block: Block, depth: int) -> str:
-        write: Callable[[Any], tuple[list[str], dict[str, Any]]] | None = getattr(
-            self, f"write_{block.kind}", None
+    def blocks(self, blocks: list[Block]) -> list[str]:
+        """A section's or a column's blocks, each a piece of Markdown."""
+        parts = []
+        previous: Block | None = None
+        for block in blocks:
+            if isinstance(previous, TermsBlock) and isinstance(block, TermsBlock):
+                parts.append("<!-- -->")  # two definition lists in a row would read as one
+            parts.append(self.block(block))
+            previous = block
+        return parts
+
+    def block(self, block: Block) -> str:
+        """A block: its title, itself, its keys on the line after, and notes of more than
+        a line in a ``::: notes`` div after that."""
+        write: Callable[[Any], tuple[list[str], dict[str, Any]]] = getattr(
+            self, f"write_{block.kind}"
         )
-        if write is None:
-            raise ConvertError(
-                f"{block.kind} blocks have no Markdown form yet; keep this lesson in YAML"
-            )
         lines, extra = write(block)
         if not isinstance(block, ListBlock):
             self.last_marker.clear()
         classes = ("compare",) if isinstance(block, CompareBlock) else ()
-        trailer = attributes(common_attributes(block, **extra), classes)
+        keys = common_attributes(block, **extra)
+        notes = keys.pop("notes") if "\n" in (block.notes or "") else None
+        trailer = attributes(keys, classes)
         if trailer:
             lines.append(trailer)
         if block.title is not None:
-            lines = [f"{'#' * (depth + 1)} {inline_end(block.title)}", "", *lines]
+            lines = [f"{'#' * (self.depth + 1)} {inline_end(block.title)}", "", *lines]
+        if notes is not None:
+            lines += ["", self.notes(notes)]
         return "\n".join(lines)
+
+    def notes(self, notes: str) -> str:
+        return self.div("notes", "\n".join(text_lines(notes)))
 
     def write_text(self, block: TextBlock) -> tuple[list[str], dict[str, Any]]:
         return text_lines(block.text), {"short": block.short}
@@ -354,7 +401,29 @@ class MarkdownWriter:
         caption = ""
         if body.caption:
             caption = ' "' + one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return [f"![{alt}]({src}{caption})"], {}
+        width = attributes({"width": f"{number(body.width)}%"}) if body.width is not None else ""
+        return [f"![{alt}]({src}{caption}){width}"], {}
+
+    def write_code(self, block: CodeBlock) -> tuple[list[str], dict[str, Any]]:
+        """A fence longer than any run of backticks in the code, so none can close it."""
+        body = block.code
+        longest = max((len(run) for run in BACKTICKS.findall(body.text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        lines = body.text.split("\n") if body.text else []
+        return [fence + (body.language or ""), *lines, fence], {}
+
+    def write_columns(self, block: ColumnsBlock) -> tuple[list[str], dict[str, Any]]:
+        """``::: column`` divs inside ``:::: columns``, with more colons than any line of
+        colons the columns hold (a ``::: notes`` div, or code), so none can close them."""
+        body = block.columns
+        columns = ["\n\n".join(self.blocks(column)) for column in body.blocks]
+        longest = max((len(found) for found in COLONS_ONLY.findall("\n".join(columns))), default=2)
+        inner, outer = ":" * (longest + 1), ":" * (longest + 2)
+        widths = ",".join(number(width) for width in body.widths or ())
+        lines = [f"{outer} columns" + (f" {attributes({'widths': widths})}" if widths else "")]
+        for text in columns:
+            lines += [f"{inner} column", text, inner]
+        return [*lines, outer], {}
 
     # -- the document's own lists ---------------------------------------------------
 

@@ -17,11 +17,14 @@ The mapping (see the README):
   definition list a terms block, a pipe table a table (``{.compare}``: a compare
   block whose first column holds the aspects), ``> [!TIP] Title`` a callout, any other
   block quote a quote (a last line starting with ``—`` is its source), a paragraph
-  holding only ``![alt](src "caption")`` an image;
+  holding only ``![alt](src "caption"){width=50%}`` an image, a fenced block a code block
+  (```` ```math ````: a display equation);
 - ``{key=value .class}`` alone on the line after a block sets its keys (``short``,
-  ``only``, ``skip`` ...); indented under a list item or a definition, that item's;
-  at the end of a heading, the section's; at the end of a table cell, the cell's short form;
-- fenced divs: ``::: notes`` (the section's speaker notes), ``:::: columns``,
+  ``only``, ``skip``, ``new_slide``, ``notes``, ``lang`` ...); indented under a list item or
+  a definition, that item's; at the end of a heading, the section's; at the end of a
+  table cell, the cell's short form;
+- fenced divs: ``::: notes`` (right under a heading, the section's speaker notes; after a
+  block, the block's), ``:::: columns {widths="2,3"}`` holding a ``::: column`` per column,
   ``::: questions``, ``::: glossary``, ``::: takeaways``, ``::: objectives``, ``::: sources``.
 """
 
@@ -38,16 +41,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import LessonError, Problem
 from .inline import Run, parse_inline
 from .load import Loc, SourceMap, _without_tags, parse, text_problem
-from .model import (
-    BLOCK_KINDS,
-    Block,
-    CalloutBody,
-    ImageBody,
-    MathBody,
-    Section,
-    closest,
-    counted,
-)
+from .model import BLOCK_KINDS, closest, counted
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -77,6 +71,8 @@ TERM_ITEM = re.compile(r"^\*\*(?P<term>[^*](?:.*?[^*])?)\*\*\s+[–—-]\s+(?P<t
 TASK_ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]")
 ANSWER = re.compile(r"^(?:\*\*)?(?P<label>[A-Za-z]+)\s*:(?:\*\*)?\s*(?P<text>.*)$", re.S)
 HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
+# A '\' ending a text (not an escaped '\\') is a line break there too: a text may end in one.
+FINAL_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
 CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
 # Escapes that keep a line from starting a list, undone although the inline parser knows
@@ -88,13 +84,8 @@ LIST_FIELDS = ("objectives", "takeaways", "sources")
 DOCUMENT_DIVS = (*LIST_FIELDS, "glossary", "questions")
 DIV_NAMES = ("notes", "columns", "column", *DOCUMENT_DIVS)
 ANSWER_LABELS = ("Answer", "Explanation")
-# Keys the model is growing (see DESIGN.md); until it has them they are refused by name.
-COMING_KEYS: dict[str, tuple[type, ...]] = {
-    "new_slide": (Block,),
-    "notes": (Block,),
-    "lang": (Block, Section),
-    "width": (ImageBody,),
-}
+# Attributes that hold a list, written "a b" or "a,b".
+LIST_ATTRIBUTES = ("only", "skip", "widths")
 
 
 def _kept_escapes() -> frozenset[str]:
@@ -240,6 +231,8 @@ class Reader:
         self.problems: list[Problem] = []
         self.trailing: list[Attrs] = []
         """Attributes on the line after the block being read, found inside it."""
+        self.title_level = 2
+        """The level of a block title in the section being read (and in its columns)."""
         self.block_readers: dict[str, Callable[[Node, Loc], dict[str, Any] | None]] = {
             "paragraph": self.paragraph,
             "bullet_list": self.list_block,
@@ -324,6 +317,8 @@ class Reader:
     def text_of(self, content: str, place: Place) -> str:
         """Inline source as the YAML form holds it: soft breaks are spaces, hard breaks
         newlines, and escapes of characters the inline parser does not know are undone."""
+        if FINAL_BREAK.search(content):
+            content = content[:-1] + "\0"
         lines = HARD_BREAK.sub("\0", content).split("\n")
         joined = " ".join(line.strip() for line in lines).replace("\0", "\n")
         text = "\n".join(line.strip() for line in joined.split("\n"))
@@ -351,7 +346,7 @@ class Reader:
         """Indented attributes set *item*'s keys; the others, the block's."""
         for attrs, indent in found:
             if indent and item is not None:
-                self.apply(item, attrs, loc, object)
+                self.apply(item, attrs, loc)
             else:
                 self.trailing.append(attrs)
 
@@ -382,15 +377,12 @@ class Reader:
                 places[found["key"]] = self.at(line, where if where >= 0 else column)
         return Attrs(values, places, classes, self.at(line, column))
 
-    def apply(self, target: dict[str, Any], attrs: Attrs, loc: Loc, model: type) -> None:
+    def apply(self, target: dict[str, Any], attrs: Attrs, loc: Loc) -> None:
         """Set *attrs* on *target* (a block, item or term); the model judges the keys."""
         for name in attrs.classes:
             self.problem(attrs.place, f"'.{name}' means nothing here; remove it")
         for key, value in attrs.values.items():
-            if model in COMING_KEYS.get(key, ()) and key not in model.model_fields:
-                self.problem(attrs.places[key], f"'{key}' is not supported yet; remove it")
-                continue
-            if key in ("only", "skip"):
+            if key in LIST_ATTRIBUTES:
                 value = [part for part in re.split(r"[,\s]+", value) if part]
             target[key] = value
             self.place((*loc, key), attrs.places[key])
@@ -424,14 +416,20 @@ class Reader:
 
     def image(self, node: Node, inline: Node, loc: Loc) -> dict[str, Any] | None:
         """A paragraph holding one image (and perhaps its attributes) is an image block."""
-        parts = [child for child in inline.children if child.type != "softbreak"]
-        if not parts or parts[0].type != "image":
+        children = inline.children
+        if not children or children[0].type != "image":
             return None
-        rest = "".join(child.content for child in parts[1:]).strip()
+        line = []  # what follows the image on its line: nothing, or {width=50%}
+        for child in children[1:]:
+            if child.type == "softbreak":
+                break
+            line.append(child.content)
+        rest = "".join(line).strip()
         trailing = re.fullmatch(_ATTRS, rest) if rest else None
-        if rest and not trailing and not ATTRIBUTE_LINE.match(inline.content.split("\n")[-1]):
+        below = inline.content.split("\n")[1:]
+        if (rest and not trailing) or not all(ATTRIBUTE_LINE.match(text) for text in below):
             return None
-        picture = parts[0]
+        picture = children[0]
         place = self.node_place(node)
         body: dict[str, Any] = {
             "src": str(picture.attrs.get("src", "")),
@@ -458,13 +456,16 @@ class Reader:
         """A block's attributes: ``short`` goes where the block kind keeps it."""
         kind = next(key for key in block if key in BLOCK_KINDS)
         body = block[kind]
-        inner = {"callout": ("short",), "image": ("width",), "math": ("alt",)}.get(kind, ())
+        inner = {
+            "callout": ("short",),
+            "image": ("width",),
+            "math": ("alt",),
+            "columns": ("widths",),
+        }.get(kind, ())
         moved = {key: attrs.values.pop(key) for key in inner if key in attrs.values}
         if moved:
-            self.apply(
-                body, Attrs(moved, attrs.places, [], attrs.place), (*loc, kind), _BODIES[kind]
-            )
-        self.apply(block, attrs, loc, Block)
+            self.apply(body, Attrs(moved, attrs.places, [], attrs.place), (*loc, kind))
+        self.apply(block, attrs, loc)
 
     def list_block(self, node: Node, loc: Loc) -> dict[str, Any] | None:
         items = [
@@ -693,10 +694,10 @@ class Reader:
         body: dict[str, Any] = {"text": node.content.removesuffix("\n")}
         language = node.info.split()[0] if node.info.strip() else ""
         if language == "math":  # a display equation, as GitHub writes one
-            return self.coming("math", {"tex": body["text"].strip()}, node, "display equations")
+            return {"math": {"tex": body["text"].strip()}}
         if language:
             body["language"] = language
-        return self.coming("code", body, node, "fenced code blocks")
+        return {"code": body}
 
     def closed_fence(self, node: Node) -> bool:
         last = node.map[1] - 1
@@ -717,7 +718,8 @@ class Reader:
         return {"text": f"$${node.content}$$"}
 
     def columns(self, node: Node, loc: Loc) -> dict[str, Any] | None:
-        name, _ = self.div_name(node)
+        """``:::: columns {widths="2,3"}`` holding one ``::: column`` div per column."""
+        name, attrs = self.div_name(node)
         if name != "columns":
             self.problem(
                 self.node_place(node),
@@ -725,37 +727,65 @@ class Reader:
                 + (" put it inside ':::: columns'" if name == "column" else " move it out"),
             )
             return None
-        columns, widths = [], []
+        columns = []
         for child in node.children:
-            inner, attrs = self.div_name(child) if child.type == "container_div" else ("", None)
-            if inner == "column" and not self.closed_div(child):
-                continue
+            inner, inner_attrs = (
+                self.div_name(child) if child.type == "container_div" else ("", None)
+            )
             if inner != "column":
                 self.problem(
                     self.node_place(child),
                     "':::: columns' holds '::: column' divs only; put this inside one",
                 )
                 continue
-            if attrs is not None and "width" in attrs.values:
-                widths.append(attrs.values["width"])
+            if not self.closed_div(child, within=node.map[1]):
+                continue
+            if inner_attrs is not None:
+                self.problem(
+                    inner_attrs.place,
+                    "a column takes no attributes; give the widths of all columns on the"
+                    " columns div: ':::: columns {widths=\"2,3\"}'",
+                )
             column_loc = (*loc, "columns", "blocks", len(columns))
-            column = []
+            self.place(column_loc, self.node_place(child))
+            run = BlockRun(self, column_loc, self.title_level, within=child.map[1])
             for grandchild in child.children:
-                block = self.block(grandchild, (*column_loc, len(column)))
-                if block is not None:
-                    column.append(block)
-            columns.append(column)
-        body: dict[str, Any] = {"blocks": columns}
-        if widths:
-            body["widths"] = widths
-        return self.coming("columns", body, node, "':::: columns'")
+                run.add(grandchild)
+            run.close()
+            columns.append(run.blocks)
+        if attrs is not None:  # widths, and any key of the block itself
+            self.trailing.append(attrs)
+        return {"columns": {"blocks": columns}}
 
-    def coming(self, kind: str, body: Any, node: Node, what: str) -> dict[str, Any] | None:
-        """A block of a *kind* the model is growing: refused by name until it has it."""
-        if kind not in BLOCK_KINDS:
-            self.problem(self.node_place(node), f"{what} are not supported yet; remove it")
-            return None
-        return {kind: body}
+    def notes_text(self, node: Node) -> str:
+        """The text of a ``::: notes`` div: its paragraphs (``$$...$$`` alone is one too)."""
+        texts = []
+        for child in node.children:
+            if child.type in ("math_block", "math_block_label"):
+                texts.append(f"$${child.content}$$")
+            elif child.type != "paragraph":
+                self.problem(self.node_place(child), "notes hold paragraphs only")
+            else:
+                texts.append(self.text_of(child.children[0].content, self.node_place(child)))
+        return "\n\n".join(texts)
+
+    def heading(self, node: Node) -> Heading:
+        """A heading's level, text and attributes; ``{.section}`` marks a subsection."""
+        level = int(node.tag[1:])
+        place = self.node_place(node)
+        content = node.children[0].content if node.children else ""
+        trailing = TRAILING_ATTRIBUTES.search(content)
+        attrs = None
+        if trailing:
+            source = self.lines[node.map[0]]
+            attrs = self.attributes(trailing.group(1), node.map[0], source.rfind("{"))
+            content = content[: trailing.start()]
+        text = self.text_of(content, place)
+        is_section = level == 1
+        if attrs is not None and "section" in attrs.classes:
+            attrs.classes.remove("section")
+            is_section = True
+        return Heading(level, text, attrs, place, is_section)
 
     # -- fenced divs --------------------------------------------------------------
 
@@ -773,11 +803,22 @@ class Reader:
         attrs = self.attributes(rest, line, self.lines[line].find("{")) if rest else None
         return name, attrs
 
-    def closed_div(self, node: Node) -> bool:
+    def closed_div(self, node: Node, within: int | None = None) -> bool:
+        """Whether *node* has its own closing line: not the one of the div it is *within*
+        (the line that div ends on), which markdown-it lets close both."""
         end = node.map[1]
-        if end < len(self.lines) and CLOSING_DIV.match(self.lines[end]):
+        closed = end < len(self.lines) and CLOSING_DIV.match(self.lines[end])
+        if closed and (within is None or end < within):
             return True
         markup = node.markup
+        if closed:
+            self.problem(
+                self.node_place(node),
+                f"the '{markup} {node.info.strip()}' opened here is never closed before the div"
+                f" around it ends; add a line holding {markup} after its content, and give the"
+                f" div around it more colons than {markup} (':::: columns' around '::: column')",
+            )
+            return False
         self.problem(
             self.node_place(node),
             f"the '{markup} {node.info.strip()}' opened here is never closed; add a line"
@@ -787,7 +828,6 @@ class Reader:
         return False
 
 
-_BODIES = {"callout": CalloutBody, "image": ImageBody, "math": MathBody}
 _UNKNOWN = "this kind of Markdown has no place in a lesson; remove it"
 _UNKNOWN_NODES = {
     "hr": "a '---' line has no meaning in a lesson body; remove it, or start a new section"
@@ -846,53 +886,62 @@ def _outside_code(text: str, change: Callable[[str], str]) -> str:
     return "".join(out)
 
 
-class Body:
-    """The body's blocks in order, placed into sections, titles and document lists."""
+@dataclass
+class Heading:
+    """A heading as written: its level, text, attributes and whether it opens a section."""
 
-    def __init__(self, reader: Reader, data: dict[str, Any]) -> None:
+    level: int
+    text: str
+    attrs: Attrs | None
+    place: Place
+    is_section: bool
+
+
+class BlockRun:
+    """The blocks of one section or one column, in order. Around a block: a heading one
+    level below the section titles the block under it, a ``{...}`` line right after it sets
+    its keys, and a ``::: notes`` div after it holds its speaker notes (a section's
+    ``::: notes``, before any block, holds the section's)."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        loc: Loc,
+        level: int,
+        section: dict[str, Any] | None = None,
+        within: int | None = None,
+    ) -> None:
         self.reader = reader
-        self.data = data
-        self.in_front = set(data)
-        self.stack: list[tuple[dict[str, Any], tuple[str | int, ...]]] = []
+        self.loc = tuple(loc)
+        self.level = level
+        """The level of a block title here (``##`` in a ``#`` section)."""
+        self.section = section
+        """The section whose blocks these are; None in a column."""
+        self.within = within
+        """The line a column's div ends on (its divs must close before it)."""
+        self.blocks: list[dict[str, Any]] = []
         self.title: tuple[str, Place] | None = None
         self.last: tuple[dict[str, Any], tuple[str | int, ...], int] | None = None
-        self.first_heading: Place | None = None
-
-    @property
-    def depth(self) -> int:
-        return len(self.stack)
+        """The block just read, its location and the line after it."""
 
     def add(self, node: Node) -> None:
+        """Any node of a column; in a section, all but section headings and lesson divs."""
         reader = self.reader
         if node.type == "heading":
-            self.heading(node)
-        elif node.type == "container_div":
-            self.div(node)
+            self.add_title(reader.heading(node))
+        elif node.type == "container_div" and reader.div_name(node)[0] == "notes":
+            if reader.closed_div(node, self.within):
+                self.notes(node)
         elif node.type == "html_block" and node.content.lstrip().startswith("<!--"):
             return  # a comment (also what keeps two lists of the same kind apart)
         elif node.type == "paragraph" and self.attributes_only(node):
             return
-        elif not self.stack:
-            reader.problem(
-                reader.node_place(node),
-                "this comes before the first '# Heading'; every block belongs to a section:"
-                " add a heading above it",
-            )
         else:
             self.add_block(node)
 
     def add_block(self, node: Node) -> None:
         reader = self.reader
-        section, loc = self.stack[-1]
-        if section.get("sections"):
-            reader.problem(
-                reader.node_place(node),
-                "a section's blocks come before its subsections; move this up, or under a"
-                " subsection heading",
-            )
-            return
-        blocks = section.setdefault("blocks", [])
-        block_loc = (*loc, "blocks", len(blocks))
+        block_loc = (*self.loc, len(self.blocks))
         block = reader.block(node, block_loc)
         if block is None:
             self.title = None
@@ -901,8 +950,38 @@ class Body:
             block["title"] = self.title[0]
             reader.place((*block_loc, "title"), self.title[1])
             self.title = None
-        blocks.append(block)
-        self.last = (block, block_loc, node.map[1])
+        self.blocks.append(block)
+        end = node.map[1] + (1 if node.type == "container_div" else 0)  # after its ':::'
+        self.last = (block, block_loc, end)
+
+    def add_title(self, heading: Heading) -> None:
+        reader = self.reader
+        self.close()
+        if heading.is_section:
+            reader.problem(
+                heading.place,
+                "a section cannot start inside a column; end the columns ('::::') above it",
+            )
+            return
+        if heading.attrs is not None and (heading.attrs.values or heading.attrs.classes):
+            reader.problem(
+                heading.attrs.place, "a block title takes no attributes; put them after the block"
+            )
+        if heading.level != self.level:
+            wanted = "#" * self.level
+            written = "#" * heading.level
+            where = (
+                f"a block title here is '{wanted} Title', a subsection '{written} Heading"
+                " {.section}'"
+                if self.section is not None
+                else f"a block title in a column is '{wanted} Title'"
+            )
+            reader.problem(
+                heading.place,
+                f"a '{written} ' heading here is neither a section nor a block title; {where}",
+            )
+            return
+        self.title = (heading.text, heading.place)
 
     def attributes_only(self, node: Node) -> bool:
         """A paragraph of only ``{...}``: the attributes of the block just above."""
@@ -922,49 +1001,104 @@ class Body:
             reader.apply_block_attributes(self.last[0], attrs, self.last[1])
         return True
 
-    def heading(self, node: Node) -> None:
+    def notes(self, node: Node) -> None:
+        """``::: notes`` after a block: its notes; before the first, the section's."""
         reader = self.reader
-        level = int(node.tag[1:])
         place = reader.node_place(node)
-        content = node.children[0].content if node.children else ""
-        trailing = TRAILING_ATTRIBUTES.search(content)
-        attrs = None
-        if trailing:
-            source = reader.lines[node.map[0]]
-            attrs = reader.attributes(trailing.group(1), node.map[0], source.rfind("{"))
-            content = content[: trailing.start()]
-        text = reader.text_of(content, place)
-        is_section = level == 1 or (attrs is not None and "section" in attrs.classes)
-        if attrs is not None and "section" in attrs.classes:
-            attrs.classes.remove("section")
         if self.title is not None:
-            reader.problem(self.title[1], "this block title has no block under it; add one")
-            self.title = None
-        if not is_section:
-            if attrs is not None and (attrs.values or attrs.classes):
-                reader.problem(
-                    attrs.place, "a block title takes no attributes; put them after the block"
-                )
-            if self.depth == 0 or level != self.depth + 1:
-                hashes = "#" * (self.depth + 1)
-                written = "#" * level
-                reader.problem(
-                    place,
-                    f"a '{written} ' heading here is neither a section nor a block title;"
-                    + (
-                        " start the lesson's first section with '# '"
-                        if self.depth == 0
-                        else f" a block title here is '{hashes} Title', a subsection"
-                        f" '{written} Heading {{.section}}'"
-                    ),
-                )
-                return
-            self.title = (text, place)
+            reader.problem(
+                place,
+                "notes go after the block they are about, not between its title and the block",
+            )
             return
-        self.open_section(level, text, place, attrs)
+        if self.last is not None:
+            owner, loc, what = self.last[0], self.last[1], "block"
+        elif self.section is not None:
+            owner, loc, what = self.section, self.loc[:-1], "section"
+        else:
+            reader.problem(
+                place, "notes in a column go after the block they are about; move this below one"
+            )
+            return
+        if "notes" in owner:
+            reader.problem(
+                place,
+                f"this {what} has notes already; keep one"
+                + (" ({notes=...} or '::: notes')" if what == "block" else " '::: notes'"),
+            )
+            return
+        owner["notes"] = reader.notes_text(node)
+        reader.place((*loc, "notes"), place)
 
-    def open_section(self, level: int, text: str, place: Place, attrs: Attrs | None) -> None:
+    def close(self) -> None:
+        """The end of the run, or a heading: a pending block title has no block."""
+        if self.title is not None:
+            self.reader.problem(self.title[1], "this block title has no block under it; add one")
+            self.title = None
+
+
+class Body:
+    """The body's blocks in order, placed into sections, titles and document lists."""
+
+    def __init__(self, reader: Reader, data: dict[str, Any]) -> None:
+        self.reader = reader
+        self.data = data
+        self.in_front = set(data)
+        self.stack: list[tuple[dict[str, Any], tuple[str | int, ...], BlockRun]] = []
+        self.first_heading: Place | None = None
+
+    @property
+    def depth(self) -> int:
+        return len(self.stack)
+
+    def add(self, node: Node) -> None:
         reader = self.reader
+        if node.type == "heading":
+            self.heading(reader.heading(node))
+        elif node.type == "container_div":
+            self.div(node)
+        elif not self.stack:
+            if node.type == "html_block" and node.content.lstrip().startswith("<!--"):
+                return
+            reader.problem(
+                reader.node_place(node),
+                "this comes before the first '# Heading'; every block belongs to a section:"
+                " add a heading above it",
+            )
+        else:
+            self.add_to_section(node)
+
+    def add_to_section(self, node: Node) -> None:
+        section, _, run = self.stack[-1]
+        if section.get("sections") and node.type != "html_block":
+            self.reader.problem(
+                self.reader.node_place(node),
+                "a section's blocks come before its subsections; move this up, or under a"
+                " subsection heading",
+            )
+            return
+        run.add(node)
+        if run.blocks:
+            section["blocks"] = run.blocks
+
+    def heading(self, heading: Heading) -> None:
+        reader = self.reader
+        if heading.is_section:
+            if self.stack:
+                self.stack[-1][2].close()
+            self.open_section(heading)
+        elif self.stack:
+            self.stack[-1][2].add_title(heading)
+        else:
+            reader.problem(
+                heading.place,
+                f"a '{'#' * heading.level} ' heading here is neither a section nor a block"
+                " title; start the lesson's first section with '# '",
+            )
+
+    def open_section(self, heading: Heading) -> None:
+        reader = self.reader
+        level, place = heading.level, heading.place
         if level - 1 > self.depth:
             reader.problem(
                 place,
@@ -974,7 +1108,7 @@ class Body:
             return
         del self.stack[level - 1 :]
         if self.stack:
-            parent, parent_loc = self.stack[-1]
+            parent, parent_loc, _ = self.stack[-1]
             siblings = parent.setdefault("sections", [])
             loc = (*parent_loc, "sections", len(siblings))
         else:
@@ -987,14 +1121,14 @@ class Body:
                     )
             siblings = self.data.setdefault("sections", [])
             loc = ("sections", len(siblings))
-        section: dict[str, Any] = {"heading": text}
+        section: dict[str, Any] = {"heading": heading.text}
         reader.place(loc, place)
         reader.place((*loc, "heading"), place)
-        if attrs is not None:
-            reader.apply(section, attrs, loc, Section)
+        if heading.attrs is not None:
+            reader.apply(section, heading.attrs, loc)
         siblings.append(section)
-        self.stack.append((section, loc))
-        self.last = None
+        self.stack.append((section, loc, BlockRun(reader, (*loc, "blocks"), level + 1, section)))
+        reader.title_level = level + 1
 
     def div(self, node: Node) -> None:
         reader = self.reader
@@ -1010,32 +1144,17 @@ class Body:
                 + (f"; did you mean '::: {hint}'?" if hint else "")
                 + f" (divs: {', '.join(DIV_NAMES)})",
             )
-        elif name == "notes":
-            self.notes(node, place)
         elif name in DOCUMENT_DIVS:
             self.document_list(name, node, place)
         elif not self.stack:
-            reader.problem(place, "this comes before the first '# Heading'; add a heading above it")
+            reader.problem(
+                place,
+                "notes belong to a section; put '::: notes' under a '# Heading'"
+                if name == "notes"
+                else "this comes before the first '# Heading'; add a heading above it",
+            )
         else:
-            self.add_block(node)
-
-    def notes(self, node: Node, place: Place) -> None:
-        reader = self.reader
-        if not self.stack:
-            reader.problem(place, "notes belong to a section; put '::: notes' under a '# Heading'")
-            return
-        section, loc = self.stack[-1]
-        if "notes" in section:
-            reader.problem(place, "this section has notes already; keep one '::: notes'")
-            return
-        texts = []
-        for child in node.children:
-            if child.type != "paragraph":
-                reader.problem(reader.node_place(child), "notes hold paragraphs only")
-                continue
-            texts.append(reader.text_of(child.children[0].content, reader.node_place(child)))
-        section["notes"] = "\n\n".join(texts)
-        reader.place((*loc, "notes"), place)
+            self.add_to_section(node)
 
     def document_list(self, name: str, node: Node, place: Place) -> None:
         reader = self.reader
@@ -1154,8 +1273,8 @@ class Body:
             reader.place((*loc, key), place)
 
     def finish(self) -> None:
-        if self.title is not None:
-            self.reader.problem(self.title[1], "this block title has no block under it; add one")
+        if self.stack:
+            self.stack[-1][2].close()
         if "sections" not in self.data and not self.reader.problems:
             self.reader.problem(
                 self.reader.at(len(self.reader.lines) - 1 if self.reader.lines else 0),

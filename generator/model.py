@@ -379,6 +379,13 @@ class CodeBody(Node):
     def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
         return {"anyOf": [{"type": "string"}, handler(schema)]}
 
+    @field_validator("text")
+    @classmethod
+    def _no_final_newlines(cls, text: str) -> str:
+        """The code without the newline a YAML ``|`` block ends in (a Markdown fence has
+        none): it is not a line of the code, so both forms hold the same code."""
+        return text.rstrip("\n")
+
     @property
     def lines(self) -> list[str]:
         """The code's lines as written, tabs set at every 4 columns, no trailing blank lines."""

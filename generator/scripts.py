@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from .inline import RichText
 from .model import Document
@@ -34,6 +36,10 @@ ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # Latin, its accents and common punctuation: every text font has them, so text of these
 # alone is never looked up (and its check reads no font file).
 COMMON = re.compile(r"[\u0020-\u024f\u2000-\u206f\u20ac\u2122]")
+T = TypeVar("T")
+# Bidi classes the algorithm drops (rule X9): joins and format controls move with the
+# character before them.
+UNORDERED = ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
 IGNORED = re.compile(r"[\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufe00-\ufe0f]")
 
 
@@ -98,18 +104,109 @@ def _find_font(stem: str, own: tuple[Path, ...]) -> Path | None:
     return None
 
 
-def visual(text: str) -> str:
-    """*text* as a PDF must draw it: Arabic letters joined, right-to-left runs reversed
-    into visual order (Latin words and numbers inside them keep theirs)."""
-    if not RIGHT_TO_LEFT.search(text):
+def shaped(text: str) -> str:
+    """*text* with its Arabic letters in their joined forms, still in reading order (so a
+    paragraph is measured and wrapped as it reads, and put in visual order line by line)."""
+    if not ARABIC.search(text):
         return text
-    from bidi import get_display
+    import arabic_reshaper
 
-    if ARABIC.search(text):
-        import arabic_reshaper
+    try:
+        return arabic_reshaper.reshape(text)
+    except IndexError:  # arabic_reshaper fails on a zero-width join before lam-alef
+        return " ".join(shaped(word) if " " in text else word for word in text.split(" "))
 
-        text = arabic_reshaper.reshape(text)
-    return get_display(text)
+
+def right_to_left(text: str) -> bool:
+    """Whether a paragraph of *text* reads right to left: its first letter of a strong
+    direction is Hebrew or Arabic (rules P2 and P3 of the Unicode bidi algorithm)."""
+    if not RIGHT_TO_LEFT.search(text):
+        return False
+    from bidi import get_base_level
+
+    return get_base_level(text) == 1
+
+
+def right_to_left_only(text: str) -> bool:
+    """Whether *text* has Hebrew or Arabic letters and no letter written left to right
+    (digits and punctuation take the direction of what is around them)."""
+    return bool(RIGHT_TO_LEFT.search(text)) and not any(
+        unicodedata.bidirectional(char) == "L" for char in text
+    )
+
+
+def visual_order(pieces: Sequence[tuple[str, T]], rtl: bool) -> list[tuple[str, T]]:
+    """One line's *pieces* (each a text and what draws it, in reading order) cut and
+    ordered as a PDF draws them, left to right: the Unicode bidi algorithm run over the
+    whole line in a paragraph of direction *rtl*, so a bold word or a Latin name keeps its
+    place among the words around it; brackets in right-to-left stretches mirrored.
+
+    A letter moves with its marks (niqqud, harakat) and an emoji with its modifiers and
+    joined parts: reversed apart, they would be drawn on the wrong letter or fall apart.
+    """
+    from bidi import algorithm
+
+    clusters = [
+        (cluster, owner) for owner, (text, _) in enumerate(pieces) for cluster in _clusters(text)
+    ]
+    storage = algorithm.get_empty_storage()
+    storage["base_level"] = int(rtl)
+    storage["base_dir"] = "R" if rtl else "L"
+    algorithm.get_embedding_levels("".join(_leader(cluster) for cluster, _ in clusters), storage)
+    for char, (cluster, owner) in zip(storage["chars"], clusters, strict=True):
+        char["cluster"], char["owner"] = cluster, owner
+    algorithm.explicit_embed_and_overrides(storage)
+    algorithm.resolve_weak_types(storage)
+    for step in (
+        algorithm.resolve_neutral_types,
+        algorithm.resolve_implicit_levels,
+        algorithm.reorder_resolved_levels,
+        algorithm.apply_mirroring,
+    ):
+        step(storage, False)
+    ordered: list[tuple[str, int]] = []
+    for char in storage["chars"]:
+        cluster = char["cluster"]
+        first = cluster[0] if char["ch"] == _leader(cluster) else char["ch"]  # mirrored?
+        text = first + cluster[1:]
+        if ordered and ordered[-1][1] == char["owner"]:
+            ordered[-1] = (ordered[-1][0] + text, char["owner"])
+        else:
+            ordered.append((text, char["owner"]))
+    return [(text, pieces[owner][1]) for text, owner in ordered]
+
+
+def _clusters(text: str) -> list[str]:
+    """*text* cut into what must stay together when reordered: a character with the
+    marks, variation selectors, skin tones and zero-width joins that follow it."""
+    clusters: list[str] = []
+    joined = False
+    for char in text:
+        if clusters and (joined or _extends(char)):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+        joined = char == "\u200d" and len(clusters[-1]) > 1  # a join between two characters
+    return clusters
+
+
+def _extends(char: str) -> bool:
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or unicodedata.bidirectional(char) in UNORDERED
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
+
+
+def _leader(cluster: str) -> str:
+    """The character that stands for *cluster* in the bidi algorithm: its first, unless
+    that is one the algorithm drops (a join or format control at the start of a line)."""
+    first = cluster[0]
+    return (
+        " "
+        if unicodedata.bidirectional(first) in ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
+        else first
+    )
 
 
 def split_by_font(text: str, fonts: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
@@ -137,7 +234,7 @@ def undrawable(text: str, theme: Theme) -> list[str]:
     body = covered(theme.font_file("body"))
     missing = [
         char
-        for char in dict.fromkeys(visual(text))
+        for char in dict.fromkeys(shaped(text))
         if ord(char) not in body and not IGNORED.match(char)
     ]
     if not missing:

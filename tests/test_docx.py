@@ -678,6 +678,44 @@ def test_newlines_are_line_breaks_and_blank_lines_new_paragraphs(every_block) ->
     assert scripts == [True, True]
 
 
+RIGHT_TO_LEFT = """\
+title: Directions
+sections:
+  - heading: עברית
+    blocks:
+      - text: "ברית היא הסכם **רשמי** בין מדינות, כמו NATO משנת 1949."
+      - text: An English paragraph with the Hebrew phrase שלום עולם in it.
+      - list: ["פריט ראשון ברשימה", "التحالف اتفاق *رسمي*"]
+"""
+
+
+def test_right_to_left_paragraphs_and_runs_are_marked(tmp_path, build_lesson) -> None:
+    """Word set Hebrew and Arabic paragraphs from the left, their list numbers too."""
+    word = docx.Document(str(build_lesson(write_lesson(tmp_path, RIGHT_TO_LEFT), "docx")))
+    marked = {
+        p.text: (p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None)
+        for p in word.paragraphs
+    }
+    assert marked["עברית"] and marked["ברית היא הסכם רשמי בין מדינות, כמו NATO משנת 1949."]
+    assert marked["פריט ראשון ברשימה"] and marked["التحالف اتفاق رسمي"]
+    assert not marked["An English paragraph with the Hebrew phrase שלום עולם in it."]
+    assert not marked["Directions"]
+    runs = {
+        run.text: {child.tag.split("}")[1] for child in run._r.rPr or []}
+        for p in word.paragraphs
+        for run in p.runs
+    }
+    assert runs["רשמי"] >= {"b", "bCs", "rtl"}  # bold for Hebrew is the complex-script bold
+    assert runs["رسمي"] >= {"i", "iCs", "rtl"}
+    assert "rtl" in runs["ברית היא הסכם "] and "rtl" not in runs[" בין מדינות, כמו NATO משנת 1949."]
+    assert "rtl" not in runs["An English paragraph with the Hebrew phrase שלום עולם in it."]
+    sizes = word.styles.element.findall(f".//{qn('w:rPr')}/{qn('w:sz')}")
+    assert sizes and all(
+        size.getparent().find(qn("w:szCs")).get(qn("w:val")) == size.get(qn("w:val"))
+        for size in sizes
+    )
+
+
 def test_boxes_inside_columns_may_break_across_pages(tmp_path) -> None:
     """A box taller than a page inside a column cell must be allowed to split: LibreOffice
     takes minutes to lay out an unsplittable row taller than a page inside a table."""

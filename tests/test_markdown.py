@@ -25,7 +25,7 @@ from generator.discover import LESSON_SUFFIXES, discover
 from generator.errors import LessonError
 from generator.load import load_lesson
 from generator.markdown import read_markdown
-from generator.model import BLOCK_KINDS, Block, Document, ImageBody
+from generator.model import BLOCK_KINDS, Document
 
 from .conftest import LESSONS, ROOT, SAMPLE, write_lesson
 from .test_pptx import all_text, title_of
@@ -34,6 +34,7 @@ from .test_properties import LESSON
 CONTENT = ROOT / "content"
 SAMPLE_MD = CONTENT / "alliance-vs-coalition.md"
 NEWTON = CONTENT / "newtons-laws.md"
+GIT_BASICS = CONTENT / "git-basics.yaml"
 EVERY_LESSON = sorted(
     path
     for folder in (CONTENT, LESSONS)
@@ -62,13 +63,29 @@ def problems(path: Path) -> list[str]:
 # -- the sample, both ways -------------------------------------------------------------
 
 
-def test_the_markdown_sample_builds_the_very_same_files_as_the_yaml_one(tmp_path):
-    from_yaml = build(SAMPLE, BuildOptions(out_dir=tmp_path / "yaml"))
-    from_md = build(SAMPLE_MD, BuildOptions(out_dir=tmp_path / "md"))
+def assert_same_files(yaml_lesson: Path, md_lesson: Path, out: Path) -> None:
+    """Both forms of a lesson build byte-identical files in every format."""
+    from_yaml = build(yaml_lesson, BuildOptions(out_dir=out / "yaml"))
+    from_md = build(md_lesson, BuildOptions(out_dir=out / "md"))
     assert [path.name for path in from_yaml] == [path.name for path in from_md]
     assert len(from_yaml) == 3
     for one, other in zip(from_yaml, from_md, strict=True):
         assert one.read_bytes() == other.read_bytes(), f"{one.name} differs"
+
+
+def test_the_markdown_sample_builds_the_very_same_files_as_the_yaml_one(tmp_path):
+    assert_same_files(SAMPLE, SAMPLE_MD, tmp_path)
+
+
+def test_the_trainer_sample_in_markdown_builds_the_very_same_files_as_in_yaml(tmp_path):
+    """Code, columns, slide breaks, block notes: the Markdown form loses none of them."""
+    shutil.copytree(CONTENT / "images", tmp_path / "images")
+    as_md = tmp_path / GIT_BASICS.with_suffix(".md").name
+    as_md.write_text(to_markdown(load_lesson(GIT_BASICS).document), encoding="utf-8")
+    text = as_md.read_text(encoding="utf-8")
+    for written in ("```console\n", ':::: columns {widths="3,2"}\n', "{new_slide=true notes="):
+        assert written in text
+    assert_same_files(GIT_BASICS, as_md, tmp_path / "out")
 
 
 @pytest.mark.parametrize("path", EVERY_LESSON, ids=lambda path: path.name)
@@ -209,6 +226,99 @@ CONSTRUCTS = {
         "\\# not a heading\\\n1\\. not a list\\\n\\{not=attributes}\n",
         '- text: "# not a heading\\n1. not a list\\n{not=attributes}"\n',
     ),
+    "a text ending in a line break, as a YAML | text does": (
+        "First line.\\\nSecond line.\\\n",
+        "- text: |\n    First line.\n    Second line.\n",
+    ),
+    "fenced code with its language, title and block keys": (
+        """\
+        ## A first function
+
+        ```python
+        def area(r):
+
+            return 3.14 * r ** 2
+        ```
+        {new_slide=true notes="Type it live." lang=en-GB}
+
+        ```
+        git status
+        ```
+        """,
+        """\
+        - title: A first function
+          code:
+            language: python
+            text: |
+              def area(r):
+
+                  return 3.14 * r ** 2
+          new_slide: true
+          notes: Type it live.
+          lang: en-GB
+        - code: git status
+        """,
+    ),
+    "a longer fence around code holding a fence": (
+        "````markdown\n```python\nx = 1\n```\n````\n",
+        '- code: {language: markdown, text: "```python\\nx = 1\\n```"}\n',
+    ),
+    "columns with widths, titles, keys and notes inside": (
+        """\
+        ::::: columns {widths="2,3"}
+        :::: column
+        ![Two circles](images/venn.png){width=80%}
+        {lang=fr}
+        ::::
+        :::: column
+        ## Forces
+
+        - Weight
+        - Normal force
+
+        ::: notes
+        Point at each arrow.
+
+        Then ask which is larger.
+        :::
+        ::::
+        :::::
+        {new_slide=true notes="Draw it first."}
+        """,
+        """\
+        - columns:
+            widths: [2, 3]
+            blocks:
+              - - image: {src: images/venn.png, alt: Two circles, width: 80%}
+                  lang: fr
+              - - title: Forces
+                  list: [Weight, Normal force]
+                  notes: "Point at each arrow.\\n\\nThen ask which is larger."
+          new_slide: true
+          notes: Draw it first.
+        """,
+    ),
+    "notes of more than a line in a div after their block": (
+        """\
+        Text.
+
+        ::: notes
+        For this block,\\
+        on two lines.
+        :::
+
+        More text.
+        """,
+        """\
+        - text: Text.
+          notes: "For this block,\\non two lines."
+        - text: More text.
+        """,
+    ),
+    "an image width, in the YAML form's words": (
+        "![A map](images/venn.png){width=50%}\n",
+        "- image: {src: images/venn.png, alt: A map, width: 50}\n",
+    ),
 }
 
 
@@ -237,6 +347,10 @@ def test_sections_subsections_notes_and_document_lists(tmp_path):
 
         Intro.
 
+        ::: notes
+        About the intro only.
+        :::
+
         ## A subsection {.section skip=pdf}
 
         ### Its block title
@@ -259,6 +373,7 @@ def test_sections_subsections_notes_and_document_lists(tmp_path):
         ["docx"],
         "Say this first.\n\nAnd this.",
     )
+    assert section.blocks[0].notes == "About the intro only."
     sub = section.sections[0]
     assert (sub.heading, sub.skip, sub.blocks[0].title) == (
         "A subsection",
@@ -349,54 +464,45 @@ def test_a_model_error_deep_in_the_body_points_at_its_markdown_line(tmp_path):
     ]
 
 
-COMING = [
-    ("code", "```python\nprint('hi')\n```\n", "9:1: fenced code blocks are not supported yet"),
-    ("math", "$$F = ma$$\n", "9:1: display equations ($$...$$) are not supported yet"),
-    (
-        "columns",
-        ":::: columns\n::: column\nLeft.\n:::\n::::\n",
-        "9:1: ':::: columns' are not supported yet",
-    ),
-]
-
-
-@pytest.mark.parametrize(("kind", "markdown", "message"), COMING, ids=[c[0] for c in COMING])
-def test_a_block_kind_the_model_lacks_yet_is_refused_by_name(tmp_path, kind, markdown, message):
-    if kind in BLOCK_KINDS:
-        pytest.skip(f"the model has '{kind}' blocks now: test the mapping instead")
-    path = md_lesson(tmp_path, "# H\n\nText.\n\n" + markdown)
-    [found] = problems(path)
-    assert found.startswith(message), found
-
-
-@pytest.mark.parametrize(
-    ("key", "model", "markdown", "message"),
-    [
-        ("new_slide", Block, "Text.\n{new_slide=true}\n", "8:2: 'new_slide' is not supported yet"),
-        ("notes", Block, 'Text.\n{notes="Say it"}\n', "8:2: 'notes' is not supported yet"),
-        ("lang", Block, "Text.\n{lang=ru}\n", "8:2: 'lang' is not supported yet"),
-        (
-            "width",
-            ImageBody,
-            "![A map](map.png){width=50%}\n",
-            "7:19: 'width' is not supported yet",
-        ),
-    ],
-)
-def test_an_attribute_the_model_lacks_yet_is_refused_by_name(
-    tmp_path, key, model, markdown, message
-):
-    if key in model.model_fields:
-        pytest.skip(f"the model has '{key}' now: test the mapping instead")
-    path = md_lesson(tmp_path, "# H\n\n" + markdown)
-    [found] = problems(path)
-    assert found.startswith(message), found
-
-
 def test_every_block_kind_has_a_markdown_writer():
     """As every renderer draws every kind: a new kind needs its Markdown form too."""
     missing = [kind for kind in BLOCK_KINDS if not hasattr(MarkdownWriter, f"write_{kind}")]
     assert not missing, f"add MarkdownWriter.write_<kind> for: {', '.join(missing)}"
+
+
+def test_code_and_columns_are_fenced_so_nothing_inside_closes_them(tmp_path):
+    """A fence longer than the code's backtick runs; colon fences longer than any line of
+    colons a column holds (code, a notes div), and the columns' longer still."""
+    code = {"code": {"language": "markdown", "text": "```python\nx = 1\n```\n:::\n::::"}}
+    document = Document.model_validate(
+        {
+            "title": "T",
+            "sections": [
+                {
+                    "heading": "H",
+                    "blocks": [
+                        code,
+                        {
+                            "columns": {
+                                "blocks": [
+                                    [{**code, "notes": "First.\n\nSecond."}],
+                                    [{"text": "Right.", "notes": "One line."}],
+                                ],
+                                "widths": [4 / 3, 1],
+                            },
+                            "new_slide": True,
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    text = to_markdown(document)
+    assert "\n````markdown\n```python\n" in text
+    assert '\n:::::: columns {widths="1.3333333333333333,1"}\n::::: column\n' in text
+    assert '\n::::: column\nRight.\n{notes="One line."}\n:::::\n::::::\n{new_slide=true}' in text
+    assert "\n::: notes\nFirst.\\\n\\\nSecond.\n:::\n" in text
+    assert load_lesson(write_lesson(tmp_path, text, "fenced.md")).document == document
 
 
 # -- writing tricky text -----------------------------------------------------------------
@@ -504,6 +610,15 @@ def test_convert_writes_the_other_form_to_stdout_or_a_file(tmp_path):
     assert load_lesson(out).document == load_lesson(SAMPLE).document
 
 
+def test_the_yaml_writer_keeps_code_and_paragraphs_as_blocks_a_person_writes():
+    written = to_yaml(load_lesson(GIT_BASICS).document)
+    assert "        code:\n          language: console\n          text: |-\n" in written
+    assert "            $ git init\n" in written
+    assert "      - text: |\n          Without version control" in written
+    assert "          widths: [3, 2]\n" in written
+    assert "            - - list:\n                  - term: Without Git\n" in written
+
+
 def test_convert_refuses_to_replace_the_lesson_and_bad_input_writes_nothing(tmp_path):
     runner = CliRunner()
     lesson = md_lesson(tmp_path, "# H\n\nText.\n")
@@ -550,6 +665,16 @@ def test_the_readme_shows_one_lesson_in_both_forms(tmp_path):
     in_yaml = in_yaml.split("```yaml\n", 1)[1].split("```\n", 1)[0]
     from_md = load_lesson(write_lesson(tmp_path, markdown, "readme.md")).document
     assert from_md == load_lesson(write_lesson(tmp_path, in_yaml, "readme.yaml")).document
+
+
+def test_the_readme_shows_code_and_columns_in_both_forms(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    markdown = readme.split("-and-notes) in Markdown:\n\n````markdown\n", 1)[1]
+    markdown = markdown.split("````\n", 1)[0]
+    in_yaml = readme.split("### Code, columns, slide breaks and notes", 1)[1]
+    in_yaml = in_yaml.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    from_md = load_lesson(md_lesson(tmp_path, "# H\n\n" + markdown)).document
+    assert from_md == yaml_lesson(tmp_path, in_yaml)
 
 
 def test_a_lesson_in_both_forms_in_one_folder_is_refused_with_its_own_fix(tmp_path):

@@ -626,6 +626,144 @@ def test_characters_the_theme_font_lacks_come_from_the_fallback(tmp_path, render
     assert "m s⁻¹" in text_of(reader) and "NADP⁺" in text_of(reader)
 
 
+# -- right-to-left paragraphs ---------------------------------------------------------------
+
+HEBREW = (
+    "ברית היא הסכם **רשמי** בין מדינות שמתחייבות להגן זו על זו לאורך שנים רבות, כמו NATO"
+    " שנוסד בשנת 1949 והוא עדיין קיים היום. קואליציה לעומת זאת מתאספת למטרה אחת ומתפרקת"
+    " כאשר המטרה הושגה, ולכן היא נמשכת בדרך כלל זמן קצר בהרבה מברית."
+)
+ARABIC = (
+    "التحالف اتفاق **رسمي** بين دول تلتزم بالدفاع عن بعضها البعض لسنوات طويلة، مثل حلف NATO"
+    " الذي تأسس عام 1949 وما زال قائما حتى اليوم. أما الائتلاف فيجتمع لهدف واحد وينحل"
+    " عندما يتحقق الهدف."
+)
+DIRECTIONS = f"""\
+title: Directions
+sections:
+  - heading: Hebrew
+    blocks:
+      - text: "{HEBREW} {HEBREW}"
+      - text: An English paragraph with the Hebrew phrase שלום עולם in it stays left to right.
+  - heading: Arabic
+    blocks:
+      - text: "{ARABIC} {ARABIC}"
+outputs:
+  pdf: {{columns: 1, orientation: portrait}}
+"""
+SCRIPT = {"Hebrew": "[\u0590-\u05ff]", "Arabic": "[\u0600-\u06ff\ufb50-\ufeff]"}
+
+
+def unmarked(markdown: str) -> str:
+    return markdown.replace("**", "")
+
+
+def lines_in(reader: PdfReader, script: str) -> list:
+    """The lines drawn on the first page with more letters of *script* than Latin ones,
+    in drawing order (top to bottom in a column)."""
+    from .pdflines import drawn_lines
+
+    return [
+        line
+        for line in drawn_lines(reader.pages[0], reader)
+        if len(re.findall(SCRIPT[script], line.text)) > len(re.findall("[A-Za-z]", line.text))
+    ]
+
+
+def reading(drawn: str) -> str:
+    """A line as drawn (left to right) put back into reading order by the bidi
+    algorithm, in plain letters (Arabic is drawn in its joined forms)."""
+    import unicodedata
+
+    from bidi.algorithm import get_display
+
+    return unicodedata.normalize("NFKC", get_display(drawn, base_dir="R")).strip()
+
+
+@pytest.fixture
+def directions(tmp_path, render) -> tuple[PdfReader, Path]:
+    needs_system_fonts()
+    _, reader = render(write_lesson(tmp_path, DIRECTIONS))
+    return reader, next(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("script", "text"), [("Hebrew", HEBREW), ("Arabic", ARABIC)], ids=["Hebrew", "Arabic"]
+)
+def test_a_wrapped_right_to_left_paragraph_reads_from_its_top_line_down(directions, script, text):
+    """The lines came out in reverse order (the first line showed the end of the text),
+    and a bold word or an English name cut the paragraph into pieces set left to right."""
+    import unicodedata
+
+    lines = lines_in(directions[0], script)
+    assert len(lines) >= 3
+    read = [reading(line.text) for line in lines]
+    assert " ".join(read) == unicodedata.normalize("NFKC", unmarked(f"{text} {text}")), read
+    # right-aligned: every line ends at the column's right edge, the short last one too
+    assert max(line.end for line in lines) - min(line.end for line in lines) < 0.01
+    assert lines[-1].x > lines[0].x + 50
+
+
+def test_a_latin_paragraph_keeps_a_hebrew_phrase_in_place(directions):
+    from .pdflines import drawn_lines
+
+    reader, _ = directions
+    lines = drawn_lines(reader.pages[0], reader)
+    (line,) = [line for line in lines if "English" in line.text]
+    assert "the Hebrew phrase םלוע םולש in it" in line.text  # drawn reversed, where it reads
+    assert line.x == pytest.approx(min(other.x for other in lines if other.y < line.y + 20))
+
+
+def test_right_to_left_text_is_tagged_in_reading_order(directions):
+    """The structure tree reads the text as written: /ActualText over the drawn glyphs."""
+    from pdfua import validate
+
+    from .pdflines import actual_texts
+
+    reader, path = directions
+    said = actual_texts(reader.pages[0], reader)
+    assert (
+        unmarked(f"{HEBREW} {HEBREW}") in said and unmarked(f"{ARABIC} {ARABIC}") in said
+    )  # Arabic not in joined forms
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(path)).findings] == []
+
+
+def test_a_right_to_left_list_item_has_its_marker_on_the_right(tmp_path, render):
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n      - list:\n"
+        "          numbered: true\n          items:\n"
+        "            - פריט ראשון ברשימה ממוספרת שהוא ארוך מספיק כדי להישבר לשתי שורות לפחות\n",
+    )
+    from .pdflines import drawn_lines
+
+    _, reader = render(lesson)
+    (marker,) = [line for line in drawn_lines(reader.pages[0], reader) if "1" in line.text]
+    assert marker.text == ".1"  # '1.' as it reads from the right
+    first, *rest = lines_in(reader, "Hebrew")
+    assert rest and all(line.end < marker.x for line in (first, *rest))
+    assert reading(first.text).startswith("פריט ראשון")
+
+
+def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render):
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: ברית מול קואליציה\naudience: Year 10 civics\n"
+        "sections:\n  - heading: H\n    blocks:\n      - text: T\n",
+    )
+    from .pdflines import drawn_lines
+
+    _, reader = render(lesson)
+    lines = drawn_lines(reader.pages[0], reader)
+    (title,) = [line for line in lines if reading(line.text) == "ברית מול קואליציה"]
+    (meta,) = [line for line in lines if line.text == "Year 10 civics"]
+    page_width = float(reader.pages[0].mediabox.width)
+    assert meta.end < title.x  # the metadata on the left, beside the title
+    assert page_width - title.end == pytest.approx(meta.x, abs=0.5)  # as far in from the right
+
+
 # -- a picture at the foot of a column -------------------------------------------------
 
 

@@ -1014,6 +1014,37 @@ def test_even_columns_go_on_the_two_content_layout(decks):
     assert bodies[0].left + bodies[0].width <= bodies[1].left  # side by side
 
 
+RIGHT_TO_LEFT = """\
+title: Directions
+sections:
+  - heading: עברית
+    notes: הערות הדובר
+    blocks:
+      - text: "ברית היא הסכם **רשמי** בין מדינות, כמו NATO משנת 1949."
+      - text: An English paragraph with the Hebrew phrase שלום עולם in it.
+      - list: ["פריט ראשון ברשימה", "التحالف اتفاق رسمي"]
+"""
+
+
+def test_right_to_left_paragraphs_are_set_from_the_right(tmp_path, build_lesson):
+    """A Hebrew or Arabic paragraph is marked rtl and right-aligned; in the same frame an
+    English one says it is left to right (LibreOffice carried the direction over)."""
+    deck = Presentation(str(build_lesson(write_lesson(tmp_path, RIGHT_TO_LEFT), "pptx")))
+    found = {}
+    for slide in deck.slides:
+        pages = [slide, slide.notes_slide] if slide.has_notes_slide else [slide]
+        for page in pages:
+            for paragraph in page._element.iter(qn("a:p")):
+                text = "".join(t.text or "" for t in paragraph.iter(qn("a:t")))
+                props = paragraph.find(qn("a:pPr"))
+                found[text] = None if props is None else (props.get("rtl"), props.get("algn"))
+    for text in ("עברית", "פריט ראשון ברשימה", "التحالف اتفاق رسمي", "הערות הדובר"):
+        assert found[text] == ("1", "r"), text
+    assert found["ברית היא הסכם רשמי בין מדינות, כמו NATO משנת 1949."] == ("1", "r")
+    assert found["An English paragraph with the Hebrew phrase שלום עולם in it."] == ("0", "l")
+    assert found["Directions"] in (None, (None, None), (None, "l"), (None, "ctr"))
+
+
 # -- a picture after text ---------------------------------------------------------------
 
 PICTURE_AFTER_TEXT = """\

@@ -95,6 +95,7 @@ from .wordml import (
     indents,
     keep_with_next,
     link,
+    mark_right_to_left,
     number,
     open_reference,
     package_problem,
@@ -182,6 +183,7 @@ class DocxRenderer(Renderer):
         self._back_matter()
         self._furniture()
         self._properties()
+        mark_right_to_left(self.word)
         buffer = io.BytesIO()
         self.word.save(buffer)
         path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))

@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from ..inline import Run
 from ..links import is_relative
 from ..model import Document
-from ..scripts import covered, fallback_files, needs_fallback, split_by_font, visual
+from ..scripts import covered, fallback_files, needs_fallback, shaped, split_by_font
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
@@ -126,7 +126,7 @@ def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], s
         if run.math is not None:
             parts.append(math(run.math))
             continue
-        text = "<br/>".join(with_fallbacks(visual(line), faces) for line in run.text.split("\n"))
+        text = "<br/>".join(with_fallbacks(shaped(line), faces) for line in run.text.split("\n"))
         if run.code:
             text = f"<font face={quoteattr(faces.mono)}>{text}</font>"
         if run.colour:
@@ -378,16 +378,19 @@ class Band:
         return self.height
 
     def draw(self, canvas: Canvas, x: float, top: float) -> None:
-        """Paint the band with its top-left corner at (*x*, *top*)."""
+        """Paint the band with its top-left corner at (*x*, *top*); a title that reads
+        right to left stands at the right, the metadata beside it on its left."""
         canvas.setFillColor(self.fill)
         canvas.roundRect(x, top - self.height, self.width, self.height, BAND_RADIUS, 0, 1)
         left = x + self.padding
         title_y = top - self.padding - self.title.height
-        self.title.drawOn(canvas, left, title_y)
+        rtl = getattr(self.title.style, "rtl", False)
+        self.title.drawOn(canvas, left + (self.text_width - self.title.width) * rtl, title_y)
         if self.meta is not None and self.inline:
             # the two single lines share a baseline: their descents differ by the size ratio
             drop = (self.title.style.fontSize - self.meta.style.fontSize) * DESCENT
-            self.meta.drawOn(canvas, left + self.text_width - self.meta_width, title_y + drop)
+            meta_x = left if rtl else left + self.text_width - self.meta_width
+            self.meta.drawOn(canvas, meta_x, title_y + drop)
         elif self.meta is not None:
             self.meta.drawOn(canvas, left, title_y - self.meta.height)
         if self.logo:

@@ -32,7 +32,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.platypus import Image, Table
 
-from .pdfmath import Paragraph as PlainParagraph
+from .pdfbidi import Paragraph as PlainParagraph
 from .pdfmath import SheetCanvas
 
 # Paragraph style name -> structure type; styles not named (footers, page labels) stay artifacts.

@@ -40,6 +40,7 @@ from pptx.util import Emu
 from .. import mathdraw, omml, textfit
 from ..formula import read_formula
 from ..inline import Run
+from ..scripts import right_to_left
 from ..theme import Theme
 
 CODE_ROLES = ("code", "code_text")  # a code panel's fill and its plain text
@@ -50,6 +51,7 @@ TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default 
 PLAIN_TABLE_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # Office's "No Style, No Grid"
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
+RIGHT_TO_LEFT_PARAGRAPH = '<a:pPr algn="r" rtl="1"/>'  # a notes line in Hebrew or Arabic
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
 _SHAPE_IDS = XPath(
@@ -267,17 +269,33 @@ class Painter:
 
         With *inherit* (a placeholder) alignment and bullet colours come from the master;
         indents are always written there, since a master's own indents would change the
-        measured width, and so is the absence of a bullet.
+        measured width, and so is the absence of a bullet. A paragraph that reads right
+        to left (its first strong letter is Hebrew or Arabic) is marked so and set from
+        the right; in a frame that holds one, every paragraph says its direction and
+        alignment (LibreOffice carries them over to a paragraph that does not).
         """
+        directions = [right_to_left("".join(run.text for run in para.runs)) for para in paras]
         return "".join(
-            self.paragraph(owner, para, first=index == 0, inherit=inherit)
-            for index, para in enumerate(paras)
+            self.paragraph(
+                owner,
+                para,
+                first=index == 0,
+                inherit=inherit,
+                direction=(' rtl="1"' if reverse else ' rtl="0"') if any(directions) else "",
+            )
+            for index, (para, reverse) in enumerate(zip(paras, directions, strict=True))
         )
 
-    def paragraph(self, owner: Any, para: Para, *, first: bool, inherit: bool) -> str:
+    def paragraph(
+        self, owner: Any, para: Para, *, first: bool, inherit: bool, direction: str = ""
+    ) -> str:
         """One paragraph with the exact line spacing it was measured at, and no space
-        before it at the top of its frame, where the measure counted none."""
-        props = "" if inherit else f' algn="{para.align.xml_value}"'
+        before it at the top of its frame, where the measure counted none; *direction*
+        is its ``rtl`` attribute, if it needs one."""
+        if direction == ' rtl="1"' and para.align == PP_ALIGN.LEFT:
+            para = replace(para, align=PP_ALIGN.RIGHT)
+        props = "" if inherit and not direction else f' algn="{para.align.xml_value}"'
+        props += direction
         if para.indent or inherit:
             props += f' marL="{pt(para.indent)}" indent="{-pt(para.hang)}"'
         before = 0 if first else para.space_before
@@ -411,7 +429,10 @@ class NotesPages:
         body = _NOTES_BODY(page)[0]
         for paragraph in body.findall(qn("a:p")):
             body.remove(paragraph)
-        lines = "".join(f"<a:p>{_breaks(line)}</a:p>" for line in text.split("\n"))
+        lines = "".join(
+            f"<a:p>{RIGHT_TO_LEFT_PARAGRAPH if right_to_left(line) else ''}{_breaks(line)}</a:p>"
+            for line in text.split("\n")
+        )
         body.extend(parse_xml(f"<p:txBody {NAMESPACES}>{lines}</p:txBody>"))
 
     def page(self, slide: Slide) -> Any:

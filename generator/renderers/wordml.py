@@ -41,6 +41,8 @@ from docx.styles import BabelFish
 from docx.text.parfmt import ParagraphFormat
 from lxml.etree import SubElement
 
+from ..scripts import RIGHT_TO_LEFT, right_to_left, right_to_left_only
+
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -798,6 +800,49 @@ def add_text(run: CT_R, text: str) -> None:
             t.text = piece
             if len(piece.strip()) < len(piece):
                 t.set(XML_SPACE, "preserve")
+
+
+# -- right-to-left text -----------------------------------------------------------
+
+
+def mark_right_to_left(word: WordDocument) -> None:
+    """Mark the Hebrew and Arabic in every story of *word* (body, headers, footers) the
+    way Word does: a paragraph that reads right to left (its first strong letter, as the
+    bidi algorithm decides) gets ``w:bidi``, so it is set from the right with its indents
+    and list number mirrored; a run of right-to-left text gets ``w:rtl``. Word formats
+    these scripts with the complex-script properties, so a bold or italic run gets
+    ``w:bCs``/``w:iCs`` and, where there is any such text, every style's ``w:szCs`` is
+    its size.
+    """
+    found = False
+    for part in word.part.package.iter_parts():
+        if isinstance(part, StoryPart):
+            found = _mark_paragraphs(part.element) or found
+    if found:
+        for size in word.styles.element.iter(W + "sz"):  # a template's may differ
+            set_child(size.getparent(), "szCs", RPR_ORDER, val=size.get(W + "val"))
+
+
+def _mark_paragraphs(root: OxmlElement) -> bool:
+    found = False
+    for paragraph in root.iter(W + "p"):
+        text = "".join(t.text or "" for t in paragraph.iter(W + "t"))
+        if not RIGHT_TO_LEFT.search(text):
+            continue
+        found = True
+        if right_to_left(text):
+            switch(properties(paragraph, "pPr"), "bidi", True, PPR_ORDER)
+        for run in paragraph.iter(W + "r"):
+            said = "".join(t.text or "" for t in run.findall(W + "t"))
+            if not RIGHT_TO_LEFT.search(said):
+                continue
+            rpr = properties(run, "rPr")
+            if right_to_left_only(said):
+                switch(rpr, "rtl", True, RPR_ORDER)
+            for latin, complex_script in (("b", "bCs"), ("i", "iCs")):
+                if rpr.find(W + latin) is not None:
+                    switch(rpr, complex_script, True, RPR_ORDER)
+    return found
 
 
 # -- fields and links ---------------------------------------------------------------
