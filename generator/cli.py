@@ -148,6 +148,18 @@ def _lesson_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+_out_option = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; a folder's lessons mirror its tree here.",
+)
+"""The output folder option ``build`` and ``watch`` share (``check`` writes nothing)."""
+
+
 def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False) -> Request:
     """A run's request from the shared options (and, for builds, -o, --force and --combine)."""
     from .build import BuildOptions
@@ -192,15 +204,7 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
 
 @main.command()
 @_lesson_options
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="output",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Output folder; a folder's lessons mirror its tree here.",
-)
+@_out_option
 @click.option("--force", is_flag=True, help="Rebuild outputs even if they are up to date.")
 @click.option(
     "--combine",
@@ -274,15 +278,7 @@ def _accessibility(params: dict[str, Any]) -> int:
 
 @main.command()
 @_lesson_options
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="output",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Output folder; a folder's lessons mirror its tree here.",
-)
+@_out_option
 @click.pass_context
 def watch(ctx: click.Context, **params: Any) -> None:
     """Build LESSONS, then rebuild whenever a lesson, image, theme or template changes.

@@ -105,9 +105,10 @@ def join_handouts(paths: list[Path]) -> bytes:
         restart = OxmlElement("w:pgNumType")
         final.append(restart)
     restart.set(qn("w:start"), "1")
-    _count_section_pages(master.part, final)
+    _count_section_pages(master.part, final, _end_of_copy(1))
     composer = Composer(master)
-    for path in paths[1:]:
+    ends = []  # each copy's last paragraph
+    for number, path in enumerate(paths[1:], 2):
         # End the copy before with a section of its own: a paragraph holding a copy of
         # the page setup closes a section in Word, keeping that copy's headers and footers.
         paragraph = OxmlElement("w:p")
@@ -115,9 +116,12 @@ def join_handouts(paths: list[Path]) -> bytes:
         properties.append(deepcopy(final))
         paragraph.append(properties)
         body.insert(composer.append_index(), paragraph)
+        ends.append(paragraph)
         copy = Document(str(path))
         composer.append(copy)
-        _adopt_headers(master, copy, final)
+        _adopt_headers(master, copy, final, _end_of_copy(number))
+    ends.append(body.xpath(".//w:p")[-1])
+    _mark_ends(body, ends)
     buffer = io.BytesIO()
     composer.save(buffer)
     with zipfile.ZipFile(paths[0]) as first:
@@ -128,7 +132,27 @@ def join_handouts(paths: list[Path]) -> bytes:
 _REFERENCES = {"w:headerReference": "header", "w:footerReference": "footer"}
 
 
-def _adopt_headers(master: Any, copy: Any, section: Any) -> None:
+def _end_of_copy(number: int) -> str:
+    """The name of the (hidden) bookmark on the last paragraph of copy *number*."""
+    return f"_LecternCopy{number}"
+
+
+def _mark_ends(body: Any, ends: list[Any]) -> None:
+    """Bookmark the last paragraph of each copy, for its footer to count its pages by."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    taken = max((int(n) for n in body.xpath(".//w:bookmarkStart/@w:id")), default=0)
+    for number, paragraph in enumerate(ends, 1):
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(taken + number))
+        start.set(qn("w:name"), _end_of_copy(number))
+        end.set(qn("w:id"), str(taken + number))
+        paragraph.append(start)
+        paragraph.append(end)
+
+
+def _adopt_headers(master: Any, copy: Any, section: Any, end: str) -> None:
     """Point *section* (the master's page setup) at *copy*'s own headers and footers,
     moved into the master's package under fresh names."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -148,21 +172,25 @@ def _adopt_headers(master: Any, copy: Any, section: Any) -> None:
             qn("r:id"), master.part.relate_to(part, RT.HEADER if kind == "header" else RT.FOOTER)
         )
         section.insert(position, moved)
-    _count_section_pages(master.part, section)
+    _count_section_pages(master.part, section, end)
 
 
-def _count_section_pages(document_part: Any, section: Any) -> None:
-    """Make "page 2 of 5" count the copy's pages (SECTIONPAGES), not the whole file's."""
+def _count_section_pages(document_part: Any, section: Any, end: str) -> None:
+    """Make "page 2 of 5" count the copy's pages, not the whole file's: the page count
+    becomes the page number of the bookmark *end* on the copy's last paragraph, which
+    page numbering restarted at 1 for the copy. Word's own SECTIONPAGES would say the
+    same, but LibreOffice cannot compute it and prints its stored placeholder
+    ("page 2 of 1"); a PAGEREF both compute."""
     from docx.oxml.ns import qn
 
     for reference in section:
         if reference.tag in (qn("w:headerReference"), qn("w:footerReference")):
             part = document_part.related_parts[reference.get(qn("r:id"))]
             for text in part.element.iter(qn("w:instrText")):
-                text.text = text.text.replace("NUMPAGES", "SECTIONPAGES")
+                text.text = text.text.replace("NUMPAGES", f"PAGEREF {end}")
             for field in part.element.iter(qn("w:fldSimple")):
                 field.set(
-                    qn("w:instr"), field.get(qn("w:instr")).replace("NUMPAGES", "SECTIONPAGES")
+                    qn("w:instr"), field.get(qn("w:instr")).replace("NUMPAGES", f"PAGEREF {end}")
                 )
 
 

@@ -22,8 +22,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from .errors import LessonError
 from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
@@ -31,6 +30,9 @@ from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
 LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
 IGNORE_FILE = ".lecternignore"
 THEME_FILE = "theme.yaml"
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,14 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Discovery:
 
     A folder without any lesson is an error: a CI job pointed at the wrong folder must not pass.
     """
-    excluded = GitIgnoreSpec.from_lines(list(exclude))
+    patterns = list(exclude)
     result = Discovery()
     for path in paths:
         if not path.is_dir():
             result.lessons.append(Found(path, path.stem))
             continue
         before = len(result.lessons)
-        _walk(path, excluded, result)
+        _walk(path, _spec(patterns), result)
         if len(result.lessons) == before:
             raise LessonError.at(
                 path,
@@ -74,6 +76,14 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Discovery:
                 + (" that are not skipped; see -v" if result.skipped else ""),
             )
     return result
+
+
+def _spec(lines: list[str]) -> GitIgnoreSpec:
+    """*lines* in gitignore syntax. pathspec is imported here, when a folder is walked:
+    a build of single files is started without it."""
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
 
 
 def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> None:
@@ -89,7 +99,7 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> None:
             continue
         if (here / IGNORE_FILE).is_file():
             lines = (here / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
-            ignores.append((rel, GitIgnoreSpec.from_lines(lines), rel + IGNORE_FILE))
+            ignores.append((rel, _spec(lines), rel + IGNORE_FILE))
         kept = []
         for name in sorted(dirs):
             reason = _reason(name, rel + name + "/", ignores)

@@ -12,9 +12,9 @@ import contextlib
 import datetime as dt
 import io
 import os
+import secrets
 import struct
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -46,17 +46,16 @@ def atomic_target(target: Path) -> Iterator[Path]:
     *target* keeps its previous content.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = None
-    try:  # from the file's creation on, so an interrupt can't slip in before the clean-up
-        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
-        temporary = Path(name)
-        os.close(handle)
+    # Named before it is created, so an interrupt the moment after its creation still
+    # finds it to remove (mkstemp returns the name only after the file exists).
+    temporary = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{target.suffix}"
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         yield temporary
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -5,6 +5,10 @@ spelt with its backslash and a stray brace becomes a character, so the formula i
 checked here, and anything it would print wrongly is refused with the reason in the
 author's words (:class:`FormulaError`). Formulas are cached by their source: a lesson
 repeats its symbols, and every renderer asks for the same ones.
+
+latex2mathml is imported by the first formula read: the model imports this module, and
+latex2mathml (with the package metadata and the URL and SSL modules it pulls in) would
+otherwise cost every lesson, equations or not, about 60 ms before the build starts.
 """
 
 from __future__ import annotations
@@ -14,24 +18,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.etree import ElementTree as ET
 
-from latex2mathml import exceptions
-from latex2mathml.converter import convert
-
 from . import mathspeech
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
-_REASONS: dict[type[Exception], str] = {
-    exceptions.NoAvailableTokensError: "a command is missing its argument",
-    exceptions.MissingSuperScriptOrSubscriptError: "'^' or '_' needs something after it",
-    exceptions.DoubleSuperscriptsError: "two superscripts on one base; group one in braces",
-    exceptions.DoubleSubscriptsError: "two subscripts on one base; group one in braces",
-    exceptions.ExtraLeftOrMissingRightError: "\\left and \\right do not pair up",
-    exceptions.MissingEndError: "a \\begin{...} has no \\end{...}",
-    exceptions.NumeratorNotFoundError: "\\frac needs a numerator: \\frac{a}{b}",
-    exceptions.DenominatorNotFoundError: "\\frac needs a denominator: \\frac{a}{b}",
-    exceptions.InvalidAlignmentError: "an unknown column alignment in an array",
-    exceptions.LimitsMustFollowMathOperatorError: "\\limits must follow an operator like \\sum",
+_REASONS = {  # latex2mathml.exceptions, by name
+    "NoAvailableTokensError": "a command is missing its argument",
+    "MissingSuperScriptOrSubscriptError": "'^' or '_' needs something after it",
+    "DoubleSuperscriptsError": "two superscripts on one base; group one in braces",
+    "DoubleSubscriptsError": "two subscripts on one base; group one in braces",
+    "ExtraLeftOrMissingRightError": "\\left and \\right do not pair up",
+    "MissingEndError": "a \\begin{...} has no \\end{...}",
+    "NumeratorNotFoundError": "\\frac needs a numerator: \\frac{a}{b}",
+    "DenominatorNotFoundError": "\\frac needs a denominator: \\frac{a}{b}",
+    "InvalidAlignmentError": "an unknown column alignment in an array",
+    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator like \\sum",
 }
 _BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")  # an alignment '&' is written unescaped
 _TWO_ARGUMENTS = {"mfrac": "\\frac", "mroot": "\\sqrt[n]"}
@@ -65,10 +66,13 @@ def read_formula(tex: str) -> Formula:
     if not source:
         raise FormulaError(tex, "it is empty; write the formula between the dollars")
     _check_braces(source)
+    from latex2mathml.converter import convert
+
     try:
         markup = convert(source)
     except Exception as error:  # latex2mathml's errors share no base class but Exception
-        reason = _REASONS.get(type(error), f"LaTeX this tool cannot read ({type(error).__name__})")
+        name = type(error).__name__
+        reason = _REASONS.get(name, f"LaTeX this tool cannot read ({name})")
         raise FormulaError(tex, reason) from None
     root = ET.fromstring(_BARE_AMPERSAND.sub("&amp;", markup))
     _check_tree(source, root)

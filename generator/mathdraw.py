@@ -9,6 +9,10 @@ fallback picture paints them with Pillow, which python-pptx already needs.
 
 A formula is laid out once, at :data:`REFERENCE` points, and scaled: ziamath's layout is
 linear in the font size. Layouts and pictures are cached by their source.
+
+ziamath and Pillow are imported by the first formula, not with this module: every
+renderer imports it, and ziamath alone costs a cold build about 200 ms in each worker,
+which a lesson without equations should not pay.
 """
 
 from __future__ import annotations
@@ -17,23 +21,21 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-import ziafont
-import ziamath
-from PIL import Image, ImageDraw
-from reportlab.pdfgen.canvas import Canvas
-
 from .formula import read_formula
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 REFERENCE = 10.0  # points the layout is made at
 PICTURE_SCALE = 4  # picture pixels per point: sharp when projected or zoomed
 SUPERSAMPLE = 4  # painted this much larger, then reduced, for smooth edges
 _SVG = "{http://www.w3.org/2000/svg}"
 _PATH_TOKEN = re.compile(r"[MLQCZ]|-?\d*\.?\d+(?:e-?\d+)?")
-
-ziafont.config.svg2 = False  # glyphs as plain paths, not <symbol>/<use>
 
 Point = tuple[float, float]
 Segment = tuple[str, tuple[Point, ...]]  # ("M"|"L"|"C"|"Z", points)
@@ -56,11 +58,21 @@ class Outline:
         return self.width * scale, self.ascent * scale, self.descent * scale
 
 
+@cache
+def _ziamath() -> ModuleType:
+    """ziamath, set to write glyphs as plain paths (not ``<symbol>``/``<use>``)."""
+    import ziafont
+    import ziamath
+
+    ziafont.config.svg2 = False
+    return ziamath
+
+
 @lru_cache(maxsize=1024)
 def outline(tex: str) -> Outline:
     """The laid-out formula *tex* (already checked by :func:`read_formula`)."""
     formula = read_formula(tex)
-    svg = ET.fromstring(ziamath.Latex(formula.tex, size=REFERENCE).svg())
+    svg = ET.fromstring(_ziamath().Latex(formula.tex, size=REFERENCE).svg())
     left, top, width, height = (float(value) for value in svg.get("viewBox", "").split())
     paths = tuple(tuple(_segments(path.get("d", ""))) for path in svg.iter(f"{_SVG}path"))
     rects = tuple(
@@ -150,6 +162,8 @@ def _number(value: float) -> str:
 @lru_cache(maxsize=256)
 def picture(tex: str, points: float, colour: str) -> bytes:
     """*tex* set at *points*, painted in the hex *colour* on a transparent PNG."""
+    from PIL import Image, ImageDraw
+
     shape = outline(tex)
     width, ascent, descent = shape.size(points)
     scale = points / REFERENCE * PICTURE_SCALE * SUPERSAMPLE

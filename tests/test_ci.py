@@ -296,6 +296,37 @@ def test_a_30_row_merge_combines_into_one_printable_file_per_format(merge, tmp_p
     ).read_bytes()
 
 
+def test_each_combined_copy_counts_its_own_pages(merge, tmp_path):
+    """ "page 2 of N" counts the copy's pages: each copy's footers ask for the page number
+    of a bookmark on that copy's last paragraph (restarted at 1 for the copy), a field
+    LibreOffice computes as Word does, unlike SECTIONPAGES."""
+    path, data = merge
+    data.write_text("student\nAda\nBo\nCy\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", path, "--data", data, "-o", out, "-f", "docx", "--combine-only")
+    assert result.exit_code == 0, result.output
+    handouts = docx.Document(str(out / "letter-handouts.docx"))
+    body = handouts.element.body
+    qn = docx.oxml.ns.qn
+    for number, section in enumerate(handouts.sections, 1):
+        name = f"_LecternCopy{number}"
+        instructions = [
+            text.text.strip()
+            for footer in (section.footer, section.first_page_footer)
+            for text in footer._element.iter(qn("w:instrText"))
+        ]
+        assert f"PAGEREF {name}" in instructions, instructions
+        assert not any("PAGES" in instruction for instruction in instructions)
+        (mark,) = body.xpath(f".//w:bookmarkStart[@w:name='{name}']")
+        paragraph = mark.getparent()
+        if number < 3:  # the paragraph that ends the copy's section
+            assert paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+        else:
+            assert paragraph is body.xpath(".//w:p")[-1]
+    ids = body.xpath(".//w:bookmarkStart/@w:id")
+    assert len(ids) == len(set(ids)) == 3
+
+
 def test_combine_only_keeps_just_the_combined_files(merge, tmp_path):
     path, data = merge
     out = tmp_path / "out"

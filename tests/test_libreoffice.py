@@ -8,6 +8,7 @@ per slide. Slow (LibreOffice starts once per file set), so marked ``slow``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -95,3 +96,40 @@ def test_libreoffice_opens_random_lessons(lesson):
                 if "too long" not in str(error):
                     raise
         convert_and_check(files, work)
+
+
+def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
+    """In handouts joined into one file, LibreOffice prints "Page 2 of 5" with the copy's
+    own page count, for copies of different lengths (it cannot compute SECTIONPAGES)."""
+    from generator.combine import join_handouts_apart  # docxcompose stays out of this process
+
+    lessons = [SAMPLE, EVERY_BLOCK, SAMPLE.parent / "forces-and-formulas.yaml"]
+    handouts = [
+        build(lesson, BuildOptions(formats=["docx"], out_dir=tmp_path / "out"))[0]
+        for lesson in lessons
+    ]
+    joined = tmp_path / "out" / "joined.docx"
+    joined.write_bytes(join_handouts_apart(handouts))
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, [*handouts, joined]),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    lengths = [len(PdfReader(tmp_path / "pdf" / f"{path.stem}.pdf").pages) for path in handouts]
+    assert len(set(lengths)) > 1  # copies of different lengths, or the test proves nothing
+    footers = [
+        re.search(r"Page (\d+) of (\d+)", page.extract_text()).groups()
+        for page in PdfReader(tmp_path / "pdf" / "joined.pdf").pages
+    ]
+    expected = [(str(page), str(length)) for length in lengths for page in range(1, length + 1)]
+    assert footers == expected

@@ -52,3 +52,27 @@ def test_checking_pictures_leaves_the_image_library_to_the_workers():
     )
     imported = set(result.stderr.split())
     assert "generator" in imported and imported.isdisjoint(HEAVY), imported & set(HEAVY)
+
+
+MATH_LIBRARIES = {"latex2mathml", "ziamath", "ziafont"}
+
+
+@pytest.mark.parametrize(
+    ("lesson", "imports_math"),
+    [(SAMPLE, False), (ROOT / "content" / "forces-and-formulas.yaml", True)],
+)
+def test_the_math_libraries_are_imported_by_the_first_formula(tmp_path, lesson, imports_math):
+    """A lesson without equations builds all three formats without importing the
+    libraries that read and draw them (about a quarter of a cold build's time)."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "build", str(lesson), "-o", str(tmp_path), "-j", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        check=True,
+    )
+    imported = set(result.stderr.split())
+    assert {"docx", "pptx", "reportlab"} <= imported  # every format was really built
+    assert (imported >= MATH_LIBRARIES) is imports_math, imported & MATH_LIBRARIES
+    assert imported.isdisjoint(MATH_LIBRARIES) is not imports_math
