@@ -786,3 +786,29 @@ def test_a_picture_shrinks_to_the_foot_of_a_column_rather_than_moving_on():
     _, moved = picture.wrap(300, caption_height + 100 * MIN_SHRINK - 1)
     assert moved == natural  # too little left: its own size, so the frame moves it on
     assert picture.split(300, 50) == []  # never cut between picture and caption
+
+
+def test_a_table_too_wide_for_its_column_of_a_columns_block_says_what_fits_there(tmp_path, render):
+    header = ", ".join(f"H{i}" for i in range(14))
+    cells = ", ".join("x" for _ in range(14))
+    table = f"{{table: {{header: [{header}], rows: [[{cells}]]}}}}"
+    lesson = write_lesson(
+        tmp_path,
+        f"""title: T
+sections:
+  - heading: H
+    blocks:
+      - {table}
+      - columns:
+          widths: [1, 6]
+          blocks:
+            - - {table}
+            - - text: The wide column.
+""",
+    )
+    with pytest.raises(BuildError) as raised:
+        render(lesson)
+    found = re.search(
+        r"a table of 14 columns is too wide .*\(at most (\d+) fit\)", str(raised.value)
+    )
+    assert found and int(found[1]) < 14  # counted in the narrow column the table is in

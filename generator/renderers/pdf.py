@@ -671,9 +671,9 @@ class PdfRenderer(Renderer):
         spare = available - sum(least)
         if spare <= 0:  # long words must break; every column keeps room for a character
             floor = self.narrowest()
-            room = max(available - floor * len(least), 0.0)  # when negative, grid() refuses
+            room = max(available - floor * len(least), 0.0)  # none: grid() refuses
             squeeze = [w - floor for w in least]
-            return [floor + room * w / sum(squeeze) for w in squeeze]
+            return [floor + room * w / (sum(squeeze) or 1.0) for w in squeeze]
         stretch = [n - m for n, m in zip(natural, least, strict=True)]
         return [m + spare * st / sum(stretch) for m, st in zip(least, stretch, strict=True)]
 
@@ -718,8 +718,8 @@ class PdfRenderer(Renderer):
         Tables split between rows only, and repeat their header when they do.
         """
         s, palette = self.styles, self.theme.palette
-        available = self.geometry.column_width
-        if min(widths) < self.narrowest() - 0.01:
+        available = self.width  # a sheet column, or a column of a columns block
+        if min(widths) < self.narrowest() - 0.01 or sum(widths) > available + 0.5:
             raise BuildError(
                 f"a table of {len(widths)} columns is too wide for a column of the cheat"
                 f" sheet (at most {int(available // self.narrowest())} fit); split it, or leave"
