@@ -164,7 +164,11 @@ def test_a_killed_run_keeps_what_it_finished(tmp_path):
     lessons = course(tmp_path / "course", 16)
     out = tmp_path / "out"
     process = lectern("build", lessons, "-o", out, "-j", "2", start_new_session=True)
-    assert wait_for(lambda: len(list(out.glob("*.pdf"))) >= 3 or process.poll() is not None)
+
+    def finished() -> int:  # sheets in place; a temporary one being written is hidden
+        return sum(1 for path in out.glob("*.pdf") if not path.name.startswith("."))
+
+    assert wait_for(lambda: finished() >= 3 or process.poll() is not None)
     assert process.poll() is None, "the build finished before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
