@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -105,6 +106,13 @@ def _escaped(source: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
+@lru_cache(maxsize=16384)
+def _parsed(source: str) -> tuple[Run, ...]:
+    """:func:`parse_inline`, remembered: every build of a lesson (a merge's every row,
+    a watch's every edit) makes its texts again from the same sources."""
+    return parse_inline(source)
+
+
 def _merge(runs: list[Run]) -> tuple[Run, ...]:
     """Join neighbouring runs with the same style, so renderers emit fewer runs."""
     merged: list[Run] = []
@@ -154,7 +162,7 @@ class RichText(str):
 
     def __new__(cls, source: str) -> RichText:
         self = super().__new__(cls, source)
-        self.runs = parse_inline(source)
+        self.runs = _parsed(source)
         return self
 
     @property

@@ -41,6 +41,7 @@ T = TypeVar("T")
 # character before them.
 UNORDERED = ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
 IGNORED = re.compile(r"[\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufe00-\ufe0f]")
+PLAIN = re.compile(f"(?:{COMMON.pattern}|{IGNORED.pattern})*")  # text that needs no look-up
 
 
 @functools.cache
@@ -229,7 +230,7 @@ def undrawable(text: str, theme: Theme) -> list[str]:
     """The characters of *text* (as drawn: Arabic joined) that neither the cheat sheet's
     body font nor any of the theme's fallback fonts has, in order; the PDF would print
     each as an empty box."""
-    if all(COMMON.match(char) or IGNORED.match(char) for char in text):
+    if PLAIN.fullmatch(text):
         return []
     body = covered(theme.font_file("body"))
     missing = [
