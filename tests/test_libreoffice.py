@@ -8,8 +8,10 @@ per slide. Slow (LibreOffice starts once per file set), so marked ``slow``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -36,26 +38,39 @@ pytestmark = [
 ]
 
 
+def soffice(
+    profile: Path, out: Path, files: list[Path], *, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Convert *files* to PDF in *out* in one LibreOffice run. On a time-out the whole
+    process group is killed: killing the launcher alone leaves soffice.bin running."""
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 def convert_and_check(files: list[Path], work: Path) -> None:
     """Convert each file to PDF with LibreOffice and check the result has the right pages."""
     profile = work / "profile"
     for path in files:
         out = work / path.suffix.lstrip(".")
-        result = subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out),
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
+        result = soffice(profile, out, [path], timeout=180)
         converted = out / f"{path.stem}.pdf"
         assert result.returncode == 0 and converted.is_file(), (
             f"LibreOffice could not open {path.name}:\n{result.stdout}{result.stderr}"
@@ -110,21 +125,8 @@ def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
     ]
     joined = tmp_path / "out" / "joined.docx"
     joined.write_bytes(join_handouts_apart(handouts))
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, [*handouts, joined]),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
+    result = soffice(tmp_path / "profile", tmp_path / "pdf", [*handouts, joined], timeout=300)
+    assert result.returncode == 0, result.stderr
     lengths = [len(PdfReader(tmp_path / "pdf" / f"{path.stem}.pdf").pages) for path in handouts]
     assert len(set(lengths)) > 1  # copies of different lengths, or the test proves nothing
     footers = [
