@@ -107,22 +107,31 @@ class TextBlock(Block):
     short: RichText | None = None
 
 
-class ListItem(Node):
+class Shorthand(Node):
+    """A mapping that may also be written as a plain string, which stands for its
+    :attr:`written_as` field (``- Apples`` for ``- {text: Apples}``)."""
+
+    written_as: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        return {cls.written_as: data} if isinstance(data, (str, int, float)) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
+
+
+class ListItem(Shorthand):
     """One list entry: a plain string in the file, or a mapping with a term and children."""
+
+    written_as: ClassVar[str] = "text"
 
     text: RichText
     term: RichText | None = None
     short: RichText | None = None
     items: list[ListItem] = Field(default_factory=list, description="Nested items.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"text": data} if isinstance(data, (str, int, float)) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
-        return {"anyOf": [{"type": "string"}, handler(schema)]}
 
     @field_validator("items")
     @classmethod
@@ -327,20 +336,13 @@ class ImageBlock(Block):
     image: ImageBody
 
 
-class MathBody(Node):
+class MathBody(Shorthand):
     """A display equation: its LaTeX, and how it is said when ``alt`` is given."""
+
+    written_as: ClassVar[str] = "tex"
 
     tex: str = Field(description="The equation in LaTeX, e.g. x = \\frac{-b}{2a}.")
     alt: str | None = Field(None, description="The spoken form; derived from the LaTeX if absent.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"tex": data} if isinstance(data, (str, int, float)) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
-        return {"anyOf": [{"type": "string"}, handler(schema)]}
 
     @field_validator("tex")
     @classmethod
@@ -364,20 +366,13 @@ class MathBlock(Block):
     math: MathBody
 
 
-class CodeBody(Node):
+class CodeBody(Shorthand):
+    written_as: ClassVar[str] = "text"
+
     text: str = Field(description="The code, verbatim: indentation and line breaks are kept.")
     language: str | None = Field(
         None, description="A Pygments lexer name (python, bash, yaml ...); plain when absent."
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"text": data} if isinstance(data, (str, int, float)) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
-        return {"anyOf": [{"type": "string"}, handler(schema)]}
 
     @field_validator("text")
     @classmethod
