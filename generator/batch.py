@@ -43,7 +43,7 @@ from .registry import available_formats
 from .templating import variables_read
 
 if TYPE_CHECKING:  # the pool is imported only when a batch uses it
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 EXIT_OK = 0
@@ -300,10 +300,16 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
 
 
 def run_batch(
-    plan: Plan, options: BuildOptions, workers: int, report: Callable[[Outcome], None]
+    plan: Plan,
+    options: BuildOptions,
+    workers: int,
+    report: Callable[[Outcome], None],
+    *,
+    kept: Executor | None = None,
 ) -> int:
-    """Run the plan's jobs (in *workers* processes when more than one helps), call *report*
-    with each outcome as it finishes, keep the manifest, and return the worst exit status."""
+    """Run the plan's jobs (in *workers* processes when more than one helps, or in the
+    *kept* pool of warm workers), call *report* with each outcome as it finishes, keep
+    the manifest, and return the worst exit status."""
     status = EXIT_OK
     manifest = plan.manifest
 
@@ -337,8 +343,15 @@ def run_batch(
         if min(workers, len(jobs)) <= 1:
             for job in jobs:
                 finished(execute(job, options))
+        elif kept is not None:
+            _run_in_pool(jobs, options, kept, finished)
         else:
-            _run_in_pool(jobs, options, min(workers, len(jobs)), finished, preload=not split)
+            if not split:  # import each renderer once here: forked workers start with it
+                for fmt in {fmt for job in jobs for fmt in job.formats}:
+                    with contextlib.suppress(BuildError):  # each job reports it
+                        load_renderer(fmt)
+            with worker_pool(min(workers, len(jobs))) as pool:
+                _run_in_pool(jobs, options, pool, finished)
     finally:
         if plan.manifest_error is None:
             try:
@@ -366,42 +379,47 @@ def _split_by_format(jobs: list[Job]) -> list[Job]:
     return split
 
 
+def worker_pool(workers: int, *, kept: bool = False) -> ProcessPoolExecutor:
+    """*workers* forked processes that end with this one. A *kept* pool, which waits
+    between ``lectern watch`` runs, leaves Ctrl-C to this process: the workers would
+    otherwise each print how they were interrupted."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=_worker_start,
+        initargs=(os.getpid(), kept),
+    )
+
+
 def _run_in_pool(
     jobs: list[Job],
     options: BuildOptions,
-    workers: int,
+    pool: Executor,
     finished: Callable[[Outcome], None],
-    *,
-    preload: bool,
 ) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    if preload:  # import each renderer once here: forked workers start with it loaded
-        for fmt in {fmt for job in jobs for fmt in job.formats}:
-            with contextlib.suppress(BuildError):  # each job reports it
-                load_renderer(fmt)
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=pool_context(),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        pending: dict[Future[Outcome], Job] = {
-            pool.submit(execute, job, options): job for job in jobs
-        }
-        try:
-            for future in as_completed(pending):
-                job = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as error:  # a worker died (killed, out of memory)
-                    outcome = Outcome(job).fail(
-                        EXIT_FAILED, f"{job.label}: the worker failed: {error}"
-                    )
-                finished(outcome)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    pending: dict[Future[Outcome], Job] = {pool.submit(execute, job, options): job for job in jobs}
+    try:
+        for future in as_completed(pending):
+            job = pending.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as error:  # a worker died (killed, out of memory)
+                outcome = Outcome(job).fail(EXIT_FAILED, f"{job.label}: the worker failed: {error}")
+            finished(outcome)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _worker_start(parent: int, kept: bool) -> None:
+    if kept:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:

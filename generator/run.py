@@ -26,6 +26,8 @@ from .files import output_lock
 from .report import Report
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .batch import Plan
 
 EXIT_OK = 0
@@ -53,6 +55,9 @@ class Request:
     debug: bool = False
     check: bool = False
     """Lay every output out, as a build would, but keep none of them."""
+    workers: Executor | None = None
+    """Warm worker processes kept between runs (``lectern watch``); without them a run
+    that has work for several starts its own."""
 
 
 @dataclass
@@ -173,7 +178,7 @@ def _build(
     previous = warnings.showwarning
     warnings.showwarning = lambda message, *args, **kwargs: report.warning(str(message))
     try:
-        status = run_batch(plan, options, request.jobs, report.update)
+        status = run_batch(plan, options, request.jobs, report.update, kept=request.workers)
     finally:
         warnings.showwarning = previous
         if plan.manifest_error:

@@ -2,8 +2,10 @@
 
 The first build imports every renderer and reads the themes; each later one reuses
 them (lessons, themes and renderers stay loaded, and the manifest skips outputs that
-did not change), so a rebuild costs the rendering alone. Builds run in this process:
-forking workers for every edit would cost more than it saves on a lesson or two.
+did not change), so a rebuild costs the rendering alone. The first build runs in this
+process; worker processes are then forked from it once, already warm, and later builds
+render their formats in them side by side (forking afresh for every edit would cost
+more than it saves).
 
 A broken edit leaves the last good files in place (every output is written to a
 temporary file and renamed only when complete) and its located error is shown.
@@ -15,11 +17,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from .batch import worker_pool
 from .build import cached_theme
 from .discover import discover
 from .errors import BuildError, LessonError
@@ -34,8 +39,9 @@ def watch(request: Request) -> int:
     from watchfiles import watch as changes
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is said here, once
+    workers = WarmWorkers(request.jobs)
     request = replace(request, jobs=1, quiet=True)
-    _rebuild(request, "built")
+    _rebuild(request, "built")  # in this process, which the workers then start as a copy of
     out_dir = request.options.out_dir.resolve()
 
     class Filter(DefaultFilter):
@@ -49,17 +55,53 @@ def watch(request: Request) -> int:
                 and not resolved.is_relative_to(out_dir)
             )
 
-    click.echo("watching for changes; Ctrl-C stops")
-    for _ in changes(
-        *watched(request),
-        watch_filter=Filter(),
-        raise_interrupt=False,
-        debounce=50,
-        step=20,
-    ):
-        _rebuild(request, "rebuilt")
+    with workers:
+        click.echo("watching for changes; Ctrl-C stops")
+        for _ in changes(
+            *watched(request),
+            watch_filter=Filter(),
+            raise_interrupt=False,
+            debounce=50,
+            step=20,
+        ):
+            _rebuild(workers.ready(request), "rebuilt")
     click.echo("stopped")
     return EXIT_OK
+
+
+class WarmWorkers:
+    """Worker processes forked after the first build, so they start with every library
+    imported and every theme read: a rebuild then renders its formats (or lessons) side
+    by side, paying for the rendering alone. One worker needs no pool."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WarmWorkers:
+        if self.count > 1:
+            self.pool = self._started()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def ready(self, request: Request) -> Request:
+        """*request*, to run in the workers; a pool broken by a dead worker is replaced."""
+        if self.pool is None:
+            return request
+        try:
+            self.pool.submit(int).result()
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False)
+            self.pool = self._started()
+        return replace(request, jobs=self.count, workers=self.pool)
+
+    def _started(self) -> ProcessPoolExecutor:
+        pool = worker_pool(self.count, kept=True)
+        pool.submit(int).result()  # fork now, before the watcher's thread starts
+        return pool
 
 
 def _rebuild(request: Request, done: str) -> None:

@@ -369,7 +369,21 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
     out = tmp_path / "out"
     pdf = out / "live-cheatsheet.pdf"
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "watch", str(path), "-o", str(out), "-f", "pdf"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "watch",
+            str(path),
+            "-o",
+            str(out),
+            "-f",
+            "pdf",
+            "-f",
+            "docx",
+            "-j",
+            "2",
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
@@ -377,27 +391,29 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
         text=True,
     )
     try:
-        assert "built 1 file(s) in" in process.stdout.readline()
+        assert "built 2 file(s) in" in process.stdout.readline()
         assert process.stdout.readline().startswith("watching for changes")
         time.sleep(1)  # the line is said just before the watcher starts
         first = pdf.read_bytes()
         path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
-        assert "rebuilt 1 file(s) in" in process.stdout.readline()
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # in two warm workers
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+        assert "Second draft" in docx.Document(out / "live-handout.docx").paragraphs[0].text
         second = pdf.read_bytes()
         assert second != first
         (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
-        assert "rebuilt 1 file(s) in" in process.stdout.readline()  # the theme is watched too
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # the theme is watched too
         path.write_text("title: Broken\nsections: []\n", encoding="utf-8")
         line = process.stdout.readline()
         assert "failed in" in line and "last good files are kept" in line
-        assert f"{path}:2:" in process.stderr.readline()
+        assert f"{path}:2:" in process.stderr.readline()  # once, though both formats failed
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
     finally:
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
+    assert f"{path}:2:" not in stderr  # the broken edit's error was said once, read above
 
 
 def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge, tmp_path):
