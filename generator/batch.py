@@ -338,7 +338,7 @@ def run_batch(
     jobs = plan.jobs
     split = workers > 1 and len(jobs) < workers
     if split:
-        jobs = _split_by_format(jobs)
+        jobs = _split_by_format(jobs, load=kept is None)
     try:
         if min(workers, len(jobs)) <= 1:
             for job in jobs:
@@ -361,20 +361,23 @@ def run_batch(
     return max(status, EXIT_FAILED if plan.manifest_error else EXIT_OK)
 
 
-def _split_by_format(jobs: list[Job]) -> list[Job]:
+def _split_by_format(jobs: list[Job], *, load: bool) -> list[Job]:
     """One job per format, for when there are fewer lessons than workers.
 
-    The lessons are loaded here, before the workers fork, so that each worker only
-    imports its own format's library and renders: those imports then run side by
-    side, which is most of what a single cold build waits for.
+    With *load*, the lessons are loaded here, before the workers fork, so that each
+    worker only imports its own format's library and renders: those imports then run
+    side by side, which is most of what a single cold build waits for. Warm workers
+    kept from an earlier run load the lesson themselves, at once: a broken lesson then
+    fails in each format with the same error, which the report says once.
     """
     split = []
     for job in jobs:
-        try:
-            lesson_for(job.lesson, job.lesson_digest)
-        except LessonError:
-            split.append(job)  # reported once, by the worker
-            continue
+        if load:
+            try:
+                lesson_for(job.lesson, job.lesson_digest)
+            except LessonError:
+                split.append(job)  # reported once, by the worker
+                continue
         split.extend(replace(job, keys={fmt: key}) for fmt, key in job.keys.items())
     return split
 

@@ -30,6 +30,7 @@ from .discover import discover
 from .errors import BuildError, LessonError
 from .files import TEMP_PREFIX
 from .load import load_lesson
+from .registry import available_formats
 from .run import EXIT_OK, Request, execute
 
 
@@ -39,7 +40,8 @@ def watch(request: Request) -> int:
     from watchfiles import watch as changes
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is said here, once
-    workers = WarmWorkers(request.jobs)
+    formats = len(request.options.formats or available_formats())
+    workers = WarmWorkers(1 if request.jobs == 1 else max(request.jobs, formats))
     request = replace(request, jobs=1, quiet=True)
     _rebuild(request, "built")  # in this process, which the workers then start as a copy of
     out_dir = request.options.out_dir.resolve()
@@ -72,7 +74,12 @@ def watch(request: Request) -> int:
 class WarmWorkers:
     """Worker processes forked after the first build, so they start with every library
     imported and every theme read: a rebuild then renders its formats (or lessons) side
-    by side, paying for the rendering alone. One worker needs no pool."""
+    by side, paying for the rendering alone. One worker needs no pool.
+
+    A lesson's formats each get a worker even with fewer cores: the system then shares
+    the cores among all three, where two workers would leave the third format to wait
+    for one of them to finish.
+    """
 
     def __init__(self, count: int) -> None:
         self.count = count
