@@ -114,6 +114,18 @@ class Paragraph(platypus.Paragraph):
             if leading > style.leading:
                 style = ParagraphStyle(style.name, parent=style, leading=leading)
         super().__init__(text, style, *args, **kwargs)
+        self.wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Lines are broken once per width. A sheet's frames and tables ask each paragraph
+        about three times at the same width, and breaking lines is the costliest step of
+        laying a sheet out; the answer does not depend on the height offered. (A split
+        that finds no room drops the lines, so they are broken again.)"""
+        if availWidth == self.wrapped_at and hasattr(self, "blPara"):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self.wrapped_at = availWidth if size == (availWidth, self.height) else None
+        return size
 
 
 class SheetCanvas(Canvas):
