@@ -69,14 +69,29 @@ def characters(document: Document, theme: Theme) -> set[str]:
     return found
 
 
-def needs_fallback(chars: set[str], theme: Theme) -> bool:
-    """Whether some of *chars* are missing from the theme's body font (so the fallback
-    fonts, several megabytes to read, are loaded only for text that needs them)."""
+def needed_fallbacks(chars: set[str], theme: Theme) -> list[Path]:
+    """The theme's fallback files that *chars* missing from its body font need."""
     rare = {char for char in chars if not COMMON.match(char) and not IGNORED.match(char)}
     if not rare:
-        return False
+        return []
     body = covered(theme.font_file("body"))
-    return any(ord(char) not in body for char in rare)
+    return _fallbacks_for([char for char in rare if ord(char) not in body], theme)[0]
+
+
+def _fallbacks_for(missing: list[str], theme: Theme) -> tuple[list[Path], list[str]]:
+    """The theme's fallback files, in its order, as far as the characters *missing* from
+    its body font need them, and the characters none of them has. A file is read (several
+    megabytes, for the CJK ones) only when those before it leave something to find; the
+    first file that has a character is the one that draws it, so the rest are not needed.
+    """
+    files = []
+    for path in fallback_files(theme):
+        if not missing:
+            break
+        files.append(path)
+        font = covered(path)
+        missing = [char for char in missing if ord(char) not in font]
+    return files, missing
 
 
 def fallback_files(theme: Theme) -> list[Path]:
@@ -238,7 +253,4 @@ def undrawable(text: str, theme: Theme) -> list[str]:
         for char in dict.fromkeys(shaped(text))
         if ord(char) not in body and not IGNORED.match(char)
     ]
-    if not missing:
-        return []
-    fallbacks = [covered(path) for path in fallback_files(theme)]
-    return [char for char in missing if not any(ord(char) in font for font in fallbacks)]
+    return _fallbacks_for(missing, theme)[1]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -41,10 +42,54 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+|[ \
 
 @cache
 def font_name(path: Path) -> str:
-    """Register the TrueType file *path* with reportlab once; returns its registered name."""
+    """Register the TrueType file *path* with reportlab once; returns its registered name.
+
+    The file is read when the font is first measured or drawn, not here: a theme
+    registers a dozen faces (body, headings and code, each bold and italic), a lesson
+    uses a few, and reading one costs tens of milliseconds.
+    """
     name = f"textfit:{path}"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFont(UnreadFont(name, str(path)))
     return name
+
+
+class UnreadFont(TTFont):
+    """A reportlab TrueType font whose file is read on first use.
+
+    Until then it has its name and a stand-in face, which is all registering needs;
+    the first attribute it lacks (its face's widths or glyphs, its encoding) reads the
+    file, exactly as reportlab's own constructor does.
+    """
+
+    def __init__(self, name: str, path: str) -> None:
+        self.fontName = name
+        self.path = path
+        self.face = _UnreadFace(self)
+
+    def read(self) -> None:
+        if isinstance(self.face, _UnreadFace):
+            TTFont.__init__(self, self.fontName, self.path)
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):  # copying and pickling probe for these
+            raise AttributeError(attribute)
+        self.read()
+        return object.__getattribute__(self, attribute)
+
+
+class _UnreadFace:
+    """What registering reads of a face (its name) before the file is; anything else
+    reads the file and answers from the real face."""
+
+    def __init__(self, font: UnreadFont) -> None:
+        self.font = font
+        self.name = font.fontName
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        self.font.read()
+        return getattr(self.font.face, attribute)
 
 
 MEASURING_FALLBACK = FONTS_DIR / "DejaVuSans-Regular.ttf"

@@ -361,6 +361,32 @@ def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
     assert "Unit one" in texts[0] and "Unit two" in texts[-1]
 
 
+def start_watch(path: Path, out: Path) -> subprocess.Popen[str]:
+    """``lectern watch`` of *path* into two formats on two warm workers, once it watches."""
+    command = [sys.executable, "-m", "generator", "watch", str(path), "-o", str(out)]
+    process = subprocess.Popen(
+        [*command, "-f", "pdf", "-f", "docx", "-j", "2"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert "built 2 file(s) in" in process.stdout.readline()
+    assert process.stdout.readline().startswith("watching for changes")
+    time.sleep(1)  # the line is said just before the watcher starts
+    return process
+
+
+def stop_watch(process: subprocess.Popen[str]) -> str:
+    """Ctrl-C; the watch must stop cleanly. Returns what it said on stderr after."""
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
+    return stderr
+
+
 def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(tmp_path):
     theme = tmp_path / "lessons" / "look"
     theme.mkdir(parents=True)
@@ -368,32 +394,8 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
     path = lesson(tmp_path / "lessons", "live.yaml", "First draft", theme="look")
     out = tmp_path / "out"
     pdf = out / "live-cheatsheet.pdf"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "watch",
-            str(path),
-            "-o",
-            str(out),
-            "-f",
-            "pdf",
-            "-f",
-            "docx",
-            "-j",
-            "2",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_watch(path, out)
     try:
-        assert "built 2 file(s) in" in process.stdout.readline()
-        assert process.stdout.readline().startswith("watching for changes")
-        time.sleep(1)  # the line is said just before the watcher starts
         first = pdf.read_bytes()
         path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
         assert "rebuilt 2 file(s) in" in process.stdout.readline()  # in two warm workers
@@ -409,11 +411,25 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
         assert f"{path}:2:" in process.stderr.readline()  # once, though both formats failed
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
     finally:
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-    assert process.returncode == 0
-    assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
+        stderr = stop_watch(process)
     assert f"{path}:2:" not in stderr  # the broken edit's error was said once, read above
+
+
+def test_watch_replaces_a_worker_that_died(tmp_path):
+    path = lesson(tmp_path / "lessons", "live.yaml", "First draft")
+    out = tmp_path / "out"
+    process = start_watch(path, out)
+    try:
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+        workers = [int(pid) for pid in found.stdout.split()]
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)  # as the system does when memory runs out
+        time.sleep(0.5)
+        path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert "Second draft" in PdfReader(out / "live-cheatsheet.pdf").pages[0].extract_text()
+    finally:
+        stop_watch(process)
 
 
 def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge, tmp_path):

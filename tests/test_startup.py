@@ -76,3 +76,40 @@ def test_the_math_libraries_are_imported_by_the_first_formula(tmp_path, lesson, 
     assert {"docx", "pptx", "reportlab"} <= imported  # every format was really built
     assert (imported >= MATH_LIBRARIES) is imports_math, imported & MATH_LIBRARIES
     assert imported.isdisjoint(MATH_LIBRARIES) is not imports_math
+
+
+FONTS_READ = """\
+import sys
+from pathlib import Path
+from reportlab.pdfbase import pdfmetrics
+from generator.build import BuildOptions, build
+from generator.textfit import UnreadFont
+build(Path(sys.argv[1]), BuildOptions(formats=["pdf"], out_dir=Path(sys.argv[2])))
+fonts = [font for font in pdfmetrics._fonts.values() if isinstance(font, UnreadFont)]
+print("registered", *sorted(Path(font.path).name for font in fonts))
+print("read", *sorted(Path(font.path).name for font in fonts if "charWidths" in vars(font.face)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("lesson", "mono"), [(SAMPLE, False), (ROOT / "content" / "git-basics.yaml", True)]
+)
+def test_the_cheat_sheet_reads_only_the_font_files_it_draws_with(lesson, mono, tmp_path):
+    """A theme registers a dozen faces, and names two fallbacks (the second a CJK font of
+    many megabytes); a sheet reads the files it draws with. The theme's wording holds a
+    character the body font lacks (the code continuation mark), which the first fallback
+    has, so the second is not needed."""
+    result = subprocess.run(
+        [sys.executable, "-c", FONTS_READ, str(lesson), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        check=True,
+    )
+    registered, read = (set(line.split()[1:]) for line in result.stdout.splitlines())
+    assert "DejaVuSans-Regular.ttf" in read  # the first fallback has the mark
+    assert not any(name.startswith("DroidSans") for name in registered | read)
+    assert ("LiberationMono-Regular.ttf" in read) == mono
+    unused = {name for name in registered if "BoldItalic" in name}
+    assert unused and unused.isdisjoint(read)  # registered, for <b><i>, but never drawn

@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from ..inline import Run
 from ..links import is_relative
 from ..model import Document
-from ..scripts import covered, fallback_files, needs_fallback, shaped, split_by_font
+from ..scripts import covered, needed_fallbacks, shaped, split_by_font
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
@@ -93,7 +93,7 @@ class Faces:
 
         Paragraph markup picks a face by family, bold and italic, so ``<b>`` inside body
         text uses the body font's bold file rather than a synthetic or built-in one. The
-        theme's fallback fonts are registered only when *chars* need them.
+        theme's fallback fonts are registered only as far as *chars* need them.
         """
         names = {}
         for role in ("body", "heading", "mono"):
@@ -105,7 +105,7 @@ class Faces:
                 faces[0], normal=faces[0], bold=faces[1], italic=faces[2], boldItalic=faces[3]
             )
             names[role] = faces[0]
-        files = fallback_files(theme) if needs_fallback(chars, theme) else []
+        files = needed_fallbacks(chars, theme)
         fallbacks = tuple(font_name(path) for path in files)
         for name in fallbacks:  # one file for every style: a fallback has no bold of its own
             registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
