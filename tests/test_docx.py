@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table
@@ -143,6 +144,17 @@ def test_headings_follow_the_model_in_order_and_level(lesson, request) -> None:
     path = request.getfixturevalue(lesson)
     document, theme = model(EVERY_BLOCK if lesson == "every_block" else SAMPLE)
     assert headings(docx.Document(path)) == model_headings(document, theme)
+
+
+def test_a_handout_without_a_template_defines_only_the_styles_it_can_use(every_block) -> None:
+    """python-docx's template brings a hundred of Word's table styles (most of its styles
+    part); the handout's tables are styled directly, so only the plain default stays."""
+    word = docx.Document(str(every_block))
+    table_styles = [style for style in word.styles if style.type == WD_STYLE_TYPE.TABLE]
+    assert [style.name for style in table_styles] == ["Normal Table"]
+    assert word.tables and all(table.style.name == "Normal Table" for table in word.tables)
+    with zipfile.ZipFile(every_block) as package:
+        assert package.getinfo("word/styles.xml").file_size < 60_000
 
 
 def test_every_prose_paragraph_of_the_sample_is_in_the_handout(sample) -> None:

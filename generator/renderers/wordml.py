@@ -387,7 +387,23 @@ def blank_document() -> WordDocument:
 
 @cache
 def _default_document() -> WordDocument:
-    return without_stale_styles(docx.Document())
+    return without_table_styles(without_stale_styles(docx.Document()))
+
+
+def without_table_styles(word: WordDocument) -> WordDocument:
+    """*word* with no table style but its default (plain) one.
+
+    python-docx's template defines a hundred of Word's built-in table styles (Light
+    Shading, Medium Grid, each in six accents): 340 kB of its 355 kB of styles. A
+    handout without the user's template styles its tables itself and uses none of them,
+    yet every handout copied, wrote and compressed them, a tenth of its time. Word adds
+    a built-in style's definition when someone picks it, so nothing is lost.
+    """
+    styles = word.styles.element
+    for style in styles.findall(W + "style"):
+        if style.get(W + "type") == "table" and style.get(W + "default") != "1":
+            styles.remove(style)
+    return word
 
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
