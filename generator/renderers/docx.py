@@ -210,6 +210,7 @@ class DocxRenderer(Renderer):
             self._check_contrast(reference)
         self._lists()
         self.measuring = self._measuring_theme()
+        self.measured: dict[tuple[str, float, bool], int] = {}
 
     def _open(self, reference: Path) -> WordDocument:
         problem = package_problem(reference)
@@ -1038,12 +1039,15 @@ class DocxRenderer(Renderer):
         Measured with metric-compatible font files (the theme's, or the template's
         font's twin), run by run.
         """
-        fonts = Fonts(self.measuring)
-        points = sum(
-            text_width(run.text, fonts.file(replace(run, bold=run.bold or bold)), size)
-            for run in self.rich(text).runs
-        )
-        return int(points * 20) + 2 * CELL_PADDING[1] + MEASURE_SLACK
+        key = (text, size, bold)
+        if key not in self.measured:  # the words of a table's cells repeat
+            fonts = Fonts(self.measuring)
+            points = sum(
+                text_width(run.text, fonts.file(replace(run, bold=run.bold or bold)), size)
+                for run in self.rich(text).runs
+            )
+            self.measured[key] = int(points * 20) + 2 * CELL_PADDING[1] + MEASURE_SLACK
+        return self.measured[key]
 
     def even_widths(self, count: int) -> list[int]:
         return [self.width // count] * count
