@@ -125,7 +125,7 @@ class PptxRenderer(Renderer):
             self.template = pptx_template.open_template(reference)
         self.theme = self.template.measuring_theme(self.theme)
         self.deck = self.template.deck
-        self.slides = pptx_template.Slides(self.deck)
+        self.slides = pptx_template.Slides(self.template)
         self.margin = self.theme.margins.slide * 72
         self.width, self.height = self.template.width, self.template.height
         line = self.theme.size("pptx", "body_min") * textfit.LINE_SPACING
@@ -139,7 +139,7 @@ class PptxRenderer(Renderer):
         else:
             roles, style = self.template.colour_roles(), self.template.table_style()
             self.paint = Painter(self.theme, self.document.language, roles, style)
-        self.notes_pages = NotesPages()
+        self.notes_pages = NotesPages(self.template.key)
         self.title_slide()
         for page in self.pages():
             self.content_slide(page)

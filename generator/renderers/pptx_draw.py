@@ -432,14 +432,18 @@ class Painter:
         slide.shapes.element.insert_element_before(_alternatives(native, fallback), "p:extLst")
 
 
-class NotesPages:
-    """Speaker notes pages. python-pptx makes the first from the deck's notes master;
-    the others are copies of that page while it was blank, since cloning the master's
-    placeholders again for every slide took a fifth of a render."""
+_BLANK_NOTES: dict[bytes, Any] = {}  # a notes page before its text, by template
 
-    def __init__(self) -> None:
-        self.blank: Any = None
-        self.names: set[str] = set()  # the package's notes page names, once there is one
+
+class NotesPages:
+    """Speaker notes pages. python-pptx makes the first from the notes master of a
+    template (by its *key*); every other page, in this deck and the next, is a copy of
+    that page while it was blank, since cloning the master's placeholders again for
+    every slide took a fifth of a render."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.names: set[str] | None = None  # the package's notes page names, once known
 
     def write(self, slide: Slide, notes: Sequence[tuple[str, str]]) -> None:
         """*notes*, texts each in its language, in the notes placeholder of *slide*'s
@@ -458,16 +462,17 @@ class NotesPages:
         body.extend(parse_xml(f"<p:txBody {NAMESPACES}>{lines}</p:txBody>"))
 
     def page(self, slide: Slide) -> Any:
-        """*slide*'s new notes page: python-pptx's for the first slide, then copies."""
-        if self.blank is None:
-            page = slide.notes_slide.element
-            self.blank = deepcopy(page)
-            parts = slide.part.package.iter_parts()
-            self.names = {part.partname for part in parts if part.partname.startswith(NOTES)}
-            return page
+        """*slide*'s new notes page: a copy of the template's blank one."""
         part = slide.part
         package = part.package
-        page = deepcopy(self.blank)
+        if self.names is None:
+            if self.key not in _BLANK_NOTES:
+                page = slide.notes_slide.element
+                _BLANK_NOTES[self.key] = deepcopy(page)
+                self.names = _notes_names(package)
+                return page
+            self.names = _notes_names(package)
+        page = deepcopy(_BLANK_NOTES[self.key])
         page_part = NotesSlidePart(self.name(), CT.PML_NOTES_SLIDE, package, page)
         page_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
         page_part.relate_to(part, RT.SLIDE)
@@ -486,6 +491,10 @@ class NotesPages:
         )
         self.names.add(name)
         return PackURI(name)
+
+
+def _notes_names(package: Any) -> set[str]:
+    return {part.partname for part in package.iter_parts() if part.partname.startswith(NOTES)}
 
 
 def _set_body(shape: Any, body: Any) -> None:

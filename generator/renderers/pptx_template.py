@@ -549,26 +549,30 @@ def _as_presentation(data: bytes) -> bytes:
     return out.getvalue()
 
 
+_COPIES: dict[tuple[bytes, str, bool], tuple[Any, ...]] = {}  # placeholders, by layout
+
+
 class Slides:
     """Adds slides to a deck as python-pptx's ``add_slide`` does, with each layout's own
     placeholders plus its footer and slide-number ones (which python-pptx leaves off).
 
     A new slide's placeholders are the same for every slide of a layout (ids and names
-    count from an empty slide), so python-pptx clones them once per layout and later
-    slides get copies: looking through the layout was most of the cost of a new slide."""
+    count from an empty slide), so python-pptx clones them once per layout of a template
+    and later slides, in this deck and the next, get copies: looking through the layout
+    was most of the cost of a new slide."""
 
-    def __init__(self, deck: Deck) -> None:
-        self.deck = deck
-        self.copies: dict[tuple[str, bool], tuple[Any, ...]] = {}  # by layout and footers
+    def __init__(self, template: Template) -> None:
+        self.deck = template.deck
+        self.key = template.key
 
     def add(self, layout: SlideLayout, *, footers: bool = True) -> Slide:
         """A new last slide on *layout*; without *footers* for a cover, as PowerPoint's
         "don't show on title slide" leaves them off."""
-        key = (str(layout.part.partname), footers)
+        key = (self.key, str(layout.part.partname), footers)
         relation, slide = self.deck.part.add_slide(layout)
         tree = slide.shapes._spTree
-        if key in self.copies:
-            for element in self.copies[key]:
+        if key in _COPIES:
+            for element in _COPIES[key]:
                 tree.insert_element_before(copy.deepcopy(element), "p:extLst")
         else:
             shapes = [*layout.iter_cloneable_placeholders()]
@@ -576,7 +580,7 @@ class Slides:
                 shapes += [shape for shape in layout.placeholders if _kind(shape) in FOOTERS]
             for shape in shapes:
                 slide.shapes.clone_placeholder(shape)
-            self.copies[key] = tuple(copy.deepcopy(element) for element in tree.iter_shape_elms())
+            _COPIES[key] = tuple(copy.deepcopy(element) for element in tree.iter_shape_elms())
         self.deck.slides._sldIdLst.add_sldId(relation)
         return slide
 
