@@ -263,7 +263,10 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
     outcome = Outcome(job)
     try:
         lesson = lesson_for(job.lesson, job.lesson_digest)
-        document, theme = prepare_document(lesson, options, job.variables)
+        # The job's own formats: only the one that draws the cheat sheet checks its glyphs.
+        document, theme = prepare_document(
+            lesson, replace(options, formats=job.formats), job.variables
+        )
         files = [*theme_files(theme), *image_files(document), *options.references.values()]
         outcome.inputs = {
             portable(Path(path), job.lesson.parent): sha
