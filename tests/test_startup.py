@@ -22,18 +22,23 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.s
 """
 
 
-@pytest.mark.parametrize(
-    "args", [["--help"], ["formats"], ["check", str(SAMPLE)], ["build", "--help"]]
-)
-def test_commands_that_render_nothing_import_no_heavy_library(args):
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+def fresh_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """*code* run with *args* in a new interpreter, so nothing is imported or read yet."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "PATH": ""},
         check=True,
     )
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["formats"], ["check", str(SAMPLE)], ["build", "--help"]]
+)
+def test_commands_that_render_nothing_import_no_heavy_library(args):
+    result = fresh_python(PROBE, *args)
     imported = set(result.stderr.split())
     assert "generator" in imported  # the probe really ran the command
     assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
@@ -42,14 +47,7 @@ def test_commands_that_render_nothing_import_no_heavy_library(args):
 def test_checking_pictures_leaves_the_image_library_to_the_workers():
     """`check` lays every output out in worker processes, which also decode the pictures;
     the process that reports imports none of the heavy libraries, pictures or not."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, "check", str(EVERY_BLOCK)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        check=True,
-    )
+    result = fresh_python(PROBE, "check", str(EVERY_BLOCK))
     imported = set(result.stderr.split())
     assert "generator" in imported and imported.isdisjoint(HEAVY), imported & set(HEAVY)
 
@@ -64,14 +62,7 @@ MATH_LIBRARIES = {"latex2mathml", "ziamath", "ziafont"}
 def test_the_math_libraries_are_imported_by_the_first_formula(tmp_path, lesson, imports_math):
     """A lesson without equations builds all three formats without importing the
     libraries that read and draw them (about a quarter of a cold build's time)."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, "build", str(lesson), "-o", str(tmp_path), "-j", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        check=True,
-    )
+    result = fresh_python(PROBE, "build", str(lesson), "-o", str(tmp_path), "-j", "1")
     imported = set(result.stderr.split())
     assert {"docx", "pptx", "reportlab"} <= imported  # every format was really built
     assert (imported >= MATH_LIBRARIES) is imports_math, imported & MATH_LIBRARIES
@@ -99,14 +90,7 @@ def test_the_cheat_sheet_reads_only_the_font_files_it_draws_with(lesson, mono, t
     many megabytes); a sheet reads the files it draws with. The theme's wording holds a
     character the body font lacks (the code continuation mark), which the first fallback
     has, so the second is not needed."""
-    result = subprocess.run(
-        [sys.executable, "-c", FONTS_READ, str(lesson), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        check=True,
-    )
+    result = fresh_python(FONTS_READ, str(lesson), str(tmp_path))
     registered, read = (set(line.split()[1:]) for line in result.stdout.splitlines())
     assert "DejaVuSans-Regular.ttf" in read  # the first fallback has the mark
     assert not any(name.startswith("DroidSans") for name in registered | read)
