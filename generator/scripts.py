@@ -218,11 +218,7 @@ def _leader(cluster: str) -> str:
     """The character that stands for *cluster* in the bidi algorithm: its first, unless
     that is one the algorithm drops (a join or format control at the start of a line)."""
     first = cluster[0]
-    return (
-        " "
-        if unicodedata.bidirectional(first) in ("BN", "LRE", "RLE", "LRO", "RLO", "PDF")
-        else first
-    )
+    return " " if unicodedata.bidirectional(first) in UNORDERED else first
 
 
 def split_by_font(text: str, fonts: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
