@@ -24,7 +24,7 @@ from .errors import LessonError, Problem
 from .images import ImageProblem, usable_image
 from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node
-from .templating import check_theme_template, explain, names_used, render_string
+from .templating import check_theme_template, explain, has_template, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -218,9 +218,15 @@ class Theme(Node):
         """
         template = self.text[name]
         try:
-            if name != "footer" and "footer" in names_used(template):
-                context.setdefault("footer", self.wording("footer", document))
-            result = render_string(template, {"doc": document, "vars": document.vars, **context})
+            # Most wording is one plain line, which the template would give back as it is
+            # (a line break it would normalise); running it costs a compile per process.
+            if template.isprintable() and not has_template(template):
+                result = template
+            else:
+                if name != "footer" and "footer" in names_used(template):
+                    context.setdefault("footer", self.wording("footer", document))
+                context = {"doc": document, "vars": document.vars, **context}
+                result = render_string(template, context)
             if problem := text_problem(result):
                 raise SecurityError(f"filled in, {problem}")
             return result
