@@ -788,6 +788,48 @@ def test_a_picture_shrinks_to_the_foot_of_a_column_rather_than_moving_on():
     assert picture.split(300, 50) == []  # never cut between picture and caption
 
 
+def image_sizes(reader: PdfReader) -> list[tuple[int, int]]:
+    """Width and height in pixels of each picture on the first page."""
+    xobjects = reader.pages[0]["/Resources"]["/XObject"]
+    return sorted(
+        (int(image["/Width"]), int(image["/Height"]))
+        for image in (xobjects[name].get_object() for name in xobjects)
+        if image["/Subtype"] == "/Image"
+    )
+
+
+def test_a_picture_is_prepared_once_yet_an_edited_one_is_read_again(tmp_path):
+    """Each layout the sheet tries draws the picture on a new canvas; it is prepared once
+    and the file comes out the same, but replacing the picture's file is seen."""
+    from PIL import Image
+
+    from generator.build import build
+
+    picture = tmp_path / "picture.png"
+    Image.new("RGB", (40, 30), "#3366aa").save(picture)
+    lesson = write_lesson(
+        tmp_path,
+        """title: Pictures
+sections:
+  - heading: One picture
+    blocks:
+      - text: Short text beside a picture.
+      - image: {src: picture.png, alt: A blue box, caption: A blue box}
+""",
+    )
+    options = BuildOptions(formats=["pdf"], out_dir=tmp_path / "out", force=True)
+    (first,) = build(lesson, options)
+    kept = first.read_bytes()
+    assert (40, 30) in image_sizes(PdfReader(first))
+    (again,) = build(lesson, options)
+    assert again.read_bytes() == kept  # the prepared picture, registered anew, is the same
+    Image.new("RGB", (64, 48), "#aa3366").save(picture)
+    os.utime(picture, ns=(1, 1))  # a new picture, whatever the clock says
+    (edited,) = build(lesson, options)
+    sizes = image_sizes(PdfReader(edited))
+    assert (64, 48) in sizes and (40, 30) not in sizes
+
+
 def test_a_table_too_wide_for_its_column_of_a_columns_block_says_what_fits_there(tmp_path, render):
     header = ", ".join(f"H{i}" for i in range(14))
     cells = ", ".join("x" for _ in range(14))

@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable
 
 from .. import mathdraw
 from ..inline import Run
+from .pdfimages import registered
 
 PLACEHOLDER = str(Path(__file__).with_name("placeholder.png"))  # one blank pixel
 NUDGE = 0.0001  # points added to a width taken by another equation: far below print
@@ -135,11 +136,12 @@ class SheetCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.equations = equations
 
-    def drawImage(self, image, x, y, width=None, height=None, *args, **kwargs):
+    def drawImage(self, image, x, y, width=None, height=None, mask=None, **kwargs):
         if getattr(image, "fileName", None) == PLACEHOLDER:
             self.equations.draw(self, x, y, width)
             return None
-        return super().drawImage(image, x, y, width, height, *args, **kwargs)
+        image = registered(self, image, mask) or image
+        return super().drawImage(image, x, y, width, height, mask=mask, **kwargs)
 
 
 class Equation(Flowable):
