@@ -296,6 +296,22 @@ def test_a_short_lesson_keeps_the_theme_size_and_spreads_over_every_column(tmp_p
     assert set(column_lefts(3, 297)) <= lefts
 
 
+def test_only_the_layout_kept_is_written_out(tmp_path, render, monkeypatch):
+    """Trial layouts are measured, not written: a shrunk sheet and a balanced one each
+    write one PDF however many layouts the fitting tried."""
+    from generator.renderers.pdftags import TaggedCanvas
+
+    written = []
+    save = TaggedCanvas.save
+    monkeypatch.setattr(TaggedCanvas, "save", lambda canvas: written.append(save(canvas)))
+    for parts in (12, 3):  # shrunk to fit; kept at the theme size and balanced
+        written.clear()
+        renderer, reader = render(write_lesson(tmp_path, long_lesson(parts)))
+        assert renderer.trials > 1
+        assert len(written) == 1
+        assert len(reader.pages) == 1 and f"Part {parts}" in text_of(reader)
+
+
 def test_a_lesson_far_too_long_fails_and_names_its_longest_sections(tmp_path, render):
     text = long_lesson(40).replace(
         "heading: Part 7\n    blocks:\n",

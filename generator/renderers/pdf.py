@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -112,11 +112,16 @@ class Layout:
     """One trial layout of the whole sheet at one body size."""
 
     size: float
-    data: bytes
+    sheet: Sheet = field(repr=False)
     pages: int
     used: float  # pages filled, as a fraction (1.4 = one page and 40% of the next)
     labelled: int  # the page count its footers name
     gapless: bool = True  # no column left empty before the last one used
+
+    @property
+    def data(self) -> bytes:
+        """The PDF; only the layout that is kept is ever written out."""
+        return self.sheet.pdf()
 
 
 class PdfRenderer(Renderer):
@@ -236,7 +241,7 @@ class PdfRenderer(Renderer):
         try:
             # An empty story (every section left out) still gets its page with the title band
             story = [f for part in parts for f in part.flowables] or [Spacer(0, 0)]
-            data = sheet.render(story)
+            sheet.render(story)
         except LayoutError as error:
             owner = {id(f): part.name for part in parts for f in part.flowables}
             name = owner.get(id(sheet.current)) or owner.get(id(sheet.last), "the sheet")
@@ -245,7 +250,7 @@ class PdfRenderer(Renderer):
                 " split up (a table cell or header, most likely); shorten it, or leave the"
                 " block out of the cheat sheet with 'skip: [pdf]'"
             ) from error
-        return Layout(size, data, sheet.pages, sheet.used, pages, sheet.gapless)
+        return Layout(size, sheet, sheet.pages, sheet.used, pages, sheet.gapless)
 
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""

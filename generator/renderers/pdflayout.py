@@ -528,9 +528,17 @@ class Sheet(BaseDocTemplate):
         column, filled = self._end
         return self.pages - 1 + (column + filled) / self.geometry.columns
 
-    def render(self, story: list[Flowable]) -> bytes:
-        """Lay out *story*; returns the PDF bytes."""
+    def render(self, story: list[Flowable]) -> None:
+        """Lay out *story*. The PDF is written only when :meth:`pdf` asks for it: the
+        fitting measures most of its trial layouts and keeps one."""
+        self._doSave = 0  # reportlab's own switch, as its multi-pass builds use it
         self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
+
+    def pdf(self) -> bytes:
+        """The laid-out sheet as PDF bytes, written on the first call."""
+        if not self._doSave:
+            self.canv.save()
+            self._doSave = 1
         return self.out.getvalue()
 
 
