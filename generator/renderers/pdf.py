@@ -172,26 +172,30 @@ class PdfRenderer(Renderer):
         """Shorten the columns of a one-page sheet with room to spare, so they end level.
 
         A short lesson would otherwise fill the first columns and leave the last one
-        (nearly) empty. Bisects the columns' depth, in hundredths, for the shortest
-        columns that still hold everything on the page.
+        (nearly) empty. Searches the columns' depth, in hundredths, for the shortest
+        columns that still hold everything on the page: levelled columns are seldom
+        much deeper than the text would fill if it could be cut anywhere, so depths
+        just above that are tried first, in growing steps, and the range left is then
+        bisected. Each try is a whole layout of the sheet.
         """
         columns = self.geometry.columns
         if layout.pages != 1 or columns == 1 or layout.used > BALANCED:
             return layout
         full, best, best_geometry = self.geometry, layout, self.geometry
         low, high = int(layout.used * 100), 100  # the answer is in (low, high]
+        step = 1
         while high - low > 1:
-            middle = (low + high) // 2
+            middle = min(low + step, (low + high) // 2)
             self.geometry = replace(full, depth=middle / 100)
             try:
                 trial = self.layout(layout.size, 1)
             except ColumnOverflow:  # columns this shallow cannot hold some block at all
-                low = middle
+                low, step = middle, step * 2
                 continue
             if trial.pages == 1 and trial.gapless:
                 best, best_geometry, high = trial, self.geometry, middle
             else:
-                low = middle
+                low, step = middle, step * 2
         self.geometry = best_geometry
         return best
 
