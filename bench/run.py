@@ -98,6 +98,24 @@ def single_lesson(formats: list[str], work: Path, runs: int) -> tuple[list[Row],
     return rows, cold
 
 
+def other_lessons(formats: list[str], work: Path, runs: int) -> list[Row]:
+    """Warm time of the other shipped lessons into each format. They are shorter than
+    the sample, so their cheat sheets are levelled (laid out again at shorter column
+    depths), and they hold pictures, code and formulas, which the sample does not."""
+    rows = []
+    for lesson in sorted(SAMPLE.parent.glob("*.*")):
+        if lesson.stem == SAMPLE.stem or lesson.suffix not in (".yaml", ".md"):
+            continue
+        figures = []
+        for name in formats:
+            options = BuildOptions(formats=[name], out_dir=work / f"other-{lesson.stem}")
+            build(lesson, options)
+            seconds = median_time(lambda o=options, lesson=lesson: build(lesson, o), runs)
+            figures.append(f"{name} {ms(seconds)}")
+        rows.append((f"{lesson.name}, warm", ", ".join(figures), ""))
+    return rows
+
+
 def reading(runs: int) -> list[Row]:
     """Reading (parsing and validating) the sample, as YAML and as Markdown: warm, in this
     process, and cold, as a fresh ``lectern check`` (Markdown imports markdown-it too)."""
@@ -523,6 +541,7 @@ def main() -> None:
         single, cold = single_lesson(formats, work, runs)
         rows += single
         rows += comparison(cold, pandoc_route(work, runs))
+        rows += other_lessons(formats, work, runs)
         rows += startup(work, runs)
         rows += watch_rebuild(work, runs)
         rows += batch(formats, work, lessons)
