@@ -136,12 +136,12 @@ class SheetCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.equations = equations
 
-    def drawImage(self, image, x, y, width=None, height=None, mask=None, **kwargs):
+    def drawImage(self, image, x, y, width=None, height=None, mask=None, *args, **kwargs):
         if getattr(image, "fileName", None) == PLACEHOLDER:
             self.equations.draw(self, x, y, width)
             return None
         image = registered(self, image, mask) or image
-        return super().drawImage(image, x, y, width, height, mask=mask, **kwargs)
+        return super().drawImage(image, x, y, width, height, mask, *args, **kwargs)
 
 
 class Equation(Flowable):
