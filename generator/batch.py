@@ -39,7 +39,7 @@ from .discover import Found
 from .errors import BuildError, LessonError, Problem
 from .load import Lesson, load_lesson
 from .manifest import Manifest, ManifestError, output_key, portable
-from .merge import DEFAULT_NAME, output_stems, read_rows, refuse_clashes
+from .merge import DEFAULT_NAME, clash_problems, output_stems, read_rows, refuse_clashes
 from .registry import available_formats
 from .templating import variables_read
 
@@ -164,6 +164,8 @@ def plan_batch(
             load_renderer(fmt)  # raises, naming the installed formats
     rows = read_rows(data) if data is not None else None
     plan = Plan([], Manifest.load(options.out_dir), rows=None if rows is None else len(rows))
+    if rows is None:
+        lessons = _without_clashes(list(lessons), plan, formats, options.out_dir)
     named: list[tuple[str, str]] = []
     for found in lessons:
         path = found.path
@@ -197,8 +199,32 @@ def plan_batch(
             if len(stale) < len(keys):
                 fresh = {fmt: key for fmt, key in keys.items() if fmt not in stale}
                 plan.fresh.append(replace(job, keys=fresh))
-    refuse_clashes(named, options.out_dir, rows=rows is not None)
+    if rows is not None:
+        refuse_clashes(named, options.out_dir)
     return plan
+
+
+def _without_clashes(
+    lessons: list[Found], plan: Plan, formats: list[str], out_dir: Path
+) -> list[Found]:
+    """The lessons whose output names no other lesson gives. Lessons that share one
+    (``intro.yaml`` beside ``intro.md``) each fail, with the fix, and the rest of the
+    folder still builds."""
+    by_name: dict[str, list[Found]] = {}
+    for found in lessons:
+        by_name.setdefault(found.stem.casefold(), []).append(found)
+    fix = "rename one of them (the output is named after the lesson file)"
+    for group in by_name.values():
+        if len(group) == 1:
+            continue
+        error = LessonError(
+            clash_problems([(found.stem, str(found.path)) for found in group], out_dir, fix=fix)
+        )
+        for found in group:
+            outcome = Outcome(Job(found.path, None, found.stem, str(found.path), {}, {}))
+            outcome.failed_formats = list(formats)
+            plan.failed.append(outcome.fail(EXIT_BAD_INPUT, error))
+    return [found for found in lessons if len(by_name[found.stem.casefold()]) == 1]
 
 
 def _check_columns(

@@ -189,17 +189,20 @@ def vars_named(template: str) -> set[str]:
     return named
 
 
-def refuse_clashes(named: list[tuple[str, str]], out_dir: Path, *, rows: bool = True) -> None:
-    """Refuse two sources (``(stem, what)`` pairs) that would write the same files: data
-    *rows*, or lesson files (``a.yaml`` and ``a.md``), each with its own fix.
+def refuse_clashes(named: list[tuple[str, str]], out_dir: Path) -> None:
+    """Refuse data rows (``(stem, what)`` pairs) that would write the same files: the
+    whole merge waits for a --name that tells the copies apart."""
+    problems = clash_problems(named, out_dir, fix="make --name unique (for example add {{ row }})")
+    if problems:
+        raise LessonError(problems)
+
+
+def clash_problems(named: list[tuple[str, str]], out_dir: Path, *, fix: str) -> list[Problem]:
+    """Each pair of sources (``(stem, what)`` pairs) that would write the same files,
+    said with *fix*.
 
     Names differing only in case clash too: they are one file on macOS and Windows.
     """
-    fix = (
-        "make --name unique (for example add {{ row }})"
-        if rows
-        else "rename one of them (the output is named after the lesson file)"
-    )
     seen: dict[str, str] = {}
     problems = []
     for stem, what in named:
@@ -212,5 +215,4 @@ def refuse_clashes(named: list[tuple[str, str]], out_dir: Path, *, rows: bool = 
                     " or build into separate folders",
                 )
             )
-    if problems:
-        raise LessonError(problems)
+    return problems

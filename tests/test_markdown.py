@@ -677,10 +677,24 @@ def test_the_readme_shows_code_and_columns_in_both_forms(tmp_path):
     assert from_md == yaml_lesson(tmp_path, in_yaml)
 
 
-def test_a_lesson_in_both_forms_in_one_folder_is_refused_with_its_own_fix(tmp_path):
-    write_lesson(tmp_path, SAMPLE.read_text(encoding="utf-8"), "lesson.yaml")
-    md_lesson(tmp_path, "# H\n\nText.\n")
-    result = CliRunner().invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "out")])
+def test_a_lesson_in_both_forms_in_one_folder_fails_with_its_own_fix_and_the_rest_build(
+    tmp_path,
+):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    write_lesson(lessons, SAMPLE.read_text(encoding="utf-8"), "lesson.yaml")
+    md_lesson(lessons, "# H\n\nText.\n")
+    other = "title: Other\nsections:\n  - heading: H\n    blocks: [{text: Some text.}]\n"
+    write_lesson(lessons, other, "other.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(lessons), "-o", str(out)])
     assert result.exit_code == 2
-    assert "both give the output name 'lesson'; rename one of them" in result.output
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    said = "both give the output name 'lesson'; rename one of them"
+    assert result.output.count(said) == 1  # one error for the pair, said once
+    assert "2 failed" in result.output
+    built = [path.name for path in out.iterdir() if path.suffix in (".docx", ".pptx", ".pdf")]
+    assert sorted(built) == [
+        "other-cheatsheet.pdf",
+        "other-deck.pptx",
+        "other-handout.docx",
+    ]
