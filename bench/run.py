@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alliance-vs-coalition.yaml"
 SAMPLE_MD = ROOT / "bench" / "alliance-vs-coalition.md"  # pandoc's form, for pandoc
-LESSON_MD = ROOT / "content" / "alliance-vs-coalition.md"  # Lectern's Markdown form
+LESSON_MD = ROOT / "examples" / "markdown" / "alliance-vs-coalition.md"  # Lectern's Markdown form
 CODE_HEAVY = ROOT / "bench" / "code-heavy.yaml"
 sys.path.insert(0, str(ROOT))
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -32,12 +32,12 @@ from .test_pptx import all_text, title_of
 from .test_properties import LESSON
 
 CONTENT = ROOT / "content"
-SAMPLE_MD = CONTENT / "alliance-vs-coalition.md"
+SAMPLE_MD = ROOT / "examples" / "markdown" / "alliance-vs-coalition.md"
 NEWTON = CONTENT / "newtons-laws.md"
 GIT_BASICS = CONTENT / "git-basics.yaml"
 EVERY_LESSON = sorted(
     path
-    for folder in (CONTENT, LESSONS)
+    for folder in (CONTENT, LESSONS, SAMPLE_MD.parent)
     for path in folder.iterdir()
     if path.suffix in LESSON_SUFFIXES
 )
