@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # the pool is imported only when a batch uses it
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+FOR_DEVELOPERS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+"""Warning categories about code, not about a lesson."""
 
 
 @dataclass(frozen=True)
@@ -277,11 +279,19 @@ def _row_jobs(
 def execute(job: Job, options: BuildOptions) -> Outcome:
     """Build one job; every failure is caught and described, never raised, and every
     warning is kept with the outcome, so that the process reporting on the whole batch
-    says each one once, however many workers came across it."""
+    says each one once, however many workers came across it.
+
+    A library's deprecation notice (shown where Python's warning filters let it through,
+    as under a test runner or ``-W default``) says nothing about the lesson: it goes with
+    the details ``--debug`` prints, not with the warnings ``--strict`` fails on."""
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:  # the process's filters still apply
         outcome = _execute(job, options)
-    outcome.warnings = list(dict.fromkeys(str(warning.message) for warning in caught))
+    for warning in caught:
+        if issubclass(warning.category, FOR_DEVELOPERS):
+            outcome.details.append(f"{warning.category.__name__}: {warning.message}\n")
+        elif str(warning.message) not in outcome.warnings:
+            outcome.warnings.append(str(warning.message))
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -156,7 +156,7 @@ def _output_folder(request: Request) -> Iterator[Path]:
 def _build(
     request: Request, lessons: list[Found], options: BuildOptions, quiet: bool
 ) -> tuple[int, Report]:
-    from .batch import plan_batch, run_batch
+    from .batch import FOR_DEVELOPERS, plan_batch, run_batch
 
     try:
         plan = plan_batch(lessons, options, data=request.data, name=request.name)
@@ -176,7 +176,14 @@ def _build(
     for job in plan.fresh:
         report.up_to_date(job, {fmt: plan.manifest.name_of(fmt, job.stem) for fmt in job.keys})
     previous = warnings.showwarning
-    warnings.showwarning = lambda message, *args, **kwargs: report.warning(str(message))
+
+    def said(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, FOR_DEVELOPERS):  # about code, not the lessons
+            previous(message, category, *args, **kwargs)
+        else:
+            report.warning(str(message))
+
+    warnings.showwarning = said
     try:
         status = run_batch(plan, options, request.jobs, report.update, kept=request.workers)
     finally:

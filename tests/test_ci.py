@@ -169,6 +169,32 @@ def test_strict_makes_a_warning_fail_the_run(course, tmp_path):
     assert "ComicSans-*.ttf not found" in strict.stderr and "--strict" in strict.stderr
 
 
+def test_strict_fails_on_the_lessons_warnings_not_on_a_librarys_deprecation(
+    course, tmp_path, monkeypatch
+):
+    """A library's DeprecationWarning, which test runners and ``-W default`` let through,
+    is no warning about the lesson: ``--strict`` passes, and ``--debug`` shows it."""
+    import warnings
+
+    from generator.renderers import pdf
+
+    write = pdf.PdfRenderer.write
+
+    def deprecated(self, path):
+        warnings.warn("old_api() is deprecated; use new_api()", DeprecationWarning, stacklevel=1)
+        return write(self, path)
+
+    monkeypatch.setattr(pdf.PdfRenderer, "write", deprecated)
+    args = ["build", course / "unit1", "-o", tmp_path / "dist", "-f", "pdf", "-j", "1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as a test runner or -W default shows them
+        strict = run(*args, "--strict")
+        debug = run("--debug", *args, "--force", "--strict")
+    assert strict.exit_code == 0, strict.stderr
+    assert "old_api" not in strict.stderr
+    assert debug.exit_code == 0 and "DeprecationWarning: old_api() is deprecated" in debug.stderr
+
+
 def test_a_moved_output_folder_and_a_restored_checkout_are_up_to_date(course, tmp_path):
     first = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes")
     assert "2 files written" in first.stdout

@@ -25,6 +25,27 @@ def test_there_is_a_trainers_lesson_with_code_columns_and_notes():
     assert "code:" in text and "columns:" in text and "notes:" in text
 
 
+def test_the_content_folder_builds_whole_as_the_readme_and_ci_examples_build_it(tmp_path):
+    """`lectern build content`, the README's folder build and its CI examples' command,
+    builds every lesson in the repository's own folder: no two of them share an output
+    name, and none of them warns."""
+    import json
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    content = ROOT / "content"
+    lessons = [path for path in content.iterdir() if path.suffix in (".yaml", ".md")]
+    report = tmp_path / "report.json"
+    args = ["build", str(content), "-o", str(tmp_path / "out"), "--json", str(report)]
+    result = CliRunner().invoke(main, [*args, "--strict"])
+    assert result.exit_code == 0, result.output
+    totals = json.loads(report.read_text(encoding="utf-8"))["totals"]
+    assert totals["written"] == 3 * len(lessons) and totals["lessons"] == len(lessons)
+    assert totals["failed"] == totals["errors"] == totals["warnings"] == 0
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[tuple[str, str], list[Path]]:
     out = tmp_path_factory.mktemp("content")
