@@ -286,3 +286,36 @@ def test_a_reference_handout_template_in_faint_colours_is_warned_about(tmp_path)
     with pytest.warns(UserWarning, match=r"style 'Normal' sets text in BBBBBB, 1\.9\d:1"):
         (handout,) = build(SAMPLE, options)
     assert handout.is_file()  # a warning, not a failure
+
+
+def test_a_faint_template_style_is_warned_about_only_where_the_handout_uses_it(tmp_path):
+    """A faint Caption matters to a handout with pictures, not to one without; a style
+    that only inherits the faint colour (Heading 2 from Heading 1) is faint too."""
+    import warnings
+
+    template = docx.Document()
+    template.styles["Caption"].font.color.rgb = RGBColor(0xAA, 0xAA, 0xAA)
+    template.styles["Heading 1"].font.color.rgb = RGBColor(0xAA, 0xAA, 0xAA)
+    template.styles["Heading 2"].font.color.rgb = None  # inherits Heading 1's
+    template.styles["Heading 2"].base_style = template.styles["Heading 1"]
+    reference = tmp_path / "faint.docx"
+    template.save(str(reference))
+    options = BuildOptions(formats=["docx"], out_dir=tmp_path, references={"docx": reference})
+    picture = Path(EVERY_BLOCK).parent / "images" / "venn.png"
+    shutil.copy(picture, tmp_path / "venn.png")
+    blocks = "      - text: Words.\n"
+    pictured = blocks + "      - image: {src: venn.png, alt: Two circles, caption: Two sets}\n"
+    said = {}
+    for name, body in (("plain", blocks), ("pictured", pictured)):
+        lesson = write_lesson(
+            tmp_path,
+            f"title: T\nsections:\n  - heading: H\n    blocks:\n{body}"
+            "    sections:\n      - heading: Sub\n        blocks: [{text: More.}]\n",
+            f"{name}.yaml",
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            build(lesson, options)
+        said[name] = {str(w.message).split("'")[1] for w in caught if "WCAG" in str(w.message)}
+    assert said["plain"] == {"Heading 1", "Heading 2"}
+    assert said["pictured"] == {"Heading 1", "Heading 2", "Caption"}

@@ -295,9 +295,33 @@ class Styles:
             found = style.find(f"{qn('w:rPr')}/{qn('w:color')}")
             if found is not None and found.get(qn("w:val"), "auto") != "auto":
                 return found.get(qn("w:val")).upper()
-            based = style.find(qn("w:basedOn"))
-            style = None if based is None else self.by_id.get(based.get(qn("w:val")))
+            style = self.base(style)
         return None
+
+    def base(self, style: CT_Style) -> CT_Style | None:
+        """The style *style* is based on, when the document has it."""
+        based = style.find(W + "basedOn")
+        if based is None:
+            return None
+        return self.by_id.get(
+            (style.get(W + "type", "paragraph"), style_key(based.get(W + "val", "")))
+        )
+
+    def id_of(self, name: str) -> str | None:
+        """The id of the style *name* finds, as :meth:`used` gives ids."""
+        style = self.find(name)
+        return None if style is None else style_key(style.get(W + "styleId", ""))
+
+    def used(self, element: OxmlElement) -> set[str]:
+        """The ids (compared as :meth:`find` compares them) of the paragraph styles text in
+        *element* is set in, and of every style those are based on."""
+        found: set[str] = set()
+        for reference in element.iter(W + "pStyle"):
+            style = self.by_id.get(("paragraph", style_key(reference.get(W + "val", ""))))
+            while style is not None and style_key(style.get(W + "styleId", "")) not in found:
+                found.add(style_key(style.get(W + "styleId", "")))
+                style = self.base(style)
+        return found
 
     def add(self, name: str, kind: str) -> CT_Style:
         """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery,
