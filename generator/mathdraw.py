@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -60,9 +61,14 @@ class Outline:
 
 @cache
 def _ziamath() -> ModuleType:
-    """ziamath, set to write glyphs as plain paths (not ``<symbol>``/``<use>``)."""
-    import ziafont
-    import ziamath
+    """ziamath, set to write glyphs as plain paths (not ``<symbol>``/``<use>``).
+
+    Its import calls a deprecated importlib API; where warnings are errors (a CI job
+    with ``PYTHONWARNINGS=error``) that notice would fail every build with formulas."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziafont
+        import ziamath
 
     ziafont.config.svg2 = False
     return ziamath

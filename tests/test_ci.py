@@ -195,6 +195,21 @@ def test_strict_fails_on_the_lessons_warnings_not_on_a_librarys_deprecation(
     assert debug.exit_code == 0 and "DeprecationWarning: old_api() is deprecated" in debug.stderr
 
 
+def test_a_ci_job_that_makes_warnings_errors_still_builds_formulas(tmp_path):
+    """PYTHONWARNINGS=error turns a library's deprecation notice on import into an
+    exception; the formula library's own is kept from failing the build."""
+    lesson = ROOT / "content" / "forces-and-formulas.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(lesson), "-o", str(tmp_path), "-j", "1"],
+        env={**os.environ, "PYTHONWARNINGS": "error", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(tmp_path.glob("forces-and-formulas-*"))) == 3
+
+
 def test_a_moved_output_folder_and_a_restored_checkout_are_up_to_date(course, tmp_path):
     first = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes")
     assert "2 files written" in first.stdout
