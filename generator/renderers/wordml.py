@@ -246,6 +246,11 @@ def right_tab(position: Length) -> OxmlElement:
     return tabs
 
 
+def _key_of(element: OxmlElement, attribute: str) -> str:
+    """The style name or id in *element*'s ``w:``*attribute*, as :class:`Styles` compares them."""
+    return style_key(element.get(W + attribute, ""))
+
+
 class Styles:
     """A document's styles by name and id, read once.
 
@@ -270,8 +275,8 @@ class Styles:
         kind = style.get(W + "type", "paragraph")
         name = style.find(W + "name")
         if name is not None:
-            self.by_name.setdefault((kind, style_key(name.get(W + "val", ""))), style)
-        self.by_id.setdefault((kind, style_key(style.get(W + "styleId", ""))), style)
+            self.by_name.setdefault((kind, _key_of(name, "val")), style)
+        self.by_id.setdefault((kind, _key_of(style, "styleId")), style)
 
     def find(self, name: str, kind: str = "paragraph") -> CT_Style | None:
         """The style of *kind* called *name* (as Word shows it), else the one whose id is
@@ -289,39 +294,37 @@ class Styles:
     def colour(self, name: str) -> str | None:
         """The text colour style *name* sets, itself or through the styles it is based on
         (six hex digits); None for automatic or a theme colour."""
-        style, seen = self.find(name), set()
-        while style is not None and id(style) not in seen:
-            seen.add(id(style))
+        for style in self.lineage(self.find(name)):
             found = style.find(f"{qn('w:rPr')}/{qn('w:color')}")
             if found is not None and found.get(qn("w:val"), "auto") != "auto":
                 return found.get(qn("w:val")).upper()
-            style = self.base(style)
         return None
 
-    def base(self, style: CT_Style) -> CT_Style | None:
-        """The style *style* is based on, when the document has it."""
-        based = style.find(W + "basedOn")
-        if based is None:
-            return None
-        return self.by_id.get(
-            (style.get(W + "type", "paragraph"), style_key(based.get(W + "val", "")))
-        )
+    def lineage(self, style: CT_Style | None) -> Iterator[CT_Style]:
+        """*style*, then the style it is based on, and so on, as far as the document has
+        them (a loop of bases is followed once)."""
+        seen: set[int] = set()
+        while style is not None and id(style) not in seen:
+            seen.add(id(style))
+            yield style
+            based = style.find(W + "basedOn")
+            kind = style.get(W + "type", "paragraph")
+            style = None if based is None else self.by_id.get((kind, _key_of(based, "val")))
 
     def id_of(self, name: str) -> str | None:
         """The id of the style *name* finds, as :meth:`used` gives ids."""
         style = self.find(name)
-        return None if style is None else style_key(style.get(W + "styleId", ""))
+        return None if style is None else _key_of(style, "styleId")
 
     def used(self, element: OxmlElement) -> set[str]:
         """The ids (compared as :meth:`find` compares them) of the paragraph styles text in
         *element* is set in, and of every style those are based on."""
-        found: set[str] = set()
-        for reference in element.iter(W + "pStyle"):
-            style = self.by_id.get(("paragraph", style_key(reference.get(W + "val", ""))))
-            while style is not None and style_key(style.get(W + "styleId", "")) not in found:
-                found.add(style_key(style.get(W + "styleId", "")))
-                style = self.base(style)
-        return found
+        named = {_key_of(reference, "val") for reference in element.iter(W + "pStyle")}
+        return {
+            _key_of(style, "styleId")
+            for key in named
+            for style in self.lineage(self.by_id.get(("paragraph", key)))
+        }
 
     def add(self, name: str, kind: str) -> CT_Style:
         """A new custom style of *kind* (``paragraph``, ``character``) shown in the gallery,
