@@ -319,3 +319,45 @@ def test_a_faint_template_style_is_warned_about_only_where_the_handout_uses_it(t
         said[name] = {str(w.message).split("'")[1] for w in caught if "WCAG" in str(w.message)}
     assert said["plain"] == {"Heading 1", "Heading 2"}
     assert said["pictured"] == {"Heading 1", "Heading 2", "Caption"}
+
+
+def test_a_deck_template_s_table_header_colours_are_warned_about_only_with_a_table(tmp_path):
+    """A template without a table style gets header colours of our choosing; when even the
+    best of its scheme reads poorly there, a deck with a table is warned, one without is
+    not (it never shows them)."""
+    import re
+    import warnings
+    import zipfile
+
+    source = Path(__file__).resolve().parent / "templates" / "en-minimal-4x3.pptx"
+    reference = tmp_path / "grey-accents.pptx"
+    greys = {"dk1": "333333", "dk2": "8A8A8A", "lt2": "EEEEEE", "accent1": "8A8A8A"}
+    greys["accent2"] = "8A8A8A"  # headers in mid grey: neither text colour reads on it
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(reference, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename.startswith("ppt/theme/"):
+                text = data.decode("utf-8")
+                for slot, colour in greys.items():
+                    text = re.sub(
+                        rf"<a:{slot}>.*?</a:{slot}>",
+                        f'<a:{slot}><a:srgbClr val="{colour}"/></a:{slot}>',
+                        text,
+                    )
+                data = text.encode("utf-8")
+            new.writestr(item, data)
+    options = BuildOptions(formats=["pptx"], out_dir=tmp_path, references={"pptx": reference})
+    table = "      - table: {header: [A, B], rows: [[one, two]]}\n"
+    said = {}
+    for name, body in (("plain", "      - text: Words.\n"), ("tabled", table)):
+        lesson = write_lesson(
+            tmp_path, f"title: T\nsections:\n  - heading: H\n    blocks:\n{body}", f"{name}.yaml"
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            (deck,) = build(lesson, options)
+        said[name] = [str(w.message) for w in caught if "table header" in str(w.message)]
+        assert deck.is_file()  # a warning, not a failure
+    assert said["plain"] == []
+    assert len(said["tabled"]) == 1
+    assert "333333 on 8A8A8A" in said["tabled"][0]

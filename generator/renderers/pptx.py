@@ -904,6 +904,8 @@ class PptxRenderer(Renderer):
         if found is None:
             raise BuildError("a table row is too long to fit a slide; shorten it or add `short`")
         size, groups = found
+        if self.paint.colours_table_headers:
+            self.template.warn_table_header()
         pieces = []
         for chosen in groups:
             indices = [0, *(i + 1 for i in chosen)]

@@ -115,6 +115,12 @@ class Painter:
         self.own_style = roles is None
         self.table_style = table_style  # a template's own default table style, if any
 
+    @property
+    def colours_table_headers(self) -> bool:
+        """Whether a table's header row is drawn in colours of our choosing on a user's
+        template (one without a table style of its own)."""
+        return not self.own_style and self.table_style is None
+
     @contextmanager
     def speaking(self, language: str) -> Iterator[None]:
         """Text drawn inside is marked as written in *language* (a section's or block's);

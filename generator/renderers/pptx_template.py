@@ -12,6 +12,7 @@ template's own fonts are what text is measured with.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import warnings
@@ -177,38 +178,54 @@ class Template:
         """Colour roles as the template's own scheme colours, each only where it reads on
         the master's real background (WCAG AA); '' leaves the master's colour to show.
         Tables get colours of their own only when the template has no table style."""
-        master = self.content.slide_master  # the one the content slides are on
-        scheme = _scheme_colours(master)
-        background = _background(master, scheme)
+        scheme, background, names = self._scheme_roles
+        self.warn_contrast("text", scheme[names["text"]], background)
 
         def slot(value: str) -> str:
             return f'<a:schemeClr val="{value}"/>'
 
-        def best(slots: Sequence[str], on: str) -> str:
-            return max(slots, key=lambda name: ratio(scheme[name], on))
-
-        text = best(("tx1", "bg1", "tx2", "bg2"), background)
-        strong = best(("tx2", "accent1", "accent2", "tx1"), background)
-        header = best(("accent1", "tx2", "accent2"), background)
-        on_header = best(("bg1", "tx1", "bg2", "tx2"), scheme[header])
-        panel = "bg2" if ratio(scheme[text], scheme["bg2"]) >= AA_TEXT else None
-        for what, fore, back in (
-            ("text", text, background),
-            ("table header text", on_header, scheme[header]),
-        ):
-            self.warn_contrast(what, scheme[fore], back)
+        strong, text, panel = names["strong"], names["text"], names["panel"]
         return {
             "primary": slot(strong) if ratio(scheme[strong], background) >= AA_TEXT else "",
             "accent_text": slot("accent1")
             if ratio(scheme["accent1"], background) >= AA_LARGE
             else "",
             "text": slot(text),
-            "header": slot(header),
-            "on_header": slot(on_header),
+            "header": slot(names["header"]),
+            "on_header": slot(names["on_header"]),
             "panel": slot(panel)
             if panel
             else f'<a:schemeClr val="{text}"><a:alpha val="12000"/></a:schemeClr>',
         }
+
+    def warn_table_header(self) -> None:
+        """Warn if a table's header, drawn in the colours :meth:`colour_roles` gives it,
+        reads poorly: said only by a deck that draws one, as a lesson without tables
+        would be warned about colours it never shows."""
+        scheme, _, names = self._scheme_roles
+        self.warn_contrast("table header text", scheme[names["on_header"]], scheme[names["header"]])
+
+    @functools.cached_property
+    def _scheme_roles(self) -> tuple[dict[str, str], str, dict[str, str]]:
+        """The content master's scheme colours, its real background, and the scheme slot
+        that reads best for each role."""
+        master = self.content.slide_master  # the one the content slides are on
+        scheme = _scheme_colours(master)
+        background = _background(master, scheme)
+
+        def best(slots: Sequence[str], on: str) -> str:
+            return max(slots, key=lambda name: ratio(scheme[name], on))
+
+        text = best(("tx1", "bg1", "tx2", "bg2"), background)
+        header = best(("accent1", "tx2", "accent2"), background)
+        names = {
+            "text": text,
+            "strong": best(("tx2", "accent1", "accent2", "tx1"), background),
+            "header": header,
+            "on_header": best(("bg1", "tx1", "bg2", "tx2"), scheme[header]),
+            "panel": "bg2" if ratio(scheme[text], scheme["bg2"]) >= AA_TEXT else "",
+        }
+        return scheme, background, names
 
     def warn_contrast(self, what: str, fore: str, back: str) -> None:
         """Warn (the deck still builds) where the template's best colours read poorly."""
