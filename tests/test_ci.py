@@ -10,17 +10,19 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.parts.story import StoryPart
 from pypdf import PdfReader
 
 from generator.cli import main
 from generator.manifest import MANIFEST_NAME
 
-from .conftest import ROOT, write_lesson
+from .conftest import EVERY_BLOCK, ROOT, write_lesson
 
 LESSON = """\
 title: {title}
@@ -474,7 +476,8 @@ def test_watch_replaces_a_worker_that_died(tmp_path):
 
 
 def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge, tmp_path):
-    """docxcompose, once imported, changes how python-docx writes core properties."""
+    """Handouts are combined in the building process itself: what it changes there (the
+    documents it opens, the package parts it moves) must not reach a later handout."""
     path, data = merge
     args = ["-f", "docx", "-j", "1", "--force"]
     plain = ["--var", "student=Ann"]
@@ -484,4 +487,53 @@ def test_combining_handouts_leaves_later_builds_in_this_process_unchanged(merge,
     assert run("build", path, "-o", tmp_path / "after", *plain, *args).exit_code == 0
     name = "letter-handout.docx"
     assert (tmp_path / "after" / name).read_bytes() == (tmp_path / "before" / name).read_bytes()
-    assert "docxcompose" not in sys.modules
+
+
+def test_combined_copies_keep_their_pictures_links_lists_and_logo(tmp_path):
+    """Each copy brings its pictures (stored once), links and header logo into the one
+    package, and its lists of their own (each starts again at 1); no part name and no
+    picture id repeats, which Word would call unreadable content."""
+    data = tmp_path / "rows.csv"
+    data.write_text("row\n1\n2\n3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["-o", out, "-f", "docx", "--theme", "corporate"]
+    result = run("build", EVERY_BLOCK, "--data", data, *args, "--combine")
+    assert result.exit_code == 0, result.output
+    path = out / "every-block-handouts.docx"
+    with (
+        zipfile.ZipFile(path) as joined,
+        zipfile.ZipFile(out / "every-block-1-handout.docx") as one,
+    ):
+        names = joined.namelist()
+        pictures = [name for name in one.namelist() if name.startswith("word/media/")]
+    assert len(names) == len(set(names))
+    assert sorted(name for name in names if name.startswith("word/media/")) == sorted(pictures)
+    assert len(pictures) >= 2  # the lesson's picture and the theme's logo
+    handouts = docx.Document(str(path))
+    qn = docx.oxml.ns.qn
+    parts = [part for part in handouts.part.package.iter_parts() if isinstance(part, StoryPart)]
+    ids = [d.get("id") for part in parts for d in part.element.iter(qn("wp:docPr"))]
+    assert len(ids) == len(set(ids)) > 3
+    for part in parts:  # every picture and link points at something in the package
+        for attribute in part.element.xpath(".//@r:embed | .//w:hyperlink/@r:id"):
+            assert attribute in part.rels, f"{part.partname}: {attribute}"
+    links = {rel.target_ref for rel in handouts.part.rels.values() if rel.is_external}
+    assert "https://example.org/page" in links
+    logos = [
+        section.header.part.element.xpath(".//a:blip/@r:embed") for section in handouts.sections
+    ]
+    assert len(logos) == 3 and all(len(logo) == 1 for logo in logos)
+    copies, lists = [], set()
+    for paragraph in handouts.element.body.iter(qn("w:p")):
+        lists.update(paragraph.xpath("./w:pPr/w:numPr/w:numId/@w:val"))
+        if paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            copies.append(lists)
+            lists = set()
+    copies.append(lists)
+    assert len(copies) == 3 and all(len(lists) == len(copies[0]) > 2 for lists in copies)
+    assert not (copies[0] & copies[1]) and not (copies[1] & copies[2])
+    numbering = handouts.part.numbering_part.element
+    for number in copies[2]:
+        (entry,) = numbering.xpath(f"./w:num[@w:numId='{number}']")
+        starts = entry.xpath("./w:lvlOverride/w:startOverride/@w:val")
+        assert starts and set(starts) == {"1"}  # a list of its own, counted from 1

@@ -116,7 +116,7 @@ def test_libreoffice_opens_random_lessons(lesson):
 def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
     """In handouts joined into one file, LibreOffice prints "Page 2 of 5" with the copy's
     own page count, for copies of different lengths (it cannot compute SECTIONPAGES)."""
-    from generator.combine import join_handouts_apart  # docxcompose stays out of this process
+    from generator.combine import join_handouts
 
     lessons = [SAMPLE, EVERY_BLOCK, SAMPLE.parent / "forces-and-formulas.yaml"]
     handouts = [
@@ -124,7 +124,7 @@ def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
         for lesson in lessons
     ]
     joined = tmp_path / "out" / "joined.docx"
-    joined.write_bytes(join_handouts_apart(handouts))
+    joined.write_bytes(join_handouts(handouts))
     result = soffice(tmp_path / "profile", tmp_path / "pdf", [*handouts, joined], timeout=300)
     assert result.returncode == 0, result.stderr
     lengths = [len(PdfReader(tmp_path / "pdf" / f"{path.stem}.pdf").pages) for path in handouts]

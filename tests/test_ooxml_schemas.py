@@ -4,8 +4,9 @@ known repair triggers (openxml-audit, pure Python).
 The renderers write much of their XML by hand, and LibreOffice forgives what Word
 rejects as "unreadable content", so reopening the files is not enough. Every block
 kind, every shipped theme, the sample, hostile text and every kind of reference
-template (.docx, .dotx, .pptx, .potx) is built and audited; any finding fails, unless
-it is listed in FALSE_POSITIVES with the reason it is one.
+template (.docx, .dotx, .pptx, .potx) is built and audited, and so are handouts joined
+into one file; any finding fails, unless it is listed in FALSE_POSITIVES with the reason
+it is one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from generator.build import BuildOptions, build
+from generator.combine import join_handouts
 from generator.theme import available_themes
 
 from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
@@ -67,6 +69,9 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
     for suffix in (".pptx", ".potx"):
         theme = make_reference(work / f"theme{suffix}", suffix)
         add(f"reference{suffix.replace('.', '-')}", EVERY_BLOCK, theme=str(theme), formats=["pptx"])
+    combined = work / "combined.docx"  # copies with pictures, lists, links and a header logo
+    combined.write_bytes(join_handouts([built["every-block-corporate.docx"]] * 3))
+    built["combined.docx"] = combined
     return built
 
 
@@ -84,6 +89,7 @@ NAMES = [
     "reference-dotx.docx",
     "reference-pptx.pptx",
     "reference-potx.pptx",
+    "combined.docx",
 ]
 
 

@@ -80,6 +80,11 @@ STYLE_ORDER = order(
     " qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr"
     " tblStylePr"
 )
+SECTPR_ORDER = order(
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders"
+    " lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter"
+    " docGrid printerSettings sectPrChange"
+)
 BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 # A paragraph's or run's properties element and the style reference that leads it.
 STYLE_REFERENCE = {W + "p": ("pPr", "pStyle"), W + "r": ("rPr", "rStyle")}
