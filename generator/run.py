@@ -110,6 +110,16 @@ def execute(request: Request) -> Result:
         for path, reason in found.skipped:
             click.echo(f"skipped {path}: {reason}", err=quiet)
         _say_layouts(request.options, quiet)
+    if request.combine_only:
+        only = _only_combined(request)
+        if only is None:
+            click.echo(
+                "error: --combine-only keeps only combined handouts and cheat sheets, and no"
+                " format asked for is combined; add -f pdf (or -f docx with --data)",
+                err=True,
+            )
+            return Result(EXIT_BAD_INPUT, Report(request.options.out_dir, quiet=True), 0.0)
+        request = only
     try:
         with _output_folder(request) as out_dir:
             options = replace(
@@ -133,6 +143,19 @@ def execute(request: Request) -> Result:
         else:
             Path(request.json_to).write_text(text + "\n", encoding="utf-8")
     return Result(status, report, seconds)
+
+
+def _only_combined(request: Request) -> Request | None:
+    """*request* building just the formats that are combined: with --combine-only the
+    others (decks) would be made only to be thrown away. None if none of them is asked for."""
+    from .combine import combined_formats
+    from .registry import available_formats
+
+    wanted = request.options.formats or list(available_formats())
+    kept = [fmt for fmt in wanted if fmt in combined_formats(copies=request.data is not None)]
+    if not kept:
+        return None
+    return replace(request, options=replace(request.options, formats=kept))
 
 
 @contextmanager

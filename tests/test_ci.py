@@ -380,6 +380,22 @@ def test_combine_only_keeps_just_the_combined_files(merge, tmp_path):
     assert result.stdout.splitlines()[-1].startswith("1 file written")
 
 
+def test_combine_only_builds_just_the_formats_it_combines(merge, tmp_path):
+    """Decks are not combined: --combine-only does not make them only to throw them away,
+    and asked for decks alone it says there is nothing to make."""
+    path, data = merge
+    out = tmp_path / "out"
+    result = run("build", path, "--data", data, "-o", out, "--combine-only", "--json", "-")
+    assert result.exit_code == 0, result.output
+    assert outputs(out) == ["letter-cheatsheets.pdf", "letter-handouts.docx"]
+    report = json.loads(result.stdout)
+    built = {output["format"] for lesson in report["lessons"] for output in lesson["outputs"]}
+    assert built == {"docx", "pdf"}
+    decks = run("build", path, "--data", data, "-o", out, "--combine-only", "-f", "pptx")
+    assert decks.exit_code == 2
+    assert "no format asked for is combined" in decks.stderr
+
+
 def test_an_error_in_every_row_is_said_once_with_a_count(merge, tmp_path):
     path, data = merge
     text = path.read_text(encoding="utf-8").replace(
