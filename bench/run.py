@@ -425,13 +425,19 @@ def long_list(work: Path, lengths: tuple[int, ...]) -> list[Row]:
     return [("deck, one long list, time per 1,000 items", ", ".join(figures), "flat = linear")]
 
 
-def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of a *count*-row merge in one fresh process."""
+def data_rows(work: Path, count: int) -> Path:
+    """A class list of *count* students, for a merge of the sample."""
     data = work / f"rows-{count}.csv"
     with data.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "school"])
         writer.writerows([f"Student {n}", f"School {n % 7}"] for n in range(count))
+    return data
+
+
+def merge_peak_rss(formats: list[str], work: Path, count: int) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of a *count*-row merge in one fresh process."""
+    data = data_rows(work, count)
     out = work / f"merge-{count}"
     command = [*LECTERN, "build", SAMPLE, "--data", data, "-o", out, "-j", "1"]
     command += format_args(formats)
@@ -468,6 +474,25 @@ def merge(formats: list[str], work: Path, count: int) -> list[Row]:
             f"{ms(small_time / (count // 5))} per row at {count // 5}",
         ),
     ]
+
+
+def combining(formats: list[str], work: Path, count: int) -> list[Row]:
+    """A *count*-row merge made into one file per printable format (``--combine-only``,
+    cold, all cores), and the joining of its handouts alone, in this process."""
+    data = data_rows(work, count)
+    started = time.perf_counter()
+    lectern("build", SAMPLE, "--data", data, "-o", work / "combined", "--combine-only")
+    rows = [(f"{count}-row merge, --combine-only", ms(time.perf_counter() - started), "cold")]
+    if "docx" in formats:
+        from generator.combine import join_handouts
+
+        lectern("build", SAMPLE, "--data", data, "-o", work / "copies", "-f", "docx")
+        handouts = sorted((work / "copies").glob("*-handout.docx"))
+        seconds = median_time(lambda: join_handouts(handouts), 3)
+        rows.append(
+            (f"  joining its {count} handouts", ms(seconds), f"{ms(seconds / count)} a copy")
+        )
+    return rows
 
 
 def pandoc_route(work: Path, runs: int) -> dict[str, float]:
@@ -552,6 +577,7 @@ def main() -> None:
         rows += long_list(work, (250, 500, 1000) if args.quick else (1000, 2000, 4000))
         rows += code_heavy(formats, work, runs)
         rows += merge(formats, work, rows_in_merge)
+        rows += combining(formats, work, 30)
     print(
         f"Lectern benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]},"
         f" formats {', '.join(formats)}\n"
