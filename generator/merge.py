@@ -198,21 +198,28 @@ def refuse_clashes(named: list[tuple[str, str]], out_dir: Path) -> None:
 
 
 def clash_problems(named: list[tuple[str, str]], out_dir: Path, *, fix: str) -> list[Problem]:
-    """Each pair of sources (``(stem, what)`` pairs) that would write the same files,
-    said with *fix*.
+    """One problem per output name that more than one source (``(stem, what)`` pairs)
+    would write, said once with *fix*, however many share it (30 rows with one --name).
 
     Names differing only in case clash too: they are one file on macOS and Windows.
     """
-    seen: dict[str, str] = {}
-    problems = []
+    by_name: dict[str, list[tuple[str, str]]] = {}
     for stem, what in named:
-        first = seen.setdefault(stem.casefold(), what)
-        if first != what:
-            problems.append(
-                Problem(
-                    out_dir / stem,
-                    f"{first} and {what} both give the output name '{stem}'; {fix}"
-                    " or build into separate folders",
-                )
+        by_name.setdefault(stem.casefold(), []).append((stem, what))
+    problems = []
+    for sources in by_name.values():
+        whats = list(dict.fromkeys(what for _, what in sources))
+        if len(whats) < 2:
+            continue
+        if len(whats) == 2:
+            who = f"{whats[0]} and {whats[1]} both give"
+        else:
+            who = f"{whats[0]}, {whats[1]} and {len(whats) - 2} more all give"
+        stem = sources[-1][0]
+        problems.append(
+            Problem(
+                out_dir / stem,
+                f"{who} the output name '{stem}'; {fix} or build into separate folders",
             )
+        )
     return problems

@@ -113,6 +113,16 @@ def test_two_rows_with_the_same_name_are_refused_naming_both(tmp_path, lesson):
     assert not out.exists()
 
 
+def test_a_name_every_row_shares_is_refused_once(tmp_path, lesson):
+    data = write_data(tmp_path, "class.csv", "student\n" + "".join(f"P{n}\n" for n in range(30)))
+    result = run("build", lesson, "--data", data, "--name", "handout", *OUTLINE)
+    assert result.exit_code == 2
+    assert result.output.count("give the output name") == 1
+    assert f"{lesson} row 1, {lesson} row 2 and 28 more all give the output name 'handout'" in (
+        result.output
+    )
+
+
 def test_a_name_template_error_is_bad_input(tmp_path, lesson):
     data = write_data(tmp_path, "class.csv", "student\nAnna\n")
     result = run("build", lesson, "--data", data, "--name", "{{ vars.nobody }}", *OUTLINE)
