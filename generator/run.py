@@ -230,10 +230,16 @@ def _combine(
     try:
         if status != EXIT_OK:
             raise BuildError("the combined files are not made while a copy fails; fix it first")
-        for path in combine_outputs(plan, options, into=request.options.out_dir):
+        written = combine_outputs(plan, options, into=request.options.out_dir)
+        for path in written:
             report.files += 1
             if not quiet:
                 click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+        if not written:
+            report.warning(
+                "--combine made nothing: it joins cheat sheets, and the handouts of a --data"
+                " merge; add -f pdf (or -f docx with --data)"
+            )
     except BuildError as error:
         report.run_errors.append(str(error))
         click.echo(f"error: {error}", err=True)

@@ -396,6 +396,15 @@ def test_combine_only_builds_just_the_formats_it_combines(merge, tmp_path):
     assert "no format asked for is combined" in decks.stderr
 
 
+def test_combine_with_nothing_to_combine_says_so(merge, tmp_path):
+    path, data = merge
+    args = ["build", path, "--data", data, "-o", tmp_path / "out", "-f", "pptx", "--combine"]
+    result = run(*args)
+    assert result.exit_code == 0, result.output  # the decks are built, as asked
+    assert "warning: --combine made nothing" in result.stderr
+    assert run(*args, "--strict", "--force").exit_code == 1
+
+
 def test_an_error_in_every_row_is_said_once_with_a_count(merge, tmp_path):
     path, data = merge
     text = path.read_text(encoding="utf-8").replace(
