@@ -238,9 +238,16 @@ def load_lesson(path: Path | str) -> Lesson:
         data, source = read_markdown(path, text)
     else:
         data, source = parse(path, text)
+    if isinstance(data, list):  # most likely rows for --data, found in a folder of lessons
+        raise LessonError.at(
+            path,
+            "a lesson is a mapping of keys (title:, sections:, ...), not a list; if this is"
+            " a --data file, start its name with _ or list it in .lecternignore",
+            1,
+        )
     if not isinstance(data, dict):
         raise LessonError.at(
-            path, "a lesson is a mapping of keys (title:, sections:, ...), not a list or text", 1
+            path, "a lesson is a mapping of keys (title:, sections:, ...), not text", 1
         )
     try:
         document = Document.model_validate(data)
