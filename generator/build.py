@@ -70,7 +70,7 @@ def prepare_document(
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
-    theme = cached_theme(options.theme or document.theme, lesson.folder)
+    theme = cached_theme(options.theme or document.theme, lesson.folder, document.language)
     theme.check_files(allow_outside=options.allow_outside)
     lint.warn(lesson, document, theme, glyphs=not options.formats or "pdf" in options.formats)
     if options.references:
@@ -81,10 +81,12 @@ def prepare_document(
     return document, theme
 
 
-_themes: dict[tuple[str, Path], tuple[Theme, dict[str, str], list[warnings.WarningMessage]]] = {}
+_themes: dict[
+    tuple[str, Path, str], tuple[Theme, dict[str, str], list[warnings.WarningMessage]]
+] = {}
 
 
-def cached_theme(name: str, base: Path) -> Theme:
+def cached_theme(name: str, base: Path, language: str = "") -> Theme:
     """:func:`load_theme`, reused while the theme's files hash the same.
 
     A data merge asks for the same theme once per row; hashing its few files is far
@@ -92,16 +94,16 @@ def cached_theme(name: str, base: Path) -> Theme:
     loaded (a missing font) is said again each time it is reused, so a warm process
     (``lectern watch``, a second build) still sees it, and ``--strict`` still fails.
     """
-    known = _themes.get((name, base))
+    known = _themes.get((name, base, language))
     if known and digest_files(theme_files(known[0])) == known[1]:
         for caught in known[2]:
             warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
         return known[0]
     with warnings.catch_warnings(record=True) as said:
-        theme = load_theme(name, base=base)
+        theme = load_theme(name, base=base, language=language)
     for caught in said:
         warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
-    _themes[(name, base)] = (theme, digest_files(theme_files(theme)), said)
+    _themes[(name, base, language)] = (theme, digest_files(theme_files(theme)), said)
     return theme
 
 

@@ -8,6 +8,7 @@ change of wording shows up in the handout, the deck and the cheat sheet at once.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import warnings
 from pathlib import Path
@@ -348,9 +349,10 @@ def available_themes() -> list[str]:
     return sorted(p.parent.name for p in themes_dir().glob("*/theme.yaml"))
 
 
-def load_theme(name_or_path: str, base: Path | None = None) -> Theme:
-    """Load and validate a theme, merging the themes it extends."""
-    data, folders = _merged_data(find_theme(name_or_path, base), seen=())
+def load_theme(name_or_path: str, base: Path | None = None, *, language: str = "") -> Theme:
+    """Load and validate a theme, merging the themes it extends, with its wording in
+    *language* (a lesson's tag, e.g. de-AT) where the themes have it."""
+    data, folders = _merged_data(find_theme(name_or_path, base), seen=(), language=language)
     path = folders[0] / "theme.yaml"
     try:
         theme = Theme.model_validate({**data, "folders": folders})
@@ -408,22 +410,81 @@ def _where_set(folders: list[Path], loc: tuple[str, ...]) -> tuple[Path, int | N
     return folders[0] / "theme.yaml", None
 
 
-def _merged_data(folder: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[Path]]:
+def _merged_data(
+    folder: Path, seen: tuple[Path, ...], language: str
+) -> tuple[dict[str, Any], list[Path]]:
+    """A theme's data over the data of the themes it extends. Its wording in *language*
+    (``text/de.yaml``) goes over its own ``text:``, before the merge: the nearest theme
+    that words a phrase has the say, so a theme's own English title is not replaced by
+    the translation of the title it replaced."""
     path = folder / "theme.yaml"
     if folder in seen:
         raise LessonError.at(path, "themes extend each other in a circle; break the loop")
     data, _ = parse(path, read_text(path))
     if not isinstance(data, dict):
         raise LessonError.at(path, "a theme is a mapping of keys (name:, palette:, ...)", 1)
+    translated = translations(folder, language)
+    if translated:
+        own = data.get("text")
+        data = {**data, "text": {**(own if isinstance(own, dict) else {}), **translated}}
     parent = data.get("extends")
     if not parent:
         return data, [folder]
-    parent_data, parent_folders = _merged_data(find_theme(str(parent), folder), (*seen, folder))
+    parent_data, parent_folders = _merged_data(
+        find_theme(str(parent), folder), (*seen, folder), language
+    )
     merged = _deep_merge(parent_data, data)
     palette = data.get("palette")
     if isinstance(palette, dict) and "accent" in palette and "accent_text" not in palette:
         del merged["palette"]["accent_text"]  # a new accent: its own text shade, or itself
     return merged, [folder, *parent_folders]
+
+
+def translations(folder: Path, language: str) -> dict[str, str]:
+    """The theme *folder*'s wording in *language*: ``text/pt.yaml``, then ``text/pt-br.yaml``
+    over it for pt-BR. Each is checked as it is read, so a mistake is said at its line."""
+    wording: dict[str, str] = {}
+    tags = language.lower().replace("_", "-").split("-")
+    for tag in dict.fromkeys((tags[0], "-".join(tags))):
+        path = folder / "text" / f"{tag}.yaml"
+        if tag and path.is_file():
+            wording.update(_translation(path))
+    return wording
+
+
+@functools.cache
+def wording_names() -> list[str]:
+    """The names of every piece of wording, as the default theme sets them all."""
+    data, _ = parse(
+        themes_dir() / "default" / "theme.yaml", read_text(themes_dir() / "default" / "theme.yaml")
+    )
+    return list(data["text"])
+
+
+def _translation(path: Path) -> dict[str, str]:
+    data, source = parse(path, read_text(path))
+    if not isinstance(data, dict):
+        raise LessonError.at(path, "wording is a mapping of NAME: text, as under text:", 1)
+    problems = []
+    known = wording_names()
+    for name, value in data.items():
+        if name not in known:
+            guess = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "see the default theme's text:"
+            problems.append(
+                source.problem((name,), f"no wording is named '{name}'; {hint}", key=True)
+            )
+            continue
+        if not isinstance(value, str):
+            problems.append(source.problem((name,), "write the wording as text, in quotes"))
+            continue
+        try:
+            check_theme_template(value)
+        except (TemplateError, SecurityError) as error:
+            problems.append(source.problem((name,), explain(error)))
+    if problems:
+        raise LessonError(problems)
+    return data
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

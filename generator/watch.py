@@ -143,7 +143,10 @@ def _theme_folders(lesson_path: Path, request: Request) -> list[Path]:
 
     try:
         lesson = load_lesson(lesson_path)
-        theme = cached_theme(request.options.theme or lesson.document.theme, lesson.folder)
+        document = lesson.document
+        theme = cached_theme(
+            request.options.theme or document.theme, lesson.folder, document.language
+        )
     except (LessonError, BuildError):
         return []
     shipped = themes_dir().resolve()

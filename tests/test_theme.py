@@ -17,7 +17,7 @@ from reportlab.lib.rl_accel import fp_str
 
 from generator.build import BuildOptions, build
 from generator.errors import LessonError
-from generator.theme import available_themes, load_theme
+from generator.theme import available_themes, load_theme, themes_dir, translations
 
 from .conftest import SAMPLE
 
@@ -188,6 +188,100 @@ def test_one_wording_change_shows_in_all_three_outputs(tmp_path):
 
     page = " ".join(PdfReader(str(sheet)).pages[0].extract_text().split())
     assert " ".join(footer.split()) in page and "Word bank" in page
+
+
+# -- wording in the lesson's language ---------------------------------------------------
+
+
+def in_language(folder: Path, language: str) -> Path:
+    """The sample, declared as written in *language* (its text stays English)."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("language: en-GB", f"language: {language}")
+    path = folder / f"lesson-{language}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_lessons_language_words_all_three_outputs(tmp_path):
+    """A German teacher's handout says Glossar and Lösungen, not Glossary and Answer key;
+    de-AT finds the German wording."""
+    lesson = in_language(tmp_path, "de-AT")
+    handout, deck, sheet = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+    word = docx.Document(str(handout))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert {"Glossar", "Das Wichtigste", "Übungen", "Lösungen"} <= set(headings)
+    assert "Glossary" not in headings
+    footer = word.sections[0].footer.paragraphs[0]._p
+    assert "Seite " in "".join(footer.itertext()) and " von " in "".join(footer.itertext())
+    slides = [slide.shapes.title.text for slide in Presentation(str(deck)).slides]
+    assert {"Lernziele", "Kurzes Quiz", "Vielen Dank"} <= set(slides)
+    assert "Das Wichtigste" in PdfReader(str(sheet)).pages[0].extract_text()
+
+
+def test_a_theme_s_own_wording_beats_the_translation_of_what_it_replaced(tmp_path):
+    """The nearest theme that words a phrase decides it: a school's English 'Word bank'
+    stays (its German lessons are its own to word), until the school words it in German."""
+    folder = write_theme(
+        tmp_path / "school",
+        'name: school\nextends: default\ntext: {glossary_title: "Word bank"}\n',
+    )
+    lesson = in_language(tmp_path, "de")
+
+    def headings() -> list[str]:
+        options = BuildOptions(formats=["docx"], out_dir=tmp_path / "out", theme=str(folder))
+        (handout,) = build(lesson, options)
+        return [
+            p.text for p in docx.Document(str(handout)).paragraphs if p.style.name == "Heading 1"
+        ]
+
+    assert "Word bank" in headings() and "Lösungen" in headings()
+    (folder / "text").mkdir()
+    (folder / "text" / "de.yaml").write_text('glossary_title: "Wortschatz"\n', encoding="utf-8")
+    assert "Wortschatz" in headings()
+
+
+def test_a_regional_wording_goes_over_its_language_and_others_stay_english(tmp_path):
+    folder = write_theme(tmp_path / "school", "name: school\nextends: default\n")
+    (folder / "text").mkdir()
+    (folder / "text" / "pt-br.yaml").write_text('quiz_title: "Quiz rápido"\n', encoding="utf-8")
+    brazil = load_theme(str(folder), language="pt-BR")
+    assert brazil.text["quiz_title"] == "Quiz rápido"  # the region's own
+    assert brazil.text["glossary_title"] == "Glossário"  # the language's, from default
+    assert load_theme(str(folder), language="pt-PT").text["quiz_title"] == "Questionário rápido"
+    swahili = load_theme(str(folder), language="sw")
+    assert swahili.text == load_theme("default").text  # no wording in Swahili: English
+
+
+def test_a_mistake_in_a_wording_file_is_said_at_its_line(tmp_path):
+    folder = write_theme(tmp_path / "school", "name: school\nextends: default\n")
+    (folder / "text").mkdir()
+    wording = folder / "text" / "fr.yaml"
+    wording.write_text('quiz_title: "Quiz"\nglosary_title: "Lexique"\n', encoding="utf-8")
+    with pytest.raises(LessonError) as caught:
+        load_theme(str(folder), language="fr-CA")
+    assert (
+        f"{wording}:2:1: no wording is named 'glosary_title'; did you mean 'glossary_title'?"
+        in (str(caught.value))
+    )
+    wording.write_text('quiz_title: "{{ doc.title "\n', encoding="utf-8")
+    with pytest.raises(LessonError, match=r"fr\.yaml:1:"):
+        load_theme(str(folder), language="fr")
+
+
+@pytest.mark.parametrize("name", available_themes())
+def test_shipped_wording_is_complete_in_every_language_it_has(name):
+    """Every language the default theme is worded in words each shipped theme's own
+    phrases too: a theme's English title would otherwise stand in a German handout."""
+    default = load_theme("default")
+    english = load_theme(name)
+    languages = sorted(path.stem for path in (themes_dir() / "default" / "text").glob("*.yaml"))
+    assert len(languages) >= 7
+    for language in languages:
+        worded = load_theme(name, language=language).text
+        for key, translation in translations(themes_dir() / "default", language).items():
+            if english.text[key] == default.text[key]:  # the default's phrase
+                assert worded[key] == translation, f"{name}: '{key}' in {language}"
+            else:  # the theme's own phrase needs its own translation
+                assert worded[key] != english.text[key], f"{name}: '{key}' in {language}"
 
 
 # -- files a theme names stay inside its folder ---------------------------------------------
