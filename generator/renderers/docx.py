@@ -431,7 +431,7 @@ class DocxRenderer(Renderer):
         )
         self._define("Figure", before=0.6, after=0.2, keep=True, align="center")
         self._define("Caption", **small, italic=True, bold=False, align="center")
-        self._define("Instructions", italic=True, colour=palette.muted)
+        self._define("Instructions", italic=True, colour=palette.muted, keep=True)
         self._define("Question", before=1.0, after=0.2, keep=True)
         self._define("Choice", after=0.1, keep=True)
         self._define(
