@@ -762,11 +762,14 @@ def test_a_right_to_left_list_item_has_its_marker_on_the_right(tmp_path, render)
     assert reading(first.text).startswith("פריט ראשון")
 
 
-def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render):
+@pytest.mark.parametrize("audience", ["Year 10 civics", "כיתה י׳ אזרחות"])
+def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render, audience):
+    """The metadata stands on the left whichever way it reads: a Hebrew one, set from the
+    right of a box as wide as the band, was drawn over the title."""
     needs_system_fonts()
     lesson = write_lesson(
         tmp_path,
-        "title: ברית מול קואליציה\naudience: Year 10 civics\n"
+        f"title: ברית מול קואליציה\naudience: {audience}\n"
         "sections:\n  - heading: H\n    blocks:\n      - text: T\n",
     )
     from .pdflines import drawn_lines
@@ -774,7 +777,7 @@ def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render)
     _, reader = render(lesson)
     lines = drawn_lines(reader.pages[0], reader)
     (title,) = [line for line in lines if reading(line.text) == "ברית מול קואליציה"]
-    (meta,) = [line for line in lines if line.text == "Year 10 civics"]
+    (meta,) = [line for line in lines if reading(line.text) == audience]
     page_width = float(reader.pages[0].mediabox.width)
     assert meta.end < title.x  # the metadata on the left, beside the title
     assert page_width - title.end == pytest.approx(meta.x, abs=0.5)  # as far in from the right

@@ -47,6 +47,7 @@ LEADING = 1.2  # line height as a multiple of the type size
 BAND_PADDING = 0.45  # title band padding, in title sizes
 BAND_RADIUS = 2.5  # points: the title band's corners
 DESCENT = 0.2  # share of the type size below the baseline in a reportlab line
+WIDTH_SLACK = 0.01  # points: a line re-wrapped at its own measured width still fits
 RULE = 0.5  # points: thin rules (column separators, footer, heading underline)
 
 # Vertical rhythm, in body sizes: everything shrinks with the type when the sheet is fitted.
@@ -346,7 +347,6 @@ class Band:
 
         self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None
-        self.meta_width = stringWidth(meta, faces.body, meta_size)
         if meta.strip():
             meta_style = ParagraphStyle(
                 "band_meta",
@@ -357,7 +357,7 @@ class Band:
             )
             self.meta = Paragraph(wording(meta), meta_style)
         self.logo = theme.logo_path
-        self.width = self.height = self.logo_width = self.text_width = 0.0
+        self.width = self.height = self.logo_width = self.text_width = self.meta_width = 0.0
         self.inline = False
 
     def layout(self, width: float) -> float:
@@ -367,12 +367,15 @@ class Band:
         if self.logo:
             self.logo_width = self.title.style.leading * 2
             self.text_width -= self.logo_width + self.padding
-        room = self.text_width - self.meta_width - self.gap
-        self.inline = self.meta is not None and self.title_width <= room
-        _, title_height = self.title.wrap(room if self.inline else self.text_width, 1e6)
         meta_height = 0.0
         if self.meta is not None:
             _, meta_height = self.meta.wrap(self.text_width, 1e6)
+            self.meta_width = max(self.meta.getActualLineWidths0())  # in the fonts it is set in
+        room = self.text_width - self.meta_width - self.gap
+        self.inline = self.meta is not None and self.title_width <= room
+        _, title_height = self.title.wrap(room if self.inline else self.text_width, 1e6)
+        if self.inline:  # a box as wide as its line, which then stands left or right alike
+            self.meta.wrap(self.meta_width + WIDTH_SLACK, 1e6)
         stacked = 0.0 if self.inline else meta_height
         self.height = title_height + stacked + 2 * self.padding
         return self.height
