@@ -19,6 +19,11 @@ COMPLEX_SCRIPTS = frozenset(
     | {"Taml", "Telu", "Knda", "Mlym", "Sinh", "Thai", "Laoo", "Tibt", "Khmr", "Mymr"}
 )
 EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Kore", "Hang"})
+# Scripts written right to left, and the languages written in one when their tag names none.
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
+RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    {"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr", "nqo"}
+)
 
 
 def _written(tag: str) -> tuple[str, str, str]:
@@ -41,6 +46,12 @@ def _likely(tag: str) -> tuple[str, str]:
     if len(guess) == 3:
         return script or guess[1], region or guess[2]
     return script, region
+
+
+def reads_right_to_left(tag: str) -> bool:
+    """Whether text in *tag* reads right to left (``he``, ``fa-IR``, ``az-Arab``)."""
+    language, script, _ = _written(tag)
+    return script in RIGHT_TO_LEFT_SCRIPTS if script else language in RIGHT_TO_LEFT_LANGUAGES
 
 
 def office_tag(tag: str) -> str:

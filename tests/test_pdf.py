@@ -783,6 +783,48 @@ def test_a_right_to_left_title_stands_at_the_right_of_the_band(tmp_path, render,
     assert page_width - title.end == pytest.approx(meta.x, abs=0.5)  # as far in from the right
 
 
+def test_a_right_to_left_lesson_s_columns_start_at_the_right(tmp_path, render):
+    """A Hebrew sheet is read from its right-hand column; an English one from its left."""
+    needs_system_fonts()
+    from .pdflines import drawn_lines
+
+    sections = "".join(
+        f'  - heading: חלק {n}\n    blocks:\n      - text: "{HEBREW}"\n' for n in range(1, 9)
+    )
+    starts = {}
+    for language in ("he", "en"):
+        lesson = write_lesson(
+            tmp_path, f"title: T\nlanguage: {language}\nsections:\n{sections}", f"{language}.yaml"
+        )
+        _, reader = render(lesson)
+        headings = {reading(line.text): line for line in drawn_lines(reader.pages[0], reader)}
+        first, last = headings["חלק 1"], headings["חלק 8"]
+        starts[language] = (first.end, last.end)
+    first, last = starts["he"]
+    assert first > last + 100  # the first part in the right-hand column, the last further left
+    first, last = starts["en"]
+    assert first < last - 100
+
+
+def test_a_right_to_left_table_reads_from_the_right_in_reading_order(tmp_path, render):
+    """The aspect column stands at the right of a Hebrew compare table; its cells are still
+    drawn (and so tagged for screen readers) aspect first."""
+    needs_system_fonts()
+    from .pdflines import drawn_lines
+
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nlanguage: he\nsections:\n  - heading: H\n    blocks:\n"
+        "      - compare:\n          columns: [ברית, קואליציה]\n          rows:\n"
+        "            - {aspect: משך, values: [ארוך, קצר]}\n",
+    )
+    _, reader = render(lesson)
+    cells = ["היבט", "ברית", "קואליציה"]
+    header = [line for line in drawn_lines(reader.pages[0], reader) if reading(line.text) in cells]
+    assert [reading(line.text) for line in header] == cells  # in reading order
+    assert header[0].x > header[1].x > header[2].x  # from the right
+
+
 # -- a picture at the foot of a column -------------------------------------------------
 
 

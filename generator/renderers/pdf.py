@@ -42,6 +42,7 @@ from ..files import build_time
 from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
+from ..languages import reads_right_to_left
 from ..mathspeech import LANGUAGE as SPOKEN_MATH
 from ..model import (
     Block,
@@ -79,7 +80,17 @@ from .pdflayout import (
     markup,
 )
 from .pdfmath import InlineEquations
-from .pdftags import CompareTable, DataTable, Figure, Formula, Paragraph, QuoteBox, speak
+from .pdftags import (
+    CompareTable,
+    DataTable,
+    Figure,
+    Formula,
+    Paragraph,
+    QuoteBox,
+    RightToLeftCompareTable,
+    RightToLeftDataTable,
+    speak,
+)
 
 KEEP_CODE = 30  # code blocks up to this many lines stay in one column
 CODE_LEADING = 1.15  # line height of code, in its type size: compact
@@ -743,13 +754,19 @@ class PdfRenderer(Renderer):
             [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
             for row in rows
         ]
-        kind = CompareTable if bold_first else DataTable
-        table = kind(
+        right_to_left = reads_right_to_left(self.lang)
+        kinds = {
+            (False, False): DataTable,
+            (True, False): CompareTable,
+            (False, True): RightToLeftDataTable,
+            (True, True): RightToLeftCompareTable,
+        }
+        table = kinds[bold_first, right_to_left](
             data,
             colWidths=list(widths),
             repeatRows=1,
             splitInRow=1,
-            hAlign="LEFT",
+            hAlign="RIGHT" if right_to_left else "LEFT",
             spaceBefore=s.space("item"),
             spaceAfter=s.space("block"),
         )

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 
 from ..inline import Run
+from ..languages import reads_right_to_left
 from ..links import is_relative
 from ..model import Document
 from ..scripts import covered, needed_fallbacks, shaped, split_by_font
@@ -261,6 +262,7 @@ class Geometry:
     band: float  # height of the title band (first page only)
     footer: float  # height reserved for the footer and the space above it
     depth: float = 1.0  # share of the column height the columns use (less when balanced)
+    right_to_left: bool = False  # the first column on the right (a Hebrew or Arabic lesson)
 
     @classmethod
     def for_sheet(cls, document: Document, theme: Theme, band: Band, footer: Footer) -> Geometry:
@@ -277,6 +279,7 @@ class Geometry:
             gutter=gutter,
             band=band.layout(page[0] - 2 * margin),
             footer=footer.layout(page[0] - 2 * margin) + gutter / 2,
+            right_to_left=reads_right_to_left(document.language),
         )
 
     @property
@@ -301,11 +304,14 @@ class Geometry:
         return top - (top - self.column_bottom) * self.depth
 
     def frames(self, first: bool) -> list[Frame]:
-        """One frame per column, left to right; ids are the column numbers."""
+        """One frame per column in reading order (from the right for a lesson in a
+        right-to-left language); ids are the column numbers."""
         height = self.column_top(first) - self.column_end(first)
         return [
             Frame(
-                self.margin + i * (self.column_width + self.gutter),
+                self.margin
+                + (self.columns - 1 - i if self.right_to_left else i)
+                * (self.column_width + self.gutter),
                 self.column_end(first),
                 self.column_width,
                 height,

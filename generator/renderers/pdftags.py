@@ -413,6 +413,7 @@ class DataTable(Table):
     and TD; its pieces after a split stay data tables (reportlab splits by class)."""
 
     row_headers = False  # the first column holds row headers
+    right_to_left = False  # its first column drawn at the right, cells tagged in reading order
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not _tagging(canvas):
@@ -429,6 +430,9 @@ class DataTable(Table):
             self._row_group = None
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        if self.right_to_left:  # the same cell, as far from the right as it was from the left
+            start, end = self._colpositions[0], self._colpositions[-1]
+            pos = (start + end - pos[0] - size[0], pos[1])
         canvas = self.canv
         if not _tagging(canvas):
             return super()._drawCell(cellval, cellstyle, pos, size)
@@ -453,6 +457,18 @@ class CompareTable(DataTable):
     """A compare table: its first column names the aspect of each row."""
 
     row_headers = True
+
+
+class RightToLeftDataTable(DataTable):
+    """A data table in a right-to-left language (its pieces after a split stay so)."""
+
+    right_to_left = True
+
+
+class RightToLeftCompareTable(CompareTable):
+    """A compare table in a right-to-left language."""
+
+    right_to_left = True
 
 
 class QuoteBox(Table):
