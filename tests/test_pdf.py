@@ -6,6 +6,7 @@ visitor), so the tests see what a printer would print, not what the renderer mea
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -823,6 +824,60 @@ def test_a_right_to_left_table_reads_from_the_right_in_reading_order(tmp_path, r
     header = [line for line in drawn_lines(reader.pages[0], reader) if reading(line.text) in cells]
     assert [reading(line.text) for line in header] == cells  # in reading order
     assert header[0].x > header[1].x > header[2].x  # from the right
+
+
+SHORT_LESSON = """\
+title: "ברית או קואליציה?"
+language: he
+summary: ברית היא שותפות ארוכת טווח; קואליציה היא התאגדות זמנית סביב מטרה אחת.
+sections:
+  - heading: מהי ברית?
+    blocks:
+      - text: ברית היא שותפות **רשמית** בין מדינות או ארגונים, לרוב לטווח ארוך.
+      - callout: {kind: tip, text: "ברית = ביחד לאורך זמן."}
+      - list: [צבאית, כלכלית, פוליטית]
+  - heading: מהי קואליציה?
+    blocks:
+      - text: קואליציה היא קבוצה זמנית של גורמים שמתאחדים להשגת מטרה משותפת.
+      - compare:
+          columns: [ברית, קואליציה]
+          rows:
+            - {aspect: משך, values: [ארוך טווח, זמני]}
+            - {aspect: מטרה, values: [רחבה, ממוקדת]}
+glossary:
+  - {term: ברית, definition: שותפות רשמית וארוכת טווח.}
+  - {term: קואליציה, definition: התאגדות זמנית סביב מטרה.}
+takeaways:
+  - ברית נמשכת זמן רב; קואליציה מתפרקת בתום המשימה.
+"""
+
+
+def test_a_short_table_is_not_cut_into_one_row_pieces(tmp_path, render):
+    """Levelling a short lesson's columns cut its two-row table in two, each row under a
+    header of its own at the top of two columns; a piece keeps two rows or moves on."""
+    needs_system_fonts()
+    from .pdflines import drawn_lines
+
+    _, reader = render(write_lesson(tmp_path, SHORT_LESSON))
+    drawn = [reading(line.text) for line in drawn_lines(reader.pages[0], reader)]
+    assert drawn.count("היבט") == 1  # one header: the table is whole
+    assert "משך" in drawn and "מטרה" in drawn
+
+
+def test_a_table_piece_keeps_two_rows_unless_its_column_is_empty():
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, Spacer
+
+    from generator.renderers.pdftags import DataTable
+
+    canvas = Canvas(io.BytesIO())
+    rows = [["Aspect"], ["one"], ["two"], ["three"]]
+    frame = Frame(0, 0, 200, 100, 0, 0, 0, 0)
+    frame.add(Spacer(200, 60), canvas)  # 40 points left: the header and two rows
+    assert len(frame.split(DataTable(rows, rowHeights=[15] * 4, repeatRows=1), canvas)) == 0
+    assert len(frame.split(DataTable(rows[:3] * 2, rowHeights=[15] * 6, repeatRows=1), canvas)) == 0
+    empty = Frame(0, 0, 200, 40, 0, 0, 0, 0)  # an empty column too short for the table
+    assert len(empty.split(DataTable(rows, rowHeights=[15] * 4, repeatRows=1), canvas)) == 2
 
 
 # -- a picture at the foot of a column -------------------------------------------------

@@ -399,6 +399,9 @@ class PdfRenderer(Renderer):
     def opening(self, flowable: Flowable) -> float:
         """What must follow a heading into its column: a table's header and first row,
         the first lines of a paragraph or of code, or all of something that cannot break."""
+        if isinstance(flowable, DataTable):
+            self.height(flowable)
+            return flowable.getSpaceBefore() + sum(flowable._rowHeights[: flowable.opening_rows])
         if isinstance(flowable, Table):
             self.height(flowable)
             return flowable.getSpaceBefore() + sum(flowable._rowHeights[:2])

@@ -408,12 +408,44 @@ class Formula(Equation):
             super().drawOn(canvas, x, y, _sW)
 
 
+ORPHAN_ROWS = 2  # rows a data table keeps under its header on each side of a split
+
+
 class DataTable(Table):
     """A data table: Table > TR > TH (its first row, repeated on each piece of a split)
-    and TD; its pieces after a split stay data tables (reportlab splits by class)."""
+    and TD; its pieces after a split stay data tables (reportlab splits by class).
+
+    Split between columns, each piece keeps at least :data:`ORPHAN_ROWS` rows under its
+    header: a short table cut into one-row pieces, each under its own header, reads
+    worse than the same table a column further on.
+    """
 
     row_headers = False  # the first column holds row headers
     right_to_left = False  # its first column drawn at the right, cells tagged in reading order
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        pieces = super().split(availWidth, availHeight)
+        frame = getattr(self, "_frame", None)  # reportlab's, while it asks for a split
+        if (
+            len(pieces) == 2
+            and frame is not None
+            and not frame._atTop  # in an empty column it splits as it must
+            and min(piece.body_rows for piece in pieces) < ORPHAN_ROWS
+        ):
+            return []  # on to the next column
+        return pieces
+
+    @property
+    def body_rows(self) -> int:
+        return len(self._cellvalues) - self.repeatRows
+
+    @property
+    def opening_rows(self) -> int:
+        """The rows that must follow a heading into its column: the header and the first
+        piece a split may leave (all of a table too short to split)."""
+        if self.body_rows < 2 * ORPHAN_ROWS:
+            return len(self._cellvalues)
+        return self.repeatRows + ORPHAN_ROWS
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not _tagging(canvas):
