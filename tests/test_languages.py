@@ -175,3 +175,59 @@ def test_a_picture_in_another_language_is_a_figure_in_it(tmp_path):
         ("Two circles side by side", None),
         ("A small picture", "fr"),
     ]
+
+
+HEBREW_CODE = """title: תכנות בפייתון
+language: he
+sections:
+  - heading: לולאות
+    blocks:
+      - text: לולאה חוזרת על פעולה.
+      - code:
+          language: python
+          text: |
+            # הדפסה של המספרים
+            print("שלום", i)
+"""
+
+
+def test_code_reads_left_to_right_in_a_hebrew_lesson(tmp_path):
+    """A line of code starts at the left whatever its comment is written in, and the
+    Hebrew inside it reads right to left: on the sheet drawn in visual order (and read
+    back as written), in Word and PowerPoint a left-to-right paragraph with a
+    right-to-left run."""
+    from bidi.algorithm import get_display
+
+    from .pdflines import actual_texts, drawn_lines
+    from .test_pdf import needs_system_fonts
+
+    needs_system_fonts()
+    lesson = write_lesson(tmp_path, HEBREW_CODE)
+    handout, deck, sheet = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+    source = ["# הדפסה של המספרים", 'print("שלום", i)']
+
+    reader = PdfReader(sheet)
+    drawn = [line.text for line in drawn_lines(reader.pages[0], reader)]
+    for line in source:
+        assert get_display(line, base_dir="L") in drawn, drawn
+    assert "\n".join(source) in actual_texts(reader.pages[0], reader)
+
+    code = [p for p in docx.Document(str(handout)).paragraphs if p.style.name == "Code"]
+    assert [p.text for p in code] == source
+    for paragraph in code:
+        assert paragraph._p.find(f"{W}pPr/{W}bidi") is None  # set from the left
+        hebrew = [r for r in paragraph.runs if any("\u0590" <= c <= "\u05ff" for c in r.text)]
+        assert hebrew and all(r._r.find(f"{W}rPr/{W}rtl") is not None for r in hebrew)
+
+    slide = Presentation(str(deck)).slides[1]
+    lines = [
+        p
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        if p.text in source
+    ]
+    assert len(lines) == 2
+    assert all(p._p.find(f"{A}pPr").get("rtl") != "1" for p in lines)
+    title = slide.shapes.title.text_frame.paragraphs[0]._p.find(f"{A}pPr")
+    assert title is None or title.get("rtl") != "0"  # the Hebrew title still reads from the right

@@ -187,7 +187,7 @@ class DocxRenderer(Renderer):
         if reference:
             self._check_contrast(reference)
         self._properties()
-        mark_right_to_left(self.word)
+        mark_right_to_left(self.word, left_to_right={self.styles.id_of("Code")})
         buffer = io.BytesIO()
         self.word.save(buffer)
         path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -90,16 +92,14 @@ class Paragraph(MathParagraph):
         if not self.bidi:
             return super().draw()
         logical = self.blPara
-        canvas = self.canv
-        canvas._code.append(f"/Span <</ActualText {_pdf_text(_reading(logical))}>> BDC")
-        self.blPara = _visual(logical, self.style.rtl)
-        try:
-            super().draw()
-        finally:
-            self.blPara = logical
-        if self.marker and logical.lines:
-            self._draw_marker(logical)
-        canvas._code.append("EMC")
+        with read_as(self.canv, _reading(logical)):
+            self.blPara = _visual(logical, self.style.rtl)
+            try:
+                super().draw()
+            finally:
+                self.blPara = logical
+            if self.marker and logical.lines:
+                self._draw_marker(logical)
 
     def _marker_width(self) -> float:
         return stringWidth(self.marker or "", self.style.bulletFontName, self.style.bulletFontSize)
@@ -178,6 +178,17 @@ def _reading(lines: Any) -> str:
         unicodedata.normalize("NFKC", char) if ord(char) in PRESENTATION_FORMS else char
         for char in text
     )
+
+
+@contextmanager
+def read_as(canvas: Any, text: str) -> Iterator[None]:
+    """What is drawn inside reads as *text* (to a screen reader, a search, a copy): the
+    letters in reading order, where the drawing has them in visual order."""
+    canvas._code.append(f"/Span <</ActualText {_pdf_text(text)}>> BDC")
+    try:
+        yield
+    finally:
+        canvas._code.append("EMC")
 
 
 def _pdf_text(text: str) -> str:

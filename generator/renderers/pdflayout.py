@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from xml.sax.saxutils import escape, quoteattr
@@ -36,10 +37,11 @@ from ..inline import Run
 from ..languages import reads_right_to_left
 from ..links import is_relative
 from ..model import Document
-from ..scripts import covered, needed_fallbacks, shaped, split_by_font
+from ..scripts import RIGHT_TO_LEFT, covered, needed_fallbacks, shaped, split_by_font, visual_order
 from ..textfit import Fonts as TextFonts
 from ..textfit import font_name, text_width
 from ..theme import Theme
+from .pdfbidi import read_as
 from .pdfmath import InlineEquations, SheetCanvas, glued
 from .pdftags import Paragraph, TaggedCanvas, marked
 
@@ -603,17 +605,29 @@ class CodeBox(Flowable):
         text = canvas.beginText(self.padding, height - self.padding / 2 - self.size)
         text.setLeading(self.leading)
         ink, face = None, None
+        bidi = any(RIGHT_TO_LEFT.search(run.text) for line in self.lines for run in line)
         for line in self.lines:
-            for run in line:
+            pieces = [(run.text, run) for run in line]
+            if bidi:  # code reads left to right, a Hebrew comment in it right to left
+                pieces = visual_order([(shaped(text), run) for text, run in pieces], rtl=False)
+            for said, run in pieces:
                 if (run.colour or self.ink) != ink:
                     ink = run.colour or self.ink
                     text.setFillColor(colour(ink) if isinstance(ink, str) else ink)
-                for piece, index in split_by_font(run.text, self.faces.coverage):
+                for piece, index in split_by_font(said, self.faces.coverage):
                     if faces[index] != face:
                         face = faces[index]
                         text.setFont(face, self.size)
                     text.textOut(piece)
             text.textLine()  # the start of the next line
-        with marked(canvas, "Code", lang=getattr(self, "lang", "")):
+        with (
+            marked(canvas, "Code", lang=getattr(self, "lang", "")),
+            read_as(canvas, self.text) if bidi else nullcontext(),
+        ):
             canvas.drawText(text)
         canvas.restoreState()
+
+    @property
+    def text(self) -> str:
+        """The code as it reads, line by line."""
+        return "\n".join("".join(run.text for run in line) for line in self.lines)

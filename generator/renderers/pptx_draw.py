@@ -87,6 +87,14 @@ def centipoints(points: float) -> int:
     return int(points * 12700) // 127
 
 
+def _reads_right_to_left(para: Para) -> bool:
+    """Whether *para* reads right to left, by its first strong letter; a line of code
+    reads left to right whatever its comments and strings hold."""
+    if para.runs and all(run.code for run in para.runs):
+        return False
+    return right_to_left("".join(run.text for run in para.runs))
+
+
 @dataclass(frozen=True)
 class Para(textfit.Paragraph):
     """A paragraph as measured (runs, size, indent, space) plus how it is drawn."""
@@ -298,7 +306,7 @@ class Painter:
         the right; in a frame that holds one, every paragraph says its direction and
         alignment (LibreOffice carries them over to a paragraph that does not).
         """
-        directions = [right_to_left("".join(run.text for run in para.runs)) for para in paras]
+        directions = [_reads_right_to_left(para) for para in paras]
         return "".join(
             self.paragraph(
                 owner,

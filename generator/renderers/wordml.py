@@ -16,7 +16,7 @@ import copy
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -855,32 +855,35 @@ def add_text(run: CT_R, text: str) -> None:
 # -- right-to-left text -----------------------------------------------------------
 
 
-def mark_right_to_left(word: WordDocument) -> None:
+def mark_right_to_left(word: WordDocument, left_to_right: Collection[str] = ()) -> None:
     """Mark the Hebrew and Arabic in every story of *word* (body, headers, footers) the
     way Word does: a paragraph that reads right to left (its first strong letter, as the
     bidi algorithm decides) gets ``w:bidi``, so it is set from the right with its indents
     and list number mirrored; a run of right-to-left text gets ``w:rtl``. Word formats
     these scripts with the complex-script properties, so a bold or italic run gets
     ``w:bCs``/``w:iCs`` and, where there is any such text, every style's ``w:szCs`` is
-    its size.
+    its size. Paragraphs of the styles *left_to_right* (ids, as :meth:`Styles.id_of` gives
+    them) read left to right whatever they start with: a line of code whose comment is in
+    Hebrew.
     """
     found = False
     for part in word.part.package.iter_parts():
         if isinstance(part, StoryPart):
-            found = _mark_paragraphs(part.element) or found
+            found = _mark_paragraphs(part.element, left_to_right) or found
     if found:
         for size in word.styles.element.iter(W + "sz"):  # a template's may differ
             set_child(size.getparent(), "szCs", RPR_ORDER, val=size.get(W + "val"))
 
 
-def _mark_paragraphs(root: OxmlElement) -> bool:
+def _mark_paragraphs(root: OxmlElement, left_to_right: Collection[str]) -> bool:
     found = False
     for paragraph in root.iter(W + "p"):
         text = "".join(t.text or "" for t in paragraph.iter(W + "t"))
         if not RIGHT_TO_LEFT.search(text):
             continue
         found = True
-        if right_to_left(text):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if right_to_left(text) and (style is None or _key_of(style, "val") not in left_to_right):
             switch(properties(paragraph, "pPr"), "bidi", True, PPR_ORDER)
         for run in paragraph.iter(W + "r"):
             said = "".join(t.text or "" for t in run.findall(W + "t"))
