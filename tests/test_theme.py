@@ -217,6 +217,23 @@ def test_a_lessons_language_words_all_three_outputs(tmp_path):
     assert "Das Wichtigste" in PdfReader(str(sheet)).pages[0].extract_text()
 
 
+def test_wording_in_a_script_the_body_font_lacks_is_drawn_on_the_cheat_sheet(tmp_path):
+    """A Japanese lesson's headings, callout label and footer come from the theme: they
+    are set in the fallback font that has their letters, as lesson text is, not left
+    as empty boxes in the body font."""
+    from .test_pdf import needs_system_fonts
+
+    needs_system_fonts()
+    lesson = in_language(tmp_path, "ja")
+    (sheet,) = build(lesson, BuildOptions(formats=["pdf"], out_dir=tmp_path / "out"))
+    page = PdfReader(str(sheet)).pages[0]
+    text = page.extract_text()
+    for phrase in ("概要", "用語集", "まとめ", "観点", "ヒント", "出典"):
+        assert phrase in text, phrase
+    fonts = {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+    assert any("DroidSansFallback" in font for font in fonts)
+
+
 def test_a_theme_s_own_wording_beats_the_translation_of_what_it_replaced(tmp_path):
     """The nearest theme that words a phrase decides it: a school's English 'Word bank'
     stays (its German lessons are its own to word), until the school words it in German."""

@@ -18,7 +18,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.fonts import tt2ps
@@ -78,6 +77,7 @@ from .pdflayout import (
     Styles,
     colour,
     markup,
+    wording,
 )
 from .pdfmath import InlineEquations
 from .pdftags import (
@@ -306,7 +306,7 @@ class PdfRenderer(Renderer):
         label = ""
         if pages > 1 or (not pages and widest):
             label = self.wording("page_label", page=page or widest, pages=pages or widest)
-        return Footer(self.wording("cheatsheet_footer"), label, style)
+        return Footer(self.wording("cheatsheet_footer"), label, style, self.faces)
 
     def furniture(self, canvas: Canvas, sheet: Sheet, pages: int) -> None:
         """The band (first page), rules between the columns and the footer (every page)."""
@@ -497,9 +497,9 @@ class PdfRenderer(Renderer):
     def render_callout(self, block: CalloutBlock) -> list[Flowable]:
         """A small box tinted by the callout's kind, its label (and title) above the text."""
         callout, s = block.callout, self.styles
-        head = escape(self.wording(f"callout_{callout.kind}"))
+        head = self.inline(self.wording(f"callout_{callout.kind}"))
         if callout.title:
-            head += escape(self.wording("sheet_term_separator")) + self.inline(callout.title)
+            head += self.inline(self.wording("sheet_term_separator")) + self.inline(callout.title)
         rows = [
             [Paragraph(f"<b>{head}</b>", s.box_title)],
             [self.paragraph(callout.short or callout.text, s.box_text)],
@@ -513,7 +513,7 @@ class PdfRenderer(Renderer):
         rows = [[Paragraph(f"<i>{self.inline(quote.text)}</i>", s.box_text)]]
         if quote.source:
             source = self.wording("sheet_quote_source", source=quote.source.plain)
-            rows.append([Paragraph(escape(source), s.small)])
+            rows.append([Paragraph(self.inline(source), s.small)])
         accent = colour(self.theme.palette.accent)
         rule = [("LINEBEFORE", (0, 0), (0, -1), 2 * RULE * 1.5, accent)]
         box = self.box(rows, rule, round=False, kind=QuoteBox)
@@ -607,7 +607,7 @@ class PdfRenderer(Renderer):
     def takeaways(self, takeaways: Sequence[RichText]) -> Flowable:
         """The takeaways in a shaded, outlined box (it may split between items, never inside)."""
         s, palette = self.styles, self.theme.palette
-        rows = [[Paragraph(f"<b>{escape(self.wording('takeaways_title'))}</b>", s.box_title)]]
+        rows = [[self.paragraph(self.wording("takeaways_title"), s.box_title, bold=True)]]
         rows += [[self.item(self.inline(text), 0, BULLETS[0])] for text in takeaways]
         return self.box(
             rows,
@@ -643,8 +643,9 @@ class PdfRenderer(Renderer):
     # -- helpers -----------------------------------------------------------------------
 
     def inline(self, text: RichText | str) -> str:
-        """Paragraph markup for lesson text (its runs) or theme wording (plain, escaped)."""
-        return self.markup(text.runs) if isinstance(text, RichText) else escape(text)
+        """Paragraph markup for lesson text (its runs) or theme wording (plain text, in
+        the fonts that have its letters: a Japanese lesson's headings are the theme's)."""
+        return self.markup(text.runs) if isinstance(text, RichText) else wording(text, self.faces)
 
     def markup(self, runs: Sequence[Run]) -> str:
         """Paragraph markup for lesson runs, equations set at the body size."""
@@ -668,7 +669,7 @@ class PdfRenderer(Renderer):
         """Between a term and its text; none when the term ends in its own punctuation."""
         if term.plain[-1:] in ".:?!":
             return " "
-        return escape(self.wording("sheet_term_separator"))
+        return self.inline(self.wording("sheet_term_separator"))
 
     def text_width(self, text: RichText | str, *, bold: bool = False) -> float:
         """The width of *text* on one line in a table cell, with a point to spare for rounding."""

@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, landscape, letter, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     ActionFlowable,
@@ -117,9 +117,10 @@ class Faces:
         return cls(**names, fallbacks=fallbacks, coverage=coverage)
 
 
-def wording(text: str) -> str:
-    """Paragraph markup for theme wording: escaped, runs of spaces kept (Paragraph collapses them)."""
-    return re.sub("(?<= ) ", "\u00a0", escape(text))
+def wording(text: str, faces: Faces) -> str:
+    """Paragraph markup for theme wording: escaped, in the fonts that have its letters,
+    runs of spaces kept (Paragraph collapses them)."""
+    return with_fallbacks(shaped(re.sub("(?<= ) ", "\u00a0", text)), faces)
 
 
 def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], str]) -> str:
@@ -363,7 +364,7 @@ class Band:
                 fontSize=meta_size,
                 leading=meta_size * LEADING,
             )
-            self.meta = Paragraph(wording(meta), meta_style)
+            self.meta = Paragraph(wording(meta, faces), meta_style)
         self.logo = theme.logo_path
         self.width = self.height = self.logo_width = self.text_width = self.meta_width = 0.0
         self.inline = False
@@ -421,11 +422,16 @@ class Band:
 class Footer:
     """The footer: its text on the left (wrapping when long), the page label on the right."""
 
-    def __init__(self, text: str, label: str, style: ParagraphStyle) -> None:
+    def __init__(self, text: str, label: str, style: ParagraphStyle, faces: Faces) -> None:
         self.style = style
-        self.text = Paragraph(wording(text), style)
-        self.label = Paragraph(wording(label), ParagraphStyle("label", style, alignment=TA_RIGHT))
-        self.label_width = stringWidth(label, style.fontName, style.fontSize)
+        self.text = Paragraph(wording(text, faces), style)
+        self.label = Paragraph(
+            wording(label, faces), ParagraphStyle("label", style, alignment=TA_RIGHT)
+        )
+        self.label_width = 0.0
+        if label:
+            self.label.wrap(1e6, 1e6)
+            self.label_width = max(self.label.getActualLineWidths0())  # in its own fonts
         self.height = style.leading
 
     def layout(self, width: float) -> float:
