@@ -455,9 +455,8 @@ def translations(folder: Path, language: str) -> dict[str, str]:
 @functools.cache
 def wording_names() -> list[str]:
     """The names of every piece of wording, as the default theme sets them all."""
-    data, _ = parse(
-        themes_dir() / "default" / "theme.yaml", read_text(themes_dir() / "default" / "theme.yaml")
-    )
+    path = themes_dir() / "default" / "theme.yaml"
+    data, _ = parse(path, read_text(path))
     return list(data["text"])
 
 

@@ -92,6 +92,12 @@ from .pdftags import (
     speak,
 )
 
+TABLE_KINDS = {  # by (a compare table, in a right-to-left language)
+    (False, False): DataTable,
+    (True, False): CompareTable,
+    (False, True): RightToLeftDataTable,
+    (True, True): RightToLeftCompareTable,
+}
 KEEP_CODE = 30  # code blocks up to this many lines stay in one column
 CODE_LEADING = 1.15  # line height of code, in its type size: compact
 
@@ -759,13 +765,7 @@ class PdfRenderer(Renderer):
             for row in rows
         ]
         right_to_left = reads_right_to_left(self.lang)
-        kinds = {
-            (False, False): DataTable,
-            (True, False): CompareTable,
-            (False, True): RightToLeftDataTable,
-            (True, True): RightToLeftCompareTable,
-        }
-        table = kinds[bold_first, right_to_left](
+        table = TABLE_KINDS[bold_first, right_to_left](
             data,
             colWidths=list(widths),
             repeatRows=1,
