@@ -392,11 +392,16 @@ def formats() -> None:
 
 @main.command()
 def themes() -> None:
-    """List the shipped themes."""
-    from .theme import available_themes, load_theme
+    """List the shipped themes, and the languages their wording is in."""
+    from .theme import available_themes, load_theme, worded_languages
 
-    for name in available_themes():
-        click.echo(f"{name:12} {load_theme(name).description}")
+    shipped = [load_theme(name) for name in available_themes()]
+    for theme in shipped:
+        click.echo(f"{theme.name:12} {theme.description}")
+    languages = sorted(set().union(*(worded_languages(theme) for theme in shipped)))
+    click.echo(
+        f"\nWording in English and in {', '.join(languages)}, chosen by a lesson's language:"
+    )
 
 
 @main.command()

@@ -452,6 +452,11 @@ def translations(folder: Path, language: str) -> dict[str, str]:
     return wording
 
 
+def worded_languages(theme: Theme) -> set[str]:
+    """The languages (tags, lower case) a theme or a theme it extends has wording in."""
+    return {path.stem for folder in theme.folders for path in (folder / "text").glob("*.yaml")}
+
+
 @functools.cache
 def wording_names() -> list[str]:
     """The names of every piece of wording, as the default theme sets them all."""
