@@ -80,12 +80,15 @@ def _lesson_stem(job: Job) -> str:
 
 
 def join_pdfs(paths: list[Path]) -> bytes:
-    """The pages of every PDF in order, in one PDF."""
+    """The pages of every PDF in order, in one PDF. What the copies share (their fonts,
+    a logo) is stored once: 30 sheets each carrying the same fonts made a 1.3 MB file of
+    what fits in 140 KB."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for path in paths:
         writer.append(str(path))
+    writer.compress_identical_objects()
     writer.add_metadata({"/Producer": "Lectern"})
     buffer = io.BytesIO()
     writer.write(buffer)
