@@ -33,7 +33,7 @@ from .build import (
     load_renderer,
     prepare_document,
     render_format,
-    theme_files,
+    theme_inputs,
 )
 from .discover import Found
 from .errors import BuildError, LessonError, Problem
@@ -94,7 +94,9 @@ class Outcome:
 
     job: Job
     written: list[tuple[str, Output]] = field(default_factory=list)
-    inputs: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str | None] = field(
+        default_factory=dict
+    )  # None: a file that must stay absent
     status: int = EXIT_OK
     failures: list[Failure] = field(default_factory=list)
     failed_formats: list[str] = field(default_factory=list)
@@ -304,10 +306,10 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
         document, theme = prepare_document(
             lesson, replace(options, formats=job.formats), job.variables
         )
-        files = [*theme_files(theme), *image_files(document), *options.references.values()]
+        files = [*image_files(document), *options.references.values()]
         outcome.inputs = {
             portable(Path(path), job.lesson.parent): sha
-            for path, sha in digest_files(files).items()
+            for path, sha in {**theme_inputs(theme), **digest_files(files)}.items()
         }
     except LessonError as error:
         outcome.failed_formats = job.formats

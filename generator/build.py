@@ -34,7 +34,7 @@ from .model import (
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
 from .templating import resolve
-from .theme import Theme, load_theme
+from .theme import Theme, load_theme, wording_files
 
 
 @dataclass
@@ -107,9 +107,38 @@ def cached_theme(name: str, base: Path, language: str = "") -> Theme:
     return theme
 
 
+def theme_inputs(theme: Theme) -> dict[str, str | None]:
+    """What outputs in the theme depend on, for the manifest: the digest of each of its
+    files (as :func:`cached_theme` last checked them in this process, else read now),
+    and None for each wording file of the lesson's language it does not have, so that
+    adding one (``text/de.yaml``) is a change too."""
+    digests = next(
+        (
+            digests
+            for known, digests, _ in _themes.values()
+            if known.folders == theme.folders and known.language == theme.language
+        ),
+        None,
+    )
+    absent = {
+        str(path.resolve()): None
+        for folder in theme.folders
+        for path in (folder / "text" / name for name in wording_files(theme.language))
+        if not path.exists()
+    }
+    return {**(digests or digest_files(theme_files(theme))), **absent}
+
+
 def theme_files(theme: Theme) -> list[Path]:
-    """Every file in the theme's folders (its own and those it extends)."""
-    return sorted(path for folder in theme.folders for path in folder.rglob("*") if path.is_file())
+    """Every file in the theme's folders (its own and those it extends) but its wording
+    in other languages than the lesson's, which a change to does not touch its outputs."""
+    wording = set(wording_files(theme.language))
+    return sorted(
+        path
+        for folder in theme.folders
+        for path in folder.rglob("*")
+        if path.is_file() and (path.parent != folder / "text" or path.name in wording)
+    )
 
 
 def image_files(document: Document) -> list[Path]:

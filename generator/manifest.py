@@ -158,7 +158,7 @@ class Manifest:
         fmt: str,
         stem: str,
         key: str,
-        inputs: Mapping[str, str],
+        inputs: Mapping[str, str | None],
         written: tuple[str, int],
     ) -> None:
         """Remember the output *name* (relative to the folder) as its job wrote it: *written*

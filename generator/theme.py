@@ -181,6 +181,7 @@ class Theme(Node):
         " colour takes its parent's, else the text colour.",
     )
     folders: list[Path] = Field(default_factory=list, exclude=True)
+    language: str = Field("", exclude=True)  # the lesson language its wording was read for
 
     @field_validator("highlight")
     @classmethod
@@ -355,7 +356,7 @@ def load_theme(name_or_path: str, base: Path | None = None, *, language: str = "
     data, folders = _merged_data(find_theme(name_or_path, base), seen=(), language=language)
     path = folders[0] / "theme.yaml"
     try:
-        theme = Theme.model_validate({**data, "folders": folders})
+        theme = Theme.model_validate({**data, "folders": folders, "language": language})
     except ValidationError as error:
         _, source = parse(path, read_text(path))
         raise LessonError(describe(error, source, Theme)) from None
@@ -444,12 +445,18 @@ def translations(folder: Path, language: str) -> dict[str, str]:
     """The theme *folder*'s wording in *language*: ``text/pt.yaml``, then ``text/pt-br.yaml``
     over it for pt-BR. Each is checked as it is read, so a mistake is said at its line."""
     wording: dict[str, str] = {}
-    tags = language.lower().replace("_", "-").split("-")
-    for tag in dict.fromkeys((tags[0], "-".join(tags))):
-        path = folder / "text" / f"{tag}.yaml"
-        if tag and path.is_file():
+    for name in wording_files(language):
+        path = folder / "text" / name
+        if path.is_file():
             wording.update(_translation(path))
     return wording
+
+
+def wording_files(language: str) -> list[str]:
+    """The names of a theme's wording files for *language*, in the order they apply:
+    ``de.yaml``, ``de-at.yaml`` for de-AT."""
+    tags = language.lower().replace("_", "-").split("-")
+    return [f"{tag}.yaml" for tag in dict.fromkeys((tags[0], "-".join(tags))) if tag]
 
 
 def worded_languages(theme: Theme) -> set[str]:

@@ -72,6 +72,18 @@ def test_a_change_rebuilds(lesson, change):
     assert "Hello class" in (lesson.parent / "out" / "lesson-outline.txt").read_text("utf-8")
 
 
+def test_only_wording_in_the_lesson_s_language_rebuilds_it(lesson):
+    """A theme's French wording does not shape an English lesson's outputs; its own
+    language's wording, added or changed, does."""
+    build(lesson)
+    wording = lesson.parent / "mine" / "text"
+    wording.mkdir()
+    (wording / "fr.yaml").write_text('glossary_title: "Glossaire"\n', encoding="utf-8")
+    assert "1 up to date" in build(lesson)
+    (wording / "en.yaml").write_text('glossary_title: "Word bank"\n', encoding="utf-8")
+    assert build(lesson).startswith("1 file written")
+
+
 def test_changed_lectern_code_rebuilds(lesson, monkeypatch):
     """A fixed renderer must replace what the broken one wrote, with no version bump."""
     build(lesson)
