@@ -90,6 +90,9 @@ class Faces:
     """Fallback faces, for characters the theme's fonts lack (theme ``fonts.fallback``)."""
     coverage: tuple[frozenset[int], ...] = ()
     """What the body face, then each fallback face, has glyphs for."""
+    ascii: bool = True
+    """Whether the body face has every printable ASCII character (text of those alone
+    needs no looking up)."""
 
     @classmethod
     def register(cls, theme: Theme, chars: set[str]) -> Faces:
@@ -114,7 +117,8 @@ class Faces:
         for name in fallbacks:  # one file for every style: a fallback has no bold of its own
             registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
         coverage = tuple(covered(path) for path in (theme.font_file("body"), *files))
-        return cls(**names, fallbacks=fallbacks, coverage=coverage)
+        ascii = all(code in coverage[0] for code in range(0x20, 0x7F))
+        return cls(**names, fallbacks=fallbacks, coverage=coverage, ascii=ascii)
 
 
 def wording(text: str, faces: Faces) -> str:
@@ -153,7 +157,7 @@ def markup(runs: Sequence[Run], faces: Faces, link: str, math: Callable[[str], s
 
 def with_fallbacks(text: str, faces: Faces) -> str:
     """*text* escaped, each stretch the body face lacks set in the first fallback that has it."""
-    if not faces.fallbacks:
+    if not faces.fallbacks or (faces.ascii and text.isascii()):
         return escape(text)
     return "".join(
         escape(piece)

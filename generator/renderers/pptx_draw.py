@@ -90,9 +90,8 @@ def centipoints(points: float) -> int:
 def _reads_right_to_left(para: Para) -> bool:
     """Whether *para* reads right to left, by its first strong letter; a line of code
     reads left to right whatever its comments and strings hold."""
-    if para.runs and all(run.code for run in para.runs):
-        return False
-    return right_to_left("".join(run.text for run in para.runs))
+    reverse = right_to_left("".join(run.text for run in para.runs))
+    return reverse and not all(run.code for run in para.runs)
 
 
 @dataclass(frozen=True)
