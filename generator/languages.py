@@ -12,6 +12,7 @@ there too, or Word would go on checking its characters as the lesson's language.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 # ISO 15924 scripts Word treats as complex (its w:bidi/w:cs language) or East Asian.
 COMPLEX_SCRIPTS = frozenset(
@@ -76,3 +77,37 @@ def word_languages(tag: str) -> dict[str, str]:
     elif script in EAST_ASIAN_SCRIPTS:
         found["eastAsia"] = name
     return found
+
+
+@dataclass(frozen=True)
+class Lettering:
+    """How a language letters the choices of a question: its letters in order (lower
+    case where its script has cases), and the list formats Word and PowerPoint count
+    them with, so a letter the answer key quotes is the one the handout shows."""
+
+    letters: str
+    word: str  # Word's w:numFmt
+    slides: str  # PowerPoint's a:buAutoNum scheme
+
+    def letter(self, index: int, *, upper: bool = False) -> str:
+        """The letter of choice *index* (from 0); after the last, doubled, as Word counts."""
+        letter = self.letters[index % len(self.letters)] * (index // len(self.letters) + 1)
+        return letter.upper() if upper else letter
+
+
+# The script of languages whose tag does not name one, where it letters its own way.
+LETTERED_SCRIPTS = {"he": "Hebr", "iw": "Hebr", "yi": "Hebr"} | dict.fromkeys(
+    ("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), "Arab"
+)
+LATIN_LETTERS = Lettering("abcdefghijklmnopqrstuvwxyz", "lowerLetter", "alphaUcPeriod")
+LETTERINGS = {
+    "Hebr": Lettering("אבגדהוזחטיכלמנסעפצקרשת", "hebrew2", "hebrew2Minus"),
+    "Arab": Lettering("أبجدهوزحطيكلمنسعفصقرشتثخذضظغ", "arabicAbjad", "arabic2Minus"),
+}
+
+
+def lettering(tag: str) -> Lettering:
+    """How a lesson in *tag* letters its choices: Hebrew and Arabic with their own
+    alphabets (א ב ג, أ ب ج), every other language with Latin letters."""
+    language, script, _ = _written(tag)
+    return LETTERINGS.get(script or LETTERED_SCRIPTS.get(language, ""), LATIN_LETTERS)

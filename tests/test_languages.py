@@ -231,3 +231,50 @@ def test_code_reads_left_to_right_in_a_hebrew_lesson(tmp_path):
     assert all(p._p.find(f"{A}pPr").get("rtl") != "1" for p in lines)
     title = slide.shapes.title.text_frame.paragraphs[0]._p.find(f"{A}pPr")
     assert title is None or title.get("rtl") != "0"  # the Hebrew title still reads from the right
+
+
+HEBREW_QUIZ = """title: ברית או קואליציה?
+language: he
+outputs: {pdf: {questions: true}}
+sections:
+  - heading: מהי קואליציה?
+    blocks:
+      - text: קבוצה זמנית של גורמים.
+questions:
+  - prompt: מה מאפיין קואליציה?
+    choices: [שותפות קבועה, התאגדות זמנית, הסכם סחר]
+    answer: התאגדות זמנית
+"""
+
+
+def test_choices_are_lettered_in_the_lesson_s_alphabet(tmp_path):
+    """A Hebrew quiz's choices are א ב ג in all three outputs, and the handout's answer
+    key quotes the letter its list shows; other languages keep a b c."""
+    from generator.languages import lettering
+
+    from .pdflines import drawn_lines
+    from .test_pdf import needs_system_fonts, reading
+
+    assert [lettering("he").letter(i) for i in range(3)] == ["א", "ב", "ג"]
+    assert lettering("ar-EG").letter(2) == "ج" and lettering("fa").word == "arabicAbjad"
+    assert lettering("de").letter(27) == "bb" and lettering("en").slides == "alphaUcPeriod"
+    needs_system_fonts()
+    lesson = write_lesson(tmp_path, HEBREW_QUIZ)
+    handout, deck, sheet = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+
+    word = docx.Document(str(handout))
+    formats = word.part.numbering_part.element.xpath(".//w:lvl[@w:ilvl='1']/w:numFmt/@w:val")
+    assert "hebrew2" in formats  # the choices' level of the question list
+    answers = [p.text for p in word.paragraphs if p.style.name == "Answer"]
+    assert answers == ["ב) התאגדות זמנית"]
+
+    schemes = {
+        auto.get("type")
+        for slide in Presentation(str(deck)).slides
+        for auto in slide._element.iter(f"{A}buAutoNum")
+    }
+    assert "hebrew2Minus" in schemes and "alphaUcPeriod" not in schemes
+
+    reader = PdfReader(sheet)
+    drawn = " ".join(reading(line.text) for line in drawn_lines(reader.pages[0], reader))
+    assert "א." in drawn and "ב." in drawn and "A." not in drawn

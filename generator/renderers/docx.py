@@ -52,6 +52,7 @@ from ..files import build_time, normalized_zip
 from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
+from ..languages import Lettering, lettering
 from ..model import (
     Block,
     CalloutBlock,
@@ -159,13 +160,13 @@ def table_look(header: bool, header_column: bool) -> dict[str, int | str]:
     )
 
 
-CHOICE_FORMAT = ("lowerLetter", "%2)")  # multiple-choice letters: a) b) c)
+CHOICE_TEXT = "%2)"  # how a choice's letter stands: a) b) c), or א) ב) in Hebrew
 PAGE_MARK, PAGES_MARK = "\ue000", "\ue001"  # sentinels for the page_label fields
 
 
-def choice_label(index: int) -> str:
-    """The letter Word shows before choice *index*, for the answer key to quote."""
-    return CHOICE_FORMAT[1].replace("%2", chr(ord("a") + index))
+def choice_label(letters: Lettering, index: int) -> str:
+    """The label Word shows before choice *index*, for the answer key to quote."""
+    return CHOICE_TEXT.replace("%2", letters.letter(index))
 
 
 class DocxRenderer(Renderer):
@@ -585,7 +586,7 @@ class DocxRenderer(Renderer):
 
         bullets = [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")]
         decimal = [("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3.")]
-        questions = [("decimal", "%1."), CHOICE_FORMAT]
+        questions = [("decimal", "%1."), (lettering(self.document.language).word, CHOICE_TEXT)]
         self.numbering = Numbering(
             self.word,
             {
@@ -1144,7 +1145,8 @@ class DocxRenderer(Renderer):
             answer = self.paragraph("Answer")
             number(answer, num_id, 0)
             if question.choices:  # the letter and the choice, as the student marks it
-                letter = choice_label(question.choices.index(question.answer))
+                index = question.choices.index(question.answer)
+                letter = choice_label(lettering(self.document.language), index)
                 add_run(answer, letter + " ", bold=True)
                 self.runs(answer, question.answer.runs, bold=True)
             else:

@@ -41,7 +41,7 @@ from ..files import build_time
 from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
-from ..languages import reads_right_to_left
+from ..languages import lettering, reads_right_to_left
 from ..mathspeech import LANGUAGE as SPOKEN_MATH
 from ..model import (
     Block,
@@ -630,8 +630,9 @@ class PdfRenderer(Renderer):
         for number, question in enumerate(questions, 1):
             lines = [self.item(self.inline(question.prompt), 0, f"{number}.")]
             if question.choices:
+                letters = lettering(self.document.language)
                 options = CHOICE_GAP.join(
-                    f"<b>{chr(ord('A') + i)}.</b>\u00a0{self.inline(choice)}"
+                    f"<b>{self.inline(letters.letter(i, upper=True))}.</b>\u00a0{self.inline(choice)}"
                     for i, choice in enumerate(question.choices)
                 )
                 lines.append(Paragraph(options, s.item(1)))

@@ -39,6 +39,7 @@ from ..files import build_time, normalized_zip
 from ..formula import read_formula
 from ..highlight import Line, code_lines, columns, wrapped
 from ..inline import RichText, Run
+from ..languages import lettering
 from ..model import (
     Block,
     CalloutBlock,
@@ -718,7 +719,7 @@ class PptxRenderer(Renderer):
                         indent=size * 1.5 + sub * 1.3,
                         hang=sub * 1.3,
                         space_before=sub * 0.25,
-                        bullet="alphaUcPeriod" if lettered else "–",
+                        bullet=lettering(self.document.language).slides if lettered else "–",
                         start_at=number + 1 if lettered else None,
                     )
                     for number, child in enumerate(children)
