@@ -585,8 +585,9 @@ class DocxRenderer(Renderer):
             ]
 
         bullets = [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")]
-        decimal = [("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3.")]
-        questions = [("decimal", "%1."), (lettering(self.document.language).word, CHOICE_TEXT)]
+        letters = lettering(self.document.language).word  # a b c, or א ב ג in Hebrew
+        decimal = [("decimal", "%1."), (letters, "%2."), ("lowerRoman", "%3.")]
+        questions = [("decimal", "%1."), (letters, CHOICE_TEXT)]
         self.numbering = Numbering(
             self.word,
             {
