@@ -189,13 +189,19 @@ def test_every_cheat_sheet_is_tagged_pdf_ua(outputs, theme):
         assert catalog["/Lang"] == language and catalog["/ViewerPreferences"]["/DisplayDocTitle"]
         xmp = catalog["/Metadata"].get_object().get_data().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "<dc:title>" in xmp
+        numbers = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+        parents = {numbers[i]: numbers[i + 1].get_object() for i in range(0, len(numbers), 2)}
         for page in reader.pages:
             assert page["/Tabs"] == "/S" and "/StructParents" in page
+            assert isinstance(parents[page["/StructParents"]], list)  # its marked content
             fonts = page["/Resources"]["/Font"].values()
             assert all("/ToUnicode" in font.get_object() for font in fonts)  # text is readable
-            for annotation in page.get("/Annots", []):
-                annotation = annotation.get_object()
+            for reference in page.get("/Annots", []):
+                annotation = reference.get_object()
                 assert annotation["/Contents"] and "/StructParent" in annotation
+                link = parents[annotation["/StructParent"]]  # the element that owns it
+                assert link["/S"] == "/Link"
+                assert link["/K"][0].raw_get("/Obj").idnum == reference.idnum
 
 
 def test_the_structure_tree_follows_the_lesson(outputs):

@@ -97,7 +97,8 @@ class TaggedCanvas(SheetCanvas):
         self.serial = 0
         self.marked = False  # inside a tagged sequence: nested pieces join it
         self.next_mcid = 0
-        self.annotations = 0  # struct parents used by link annotations, after the pages'
+        self.parent_keys = 0  # keys of the parent tree given out so far (pages and links)
+        self.page_keys: list[int] = []  # each page's key, in page order
         self.text: PDFTextObject | None = None  # the text object being written, if any
 
     # -- marking -------------------------------------------------------------------------
@@ -175,8 +176,7 @@ class TaggedCanvas(SheetCanvas):
 
     def linkURL(self, url: str, rect: Any, relative: int = 0, *args: Any, **kw: Any) -> None:
         """A link annotation described by its address and owned by a Link element."""
-        key = self.annotations
-        self.annotations += 1
+        key = self.parent_key()
         kw.update(Contents=PDFString(url), StructParent=key)
         super().linkURL(url, rect, relative, *args, **kw)
         if self.leaves:
@@ -186,8 +186,15 @@ class TaggedCanvas(SheetCanvas):
         super().showPage()
         page = self._doc.Pages.pages[-1]
         page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
-        page.StructParents = self._pageNumber - 2  # showPage already counted the next page
+        page.StructParents = self.parent_key()
+        self.page_keys.append(page.StructParents)
         page.Tabs = PDFName("S")
+
+    def parent_key(self) -> int:
+        """A new key of the parent tree: a page's (for its marked content) or a link
+        annotation's (for its Link element), each its own."""
+        self.parent_keys += 1
+        return self.parent_keys - 1
 
     def save(self) -> None:
         if len(self._code):
@@ -207,13 +214,12 @@ class TaggedCanvas(SheetCanvas):
         writer = _Writer(doc, pages)
         document_ref = writer.write(_tree(self.leaves), root_ref)
         root["K"] = PDFArray([document_ref])
-        nums: list[Any] = []
-        for index, refs in enumerate(writer.per_page):
-            nums += [index, PDFArray(refs)]
-        for key in sorted(writer.links):
-            nums += [pages + key, writer.links[key]]
+        marked = zip(self.page_keys, writer.per_page, strict=True)
+        entries = {key: PDFArray(refs) for key, refs in marked}
+        entries.update(writer.links)
+        nums = [item for key in sorted(entries) for item in (key, entries[key])]
         root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
-        root["ParentTreeNextKey"] = pages + self.annotations
+        root["ParentTreeNextKey"] = self.parent_keys
         catalog = doc.Catalog
         catalog.StructTreeRoot = root_ref
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
