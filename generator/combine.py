@@ -30,6 +30,7 @@ from .batch import Job, Plan
 from .build import BuildOptions
 from .errors import BuildError
 from .files import atomic_target, normalized_zip
+from .pdfjoin import join_pdfs
 from .renderers.wordml import SECTPR_ORDER, get_or_add
 
 COMBINED = {"docx": "handouts.docx", "pdf": "cheatsheets.pdf"}
@@ -77,22 +78,6 @@ def _lesson_stem(job: Job) -> str:
     """The lesson's own output stem, with the folders it mirrors (``unit1/intro``)."""
     folder = job.stem.rpartition("/")[0]
     return f"{folder}/{job.lesson.stem}" if folder else job.lesson.stem
-
-
-def join_pdfs(paths: list[Path]) -> bytes:
-    """The pages of every PDF in order, in one PDF. What the copies share (their fonts,
-    a logo) is stored once: 30 sheets each carrying the same fonts made a 1.3 MB file of
-    what fits in 140 KB."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
-    writer.compress_identical_objects()
-    writer.add_metadata({"/Producer": "Lectern"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def join_handouts(paths: list[Path]) -> bytes:

@@ -17,12 +17,14 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.parts.story import StoryPart
+from pdfua import validate
 from pypdf import PdfReader
 
 from generator.cli import main
 from generator.manifest import MANIFEST_NAME
 
 from .conftest import EVERY_BLOCK, ROOT, write_lesson
+from .pdfstructure import structure, untagged
 
 LESSON = """\
 title: {title}
@@ -335,6 +337,11 @@ def test_a_30_row_merge_combines_into_one_printable_file_per_format(merge, tmp_p
     single_size = (out / "letter-Pupil00-cheatsheet.pdf").stat().st_size
     combined = (out / "letter-cheatsheets.pdf").read_bytes()
     assert len(combined) < 5 * single_size  # the fonts all copies share, stored once
+    report = validate(str(out / "letter-cheatsheets.pdf"))  # tagged, as each sheet is
+    assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
+    tree = structure(out / "letter-cheatsheets.pdf")
+    assert [kind for depth, kind, _ in tree if depth <= 1] == ["/Document"] + ["/Part"] * 30
+    assert untagged(out / "letter-cheatsheets.pdf") == []
     again = run(*args, "--name", "{{ stem }}-{{ vars.student }}")
     assert "60 up to date" in again.stdout
     assert (out / "letter-cheatsheets.pdf").read_bytes() == combined  # made again, the same
@@ -428,6 +435,7 @@ def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
     course_pdf = PdfReader(out / "cheatsheets.pdf")
     texts = [page.extract_text() for page in course_pdf.pages]
     assert "Unit one" in texts[0] and "Unit two" in texts[-1]
+    assert not validate(str(out / "cheatsheets.pdf")).findings  # lessons in other themes too
 
 
 def start_watch(path: Path, out: Path) -> subprocess.Popen[str]:
