@@ -1,8 +1,8 @@
 """One printable file holding many outputs: every copy of a merge, or a course's cheat sheets.
 
 A teacher printing 30 personalised handouts wants one file to send to the printer, in
-row order. Cheat sheets (PDF) are joined page after page with pypdf, which copies the
-pages as they are (fonts and all) and is pure Python. Handouts are joined here: each copy
+row order. Cheat sheets (PDF) are joined page after page, tagged (see
+:mod:`generator.pdfjoin`). Handouts are joined here: each copy
 brings its body, lists, pictures, links, headers and footers into the first copy's
 package, ends with a section break and starts its page numbers at 1 again, so every
 student's pages read "page 1, 2 ...". Decks are not printed, so they are not combined.
