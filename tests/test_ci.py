@@ -3,6 +3,7 @@ inside it, drafts, ignored folders, two lessons with the same name, a broken one
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -571,3 +572,24 @@ def test_combined_copies_keep_their_pictures_links_lists_and_logo(tmp_path):
         (entry,) = numbering.xpath(f"./w:num[@w:numId='{number}']")
         starts = entry.xpath("./w:lvlOverride/w:startOverride/@w:val")
         assert starts and set(starts) == {"1"}  # a list of its own, counted from 1
+
+
+def test_joining_an_untagged_pdf_keeps_every_page_and_claims_no_tags(merge, tmp_path):
+    """A PDF from another renderer may be untagged: the joined file then holds all the
+    pages, and no structure tree that would cover only some of them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.pdfjoin import join_pdfs
+
+    path, data = merge
+    data.write_text("student\nAda\nBo\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("build", path, "--data", data, "-o", out, "-f", "pdf").exit_code == 0
+    sheets = sorted(out.glob("*-cheatsheet.pdf"))
+    plain = tmp_path / "plain.pdf"
+    canvas = Canvas(str(plain))
+    canvas.drawString(72, 720, "An untagged page")
+    canvas.save()
+    joined = PdfReader(io.BytesIO(join_pdfs([sheets[0], plain, sheets[1]])))
+    assert len(joined.pages) == 3 and "An untagged page" in joined.pages[1].extract_text()
+    assert "/StructTreeRoot" not in joined.trailer["/Root"]
