@@ -212,7 +212,11 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
     help="Also write one printable file per format holding every copy (with --data) or,"
     " for a folder, every cheat sheet.",
 )
-@click.option("--combine-only", is_flag=True, help="Like --combine, without the separate files.")
+@click.option(
+    "--combine-only",
+    is_flag=True,
+    help="Like --combine, without the separate files (nor decks, which are not combined).",
+)
 @click.pass_context
 def build(ctx: click.Context, **params: Any) -> None:
     """Build LESSONS (files or folders) into output files.
