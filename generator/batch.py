@@ -94,9 +94,8 @@ class Outcome:
 
     job: Job
     written: list[tuple[str, Output]] = field(default_factory=list)
-    inputs: dict[str, str | None] = field(
-        default_factory=dict
-    )  # None: a file that must stay absent
+    # Each input's digest by path; None for a file that must stay absent.
+    inputs: dict[str, str | None] = field(default_factory=dict)
     status: int = EXIT_OK
     failures: list[Failure] = field(default_factory=list)
     failed_formats: list[str] = field(default_factory=list)

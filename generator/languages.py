@@ -20,10 +20,13 @@ COMPLEX_SCRIPTS = frozenset(
     | {"Taml", "Telu", "Knda", "Mlym", "Sinh", "Thai", "Laoo", "Tibt", "Khmr", "Mymr"}
 )
 EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Kore", "Hang"})
-# Scripts written right to left, and the languages written in one when their tag names none.
 RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
-RIGHT_TO_LEFT_LANGUAGES = frozenset(
-    {"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr", "nqo"}
+# The script of a language written right to left, for a tag that names none: what its
+# direction and its choice letters follow, without reading CLDR's tables for every tag.
+WRITTEN_IN = (
+    dict.fromkeys(("he", "iw", "yi"), "Hebr")
+    | dict.fromkeys(("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), "Arab")
+    | {"dv": "Thaa", "syr": "Syrc", "nqo": "Nkoo"}
 )
 
 
@@ -49,10 +52,15 @@ def _likely(tag: str) -> tuple[str, str]:
     return script, region
 
 
+def _script(tag: str) -> str:
+    """The script *tag* names, else the right-to-left one its language is written in."""
+    language, script, _ = _written(tag)
+    return script or WRITTEN_IN.get(language, "")
+
+
 def reads_right_to_left(tag: str) -> bool:
     """Whether text in *tag* reads right to left (``he``, ``fa-IR``, ``az-Arab``)."""
-    language, script, _ = _written(tag)
-    return script in RIGHT_TO_LEFT_SCRIPTS if script else language in RIGHT_TO_LEFT_LANGUAGES
+    return _script(tag) in RIGHT_TO_LEFT_SCRIPTS
 
 
 def office_tag(tag: str) -> str:
@@ -95,10 +103,6 @@ class Lettering:
         return letter.upper() if upper else letter
 
 
-# The script of languages whose tag does not name one, where it letters its own way.
-LETTERED_SCRIPTS = {"he": "Hebr", "iw": "Hebr", "yi": "Hebr"} | dict.fromkeys(
-    ("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), "Arab"
-)
 LATIN_LETTERS = Lettering("abcdefghijklmnopqrstuvwxyz", "lowerLetter", "alphaUcPeriod")
 LETTERINGS = {
     "Hebr": Lettering("אבגדהוזחטיכלמנסעפצקרשת", "hebrew2", "hebrew2Minus"),
@@ -109,5 +113,4 @@ LETTERINGS = {
 def lettering(tag: str) -> Lettering:
     """How a lesson in *tag* letters its choices: Hebrew and Arabic with their own
     alphabets (א ב ג, أ ب ج), every other language with Latin letters."""
-    language, script, _ = _written(tag)
-    return LETTERINGS.get(script or LETTERED_SCRIPTS.get(language, ""), LATIN_LETTERS)
+    return LETTERINGS.get(_script(tag), LATIN_LETTERS)
