@@ -484,7 +484,7 @@ def combining(formats: list[str], work: Path, count: int) -> list[Row]:
     lectern("build", SAMPLE, "--data", data, "-o", work / "combined", "--combine-only")
     rows = [(f"{count}-row merge, --combine-only", ms(time.perf_counter() - started), "cold")]
     if "docx" in formats:
-        from generator.combine import join_handouts
+        from generator.docxjoin import join_handouts
 
         lectern("build", SAMPLE, "--data", data, "-o", work / "copies", "-f", "docx")
         handouts = sorted((work / "copies").glob("*-handout.docx"))

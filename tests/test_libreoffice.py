@@ -116,7 +116,7 @@ def test_libreoffice_opens_random_lessons(lesson):
 def test_libreoffice_counts_each_combined_copys_own_pages(tmp_path):
     """In handouts joined into one file, LibreOffice prints "Page 2 of 5" with the copy's
     own page count, for copies of different lengths (it cannot compute SECTIONPAGES)."""
-    from generator.combine import join_handouts
+    from generator.docxjoin import join_handouts
 
     lessons = [SAMPLE, EVERY_BLOCK, SAMPLE.parent / "forces-and-formulas.yaml"]
     handouts = [

@@ -17,7 +17,7 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from generator.build import BuildOptions, build
-from generator.combine import join_handouts
+from generator.docxjoin import join_handouts
 from generator.theme import available_themes
 
 from .conftest import EVERY_BLOCK, SAMPLE, write_lesson
