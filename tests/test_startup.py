@@ -97,3 +97,20 @@ def test_the_cheat_sheet_reads_only_the_font_files_it_draws_with(lesson, mono, t
     assert ("LiberationMono-Regular.ttf" in read) == mono
     unused = {name for name in registered if "BoldItalic" in name}
     assert unused and unused.isdisjoint(read)  # registered, for <b><i>, but never drawn
+
+
+def test_a_course_of_cheat_sheets_combined_loads_no_office_library(tmp_path):
+    """Which formats are combined is asked before the workers start; a folder of lessons
+    built as cheat sheets alone and joined into one PDF never needs the Word library."""
+    course = tmp_path / "course"
+    course.mkdir()
+    for lesson in (SAMPLE, ROOT / "content" / "forces-and-formulas.yaml"):
+        (course / lesson.name).write_bytes(lesson.read_bytes())
+    out = tmp_path / "out"
+    result = fresh_python(
+        PROBE, "build", str(course), "-o", str(out), "-f", "pdf", "--combine-only"
+    )
+    imported = set(result.stderr.split())
+    assert (out / "cheatsheets.pdf").is_file()  # the sheets were really built and joined
+    assert "pypdf" in imported
+    assert imported.isdisjoint({"docx", "pptx"}), imported & {"docx", "pptx"}
