@@ -64,7 +64,7 @@ def watch(request: Request) -> int:
             watch_filter=Filter(),
             raise_interrupt=False,
             debounce=50,
-            step=20,
+            step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
         ):
             _rebuild(workers.ready(request), "rebuilt")
     click.echo("stopped")
