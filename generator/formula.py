@@ -54,9 +54,19 @@ class Formula:
     tex: str
     mathml: ET.Element
     spoken: str
-    """How a screen reader says it ("F equals m times a")."""
+    """How a screen reader says it in English ("F equals m times a")."""
     text: str
     """A one-line Unicode rendering ("a = F/m", "H₂O") for plain-text places."""
+
+    def spoken_in(self, language: str) -> mathspeech.Speech:
+        """How a screen reader says it in *language*, or in English (and so marked) where
+        Lectern has no words for that language."""
+        return _spoken(self.tex, language)
+
+
+@lru_cache(maxsize=2048)
+def _spoken(tex: str, language: str) -> mathspeech.Speech:
+    return mathspeech.spoken(read_formula(tex).mathml, language)
 
 
 @lru_cache(maxsize=2048)
@@ -76,7 +86,7 @@ def read_formula(tex: str) -> Formula:
         raise FormulaError(tex, reason) from None
     root = ET.fromstring(_BARE_AMPERSAND.sub("&amp;", markup))
     _check_tree(source, root)
-    return Formula(tex, root, mathspeech.spoken(root), mathspeech.linear(root))
+    return Formula(tex, root, mathspeech.spoken(root).text, mathspeech.linear(root))
 
 
 def _check_braces(tex: str) -> None:

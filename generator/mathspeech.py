@@ -4,66 +4,54 @@ The spoken form is the alt text of an equation's picture and what a screen reade
 ("x equals the fraction minus b plus or minus ..."); the linear form stands in for the
 equation where only text can go (slide text for viewers without equations, notes,
 document properties). Both walk the tree latex2mathml builds.
+
+The words are data, one file per language in ``speech/``: a German lesson's formulas
+are read in German, so a screen reader speaking German says them in words it knows.
+A language without a file is read in English, and the outputs mark those words English.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
-MATHML = "{http://www.w3.org/1998/Math/MathML}"
-LANGUAGE = "en"  # the language of the spoken form's words, whatever the lesson's
+import yaml
 
-_OPERATOR_WORDS = {
-    "=": "equals",
-    "+": "plus",
-    "−": "minus",
-    "-": "minus",
-    "±": "plus or minus",
-    "∓": "minus or plus",
-    "×": "times",
-    "·": "times",
-    "⋅": "times",
-    "∗": "times",
-    "/": "over",
-    "÷": "divided by",
-    "<": "is less than",
-    ">": "is greater than",
-    "≤": "is less than or equal to",
-    "≥": "is greater than or equal to",
-    "≠": "is not equal to",
-    "≈": "is approximately",
-    "∝": "is proportional to",
-    "→": "goes to",
-    "⟶": "goes to",
-    "⇌": "is in equilibrium with",
-    "⇒": "implies",
-    "∞": "infinity",
-    "∑": "the sum",
-    "∏": "the product",
-    "∫": "the integral",
-    "∮": "the contour integral",
-    "∂": "partial",
-    "∇": "del",
-    "∈": "is in",
-    "′": "prime",
-    "°": "degrees",
-    "(": "open bracket",
-    ")": "close bracket",
-    "[": "open bracket",
-    "]": "close bracket",
-    "|": "absolute value",
-    ",": ",",
-    "!": "factorial",
-    "%": "percent",
-    "&": "",
-}
-_ACCENT_WORDS = {"→": "vector", "⃗": "vector", "^": "hat", "̂": "hat", "¯": "bar", "‾": "bar"}
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+WORDS = Path(__file__).parent / "speech"
+FALLBACK = "en"  # the language formulas are read in when Lectern has no words for the lesson's
+
+_ACCENTS = {"→": "vector", "⃗": "vector", "^": "hat", "̂": "hat", "¯": "bar", "‾": "bar"}
 _LARGE = {"∑", "∏", "∫", "∮"}
+_TOKENS = {"mi", "mn", "mtext", "mo"}
 _SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 _SPACES = re.compile(r"\s+")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class Speech(NamedTuple):
+    """A formula in words, and the language tag of those words."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Words:
+    """How formulas are said in one language, as its ``speech/LANG.yaml`` lists it."""
+
+    symbols: dict[str, str]
+    accents: dict[str, str]
+    phrases: dict[str, str]
+
+    def say(self, phrase: str, **parts: str) -> str:
+        return self.phrases[phrase].format(**parts)
 
 
 def tag(element: ET.Element) -> str:
@@ -71,60 +59,93 @@ def tag(element: ET.Element) -> str:
     return element.tag.removeprefix(MATHML)
 
 
-def spoken(root: ET.Element) -> str:
-    """The formula in words."""
-    return _SPACES.sub(" ", " ".join(_say(root))).replace(" ,", ",").strip()
+def spoken(root: ET.Element, language: str = FALLBACK) -> Speech:
+    """The formula in words of *language* (a tag: de-AT is read in German), or in English
+    where Lectern has no words for it."""
+    found = words_for(language)
+    if found is None:
+        language, found = FALLBACK, words_for(FALLBACK)
+        assert found is not None  # shipped
+    text = _SPACES.sub(" ", " ".join(_say(root, found))).replace(" ,", ",").strip()
+    return Speech(text, language)
 
 
-def _say(element: ET.Element) -> list[str]:
+@functools.cache
+def words_for(language: str) -> Words | None:
+    """The words for *language*, by its primary tag; None if Lectern has none."""
+    primary = language.lower().replace("_", "-").split("-")[0]
+    path = WORDS / f"{primary}.yaml"
+    if not _LANGUAGE.fullmatch(primary) or not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Words(data["symbols"], data["accents"], data["phrases"])
+
+
+def _say(element: ET.Element, words: Words) -> list[str]:
+    """The element's words, one item per symbol or construction."""
     name = tag(element)
     parts = list(element)
-    if name in ("mi", "mn", "mtext", "mo"):
+
+    def said(part: ET.Element) -> str:
+        return " ".join(_say(part, words))
+
+    if name in _TOKENS:
         text = (element.text or "").strip()
-        return [_OPERATOR_WORDS.get(text, _say_token(text))]
+        return [words.symbols.get(text, _say_token(text))]
     if name == "mfrac":
-        over = [*_say(parts[0]), "over", *_say(parts[1])]
-        return over if len(over) == 3 else ["the fraction", *over, "end fraction"]
+        numerator, denominator = said(parts[0]), said(parts[1])
+        short = _is_token(parts[0]) and _is_token(parts[1])
+        phrase = "fraction" if short else "long_fraction"
+        return [words.say(phrase, numerator=numerator, denominator=denominator)]
     if name == "msqrt":
-        return ["the square root of", *_children(element), "end root"]
+        return [words.say("square_root", radicand=" ".join(_children(element, words)))]
     if name == "mroot":
-        return ["the", *_say(parts[1]), "th root of", *_say(parts[0]), "end root"]
+        return [words.say("root", radicand=said(parts[0]), index=said(parts[1]))]
     if name in ("msub", "munder"):
-        return [*_say(parts[0]), "sub" if name == "msub" else "under", *_say(parts[1])]
+        phrase = "subscript" if name == "msub" else "under"
+        return [words.say(phrase, base=said(parts[0]), index=said(parts[1]))]
     if name == "mover" and _accent(parts[1]):
-        return [_ACCENT_WORDS[_accent(parts[1])], *_say(parts[0])]
+        return [words.accents[_ACCENTS[_accent(parts[1])]].format(base=said(parts[0]))]
     if name == "msup":
-        return [*_say(parts[0]), *_power(parts[1])]
+        return [_power(said(parts[0]), parts[1], words)]
     if name == "mover":
-        return [*_say(parts[0]), "with", *_say(parts[1]), "above"]
+        return [words.say("over", base=said(parts[0]), mark=said(parts[1]))]
     if name in ("msubsup", "munderover"):
-        base = _say(parts[0])
+        base = said(parts[0])
         if (parts[0].text or "").strip() in _LARGE:
-            return [*base, "from", *_say(parts[1]), "to", *_say(parts[2]), "of"]
-        return [*base, "sub", *_say(parts[1]), *_power(parts[2])]
+            lower, upper = said(parts[1]), said(parts[2])
+            return [words.say("bounds", operator=base, lower=lower, upper=upper)]
+        return [_power(words.say("subscript", base=base, index=said(parts[1])), parts[2], words)]
     if name == "mtable":
-        return ["; ".join(" ".join(_say(row)) for row in parts)]
+        return ["; ".join(said(row) for row in parts)]
     if name == "mspace" and element.get("linebreak") == "newline":
         return [";"]
-    return _children(element)
+    return _children(element, words)
 
 
-def _children(element: ET.Element) -> list[str]:
-    return [word for child in element for word in _say(child)]
+def _children(element: ET.Element, words: Words) -> list[str]:
+    return [word for child in element for word in _say(child, words)]
 
 
-def _power(exponent: ET.Element) -> list[str]:
+def _is_token(element: ET.Element) -> bool:
+    """Whether *element* is one letter, number or symbol (perhaps in a group of its own)."""
+    if tag(element) in _TOKENS:
+        return True
+    return tag(element) == "mrow" and len(element) == 1 and _is_token(element[0])
+
+
+def _power(base: str, exponent: ET.Element, words: Words) -> str:
     text = "".join(exponent.itertext()).strip()
     if text == "2":
-        return ["squared"]
+        return words.say("squared", base=base)
     if text == "3":
-        return ["cubed"]
-    return ["to the power", *_say(exponent)]
+        return words.say("cubed", base=base)
+    return words.say("power", base=base, exponent=" ".join(_say(exponent, words)))
 
 
 def _accent(mark: ET.Element) -> str | None:
     text = "".join(mark.itertext()).strip()
-    return text if tag(mark) == "mo" and text in _ACCENT_WORDS else None
+    return text if tag(mark) == "mo" and text in _ACCENTS else None
 
 
 def _say_token(text: str) -> str:

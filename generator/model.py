@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from .formula import FormulaError, read_formula
 from .inline import RichText
+from .mathspeech import Speech
 
 FormatName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 MIN_WIDTH = 10  # percent: an image narrower than this is a mistake, not a layout
@@ -357,6 +358,13 @@ class MathBody(Shorthand):
     def spoken(self) -> str:
         """What a screen reader says: the author's ``alt``, else words read off the formula."""
         return self.alt or read_formula(self.tex).spoken
+
+    def spoken_in(self, language: str) -> Speech:
+        """What a screen reader says in a block of *language*: the author's ``alt`` (written
+        in the block's language), else the formula read in that language's words."""
+        if self.alt:
+            return Speech(self.alt, language)
+        return read_formula(self.tex).spoken_in(language)
 
 
 class MathBlock(Block):

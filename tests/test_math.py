@@ -4,14 +4,17 @@ and the outlines the PDF and the deck's pictures are drawn from."""
 from __future__ import annotations
 
 import io
+import string
 
 import pytest
+import yaml
 from lxml import etree
 from PIL import Image
 
 from generator import mathdraw, omml
 from generator.formula import FormulaError, read_formula
 from generator.inline import RichText
+from generator.mathspeech import WORDS
 
 M = {"m": omml.OMML_NAMESPACE}
 
@@ -110,6 +113,49 @@ def test_a_text_that_is_only_double_dollars_is_display_math():
 )
 def test_spoken_form_reads_the_formula(tex, spoken):
     assert read_formula(tex).spoken == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "tex", "spoken"),
+    [
+        ("de", "a = \\frac{F}{m}", "a gleich F durch m"),
+        ("de-AT", "x^2 + y^3", "x Quadrat plus y hoch drei"),
+        ("fr", "\\sqrt{2}", "la racine carrée de 2 fin de la racine"),
+        ("es", "\\vec{F}", "vector F"),
+        ("it", "H_2O", "H pedice 2 O"),
+        ("pt-BR", "\\alpha \\pm \\beta", "alpha mais ou menos beta"),
+        ("nl", "\\sum_{i=1}^{n} i", "de som van i is gelijk aan 1 tot n van i"),
+        ("ru", "\\frac{a+b}{2}", "дробь a плюс b делённое на 2 конец дроби"),
+    ],
+)
+def test_formulas_are_read_in_the_language_of_their_text(language, tex, spoken):
+    assert read_formula(tex).spoken_in(language) == (spoken, language)
+
+
+@pytest.mark.parametrize("language", ["ja", "he", "zz", "../en", ""])
+def test_a_language_without_words_is_read_in_english_and_says_so(language):
+    assert read_formula("F = ma").spoken_in(language) == ("F equals m a", "en")
+
+
+def test_every_language_says_every_symbol_and_construction_with_its_parts():
+    """Each language's words name what English's do, and each phrase places the same
+    parts: a missing or misspelt one would drop a part of a formula from what is said."""
+    english = yaml.safe_load((WORDS / "en.yaml").read_text(encoding="utf-8"))
+    languages = sorted(WORDS.glob("*.yaml"))
+    assert {path.stem for path in languages} >= {"en", "de", "fr", "es", "it", "pt", "nl", "ru"}
+    for path in languages:
+        words = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert words.keys() == english.keys(), path.name
+        for table in ("symbols", "accents", "phrases"):
+            assert words[table].keys() == english[table].keys(), (path.name, table)
+        for table in ("accents", "phrases"):
+            for name, phrase in words[table].items():
+                assert _slots(phrase) == _slots(english[table][name]), (path.name, name)
+        assert all(isinstance(word, str) for word in words["symbols"].values()), path.name
+
+
+def _slots(phrase: str) -> list[str]:
+    return sorted(field for _, field, _, _ in string.Formatter().parse(phrase) if field)
 
 
 @pytest.mark.parametrize(

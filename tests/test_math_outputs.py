@@ -25,6 +25,7 @@ from generator import mathdraw
 from generator.build import BuildOptions, build, prepare
 from generator.formula import read_formula
 from generator.inline import RichText
+from generator.mathspeech import Speech
 from generator.model import MathBlock, TextBlock
 from generator.renderers.pdfmath import glued
 
@@ -87,6 +88,17 @@ def display_equations(document) -> list[tuple[str, str]]:
         elif isinstance(block, TextBlock) and block.text.display_math and not block.short:
             tex = block.text.display_math
             found.append((tex, read_formula(tex).spoken))
+    return found
+
+
+def display_speech(document, language: str) -> list[Speech]:
+    """How each display equation is read aloud in a block of *language*, in order."""
+    found = []
+    for block in blocks(document):
+        if isinstance(block, MathBlock):
+            found.append(block.math.spoken_in(language))
+        elif isinstance(block, TextBlock) and block.text.display_math and not block.short:
+            found.append(read_formula(block.text.display_math).spoken_in(language))
     return found
 
 
@@ -216,8 +228,9 @@ def test_libreoffice_draws_the_equations(built, document, tmp_path):
 
 
 def test_sheet_equations_are_formulas_a_screen_reader_says(built, document):
-    """Display equations are Formula elements with their spoken form as Alt (the derived
-    words marked English), and the sheet stays PDF/UA with nothing left untagged."""
+    """Display equations are Formula elements with their spoken form as Alt, in the
+    lesson's language (so not marked otherwise), and the sheet stays PDF/UA with nothing
+    left untagged."""
     shown = [
         block
         for section in document.sections
@@ -229,9 +242,7 @@ def test_sheet_equations_are_formulas_a_screen_reader_says(built, document):
     assert len(shown) == len(blocks(document))  # every display equation reaches the sheet
     formulas = [e for _, kind, e in structure(built["pdf"]) if kind == "/Formula"]
     assert [f["/Alt"] for f in formulas] == expected
-    authored = {block.math.alt for block in shown if isinstance(block, MathBlock)} - {None}
-    for formula in formulas:
-        assert formula.get("/Lang") == (None if formula["/Alt"] in authored else "en")
+    assert [formula.get("/Lang") for formula in formulas] == [None] * len(formulas)
     assert [f"{f.rule_id}: {f.message}" for f in validate(str(built["pdf"])).findings] == []
     assert untagged(built["pdf"]) == []
 
@@ -280,3 +291,52 @@ def tagged_sequences(reader: PdfReader) -> list[list[str]]:
             elif op == b"f" and depth > 1:
                 current.append("paths")
     return found
+
+
+@pytest.mark.parametrize(("language", "said_in"), [("de", "de"), ("fr-CA", "fr-CA"), ("ja", "en")])
+def test_formulas_are_read_in_the_lesson_language(tmp_path, language, said_in):
+    """A German lesson's equations are read in German words, in every place a screen
+    reader meets them: the sheet's Formula and Span elements and the deck's pictures. A
+    language Lectern has no words for is read in English, and the sheet says so."""
+    lesson = tmp_path / "lesson.yaml"
+    text = LESSON.read_text(encoding="utf-8").replace("language: en-GB", f"language: {language}")
+    lesson.write_text(text, encoding="utf-8")
+    files = build(lesson, BuildOptions(formats=["pptx", "pdf"], out_dir=tmp_path / "out"))
+    built = {path.suffix.lstrip("."): path for path in files}
+    document = prepare(lesson, BuildOptions())[1]
+    expected = display_speech(document, language)
+    assert {speech.language for speech in expected} >= {said_in}
+
+    formulas = [e for _, kind, e in structure(built["pdf"]) if kind == "/Formula"]
+    assert [f["/Alt"] for f in formulas] == [speech.text for speech in expected]
+    marked = [None if speech.language == language else speech.language for speech in expected]
+    assert [f.get("/Lang") for f in formulas] == marked
+    inline = [
+        read_formula(run.math).spoken_in(language)
+        for run in glued(document.summary.runs)
+        if run.math
+    ]
+    spans = [
+        item for sequence in tagged_sequences(PdfReader(str(built["pdf"]))) for item in sequence
+    ]
+    assert f"span:{inline[0].text}" in spans
+    assert list(validate(str(built["pdf"])).findings) == []
+
+    slides = xml_parts(built["pptx"], r"ppt/slides/slide\d+\.xml")
+    pictures = [p for s in slides for p in s.xpath("//mc:Fallback/p:pic", namespaces=NS)]
+    descriptions = [p.xpath("string(p:nvPicPr/p:cNvPr/@descr)", namespaces=NS) for p in pictures]
+    assert descriptions == [speech.text for speech in expected]
+    if said_in != "en":
+        assert read_formula("F = ma").spoken not in descriptions  # not the English words
+
+
+def test_inline_equations_say_which_language_their_words_are_in(built):
+    """A Span's words carry their language: the lesson's (en-GB) when Lectern reads the
+    formula in it."""
+    reader = PdfReader(str(built["pdf"]))
+    languages = set()
+    for page in reader.pages:
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"BDC" and "/ActualText" in operands[1]:
+                languages.add(operands[1]["/Lang"])
+    assert languages == {"en-GB"}

@@ -42,7 +42,7 @@ from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
 from ..languages import lettering, reads_right_to_left
-from ..mathspeech import LANGUAGE as SPOKEN_MATH
+from ..mathspeech import Speech
 from ..model import (
     Block,
     CalloutBlock,
@@ -432,7 +432,7 @@ class PdfRenderer(Renderer):
         """A ``short`` form reads as a point, so it is bulleted; full prose stays a paragraph."""
         if block.text.display_math and not block.short:
             tex = block.text.display_math
-            return [self.equation(tex, read_formula(tex).spoken, SPOKEN_MATH)]
+            return [self.equation(tex, read_formula(tex).spoken_in(self.lang))]
         if block.short:
             return [whole(self.item(self.inline(block.short), 0, BULLETS[0]))]
         return [
@@ -440,20 +440,20 @@ class PdfRenderer(Renderer):
         ]
 
     def render_math(self, block: MathBlock) -> list[Flowable]:
-        math = block.math
-        return [self.equation(math.tex, math.spoken, "" if math.alt else SPOKEN_MATH)]
+        return [self.equation(block.math.tex, block.math.spoken_in(self.lang))]
 
-    def equation(self, tex: str, spoken: str, spoken_lang: str) -> Flowable:
+    def equation(self, tex: str, spoken: Speech) -> Flowable:
         """A display equation at body size, smaller (down to the floor) when the column is
         narrower than it; wider still is refused before rendering. It is read as
-        *spoken*, in *spoken_lang* ('' for the block's)."""
+        *spoken*, marked with its language where that is not the block's."""
         width = mathdraw.outline(tex).size(self.styles.size)[0]
         size = self.styles.size * min(1.0, self.width / width)
         floor = self.theme.size("pdf", "body_min")
         if size < floor:
             raise FormulaTooWide(tex, "a cheat-sheet column", floor)
         space = self.styles.space("paragraph")
-        return Formula(tex, size, self.theme.palette.text, space, alt=spoken, alt_lang=spoken_lang)
+        lang = "" if spoken.language == self.lang else spoken.language
+        return Formula(tex, size, self.theme.palette.text, space, alt=spoken.text, alt_lang=lang)
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
         return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
@@ -661,7 +661,7 @@ class PdfRenderer(Renderer):
             runs,
             self.faces,
             self.theme.palette.accent_text,
-            lambda tex: self.equations.markup(tex, size, ink),
+            lambda tex: self.equations.markup(tex, size, ink, self.lang),
         )
 
     def paragraph(self, text: RichText | str, style: ParagraphStyle, *, bold: bool = False):

@@ -356,7 +356,7 @@ class Band:
         )
 
         def math(tex: str) -> str:
-            return equations.markup(tex, title_size, palette.on_primary)
+            return equations.markup(tex, title_size, palette.on_primary, document.language)
 
         self.title = Paragraph(markup(runs, faces, palette.on_primary, math), style)
         self.meta = None

@@ -24,7 +24,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from .. import mathdraw
+from ..formula import read_formula
 from ..inline import Run
+from ..mathspeech import Speech
 from .pdfimages import registered
 
 PLACEHOLDER = str(Path(__file__).with_name("placeholder.png"))  # one blank pixel
@@ -62,12 +64,13 @@ class InlineEquations:
     """The equations set inside the lines of one sheet, by their placeholders' widths."""
 
     def __init__(self) -> None:
-        self.by_width: dict[str, tuple[str, float, str]] = {}
-        self.widths: dict[tuple[str, float, str], str] = {}
+        self.by_width: dict[str, tuple[str, float, str, str]] = {}
+        self.widths: dict[tuple[str, float, str, str], str] = {}
 
-    def markup(self, tex: str, size: float, colour: str) -> str:
-        """Paragraph markup for *tex* in a line of *size*-point text, in hex *colour*."""
-        mark = (tex, size, colour)
+    def markup(self, tex: str, size: float, colour: str, language: str) -> str:
+        """Paragraph markup for *tex* in a line of *size*-point text, in hex *colour*, in a
+        paragraph in *language* (which its spoken form is said in)."""
+        mark = (tex, size, colour, language)
         width, ascent, descent = mathdraw.outline(tex).size(size)
         if mark not in self.widths:
             while _key(width) in self.by_width:
@@ -80,13 +83,14 @@ class InlineEquations:
             f' height="{ascent + descent + 2 * clear:.4f}" valign="{-descent - clear:.4f}"/>'
         )
 
-    def tex(self, width: float) -> str:
-        """The LaTeX of the equation whose placeholder is *width* wide."""
-        return self.by_width[_key(width)][0]
+    def spoken(self, width: float) -> Speech:
+        """How the equation whose placeholder is *width* wide is read aloud."""
+        tex, _, _, language = self.by_width[_key(width)]
+        return read_formula(tex).spoken_in(language)
 
     def draw(self, canvas: Canvas, x: float, y: float, width: float) -> None:
         """The equation whose placeholder reportlab draws *width* wide at (*x*, *y*)."""
-        tex, size, colour = self.by_width[_key(width)]
+        tex, size, colour, _ = self.by_width[_key(width)]
         descent = mathdraw.outline(tex).size(size)[2] + size * CLEARANCE
         mathdraw.draw(canvas, tex, x, y + descent, size, HexColor("#" + colour))
 

@@ -41,8 +41,6 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Image, KeepTogether, Table
 from reportlab.platypus import Paragraph as BaseParagraph
 
-from ..formula import read_formula
-from ..mathspeech import LANGUAGE as SPOKEN_MATH
 from .pdfbidi import Paragraph as PlainParagraph
 from .pdfmath import PLACEHOLDER, Equation, SheetCanvas
 
@@ -163,10 +161,10 @@ class TaggedCanvas(SheetCanvas):
             drawing = self._code
         finally:
             self._code = page
-        spoken = read_formula(self.equations.tex(width)).spoken
+        spoken = self.equations.spoken(width)
         text._code += [
             "ET",
-            f"/Span <</Lang {_string(SPOKEN_MATH)} /ActualText {_string(spoken)}>> BDC",
+            f"/Span <</Lang {_string(spoken.language)} /ActualText {_string(spoken.text)}>> BDC",
             *drawing,
             "EMC",
             "BT",  # the line goes on from its start, which reportlab keeps
@@ -399,9 +397,8 @@ class Figure(Image):
 
 
 class Formula(Equation):
-    """A display equation tagged as a Formula, its spoken form the alternate text. The
-    words derived from the LaTeX are English; an author's own are in their block's
-    language (*alt_lang* '' until :func:`speak` says which)."""
+    """A display equation tagged as a Formula, its spoken form the alternate text, in
+    *alt_lang* ('' for its block's language, which :func:`speak` says)."""
 
     def __init__(self, *args: Any, alt: str, alt_lang: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

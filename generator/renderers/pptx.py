@@ -611,7 +611,9 @@ class PptxRenderer(Renderer):
     def render_text(self, block: TextBlock) -> list[Piece]:
         if block.text.display_math and not block.short:
             tex = block.text.display_math
-            return self.equation_pieces(tex, read_formula(tex).spoken, block.title)
+            return self.equation_pieces(
+                tex, read_formula(tex).spoken_in(self.lang).text, block.title
+            )
         shown = block.short or block.text
         sizes = self.theme.sizes["pptx"]
         statement = block.short is not None or len(block.text.plain.split()) <= STATEMENT_WORDS
@@ -625,7 +627,9 @@ class PptxRenderer(Renderer):
         return self.prose_pieces(shown.runs, layout, start, full, centre=statement)
 
     def render_math(self, block: MathBlock) -> list[Piece]:
-        return self.equation_pieces(block.math.tex, block.math.spoken, block.title)
+        return self.equation_pieces(
+            block.math.tex, block.math.spoken_in(self.lang).text, block.title
+        )
 
     def equation_pieces(self, tex: str, spoken: str, title: RichText | None) -> list[Piece]:
         """A display equation at body size, set smaller (down to the floor) when it is too
