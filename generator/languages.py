@@ -21,6 +21,10 @@ COMPLEX_SCRIPTS = frozenset(
 )
 EAST_ASIAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Hira", "Kana", "Kore", "Hang"})
 RIGHT_TO_LEFT_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
+# Languages written in more than one script, whose wording differs by script: Chinese
+# (Simplified, Traditional), Serbian, Uzbek, Azerbaijani, Bosnian (Cyrillic, Latin),
+# Punjabi, Sindhi, Kashmiri (Arabic, an Indian script), Mongolian, Malay, Hausa, Fula.
+SCRIPTS_VARY = frozenset({"zh", "sr", "uz", "az", "bs", "pa", "sd", "ks", "mn", "ms", "ha", "ff"})
 # The script of a language written right to left, for a tag that names none: what its
 # direction and its choice letters follow, without reading CLDR's tables for every tag.
 WRITTEN_IN = (
@@ -46,10 +50,21 @@ def _likely(tag: str) -> tuple[str, str]:
 
     language, script, region = _written(tag)
     likely = get_global("likely_subtags")
-    guess = (likely.get(f"{language}_{script}") or likely.get(language) or "").split("_")
+    keys = (f"{language}_{script or region}", language)  # zh-TW is Traditional, zh Simplified
+    guess = next((likely[key] for key in keys if key in likely), "").split("_")
     if len(guess) == 3:
         return script or guess[1], region or guess[2]
     return script, region
+
+
+def wording_script(tag: str) -> str:
+    """The script a theme's wording for *tag* is written in, for a language written in
+    more than one (Chinese: zh-TW is Traditional, zh and zh-SG Simplified); '' for any
+    other language, whose wording one script serves."""
+    language, script, _ = _written(tag)
+    if script or language not in SCRIPTS_VARY:
+        return script
+    return _likely(tag)[0]
 
 
 def _script(tag: str) -> str:

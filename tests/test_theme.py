@@ -17,7 +17,13 @@ from reportlab.lib.rl_accel import fp_str
 
 from generator.build import BuildOptions, build
 from generator.errors import LessonError
-from generator.theme import available_themes, load_theme, themes_dir, translations
+from generator.theme import (
+    available_themes,
+    load_theme,
+    themes_dir,
+    translations,
+    wording_files,
+)
 
 from .conftest import SAMPLE
 
@@ -266,6 +272,44 @@ def test_a_regional_wording_goes_over_its_language_and_others_stay_english(tmp_p
     assert load_theme(str(folder), language="pt-PT").text["quiz_title"] == "Questionário rápido"
     swahili = load_theme(str(folder), language="sw")
     assert swahili.text == load_theme("default").text  # no wording in Swahili: English
+
+
+@pytest.mark.parametrize(
+    ("language", "glossary", "files"),
+    [
+        ("zh", "术语表", ["zh.yaml", "zh-hans.yaml"]),
+        ("zh-CN", "术语表", ["zh.yaml", "zh-hans.yaml", "zh-cn.yaml"]),
+        ("zh-SG", "术语表", ["zh.yaml", "zh-hans.yaml", "zh-sg.yaml"]),
+        ("zh-TW", "詞彙表", ["zh.yaml", "zh-hant.yaml", "zh-tw.yaml"]),
+        ("zh-HK", "詞彙表", ["zh.yaml", "zh-hant.yaml", "zh-hk.yaml"]),
+        ("zh-Hant", "詞彙表", ["zh.yaml", "zh-hant.yaml"]),
+        ("zh-Hans-TW", "术语表", ["zh.yaml", "zh-hans.yaml", "zh-hans-tw.yaml"]),
+    ],
+)
+def test_chinese_wording_follows_the_script_the_tag_writes_or_its_region_uses(
+    language, glossary, files
+):
+    """One zh.yaml would give Taiwan's teachers Simplified characters: Chinese wording is
+    kept by script, which a tag names (zh-Hant) or its region implies (zh-TW, zh-HK)."""
+    assert wording_files(language) == files
+    assert load_theme("classroom", language=language).text["glossary_title"] == glossary
+    assert wording_files("de-AT") == ["de.yaml", "de-at.yaml"]  # one script: no script file
+
+
+def test_a_traditional_chinese_lesson_is_worded_so_in_every_output(tmp_path):
+    from .test_pdf import needs_system_fonts
+
+    needs_system_fonts()
+    lesson = in_language(tmp_path, "zh-TW")
+    handout, deck, sheet = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+    headings = [
+        p.text for p in docx.Document(str(handout)).paragraphs if p.style.name == "Heading 1"
+    ]
+    assert {"詞彙表", "重點整理", "練習", "參考答案"} <= set(headings)
+    slides = [slide.shapes.title.text for slide in Presentation(str(deck)).slides]
+    assert {"學習目標", "小測驗", "謝謝"} <= set(slides)
+    text = PdfReader(str(sheet)).pages[0].extract_text()
+    assert "重點整理" in text and "术语表" not in text
 
 
 def test_a_mistake_in_a_wording_file_is_said_at_its_line(tmp_path):
