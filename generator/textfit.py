@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
@@ -94,7 +95,9 @@ class _UnreadFace:
 
 MEASURING_FALLBACK = FONTS_DIR / "DejaVuSans-Regular.ttf"
 """Measures what a font has no glyph for (``m s⁻¹`` in Liberation Sans): a wide face, so
-text an application draws from some other font is not measured as narrow empty boxes."""
+text an application draws from some other font is not measured as narrow empty boxes.
+Chinese, Japanese and Korean characters, which it lacks too, are a full em wide, as every
+font that has them draws them."""
 
 
 @lru_cache(maxsize=65536)
@@ -104,7 +107,11 @@ def _width(text: str, path: Path, size: float) -> float:
         return pdfmetrics.stringWidth(text, font_name(path), size)
     fallback = font_name(MEASURING_FALLBACK)
     return sum(
-        pdfmetrics.stringWidth(char, font_name(path) if ord(char) in own else fallback, size)
+        pdfmetrics.stringWidth(char, font_name(path), size)
+        if ord(char) in own
+        else size
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else pdfmetrics.stringWidth(char, fallback, size)
         for char in text
     )
 
