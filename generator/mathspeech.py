@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
@@ -42,8 +41,7 @@ class Speech(NamedTuple):
     language: str
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """How formulas are said in one language, as its ``speech/LANG.yaml`` lists it."""
 
     symbols: dict[str, str]
