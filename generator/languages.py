@@ -57,10 +57,20 @@ def _likely(tag: str) -> tuple[str, str]:
     return script, region
 
 
-def wording_script(tag: str) -> str:
-    """The script a theme's wording for *tag* is written in, for a language written in
-    more than one (Chinese: zh-TW is Traditional, zh and zh-SG Simplified); '' for any
-    other language, whose wording one script serves."""
+def text_tags(tag: str) -> list[str]:
+    """The tags whose text serves *tag*, from the most general, lower case: ``de`` then
+    ``de-at`` for de-AT. A language written in more than one script has its script's tag
+    between them (zh-TW: ``zh``, ``zh-hant``, ``zh-tw``), the one the tag names or else
+    the one its region writes (zh-TW and zh-HK are Traditional, zh and zh-SG Simplified)."""
+    parts = tag.lower().replace("_", "-").split("-")
+    script = _text_script(tag).lower()
+    chain = (parts[0], f"{parts[0]}-{script}" if script else "", "-".join(parts))
+    return [name for name in dict.fromkeys(chain) if name]
+
+
+def _text_script(tag: str) -> str:
+    """The script *tag* names or, for a language written in several, CLDR expects; ''
+    for any other language, which one script serves (and CLDR's data is not read)."""
     language, script, _ = _written(tag)
     if script or language not in SCRIPTS_VARY:
         return script

@@ -21,6 +21,8 @@ from xml.etree import ElementTree as ET
 
 import yaml
 
+from .languages import text_tags
+
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 WORDS = Path(__file__).parent / "speech"
 FALLBACK = "en"  # the language formulas are read in when Lectern has no words for the lesson's
@@ -31,7 +33,7 @@ _TOKENS = {"mi", "mn", "mtext", "mo"}
 _SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 _SPACES = re.compile(r"\s+")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 
 
 class Speech(NamedTuple):
@@ -70,13 +72,14 @@ def spoken(root: ET.Element, language: str = FALLBACK) -> Speech:
 
 @functools.cache
 def words_for(language: str) -> Words | None:
-    """The words for *language*, by its primary tag; None if Lectern has none."""
-    primary = language.lower().replace("_", "-").split("-")[0]
-    path = WORDS / f"{primary}.yaml"
-    if not _LANGUAGE.fullmatch(primary) or not path.is_file():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Words(data["symbols"], data["accents"], data["phrases"])
+    """The words for *language*: its most specific file (``zh-hant.yaml`` for zh-TW, and
+    ``de.yaml`` for de-AT); None if Lectern has none."""
+    for tag in reversed(text_tags(language)):
+        path = WORDS / f"{tag}.yaml"
+        if _TAG.fullmatch(tag) and path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return Words(data["symbols"], data["accents"], data["phrases"])
+    return None
 
 
 def _say(element: ET.Element, words: Words) -> list[str]:

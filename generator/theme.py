@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from .contrast import AA_TEXT, Shortfall, ratio, shortfalls
 from .errors import LessonError, Problem
 from .images import ImageProblem, usable_image
-from .languages import wording_script
+from .languages import text_tags
 from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node
 from .templating import check_theme_template, explain, has_template, names_used, render_string
@@ -457,10 +457,7 @@ def wording_files(language: str) -> list[str]:
     """The names of a theme's wording files for *language*, in the order they apply:
     ``de.yaml``, ``de-at.yaml`` for de-AT. A language written in more than one script has
     its script's file between them: ``zh.yaml``, ``zh-hant.yaml``, ``zh-tw.yaml`` for zh-TW."""
-    tags = language.lower().replace("_", "-").split("-")
-    script = wording_script(language).lower()
-    chain = (tags[0], f"{tags[0]}-{script}" if script else "", "-".join(tags))
-    return [f"{tag}.yaml" for tag in dict.fromkeys(chain) if tag]
+    return [f"{tag}.yaml" for tag in text_tags(language)]
 
 
 def worded_languages(theme: Theme) -> set[str]:

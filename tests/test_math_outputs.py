@@ -293,7 +293,9 @@ def tagged_sequences(reader: PdfReader) -> list[list[str]]:
     return found
 
 
-@pytest.mark.parametrize(("language", "said_in"), [("de", "de"), ("fr-CA", "fr-CA"), ("ja", "en")])
+@pytest.mark.parametrize(
+    ("language", "said_in"), [("de", "de"), ("fr-CA", "fr-CA"), ("zh-TW", "zh-TW"), ("ko", "en")]
+)
 def test_formulas_are_read_in_the_lesson_language(tmp_path, language, said_in):
     """A German lesson's equations are read in German words, in every place a screen
     reader meets them: the sheet's Formula and Span elements and the deck's pictures. A
