@@ -7,6 +7,7 @@ line, with what to do about it.
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -26,17 +27,27 @@ Loc = tuple[str | int, ...]
 
 def warn(lesson: Lesson, document: Document, theme: Theme, *, glyphs: bool) -> None:
     """Warn about each unknown code language and, when *glyphs* (the cheat sheet is
-    built: Word and PowerPoint find their own fonts), each character no font can draw."""
-    said: set[str] = set()
+    built: Word and PowerPoint find their own fonts), the characters no font can draw:
+    once per script, at the first of them, so a Korean lesson on a machine without a
+    Korean font gets one warning, not one per syllable."""
+    missing: dict[str, list[tuple[str, Loc, str]]] = {}
     for loc, value in _texts(document, ()):
         if isinstance(value, CodeBody):
             _language(lesson, loc, value)
             loc, value = (*loc, "text"), value.text
         if glyphs:
-            for char in undrawable(value if isinstance(value, str) else value.plain, theme):
-                if char not in said:
-                    said.add(char)
-                    _glyph(lesson, loc, value, char)
+            text = value if isinstance(value, str) else value.plain
+            for char in undrawable(text, theme):
+                missing.setdefault(char, [(char, loc, text)])
+    if glyphs:  # the theme's wording in the lesson's language is drawn with the same fonts
+        for name, wording in theme.text.items():
+            for char in undrawable(wording, theme):
+                missing.setdefault(char, [(char, ("language",), f"{name}: {wording}")])
+    by_script: dict[str, list[tuple[str, Loc, str]]] = {}
+    for (found,) in missing.values():
+        by_script.setdefault(_script_of(found[0]), []).append(found)
+    for script, found in by_script.items():
+        _glyphs(lesson, script, found)
 
 
 def _language(lesson: Lesson, loc: Loc, code: CodeBody) -> None:
@@ -51,17 +62,34 @@ def _language(lesson: Lesson, loc: Loc, code: CodeBody) -> None:
     warnings.warn(str(lesson.source.problem((*loc, "language"), message)), stacklevel=2)
 
 
-def _glyph(lesson: Lesson, loc: Loc, text: str, char: str) -> None:
-    """Say where *char* is: at its text, or inside a block text on the line it is on."""
-    message = (
-        f"the cheat sheet has no font for '{char}' (U+{ord(char):04X}), which prints as an"
-        " empty box; add a font file that has it to the theme's fonts.fallback"
-    )
-    problem = lesson.source.problem(loc, message)
-    if problem.line is not None and "\n" in text and char in text:
+def _glyphs(lesson: Lesson, script: str, found: list[tuple[str, Loc, str]]) -> None:
+    """Say which characters of one script no font has, where the first of them is: at its
+    text, inside a block text on the line it is on, or at ``language:`` when it is the
+    theme's wording in that language."""
+    char, loc, text = found[0]
+    if len(found) == 1:
+        what = f"'{char}' (U+{ord(char):04X}), which prints as an empty box"
+        fix = "add a font file that has it"
+    else:
+        shown = ", ".join(f"'{other}'" for other, _, _ in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        what = f"{len(found)} {script} characters ({shown}{more}), which print as empty boxes"
+        fix = "add a font file that has them"
+    wording = loc == ("language",)
+    where = " in the theme's wording for this language" if wording else ""
+    message = f"the cheat sheet has no font for {what}{where}; {fix} to the theme's fonts.fallback"
+    problem = lesson.source.problem(loc, message, key=wording)
+    if not wording and problem.line is not None and "\n" in text and char in text:
         line = problem.line + 1 + text[: text.index(char)].count("\n")  # block text: next line
         problem = Problem(lesson.path, message, line)
     warnings.warn(str(problem), stacklevel=2)
+
+
+def _script_of(char: str) -> str:
+    """The script a character belongs to, as the first word of its Unicode name says
+    (Hangul, CJK, Arabic ...)."""
+    word = unicodedata.name(char, "other").split()[0]
+    return word if word == "CJK" else word.capitalize()
 
 
 def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, RichText | CodeBody]]:

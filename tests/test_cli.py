@@ -101,7 +101,7 @@ def test_themes_lists_the_shipped_themes_with_descriptions():
     assert [line.split()[0] for line in lines[:3]] == ["classroom", "corporate", "default"]
     assert "print-friendly" in lines[2]
     assert (
-        "Wording in English and in ar, de, es, fr, he, it, ja, nl, pt, ru, zh-hans, zh-hant,"
+        "Wording in English and in ar, de, es, fr, he, it, ja, ko, nl, pt, ru, zh-hans, zh-hant,"
         " chosen by" in lines[-1]
     )
 

@@ -66,3 +66,37 @@ def test_a_clean_lesson_gives_no_warning(tmp_path):
         "title: T\nsections:\n  - heading: H\n    blocks:\n      - code: {language: bash, text: ls}\n",
     )
     assert warned(path) == []
+
+
+KOREAN = """\
+title: 동맹과 연합
+sections:
+  - heading: H
+    blocks:
+      - text: 동맹은 오래 지속되고 연합은 목표를 이루면 해산된다
+      - text: a Linear B sign 𐀀 here
+"""
+
+
+def test_characters_no_font_has_are_said_once_per_script_at_the_first(tmp_path):
+    """A Korean lesson on a theme without a Korean font: one warning for all its Hangul,
+    not one per syllable; another script's character still gets its own."""
+    path = write_lesson(tmp_path, KOREAN)
+    hangul = sorted(set("동맹과 연합동맹은 오래 지속되고 연합은 목표를 이루면 해산된다") - {" "})
+    assert warned(path) == [
+        f"{path}:1:8: the cheat sheet has no font for {len(hangul)} Hangul characters ('동',"
+        f" '맹', '과' and {len(hangul) - 3} more), which print as empty boxes; add a font file"
+        " that has them to the theme's fonts.fallback",
+        f"{path}:6:15: the cheat sheet has no font for '𐀀' (U+10000), which prints as an"
+        " empty box; add a font file that has it to the theme's fonts.fallback",
+    ]
+
+
+def test_wording_in_the_lesson_language_no_font_has_is_said_at_language(tmp_path):
+    """English text marked Korean gets the theme's Korean headings, which the cheat sheet
+    cannot draw either: said once, at the lesson's language."""
+    lesson = "title: T\nlanguage: ko\nsections:\n  - heading: H\n    blocks: [text: Hello]\n"
+    path = write_lesson(tmp_path, lesson)
+    (message,) = warned(path)
+    assert message.startswith(f"{path}:2:1: the cheat sheet has no font for ")
+    assert "Hangul characters" in message and "in the theme's wording for this language" in message
