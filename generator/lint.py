@@ -30,7 +30,7 @@ def warn(lesson: Lesson, document: Document, theme: Theme, *, glyphs: bool) -> N
     built: Word and PowerPoint find their own fonts), the characters no font can draw:
     once per script, at the first of them, so a Korean lesson on a machine without a
     Korean font gets one warning, not one per syllable."""
-    missing: dict[str, list[tuple[str, Loc, str]]] = {}
+    missing: dict[str, tuple[str, Loc, str]] = {}  # the first place of each character
     for loc, value in _texts(document, ()):
         if isinstance(value, CodeBody):
             _language(lesson, loc, value)
@@ -38,13 +38,13 @@ def warn(lesson: Lesson, document: Document, theme: Theme, *, glyphs: bool) -> N
         if glyphs:
             text = value if isinstance(value, str) else value.plain
             for char in undrawable(text, theme):
-                missing.setdefault(char, [(char, loc, text)])
+                missing.setdefault(char, (char, loc, text))
     if glyphs:  # the theme's wording in the lesson's language is drawn with the same fonts
-        for name, wording in theme.text.items():
+        for wording in theme.text.values():
             for char in undrawable(wording, theme):
-                missing.setdefault(char, [(char, ("language",), f"{name}: {wording}")])
+                missing.setdefault(char, (char, ("language",), wording))
     by_script: dict[str, list[tuple[str, Loc, str]]] = {}
-    for (found,) in missing.values():
+    for found in missing.values():
         by_script.setdefault(_script_of(found[0]), []).append(found)
     for script, found in by_script.items():
         _glyphs(lesson, script, found)
