@@ -29,6 +29,7 @@ FALLBACK = "en"  # the language formulas are read in when Lectern has no words f
 
 _ACCENTS = {"→": "vector", "⃗": "vector", "^": "hat", "̂": "hat", "¯": "bar", "‾": "bar"}
 _LARGE = {"∑", "∏", "∫", "∮"}
+_GREEK_WORDS = {"GREEK", "SMALL", "CAPITAL", "LETTER", "SYMBOL", "LUNATE", "FINAL"}
 _TOKENS = {"mi", "mn", "mtext", "mo"}
 _SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
@@ -47,6 +48,7 @@ class Words(NamedTuple):
     """How formulas are said in one language, as its ``speech/LANG.yaml`` lists it."""
 
     symbols: dict[str, str]
+    letters: dict[str, str]
     accents: dict[str, str]
     phrases: dict[str, str]
 
@@ -78,7 +80,7 @@ def words_for(language: str) -> Words | None:
         path = WORDS / f"{tag}.yaml"
         if _TAG.fullmatch(tag) and path.is_file():
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            return Words(data["symbols"], data["accents"], data["phrases"])
+            return Words(data["symbols"], data["letters"], data["accents"], data["phrases"])
     return None
 
 
@@ -92,7 +94,7 @@ def _say(element: ET.Element, words: Words) -> list[str]:
 
     if name in _TOKENS:
         text = (element.text or "").strip()
-        return [words.symbols.get(text, _say_token(text))]
+        return [words.symbols.get(text, _say_token(text, words))]
     if name == "mfrac":
         numerator, denominator = said(parts[0]), said(parts[1])
         short = _is_token(parts[0]) and _is_token(parts[1])
@@ -149,12 +151,16 @@ def _accent(mark: ET.Element) -> str | None:
     return text if tag(mark) == "mo" and text in _ACCENTS else None
 
 
-def _say_token(text: str) -> str:
+def _say_token(text: str, words: Words) -> str:
+    """A letter or number as it is written; a Greek letter by its name in *words*. The
+    letter's name is read off its Unicode name, whatever else that says: ϕ (\\phi) is
+    GREEK PHI SYMBOL, ϵ (\\epsilon) GREEK LUNATE EPSILON SYMBOL."""
     if len(text) == 1 and unicodedata.category(text).startswith("L") and not text.isascii():
-        name = unicodedata.name(text, "")
-        if name.startswith("GREEK"):
-            word = name.split()[-1].lower()
-            return word.capitalize() if "CAPITAL" in name else word
+        name = unicodedata.name(text, "").split()
+        if name[:1] == ["GREEK"]:
+            letter = next((part for part in name if part not in _GREEK_WORDS), "").lower()
+            word = words.letters.get(letter, letter)
+            return word[:1].upper() + word[1:] if "CAPITAL" in name else word
     return text
 
 

@@ -109,6 +109,8 @@ def test_a_text_that_is_only_double_dollars_is_display_math():
         ("\\sum_{i=1}^{n} i", "the sum from i equals 1 to n of i"),
         ("\\alpha \\pm \\beta", "alpha plus or minus beta"),
         ("H_2O", "H sub 2 O"),
+        ("\\Phi = B A \\cos \\phi", "Phi equals B A cos phi"),  # ϕ is GREEK PHI SYMBOL
+        ("\\epsilon_0 \\vartheta \\varpi \\varsigma", "epsilon sub 0 theta pi sigma"),
     ],
 )
 def test_spoken_form_reads_the_formula(tex, spoken):
@@ -123,12 +125,14 @@ def test_spoken_form_reads_the_formula(tex, spoken):
         ("fr", "\\sqrt{2}", "la racine carrée de 2 fin de la racine"),
         ("es", "\\vec{F}", "vector F"),
         ("it", "H_2O", "H pedice 2 O"),
-        ("pt-BR", "\\alpha \\pm \\beta", "alpha mais ou menos beta"),
+        ("pt-BR", "\\alpha \\pm \\beta", "alfa mais ou menos beta"),
         ("nl", "\\sum_{i=1}^{n} i", "de som van i is gelijk aan 1 tot n van i"),
         ("ru", "\\frac{a+b}{2}", "дробь a плюс b делённое на 2 конец дроби"),
         ("zh", "a = \\frac{F}{m}", "a 等于 m 分之 F"),
         ("zh-TW", "x^2 \\ne 0", "x 的平方 不等於 0"),
         ("ja", "a = \\frac{F}{m}", "a イコール m 分の F"),
+        ("ru", "\\Delta \\phi = \\omega t", "Дельта фи равно омега t"),
+        ("zh", "\\alpha + \\beta", "阿尔法 加 贝塔"),
     ],
 )
 def test_formulas_are_read_in_the_language_of_their_text(language, tex, spoken):
@@ -149,7 +153,7 @@ def test_every_language_says_every_symbol_and_construction_with_its_parts():
     for path in languages:
         words = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert words.keys() == english.keys(), path.name
-        for table in ("symbols", "accents", "phrases"):
+        for table in ("symbols", "letters", "accents", "phrases"):
             assert words[table].keys() == english[table].keys(), (path.name, table)
         for table in ("accents", "phrases"):
             for name, phrase in words[table].items():
