@@ -53,10 +53,13 @@ class Formula:
 
     tex: str
     mathml: ET.Element
-    spoken: str
-    """How a screen reader says it in English ("F equals m times a")."""
     text: str
     """A one-line Unicode rendering ("a = F/m", "H₂O") for plain-text places."""
+
+    @property
+    def spoken(self) -> str:
+        """How a screen reader says it in English ("F equals m times a")."""
+        return self.spoken_in(mathspeech.FALLBACK).text
 
     def spoken_in(self, language: str) -> mathspeech.Speech:
         """How a screen reader says it in *language*, or in English (and so marked) where
@@ -86,7 +89,7 @@ def read_formula(tex: str) -> Formula:
         raise FormulaError(tex, reason) from None
     root = ET.fromstring(_BARE_AMPERSAND.sub("&amp;", markup))
     _check_tree(source, root)
-    return Formula(tex, root, mathspeech.spoken(root).text, mathspeech.linear(root))
+    return Formula(tex, root, mathspeech.linear(root))
 
 
 def _check_braces(tex: str) -> None:
