@@ -74,6 +74,10 @@ class Rect:
     height: float
 
 
+ContentArea = tuple[Rect, tuple[float, float, float, float], bool, str | None]
+"""Where slide content goes, its insets, whether in the body placeholder, and why not."""
+
+
 @dataclass
 class Slot:
     """A placeholder on a slide, with the box and insets it inherits from its layout.
@@ -130,26 +134,28 @@ class Template:
     ) -> Slot | None:
         """The first placeholder of one of *kinds* on *slide* (on *layout*), in the order
         of *kinds*."""
-        found: dict[PP_PLACEHOLDER, Slot] = {}
-        for kind, slot in self._slots(slide, layout):
-            found.setdefault(kind, slot)
-        return next((found[kind] for kind in kinds if kind in found), None)
+        found: dict[PP_PLACEHOLDER, tuple[Any, Any]] = {}
+        for kind, element, ph in _placeholders(slide):
+            if kind in kinds:
+                found.setdefault(kind, (element, ph))
+        kind = next((kind for kind in kinds if kind in found), None)
+        return None if kind is None else self._slot(slide, layout, *found[kind])
 
     def slots(
         self, slide: Slide, layout: SlideLayout, kinds: Sequence[PP_PLACEHOLDER]
     ) -> list[Slot]:
         """Every placeholder of one of *kinds* on *slide*, left to right (side-by-side
         bodies)."""
-        found = [slot for kind, slot in self._slots(slide, layout) if kind in kinds]
+        found = [
+            self._slot(slide, layout, element, ph)
+            for kind, element, ph in _placeholders(slide)
+            if kind in kinds
+        ]
         return sorted(found, key=lambda slot: (slot.rect.left, slot.rect.top))
 
-    def _slots(self, slide: Slide, layout: SlideLayout) -> Iterator[tuple[PP_PLACEHOLDER, Slot]]:
-        for element in slide.shapes._spTree.iterchildren(qn("p:sp")):
-            ph = element.find(_PH)
-            if ph is not None:
-                box, inner = self._layout_box(layout, ph)
-                kind = PP_PLACEHOLDER.from_xml(ph.get("type", "obj"))
-                yield kind, Slot(element, slide.part, layout, box, inner)
+    def _slot(self, slide: Slide, layout: SlideLayout, element: Any, ph: Any) -> Slot:
+        box, inner = self._layout_box(layout, ph)
+        return Slot(element, slide.part, layout, box, inner)
 
     def _layout_box(
         self, layout: SlideLayout, ph: Any
@@ -159,7 +165,7 @@ class Template:
         key = (self.key, str(layout.part.partname), kind, idx)
         if key not in _BOXES:
             shape = (
-                placeholder(layout, (PP_PLACEHOLDER.from_xml(kind),))
+                placeholder(layout, (_placeholder_type(kind),))
                 if idx == "0"
                 else layout.placeholders.get(idx=int(idx))
             )
@@ -250,13 +256,23 @@ class Template:
         ids = {style.get("styleId") for style in root.iter(f"{_A}tblStyle")}
         return default if default in ids else None
 
-    def content_area(
-        self, line: float
-    ) -> tuple[Rect, tuple[float, float, float, float], bool, str | None]:
+    def content_area(self, line: float) -> ContentArea:
         """Where slide content goes, its text insets, whether text goes into the content
         layout's body placeholder, and the warning when it does not. A body box too small for a few lines of
         *line* height moves the content onto Title Only slides, in the master's body area:
-        continuation slides of three words each would serve no one."""
+        continuation slides of three words each would serve no one.
+
+        Worked out once per template and line height: it reads boxes through python-pptx's
+        inheritance, which looks through the layout and master again for each."""
+        key = (self.key, line)
+        if key not in _AREAS:
+            _AREAS[key] = self._content_area(line)
+        note = _AREAS[key][3]
+        if note and note not in self.report.warnings:
+            self.report.warnings.append(note)
+        return _AREAS[key]
+
+    def _content_area(self, line: float) -> ContentArea:
         body = placeholder(self.content, BODIES)
         area, inner = self.clear_box(self.content, rect(body)), insets(body)
         master_body = placeholder(self.content.slide_master, (PP_PLACEHOLDER.BODY,))
@@ -273,8 +289,6 @@ class Template:
             f"{describe(self.content)}: body box {area.height:.0f} pt tall; content goes on"
             f" {describe(self.title_only)} slides, in the master's body area"
         )
-        if note not in self.report.warnings:
-            self.report.warnings.append(note)
         return wider, insets(master_body), False, note
 
     def clear_box(self, layout: SlideLayout, box: Rect) -> Rect:
@@ -336,6 +350,7 @@ def open_template(path: Path) -> Template:
 
 
 _CHOICES: dict[bytes, tuple[int | None, ...]] = {}  # layouts chosen, by the package's digest
+_AREAS: dict[tuple[bytes, float], ContentArea] = {}  # content areas, by digest and line height
 _BOXES: dict[tuple[bytes, str, str, str], tuple[Rect, tuple[float, float, float, float]]] = {}
 
 
@@ -430,8 +445,23 @@ def _body_area(layout: SlideLayout, kinds: Sequence[PP_PLACEHOLDER]) -> float:
     )
 
 
+def _placeholders(slide: Slide) -> Iterator[tuple[PP_PLACEHOLDER, Any, Any]]:
+    """Each placeholder on *slide*: its type, its ``p:sp`` and its ``p:ph``."""
+    for element in slide.shapes._spTree.iterchildren(qn("p:sp")):
+        ph = element.find(_PH)
+        if ph is not None:
+            yield _placeholder_type(ph.get("type", "obj")), element, ph
+
+
 def _kind(shape: Any) -> PP_PLACEHOLDER:
     return shape.placeholder_format.type
+
+
+@functools.cache
+def _placeholder_type(value: str) -> PP_PLACEHOLDER:
+    """The placeholder type an ``<p:ph type>`` value names: python-pptx looks it up
+    through every member of the enumeration, for each placeholder of each slide."""
+    return PP_PLACEHOLDER.from_xml(value)
 
 
 def _drop_slides(deck: Deck, report: TemplateReport) -> None:
@@ -581,6 +611,10 @@ class Slides:
     def __init__(self, template: Template) -> None:
         self.deck = template.deck
         self.key = template.key
+        self.ids = self.deck.slides._sldIdLst
+        # python-pptx finds the next slide id with an XPath query per slide; it is one
+        # more than the largest in use (256 in an empty deck), so count on from there.
+        self.next_id = max((int(slide.get("id")) for slide in self.ids), default=255) + 1
 
     def add(self, layout: SlideLayout, *, footers: bool = True) -> Slide:
         """A new last slide on *layout*; without *footers* for a cover, as PowerPoint's
@@ -598,7 +632,8 @@ class Slides:
             for shape in shapes:
                 slide.shapes.clone_placeholder(shape)
             _COPIES[key] = tuple(copy.deepcopy(element) for element in tree.iter_shape_elms())
-        self.deck.slides._sldIdLst.add_sldId(relation)
+        self.ids._add_sldId(id=self.next_id, rId=relation)
+        self.next_id += 1
         return slide
 
 
