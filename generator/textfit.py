@@ -77,6 +77,17 @@ class UnreadFont(TTFont):
         self.read()
         return object.__getattribute__(self, attribute)
 
+    # reportlab asks a font for its ascent and descent for every line it breaks, and asks
+    # the face only once the font has failed to answer (here through __getattr__, then
+    # an exception): about 1% of a cheat sheet's build.
+    @property
+    def ascent(self) -> float:
+        return self.face.ascent
+
+    @property
+    def descent(self) -> float:
+        return self.face.descent
+
 
 class _UnreadFace:
     """What registering reads of a face (its name) before the file is; anything else
