@@ -165,6 +165,7 @@ class PdfRenderer(Renderer):
         )
         self.geometry = Geometry.for_sheet(self.document, self.theme, self.band, self.footer())
         self.trials = 0
+        self.stories: dict[float, tuple[Styles, list[Part]]] = {}
         layout = self.fit()
         if layout.pages != layout.labelled:
             layout = self.layout(layout.size, layout.pages)
@@ -238,10 +239,17 @@ class PdfRenderer(Renderer):
         return best, trial
 
     def layout(self, size: float, pages: int) -> Layout:
-        """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'."""
+        """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'.
+
+        The story at each size is made once: balancing the columns lays the sheet out
+        again and again at one size, and reportlab lays out the same flowables anew
+        (it is how its own multi-pass builds work), their line breaks kept."""
         self.trials += 1
-        self.styles = Styles(self.theme, self.faces, size)
-        self.width = self.geometry.column_width
+        if size not in self.stories:
+            self.styles = Styles(self.theme, self.faces, size)
+            self.width = self.geometry.column_width
+            self.stories[size] = (self.styles, self.story())
+        self.styles, parts = self.stories[size]
         doc = self.document
         sheet = Sheet(
             self.geometry,
@@ -258,7 +266,6 @@ class PdfRenderer(Renderer):
             initialFontName=self.faces.body,  # else every page references a Helvetica
             initialFontSize=size,
         )
-        parts = self.story()
         try:
             # An empty story (every section left out) still gets its page with the title band
             story = [f for part in parts for f in part.flowables] or [Spacer(0, 0)]

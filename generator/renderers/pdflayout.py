@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import Color, HexColor
@@ -551,9 +552,20 @@ class Sheet(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> None:
         """Lay out *story*. The PDF is written only when :meth:`pdf` asks for it: the
-        fitting measures most of its trial layouts and keeps one."""
+        fitting measures most of its trial layouts and keeps one.
+
+        What the layout marks on the flowables (one moved on to the next column, one
+        kept with the next) is undone afterwards, as reportlab's multi-pass builds undo
+        it, so that the next trial can lay out the same flowables."""
         self._doSave = 0  # reportlab's own switch, as its multi-pass builds use it
-        self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
+        edits: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = edits.append
+        try:
+            self.build(story, canvasmaker=partial(self.canvasmaker, equations=self.equations))
+        finally:
+            for undo, *arguments in edits:
+                undo(*arguments)
+            del self._multiBuildEdits
 
     def pdf(self) -> bytes:
         """The laid-out sheet as PDF bytes, written on the first call."""
