@@ -136,6 +136,10 @@ class Layout:
     gapless: bool = True  # no column left empty before the last one used
 
     @property
+    def drawn(self) -> bool:
+        return self.sheet.drawn
+
+    @property
     def data(self) -> bytes:
         """The PDF; only the layout that is kept is ever written out."""
         return self.sheet.pdf()
@@ -167,8 +171,8 @@ class PdfRenderer(Renderer):
         self.trials = 0
         self.stories: dict[float, tuple[Styles, list[Part]]] = {}
         layout = self.fit()
-        if layout.pages != layout.labelled:
-            layout = self.layout(layout.size, layout.pages)
+        if not layout.drawn or layout.pages != layout.labelled:
+            layout = self.layout(layout.size, layout.pages, drawn=True)
         self.body_size = layout.size
         path.write_bytes(layout.data)
 
@@ -194,7 +198,8 @@ class PdfRenderer(Renderer):
         columns that still hold everything on the page: levelled columns are seldom
         much deeper than the text would fill if it could be cut anywhere, so depths
         just above that are tried first, in growing steps, and the range left is then
-        bisected. Each try is a whole layout of the sheet.
+        bisected. Each try lays the sheet out again without drawing it (see
+        :meth:`layout`); :meth:`write` draws the one kept.
         """
         columns = self.geometry.columns
         if layout.pages != 1 or columns == 1 or layout.used > BALANCED:
@@ -206,7 +211,7 @@ class PdfRenderer(Renderer):
             middle = min(low + step, (low + high) // 2)
             self.geometry = replace(full, depth=middle / 100)
             try:
-                trial = self.layout(layout.size, 1)
+                trial = self.layout(layout.size, 1, drawn=False)
             except ColumnOverflow:  # columns this shallow cannot hold some block at all
                 low, step = middle, step * 2
                 continue
@@ -224,22 +229,23 @@ class PdfRenderer(Renderer):
         tried, which is the floor's when nothing fits.
         """
         top = self.theme.size("pdf", "body")
-        trial = self.layout(top, pages)
+        trial = self.layout(top, pages, drawn=True)  # the one most often kept
         if trial.pages <= pages:
             return trial, trial
         best = None
         low, high = round(self.theme.size("pdf", "body_min") * STEPS), round(top * STEPS)
         while low < high:  # the answer, if any, is in [low, high)
             middle = (low + high) // 2
-            trial = self.layout(middle / STEPS, pages)
+            trial = self.layout(middle / STEPS, pages, drawn=False)
             if trial.pages <= pages:
                 best, low = trial, middle + 1
             else:
                 high = middle
         return best, trial
 
-    def layout(self, size: float, pages: int) -> Layout:
+    def layout(self, size: float, pages: int, *, drawn: bool) -> Layout:
         """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'.
+        Only a *drawn* layout can be written; the others only say where things go.
 
         The story at each size is made once: balancing the columns lays the sheet out
         again and again at one size, and reportlab lays out the same flowables anew
@@ -265,6 +271,7 @@ class PdfRenderer(Renderer):
             displayDocTitle=True,
             initialFontName=self.faces.body,  # else every page references a Helvetica
             initialFontSize=size,
+            drawn=drawn,
         )
         try:
             # An empty story (every section left out) still gets its page with the title band

@@ -311,12 +311,12 @@ class Geometry:
         top = self.column_top(first)
         return top - (top - self.column_bottom) * self.depth
 
-    def frames(self, first: bool) -> list[Frame]:
-        """One frame per column in reading order (from the right for a lesson in a
-        right-to-left language); ids are the column numbers."""
+    def frames(self, first: bool, kind: type[Frame] = Frame) -> list[Frame]:
+        """One frame (of *kind*) per column in reading order (from the right for a lesson
+        in a right-to-left language); ids are the column numbers."""
         height = self.column_top(first) - self.column_end(first)
         return [
-            Frame(
+            kind(
                 self.margin
                 + (self.columns - 1 - i if self.right_to_left else i)
                 * (self.column_width + self.gutter),
@@ -331,6 +331,25 @@ class Geometry:
             )
             for i in range(self.columns)
         ]
+
+
+class PlacingFrame(Frame):
+    """A column that places flowables exactly as reportlab's Frame does, without drawing
+    them: a trial layout only has to know where everything goes, and drawing was half
+    of laying out a sheet whose columns are balanced in many trials."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        flowable.drawOn = _not_drawn  # this time only: the layout that is kept draws it
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add
+
+
+def _not_drawn(*_: object, **__: object) -> None:
+    return None
 
 
 class Band:
@@ -469,10 +488,13 @@ class Sheet(BaseDocTemplate):
         *,
         when: dt.datetime,
         equations: InlineEquations,
+        drawn: bool = True,
         **info: object,
     ) -> None:
         self.out = io.BytesIO()
         self.equations = equations
+        self.drawn = drawn
+        """Whether the sheet is drawn, or only laid out to see where everything goes."""
         super().__init__(
             self.out,
             pagesize=geometry.page,
@@ -486,15 +508,18 @@ class Sheet(BaseDocTemplate):
         self.geometry = geometry
         self.furniture = furniture
         self.when = when
+        kind = Frame if drawn else PlacingFrame
         self.addPageTemplates(
             [
                 PageTemplate(
                     "first",
-                    frames=geometry.frames(first=True),
+                    frames=geometry.frames(first=True, kind=kind),
                     onPage=self.begin_page,
                     autoNextPageTemplate="later",
                 ),
-                PageTemplate("later", frames=geometry.frames(first=False), onPage=self.begin_page),
+                PageTemplate(
+                    "later", frames=geometry.frames(first=False, kind=kind), onPage=self.begin_page
+                ),
             ]
         )
         self.pages = 0
@@ -514,7 +539,8 @@ class Sheet(BaseDocTemplate):
         """Open the page's artifacts before the furniture: untagged drawing is decoration."""
         if isinstance(canvas, TaggedCanvas):
             canvas.begin_page()
-        self.furniture(canvas, sheet)
+        if self.drawn:
+            self.furniture(canvas, sheet)
 
     def afterPage(self) -> None:
         if isinstance(self.canv, TaggedCanvas):
@@ -569,6 +595,7 @@ class Sheet(BaseDocTemplate):
 
     def pdf(self) -> bytes:
         """The laid-out sheet as PDF bytes, written on the first call."""
+        assert self.drawn, "a sheet only laid out has nothing to write"
         if not self._doSave:
             self.canv.save()
             self._doSave = 1
