@@ -517,6 +517,14 @@ def test_the_sample_deck_has_one_slide_set_per_section_in_order(decks):
     ]
 
 
+def test_every_slide_has_its_own_id_counting_up(decks):
+    """Slide ids start at 256 and count up in slide order, as PowerPoint numbers them;
+    a deck whose ids repeat is one PowerPoint offers to repair."""
+    for name in ("sample", "every", "corporate"):
+        ids = [slide.slide_id for slide in open_deck(decks[name]).slides]
+        assert ids == list(range(256, 256 + len(ids))), name
+
+
 def test_more_short_statements_than_a_slide_holds_split_evenly(tmp_path, build_lesson):
     statements = [{"text": f"Point number {n} is short."} for n in range(1, 8)]
     lesson = {"title": "Points", "sections": [{"heading": "Points", "blocks": statements}]}
