@@ -102,6 +102,7 @@ KEEP_CODE = 30  # code blocks up to this many lines stay in one column
 CODE_LEADING = 1.15  # line height of code, in its type size: compact
 
 BALANCED = 0.9  # a one-page sheet filled this far (share of all columns) is left as it is
+GUESS_MARGIN = 0.1  # how far under BALANCED a story's height must be to be sure it is levelled
 MAX_PAGES = 20  # outputs.pdf.pages allows at most this many
 STEPS = 10  # the fitting tries body sizes in tenths of a point
 IMAGE_HEIGHT = 0.22  # images take at most this share of a column's height (at full size)
@@ -229,7 +230,7 @@ class PdfRenderer(Renderer):
         tried, which is the floor's when nothing fits.
         """
         top = self.theme.size("pdf", "body")
-        trial = self.layout(top, pages, drawn=True)  # the one most often kept
+        trial = self.layout(top, pages, drawn=self.first_kept(top, pages))
         if trial.pages <= pages:
             return trial, trial
         best = None
@@ -243,19 +244,48 @@ class PdfRenderer(Renderer):
                 high = middle
         return best, trial
 
-    def layout(self, size: float, pages: int, *, drawn: bool) -> Layout:
-        """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'.
-        Only a *drawn* layout can be written; the others only say where things go.
+    def first_kept(self, size: float, pages: int) -> bool:
+        """Whether the first layout, at the full *size*, is likely the one kept, and so
+        worth drawing as it is laid out. A story clearly taller than *pages* is fitted
+        at smaller sizes, and one clearly shorter than a full page is levelled: either
+        way the sheet is laid out again, and the first drawing would be wasted.
 
-        The story at each size is made once: balancing the columns lays the sheet out
-        again and again at one size, and reportlab lays out the same flowables anew
-        (it is how its own multi-pass builds work), their line breaks kept."""
-        self.trials += 1
+        Guessed from the story's height against the columns' room, which costs little:
+        the line breaks it measures are the layout's. Columns waste some room at their
+        feet, so the guess is low; a margin keeps a sheet that just fills its page (the
+        sample) drawn the first time."""
+        g = self.geometry
+        room = g.columns * (
+            g.column_top(True)
+            - g.column_bottom
+            + (pages - 1) * (g.column_top(False) - g.column_bottom)
+        )
+        height = sum(
+            self.height(flowable)
+            for part in self.story_at(size)
+            for flowable in part.flowables
+            if not isinstance(flowable, CondPageBreak)
+        )
+        levelled = pages == 1 and g.columns > 1
+        return height <= room and not (levelled and height < (BALANCED - GUESS_MARGIN) * room)
+
+    def story_at(self, size: float) -> list[Part]:
+        """The story at body *size* (with :attr:`styles` set for it), made once per size:
+        balancing the columns lays the sheet out again and again at one size, and
+        reportlab lays out the same flowables anew (it is how its own multi-pass builds
+        work), their line breaks kept."""
         if size not in self.stories:
             self.styles = Styles(self.theme, self.faces, size)
             self.width = self.geometry.column_width
             self.stories[size] = (self.styles, self.story())
         self.styles, parts = self.stories[size]
+        return parts
+
+    def layout(self, size: float, pages: int, *, drawn: bool) -> Layout:
+        """Lay out the whole sheet at body *size* into memory; footers say 'of *pages*'.
+        Only a *drawn* layout can be written; the others only say where things go."""
+        self.trials += 1
+        parts = self.story_at(size)
         doc = self.document
         sheet = Sheet(
             self.geometry,
