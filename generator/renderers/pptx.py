@@ -18,7 +18,6 @@ the template and the box.
 
 from __future__ import annotations
 
-import io
 import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -35,7 +34,7 @@ from pptx.slide import Slide, SlideLayout
 
 from .. import mathdraw, textfit
 from ..errors import BuildError, FormulaTooWide, quoted
-from ..files import build_time, normalized_zip
+from ..files import build_time
 from ..formula import read_formula
 from ..highlight import Line, code_lines, columns, wrapped
 from ..inline import RichText, Run
@@ -60,6 +59,7 @@ from . import Renderer, pptx_template
 from .ooxml import fill_core_properties
 from .pptx_draw import CELL_INSETS, NotesPages, Painter, Para, pt
 from .pptx_master import GAP
+from .pptx_package import deck_bytes
 from .pptx_template import BODIES, FOOTERS, HARD_MIN, SUBTITLES, TITLES
 
 PANEL_INSETS = (18.0, 14.0, 18.0, 14.0)  # of coloured callout panels
@@ -146,9 +146,7 @@ class PptxRenderer(Renderer):
             self.content_slide(page)
         self.closing_slide()
         fill_core_properties(self.deck.core_properties, self.document)
-        buffer = io.BytesIO()
-        self.deck.save(buffer)
-        path.write_bytes(normalized_zip(buffer.getvalue(), build_time(self.document)))
+        path.write_bytes(deck_bytes(self.deck, build_time(self.document)))
 
     # -- the deck's order ------------------------------------------------------------
 
