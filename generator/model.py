@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from .formula import FormulaError, read_formula
 from .inline import RichText
-from .mathspeech import Speech
+from .mathspeech import FALLBACK, Speech
 
 FormatName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 MIN_WIDTH = 10  # percent: an image narrower than this is a mistake, not a layout
@@ -356,8 +356,9 @@ class MathBody(Shorthand):
 
     @property
     def spoken(self) -> str:
-        """What a screen reader says: the author's ``alt``, else words read off the formula."""
-        return self.alt or read_formula(self.tex).spoken
+        """What a screen reader says: the author's ``alt``, else words read off the formula,
+        in English (:meth:`spoken_in` reads them in a block's language)."""
+        return self.spoken_in(FALLBACK).text
 
     def spoken_in(self, language: str) -> Speech:
         """What a screen reader says in a block of *language*: the author's ``alt`` (written

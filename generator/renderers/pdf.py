@@ -262,12 +262,7 @@ class PdfRenderer(Renderer):
             - g.column_bottom
             + (pages - 1) * (g.column_top(False) - g.column_bottom)
         )
-        height = sum(
-            self.height(flowable)
-            for part in self.story_at(size)
-            for flowable in part.flowables
-            if not isinstance(flowable, CondPageBreak)
-        )
+        height = sum(map(self.part_height, self.story_at(size)))
         levelled = pages == 1 and g.columns > 1
         return height <= room and not (levelled and height < (BALANCED - GUESS_MARGIN) * room)
 
@@ -321,12 +316,9 @@ class PdfRenderer(Renderer):
 
     def overflow_message(self, smallest: Layout, pages: int) -> str:
         """Say how far over the sheet is at the floor size, and which sections to shorten."""
-        self.styles = Styles(self.theme, self.faces, smallest.size)
-        self.width = self.geometry.column_width
         heights: dict[str, float] = {}
-        for part in self.story():
-            measured = (f for f in part.flowables if not isinstance(f, CondPageBreak))
-            heights[part.name] = heights.get(part.name, 0.0) + sum(map(self.height, measured))
+        for part in self.story_at(smallest.size):  # laid out already, so made already
+            heights[part.name] = heights.get(part.name, 0.0) + self.part_height(part)
         total = sum(heights.values()) or 1.0
         longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
         named = ", ".join(f"{quoted(name)} ({height / total:.0%})" for name, height in longest)
@@ -440,6 +432,11 @@ class PdfRenderer(Renderer):
         """
         need = sum(self.height(f) for f in leads) + (self.opening(body[0]) if body else 0.0)
         return [CondPageBreak(need), *leads, *body]
+
+    def part_height(self, part: Part) -> float:
+        """The room a part takes in a column, laid end to end (its column breaks, which
+        take none unless they break, left out)."""
+        return sum(self.height(f) for f in part.flowables if not isinstance(f, CondPageBreak))
 
     def height(self, flowable: Flowable) -> float:
         """The room *flowable* takes in a column, with the space around it."""
