@@ -22,7 +22,7 @@ import click
 from .build import BuildOptions
 from .discover import Found, discover
 from .errors import BuildError, LessonError
-from .files import output_lock
+from .files import atomic_target, output_lock
 from .report import Report
 
 if TYPE_CHECKING:
@@ -141,7 +141,16 @@ def execute(request: Request) -> Result:
         if request.json_to == "-":
             click.echo(text)
         else:
-            Path(request.json_to).write_text(text + "\n", encoding="utf-8")
+            try:
+                with atomic_target(Path(request.json_to)) as temporary:
+                    temporary.write_text(text + "\n", encoding="utf-8")
+            except OSError as error:  # a file where its folder should be, missing rights
+                where = f"{error.filename}: " if error.filename else ""
+                reason = f"{where}{error.strerror or error}"
+                click.echo(
+                    f"error: can't write the report to {request.json_to} ({reason})", err=True
+                )
+                status = max(status, EXIT_FAILED)
     return Result(status, report, seconds)
 
 

@@ -45,16 +45,20 @@ def watch(request: Request) -> int:
     request = replace(request, jobs=1, quiet=True)
     _rebuild(request, "built")  # in this process, which the workers then start as a copy of
     out_dir = request.options.out_dir.resolve()
+    report = None if request.json_to in (None, "-") else Path(request.json_to).resolve()
 
     class Filter(DefaultFilter):
-        """Editors' and Lectern's own temporary files, and the output folder, are no change."""
+        """Editors' and Lectern's own temporary files, and what a build writes (the output
+        folder, the JSON report), are no change: a report kept beside the lessons would
+        otherwise start a rebuild that writes it again, without end."""
 
         def __call__(self, change: object, path: str) -> bool:
-            resolved = Path(path)
+            changed = Path(path)
             return (
                 super().__call__(change, path)  # type: ignore[arg-type]
-                and not resolved.name.startswith(TEMP_PREFIX)
-                and not resolved.is_relative_to(out_dir)
+                and not changed.name.startswith(TEMP_PREFIX)
+                and not changed.is_relative_to(out_dir)
+                and changed != report
             )
 
     with workers:

@@ -162,6 +162,18 @@ def test_json_reports_each_output_with_its_status_errors_and_totals(course, tmp_
     assert report["totals"]["up_to_date"] == 2 and report["totals"]["written"] == 0
 
 
+def test_a_report_that_cant_be_written_fails_the_run_in_words(course, tmp_path):
+    blocked = tmp_path / "taken"
+    blocked.write_text("a file where the report's folder should be", encoding="utf-8")
+    out = tmp_path / "dist"
+    args = ["build", course / "unit1", "-o", out, "-f", "pdf", "--json", blocked / "r.json"]
+    result = run(*args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+    assert f"can't write the report to {blocked / 'r.json'}" in result.stderr
+    assert (out / "intro-cheatsheet.pdf").exists()  # the build itself stands
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".lectern-")] == []
+
+
 def test_strict_makes_a_warning_fail_the_run(course, tmp_path):
     (course / "themes" / "school" / "theme.yaml").write_text(
         THEME + "fonts: {body: {name: Comic Sans MS, file: ComicSans}}\n", encoding="utf-8"
@@ -439,11 +451,11 @@ def test_combine_on_a_folder_gives_one_pdf_of_the_course(course, tmp_path):
     assert not validate(str(out / "cheatsheets.pdf")).findings  # lessons in other themes too
 
 
-def start_watch(path: Path, out: Path) -> subprocess.Popen[str]:
+def start_watch(path: Path, out: Path, *options: str) -> subprocess.Popen[str]:
     """``lectern watch`` of *path* into two formats on two warm workers, once it watches."""
     command = [sys.executable, "-m", "generator", "watch", str(path), "-o", str(out)]
     process = subprocess.Popen(
-        [*command, "-f", "pdf", "-f", "docx", "-j", "2"],
+        [*command, "-f", "pdf", "-f", "docx", "-j", "2", *options],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
@@ -456,13 +468,13 @@ def start_watch(path: Path, out: Path) -> subprocess.Popen[str]:
     return process
 
 
-def stop_watch(process: subprocess.Popen[str]) -> str:
-    """Ctrl-C; the watch must stop cleanly. Returns what it said on stderr after."""
+def stop_watch(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl-C; the watch must stop cleanly. Returns what it said after, on stdout and stderr."""
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert stdout.strip().endswith("stopped") and "Traceback" not in stderr
-    return stderr
+    return stdout, stderr
 
 
 def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(tmp_path):
@@ -489,8 +501,24 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
         assert f"{path}:2:" in process.stderr.readline()  # once, though both formats failed
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
     finally:
-        stderr = stop_watch(process)
+        _, stderr = stop_watch(process)
     assert f"{path}:2:" not in stderr  # the broken edit's error was said once, read above
+
+
+def test_watch_is_not_woken_by_its_own_report(tmp_path):
+    """A JSON report kept beside the lesson is written by every rebuild; were it a change,
+    each rebuild would start the next, without end."""
+    path = lesson(tmp_path / "lessons", "live.yaml", "First draft")
+    report = path.parent / "report.json"
+    process = start_watch(path, tmp_path / "out", "--json", str(report))
+    try:
+        path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert json.loads(report.read_text(encoding="utf-8"))["status"] == 0
+        time.sleep(2)  # the rebuild's report lands after its line
+    finally:
+        stdout, _ = stop_watch(process)
+    assert stdout.strip() == "stopped"
 
 
 def test_watch_replaces_a_worker_that_died(tmp_path):
