@@ -13,10 +13,9 @@ temporary file and renamed only when complete) and its located error is shown.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import Iterable
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -25,8 +24,8 @@ from pathlib import Path
 import click
 
 from .batch import worker_pool
-from .build import cached_theme
-from .discover import discover
+from .build import cached_theme, digest, image_files
+from .discover import IGNORE_FILE, LESSON_SUFFIXES, discover
 from .errors import BuildError, LessonError
 from .files import TEMP_PREFIX
 from .load import load_lesson
@@ -44,35 +43,110 @@ def watch(request: Request) -> int:
     workers = WarmWorkers(1 if request.jobs == 1 else max(request.jobs, formats))
     request = replace(request, jobs=1, quiet=True)
     _rebuild(request, "built")  # in this process, which the workers then start as a copy of
-    out_dir = request.options.out_dir.resolve()
-    report = None if request.json_to in (None, "-") else Path(request.json_to).resolve()
+    inputs = Inputs(request)
 
     class Filter(DefaultFilter):
-        """Editors' and Lectern's own temporary files, and what a build writes (the output
-        folder, the JSON report), are no change: a report kept beside the lessons would
-        otherwise start a rebuild that writes it again, without end."""
+        """Only a change to what a build reads; editors' backups are none (as the default)."""
 
         def __call__(self, change: object, path: str) -> bool:
-            changed = Path(path)
-            return (
-                super().__call__(change, path)  # type: ignore[arg-type]
-                and not changed.name.startswith(TEMP_PREFIX)
-                and not changed.is_relative_to(out_dir)
-                and changed != report
-            )
+            return super().__call__(change, path) and Path(path) in inputs  # type: ignore[arg-type]
 
     with workers:
         click.echo("watching for changes; Ctrl-C stops")
         for _ in changes(
-            *watched(request),
+            *inputs.roots(),
             watch_filter=Filter(),
             raise_interrupt=False,
             debounce=50,
             step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
         ):
             _rebuild(workers.ready(request), "rebuilt")
+            inputs.refresh()
     click.echo("stopped")
     return EXIT_OK
+
+
+class Inputs:
+    """What the watched builds read, so that only a change to it starts a rebuild.
+
+    Anything else written where the lessons are (a log the watch's own lines go to, the
+    JSON report, the output folder) is no change: a rebuild that writes it would start the
+    next, without end. A lesson is known by its name (a new one in a watched folder counts),
+    a picture by a lesson showing it, a theme by its folders. Which pictures and themes
+    the lessons use is read again after each rebuild, from the lessons that changed.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.out_dir = request.options.out_dir.resolve()
+        json_to = request.json_to
+        self.report = None if json_to in (None, "-") else Path(json_to).resolve()
+        self.files = {
+            path.resolve()
+            for path in (request.data, *request.options.references.values())
+            if path is not None
+        }
+        self.used: dict[Path, tuple[str, set[Path], set[Path]]] = {}
+        """Per lesson: the digest it was read at, the pictures it shows, its theme's folders."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read again which pictures and themes the lessons use (those that changed)."""
+        try:
+            lessons = discover(self.request.sources, self.request.exclude).paths
+        except LessonError:  # a folder left without lessons: its next lesson is a change
+            lessons = []
+        self.used = {path: self._used_by(path) for path in lessons}
+
+    def _used_by(self, path: Path) -> tuple[str, set[Path], set[Path]]:
+        try:
+            lesson_digest = digest(path.read_bytes())
+        except OSError:
+            return "", set(), set()
+        known = self.used.get(path)
+        if known is not None and known[0] == lesson_digest:
+            return known
+        try:
+            lesson = load_lesson(path)
+            document = lesson.document
+            with warnings.catch_warnings():  # said by the build already
+                warnings.simplefilter("ignore")
+                theme = cached_theme(
+                    self.request.options.theme or document.theme, lesson.folder, document.language
+                )
+        except (LessonError, BuildError):  # the lesson as it was broken: its fix is a change
+            return lesson_digest, set(), set()
+        pictures = {(lesson.folder / src).resolve() for src in image_files(document)}
+        return lesson_digest, pictures, {folder.resolve() for folder in theme.folders}
+
+    def roots(self) -> list[Path]:
+        """The folders and files to watch: each lesson's folder (its pictures live there),
+        the data file, the user's Office templates and every theme folder outside Lectern."""
+        from .theme import themes_dir
+
+        shipped = themes_dir().resolve()
+        sources = {path if path.is_dir() else path.parent for path in self.request.sources}
+        themes = {folder for _, _, folders in self.used.values() for folder in folders}
+        paths = {
+            *(path.resolve() for path in sources),
+            *self.files,
+            *(folder for folder in themes if not folder.is_relative_to(shipped)),
+        }
+        return sorted(path for path in paths if path.exists())
+
+    def __contains__(self, path: Path) -> bool:
+        if (
+            path.name.startswith(TEMP_PREFIX)
+            or path.is_relative_to(self.out_dir)
+            or path == self.report
+        ):
+            return False
+        if path.name.lower().endswith(LESSON_SUFFIXES) or path.name == IGNORE_FILE:
+            return True
+        return path in self.files or any(
+            path in pictures or any(path.is_relative_to(folder) for folder in themes)
+            for _, pictures, themes in self.used.values()
+        )
 
 
 class WarmWorkers:
@@ -127,35 +201,3 @@ def _rebuild(request: Request, done: str) -> None:
         click.echo(f"{stamp} {done} {totals['written']} file(s) {took}")
     else:
         click.echo(f"{stamp} up to date ({took})")
-
-
-def watched(request: Request) -> list[Path]:
-    """The folders and files a build reads: each lesson's folder (its images live there),
-    the data file, the user's Office templates and every theme folder outside Lectern."""
-    paths: set[Path] = {source if source.is_dir() else source.parent for source in request.sources}
-    if request.data is not None:
-        paths.add(request.data)
-    paths.update(request.options.references.values())
-    with contextlib.suppress(LessonError):
-        for lesson in discover(request.sources, request.exclude).paths:
-            paths.update(_theme_folders(lesson, request))
-    return sorted(path.resolve() for path in _existing(paths))
-
-
-def _theme_folders(lesson_path: Path, request: Request) -> list[Path]:
-    from .theme import themes_dir
-
-    try:
-        lesson = load_lesson(lesson_path)
-        document = lesson.document
-        theme = cached_theme(
-            request.options.theme or document.theme, lesson.folder, document.language
-        )
-    except (LessonError, BuildError):
-        return []
-    shipped = themes_dir().resolve()
-    return [folder for folder in theme.folders if not folder.resolve().is_relative_to(shipped)]
-
-
-def _existing(paths: Iterable[Path]) -> list[Path]:
-    return [path for path in paths if path.exists()]

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from docx.parts.story import StoryPart
 from pdfua import validate
+from PIL import Image
 from pypdf import PdfReader
 
 from generator.cli import main
@@ -505,14 +506,24 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
     assert f"{path}:2:" not in stderr  # the broken edit's error was said once, read above
 
 
-def test_watch_is_not_woken_by_its_own_report(tmp_path):
-    """A JSON report kept beside the lesson is written by every rebuild; were it a change,
-    each rebuild would start the next, without end."""
+def test_watch_is_woken_only_by_what_a_build_reads(tmp_path):
+    """A log or a JSON report kept beside the lesson is written by every rebuild; were it a
+    change, each rebuild would start the next, without end. A picture the lesson shows is."""
     path = lesson(tmp_path / "lessons", "live.yaml", "First draft")
+    picture = path.parent / "pic.png"
+    shutil.copy(ROOT / "tests" / "lessons" / "images" / "venn.png", picture)
+    shown = "      - image: {src: pic.png, alt: Two circles}\n"
+    text = path.read_text(encoding="utf-8").replace("three]\n", "three]\n" + shown)
+    path.write_text(text, encoding="utf-8")
     report = path.parent / "report.json"
     process = start_watch(path, tmp_path / "out", "--json", str(report))
     try:
-        path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
+        (path.parent / "watch.log").write_text("built\n", encoding="utf-8")
+        time.sleep(0.5)  # time enough for a rebuild, were the log a change
+        with Image.open(picture) as image:
+            image.rotate(90, expand=True).save(picture)
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # the picture, not the log
+        path.write_text(path.read_text(encoding="utf-8").replace("First", "Second"))
         assert "rebuilt 2 file(s) in" in process.stdout.readline()
         assert json.loads(report.read_text(encoding="utf-8"))["status"] == 0
         time.sleep(2)  # the rebuild's report lands after its line
