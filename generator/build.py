@@ -34,7 +34,7 @@ from .model import (
 from .registry import RegistryError, available_formats, renderer_for
 from .renderers import Renderer
 from .templating import resolve
-from .theme import Theme, load_theme, wording_files
+from .theme import Theme, UnknownTheme, load_theme, wording_files
 
 
 @dataclass
@@ -70,7 +70,10 @@ def prepare_document(
         pdf = document.outputs.pdf.model_copy(update={"allow_overflow": True})
         outputs = document.outputs.model_copy(update={"pdf": pdf})
         document = document.model_copy(update={"outputs": outputs})
-    theme = cached_theme(options.theme or document.theme, lesson.folder, document.language)
+    try:
+        theme = cached_theme(options.theme or document.theme, lesson.folder, document.language)
+    except UnknownTheme as error:
+        raise LessonError([theme_named_at(lesson, options, error.message)]) from None
     theme.check_files(allow_outside=options.allow_outside)
     lint.warn(lesson, document, theme, glyphs=not options.formats or "pdf" in options.formats)
     if options.references:
@@ -79,6 +82,14 @@ def prepare_document(
         }
         theme = theme.model_copy(update=chosen)
     return document, theme
+
+
+def theme_named_at(lesson: Lesson, options: BuildOptions, message: str) -> Problem:
+    """*message*, about the theme a build asked for, said where the author named it: at
+    ``--theme``, which overrides the lesson, else at the lesson's ``theme:``."""
+    if options.theme:
+        return Problem(Path("--theme"), message)
+    return lesson.source.problem(("theme",), message)
 
 
 _themes: dict[

@@ -25,7 +25,7 @@ from .errors import LessonError, Problem
 from .images import ImageProblem, usable_image
 from .languages import text_tags
 from .load import SourceMap, describe, parse, read_text, text_problem
-from .model import Document, Node
+from .model import Document, Node, closest
 from .templating import check_theme_template, explain, has_template, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -330,6 +330,31 @@ def _font_file(theme: str, folders: tuple[Path, ...], stem: str, bold: bool, ita
     raise FileNotFoundError(f"no font files for {stem} or {FALLBACK_FONT}")
 
 
+class UnknownTheme(LessonError):
+    """No shipped theme has this name and no folder at this path holds a theme.yaml.
+
+    Only the caller knows where the name is written (a lesson's ``theme:``, a theme's
+    ``extends:``, ``--theme``), so it says :attr:`message` there; a caller that does
+    not is left a problem filed under the name itself.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.message = _no_such_theme(name)
+        super().__init__([Problem(Path(name), self.message)])
+
+
+def _no_such_theme(name: str) -> str:
+    """What to say of an unknown theme: the shipped one a typo most likely meant, and
+    every one there is, so the author can pick without looking them up."""
+    shipped = available_themes()
+    guess = closest(name, shipped)
+    hint = f" did you mean '{guess}'?" if guess else ""
+    return (
+        f"no such theme '{name}';{hint} use one of {', '.join(shipped)}"
+        " or a folder with a theme.yaml"
+    )
+
+
 def find_theme(name_or_path: str, base: Path | None = None) -> Path:
     """A theme folder: a shipped theme's name, or a path (relative to *base*) to a folder."""
     candidate = Path(name_or_path)
@@ -340,10 +365,7 @@ def find_theme(name_or_path: str, base: Path | None = None) -> Path:
     ):
         if (folder / "theme.yaml").is_file():
             return folder.resolve()
-    shipped = ", ".join(available_themes())
-    raise LessonError.at(
-        Path(name_or_path), f"no such theme; use one of {shipped} or a folder with a theme.yaml"
-    )
+    raise UnknownTheme(name_or_path)
 
 
 def available_themes() -> list[str]:
@@ -422,7 +444,7 @@ def _merged_data(
     path = folder / "theme.yaml"
     if folder in seen:
         raise LessonError.at(path, "themes extend each other in a circle; break the loop")
-    data, _ = parse(path, read_text(path))
+    data, source = parse(path, read_text(path))
     if not isinstance(data, dict):
         raise LessonError.at(path, "a theme is a mapping of keys (name:, palette:, ...)", 1)
     translated = translations(folder, language)
@@ -432,9 +454,11 @@ def _merged_data(
     parent = data.get("extends")
     if not parent:
         return data, [folder]
-    parent_data, parent_folders = _merged_data(
-        find_theme(str(parent), folder), (*seen, folder), language
-    )
+    try:
+        parent_folder = find_theme(str(parent), folder)
+    except UnknownTheme as error:  # said at this theme's extends:, not at the lesson
+        raise LessonError([source.problem(("extends",), error.message)]) from None
+    parent_data, parent_folders = _merged_data(parent_folder, (*seen, folder), language)
     merged = _deep_merge(parent_data, data)
     palette = data.get("palette")
     if isinstance(palette, dict) and "accent" in palette and "accent_text" not in palette:

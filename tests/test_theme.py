@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from click.testing import CliRunner, Result
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.dml import MSO_FILL
@@ -16,6 +19,7 @@ from pypdf import PdfReader
 from reportlab.lib.rl_accel import fp_str
 
 from generator.build import BuildOptions, build
+from generator.cli import main
 from generator.errors import LessonError
 from generator.theme import (
     available_themes,
@@ -85,9 +89,92 @@ def test_bad_theme_values_are_located(tmp_path):
 
 def test_unknown_theme_names_the_shipped_ones():
     with pytest.raises(
-        LessonError, match="no such theme; use one of classroom, corporate, default"
+        LessonError, match="no such theme 'neon'; use one of classroom, corporate, default"
     ):
         load_theme("neon")
+
+
+def build_reported(*args: str) -> tuple[Result, list[dict[str, Any]]]:
+    """Build into out/ with the CLI, as an author would: what it printed and its exit
+    code, and the errors its JSON report lists."""
+    result = CliRunner().invoke(
+        main, ["build", "-j", "1", "-f", "pdf", "-o", "out", "--json", "report.json", *args]
+    )
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    return result, [error for lesson in report["lessons"] for error in lesson["errors"]]
+
+
+BLOCKS = "sections:\n  - heading: A\n    blocks:\n      - text: hi\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "message"),
+    [
+        (
+            "b.yaml",
+            f"title: T\ntheme: clasroom\n{BLOCKS}",
+            2,
+            "no such theme 'clasroom'; did you mean 'classroom'? use one of classroom,",
+        ),
+        (
+            "b.md",
+            "---\ntitle: T\ntheme: corprate\n---\n\n# A\n\nhi\n",
+            3,
+            "no such theme 'corprate'; did you mean 'corporate'? use one of classroom,",
+        ),
+        (
+            "b.yaml",
+            f"title: T\ntheme: themes/school\n{BLOCKS}",
+            2,
+            "no such theme 'themes/school'; use one of classroom, corporate, default or a folder",
+        ),
+    ],
+    ids=["typo", "markdown", "missing folder"],
+)
+def test_an_unknown_theme_is_said_at_the_lessons_theme_line(
+    tmp_path, monkeypatch, name, text, line, message
+):
+    """It was said under the theme's name, with no lesson or line to find it by."""
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text, encoding="utf-8")
+    result, errors = build_reported(name)
+    assert result.exit_code == 2, result.output
+    assert f"{name}:{line}:8: {message}" in result.output
+    assert [(e["file"], e["line"], e["column"]) for e in errors] == [(name, line, 8)]
+
+
+@pytest.mark.parametrize(
+    ("theme", "where", "message"),
+    [
+        (
+            "name: bad\nextends: defualt\n",
+            "2:10",
+            "no such theme 'defualt'; did you mean 'default'?",
+        ),
+        ("name: bad\nextends: default\npalette: [\n", "4:1", "not valid YAML"),
+    ],
+    ids=["extends unknown", "broken yaml"],
+)
+def test_a_bad_theme_folder_is_said_in_its_own_file_not_the_lesson(
+    tmp_path, monkeypatch, theme, where, message
+):
+    monkeypatch.chdir(tmp_path)
+    folder = write_theme(tmp_path / "themes" / "bad", theme)
+    Path("b.yaml").write_text(f"title: T\ntheme: themes/bad\n{BLOCKS}", encoding="utf-8")
+    result, errors = build_reported("b.yaml")
+    path = folder.resolve() / "theme.yaml"
+    assert result.exit_code == 2, result.output
+    assert f"{path}:{where}: {message}" in result.output
+    assert [(e["file"], f"{e['line']}:{e['column']}") for e in errors] == [(str(path), where)]
+
+
+def test_an_unknown_theme_option_is_said_at_the_option_not_the_lesson(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("b.yaml").write_text(f"title: T\ntheme: classroom\n{BLOCKS}", encoding="utf-8")
+    result, errors = build_reported("b.yaml", "--theme", "clasroom")
+    assert result.exit_code == 2, result.output
+    assert "--theme: no such theme 'clasroom'; did you mean 'classroom'?" in result.output
+    assert [(e["file"], e["line"]) for e in errors] == [("--theme", None)]
 
 
 def test_circular_extends_is_refused(tmp_path):
