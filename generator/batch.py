@@ -369,6 +369,7 @@ def run_batch(
                         job.keys[fmt],
                         outcome.inputs,
                         (output.sha256, output.size),
+                        outcome.warnings,
                     )
                 except ManifestError as error:
                     plan.manifest_error = str(error)

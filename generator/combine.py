@@ -28,8 +28,8 @@ def combined_formats(*, copies: bool) -> list[str]:
     return list(COMBINED) if copies else ["pdf"]
 
 
-def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[Path]:
-    """Write the combined files of a run into *into*; returns them.
+def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[tuple[str, Path]]:
+    """Write the combined files of a run into *into*; returns them, each with its format.
 
     With a data file, one file per printable format for each lesson, holding its copies
     in row order (``intro-handouts.docx``); for lessons without one, one PDF of all their
@@ -56,7 +56,7 @@ def combine_outputs(plan: Plan, options: BuildOptions, *, into: Path) -> list[Pa
         target = into / f"{group}{COMBINED[fmt]}"
         with atomic_target(target) as temporary:
             temporary.write_bytes(_joiner(fmt)(paths))
-        written.append(target)
+        written.append((fmt, target))
     return written
 
 

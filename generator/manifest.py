@@ -3,7 +3,8 @@
 The output folder keeps a small JSON manifest mapping each output file to the key it
 was built from (a hash of the lesson's bytes, the format, the output name, the
 variables, the flags and Lectern's version and code), the files it also read (theme files,
-images) with their hashes, and its own hash and size. An output is up to date when
+images) with their hashes, its own hash and size, and what its build warned about
+(said again while it is up to date, so ``--strict`` keeps failing). An output is up to date when
 its key matches, none of those files changed, and the output itself is still the file
 Lectern wrote. Checking needs no parsing and no renderer import, so a no-op rebuild
 of a whole course is quick.
@@ -137,6 +138,13 @@ class Manifest:
         """The recorded output of *fmt* for *stem*, relative to the folder."""
         return self._names.get((fmt, stem))
 
+    def warnings_of(self, fmt: str, stem: str) -> list[str]:
+        """What the build of the recorded *fmt* output for *stem* warned about: said again
+        while it is up to date, so that ``--strict`` fails the next run too."""
+        name = self._names.get((fmt, stem))
+        said = self.outputs[name].get("warnings") if name is not None else None
+        return [text for text in said if isinstance(text, str)] if isinstance(said, list) else []
+
     def up_to_date(self, fmt: str, stem: str, key: str, base: Path) -> bool:
         """Whether the *fmt* output for *stem* was built from *key* and nothing it read
         (named relative to *base*, the lesson's folder) changed."""
@@ -160,10 +168,11 @@ class Manifest:
         key: str,
         inputs: Mapping[str, str | None],
         written: tuple[str, int],
+        warnings: list[str],
     ) -> None:
         """Remember the output *name* (relative to the folder) as its job wrote it: *written*
-        is the hash and size of those bytes. Raises :class:`ManifestError` if the journal
-        can't be written."""
+        is the hash and size of those bytes, *warnings* what its build warned about. Raises
+        :class:`ManifestError` if the journal can't be written."""
         sha256, size = written
         entry = {
             "format": fmt,
@@ -172,6 +181,7 @@ class Manifest:
             "inputs": dict(sorted(inputs.items())),
             "sha256": sha256,
             "size": size,
+            "warnings": warnings,
         }
         self.outputs[name] = entry
         self._names[(fmt, stem)] = name

@@ -8,20 +8,27 @@ so a typo in a merge variable is one line ("in all 30 rows"), not thirty.
 The JSON report (schema 1) is one object::
 
     {"schema": 1, "lectern": VERSION, "status": 0|1|2, "seconds": S,
-     "output_folder": DIR,
+     "output_folder": DIR|null,   # null for a check, which keeps no files
      "lessons": [{"lesson": PATH, "row": N|null, "seconds": S,
                   "outputs": [{"format": F, "path": PATH|null,
-                               "status": "written"|"up to date"|"failed", "seconds": S|null}],
+                               "status": "written"|"up to date"|"failed"
+                                         |"laid out"|"combined", "seconds": S|null}],
                   "warnings": [TEXT, ...],
                   "errors": [{"file": PATH, "line": N|null, "column": N|null,
                               "message": TEXT, "text": "FILE:LINE: MESSAGE"}]}],
-     "errors": [TEXT, ...],       # about the run as a whole (the manifest could not be saved)
-     "totals": {"lessons": N, "written": N, "up_to_date": N, "failed": N,
-                "warnings": N, "errors": N}}
+     "combined": [{"format": F, "path": PATH}],
+     "errors": [TEXT, ...],       # about the run as a whole (a lesson folder without
+                                  # lessons, the manifest could not be saved)
+     "totals": {"lessons": N, "written": N, "laid_out": N, "combined": N,
+                "up_to_date": N, "failed": N, "warnings": N, "errors": N}}
 
-A lesson built with ``--data`` has one entry per row. Paths are as given on the command
-line (relative to where Lectern ran, when they were given so). ``seconds`` of an output is
-the time spent rendering it.
+Lessons come in path order; one built with ``--data`` has one entry per row. Paths are as
+given on the command line (relative to where Lectern ran, when they were given so).
+``seconds`` of an output is the time spent rendering it, of a lesson the time its jobs
+took, which may run side by side. An output a check laid out (and dropped) is ``laid
+out``, one made only to go into a combined file (``--combine-only``) is ``combined``; both
+have no path. An up-to-date output's warnings are those its build gave, said again.
+A run refused before anything is built has a report too, with the reason in ``errors``.
 """
 
 from __future__ import annotations
@@ -54,27 +61,30 @@ class _Error:
 class Report:
     """Gathers a run's outcomes; prints them unless *quiet*; can say them all as JSON."""
 
-    def __init__(
-        self,
-        out_dir: Path,
-        *,
-        total: int = 0,
-        quiet: bool = False,
-        debug: bool = False,
-        rows: int | None = None,
-    ) -> None:
+    def __init__(self, out_dir: Path | None, *, quiet: bool = False, made: str = "written") -> None:
         self.out_dir = out_dir
+        """Where the outputs are kept; None when none is (a check)."""
         self.quiet = quiet
-        self.debug = debug
-        self.rows = rows
+        self.made = made
+        """What became of an output this run made: ``written`` into the output folder,
+        ``laid out`` by a check (and dropped), ``combined`` (kept only in a combined file)."""
+        self.debug = False
+        self.rows: int | None = None
         self.lessons: dict[tuple[str, int | None], dict[str, Any]] = {}
         self.errors: dict[str, _Error] = {}
         self.run_errors: list[str] = []
+        self.combined: list[dict[str, str]] = []
         self.warned: set[str] = set()
         self.files = 0
-        interactive = sys.stdout.isatty() and not os.environ.get("CI") and total > 1 and not quiet
-        self.bar = click.progressbar(length=total, label="building") if interactive else None
-        if self.bar:
+        self.bar: Any = None
+
+    def start(self, total: int, *, rows: int | None = None, debug: bool = False) -> None:
+        """The run's *total* jobs are known: on a terminal, show a bar of them."""
+        self.rows = rows
+        self.debug = debug
+        quiet = self.quiet or self.made != "written"  # files made elsewhere are not said
+        if sys.stdout.isatty() and not os.environ.get("CI") and total > 1 and not quiet:
+            self.bar = click.progressbar(length=total, label="building")
             self.bar.__enter__()
 
     def _entry(self, job: Job) -> dict[str, Any]:
@@ -90,31 +100,36 @@ class Report:
             }
         return self.lessons[key]
 
-    def up_to_date(self, job: Job, names: dict[str, str | None]) -> None:
-        """Note *job*'s outputs that were up to date (their names in the output folder)."""
+    def up_to_date(self, job: Job, names: dict[str, str | None], said: list[str]) -> None:
+        """Note *job*'s outputs that were up to date (their names in the output folder), and
+        say again what their builds warned about (*said*): the lesson still has it."""
         entry = self._entry(job)
         for fmt, name in names.items():
-            path = str(self.out_dir / name) if name else None
+            path = str(self.out_dir / name) if name and self.out_dir else None
             entry["outputs"].append(
                 {"format": fmt, "path": path, "status": "up to date", "seconds": None}
             )
+        entry["warnings"].extend(text for text in said if text not in entry["warnings"])
+        for text in said:
+            self.warning(text)
 
     def update(self, outcome: Outcome) -> None:
         """Take in a finished job: print its files and new warnings; keep its errors."""
         entry = self._entry(outcome.job)
         entry["seconds"] = round(entry["seconds"] + outcome.seconds, 4)
+        kept = self.made == "written"
         for fmt, output in outcome.written:
-            self.files += 1
+            self.files += kept
             seconds = outcome.times.get(fmt)
             entry["outputs"].append(
                 {
                     "format": fmt,
-                    "path": str(output.path),
-                    "status": "written",
+                    "path": str(output.path) if kept else None,
+                    "status": self.made,
                     "seconds": None if seconds is None else round(seconds, 4),
                 }
             )
-            if self.bar is None and not self.quiet:
+            if self.bar is None and not self.quiet and kept:
                 click.echo(f"wrote {output.path} ({output.size / 1024:.0f} KiB)")
         for fmt in outcome.failed_formats:
             entry["outputs"].append(
@@ -181,15 +196,26 @@ class Report:
         return {
             "lessons": len(self.lessons),
             "written": sum(output["status"] == "written" for output in outputs),
+            "laid_out": sum(output["status"] == "laid out" for output in outputs),
+            "combined": len(self.combined),
             "up_to_date": sum(output["status"] == "up to date" for output in outputs),
             "failed": sum(output["status"] == "failed" for output in outputs),
             "warnings": len(self.warned),
             "errors": len(self.errors) + len(self.run_errors),
         }
 
+    def wrote_combined(self, fmt: str, path: Path) -> None:
+        """Note a combined file (every copy, or every cheat sheet, in one)."""
+        self.files += 1
+        self.combined.append({"format": fmt, "path": str(path)})
+
     def summary(self, seconds: float) -> str:
         totals = self.totals()
-        parts = [f"{self.files} file{'s' * (self.files != 1)} written in {seconds:.2f} s"]
+        if self.made == "laid out":
+            laid = totals["laid_out"]
+            parts = [f"{laid} output{'s' * (laid != 1)} laid out in {seconds:.2f} s, none kept"]
+        else:
+            parts = [f"{self.files} file{'s' * (self.files != 1)} written in {seconds:.2f} s"]
         if totals["up_to_date"]:
             parts.append(f"{totals['up_to_date']} up to date")
         if self.failed:
@@ -203,8 +229,11 @@ class Report:
                 "lectern": __version__,
                 "status": status,
                 "seconds": round(seconds, 4),
-                "output_folder": str(self.out_dir),
-                "lessons": list(self.lessons.values()),
+                "output_folder": None if self.out_dir is None else str(self.out_dir),
+                "lessons": sorted(
+                    self.lessons.values(), key=lambda e: (e["lesson"], e["row"] or 0)
+                ),
+                "combined": self.combined,
                 "errors": self.run_errors,
                 "totals": self.totals(),
             },

@@ -80,8 +80,10 @@ def run(request: Request) -> int:
                 click.echo(f"{entry['lesson']}: ok")
         if request.data is not None and result.report.lessons and not result.report.failed:
             click.echo(f"{len(result.report.lessons)} copies: ok")
-    elif not quiet or result.status:
-        click.echo(result.report.summary(result.seconds))
+    elif (not quiet or result.status) and (result.report.lessons or result.report.files):
+        # Said only of a run that built something: a refused one has said why. With the
+        # JSON report on stdout, stdout holds nothing else.
+        click.echo(result.report.summary(result.seconds), err=request.json_to == "-")
     return result.status
 
 
@@ -98,38 +100,10 @@ def _say_layouts(options: BuildOptions, quiet: bool) -> None:
 
 
 def execute(request: Request) -> Result:
-    """Do the run, printing files and errors as it goes, and the JSON report if asked."""
+    """Do the run, printing files and errors as it goes, and the JSON report if asked: a
+    run refused before building anything has a report too, saying why."""
     started = time.perf_counter()
-    quiet = request.quiet or request.json_to == "-"
-    try:
-        found = discover(request.sources, request.exclude)
-    except LessonError as error:
-        click.echo(str(error), err=True)
-        return Result(EXIT_BAD_INPUT, Report(request.options.out_dir, quiet=True), 0.0)
-    if request.verbose:
-        for path, reason in found.skipped:
-            click.echo(f"skipped {path}: {reason}", err=quiet)
-        _say_layouts(request.options, quiet)
-    if request.combine_only:
-        only = _only_combined(request)
-        if only is None:
-            click.echo(
-                "error: --combine-only keeps only combined handouts and cheat sheets, and no"
-                " format asked for is combined; add -f pdf (or -f docx with --data)",
-                err=True,
-            )
-            return Result(EXIT_BAD_INPUT, Report(request.options.out_dir, quiet=True), 0.0)
-        request = only
-    try:
-        with _output_folder(request) as out_dir:
-            options = replace(
-                request.options, out_dir=out_dir, force=request.options.force or request.check
-            )
-            status, report = _build(request, found.lessons, options, quiet)
-    except OSError as error:  # the folder itself: missing rights, a file in its place
-        where = error.filename or request.options.out_dir
-        click.echo(f"error: {where}: can't write there ({error.strerror or error})", err=True)
-        return Result(EXIT_FAILED, Report(request.options.out_dir, quiet=True), 0.0)
+    status, report = _run(request, quiet=request.quiet or request.json_to == "-")
     seconds = time.perf_counter() - started
     if request.strict and report.warned and status == EXIT_OK:
         click.echo(
@@ -137,21 +111,85 @@ def execute(request: Request) -> Result:
         )
         status = EXIT_FAILED
     if request.json_to:
-        text = report.as_json(status, seconds)
-        if request.json_to == "-":
-            click.echo(text)
-        else:
-            try:
-                with atomic_target(Path(request.json_to)) as temporary:
-                    temporary.write_text(text + "\n", encoding="utf-8")
-            except OSError as error:  # a file where its folder should be, missing rights
-                where = f"{error.filename}: " if error.filename else ""
-                reason = f"{where}{error.strerror or error}"
-                click.echo(
-                    f"error: can't write the report to {request.json_to} ({reason})", err=True
-                )
-                status = max(status, EXIT_FAILED)
+        status = max(status, _write_report(report.as_json(status, seconds), request.json_to))
     return Result(status, report, seconds)
+
+
+def _run(request: Request, *, quiet: bool) -> tuple[int, Report]:
+    shown = None if request.check else request.options.out_dir  # a check keeps no files
+    made = "laid out" if request.check else "combined" if request.combine_only else "written"
+    try:
+        found = discover(request.sources, request.exclude)
+    except LessonError as error:
+        return _refused(shown, EXIT_BAD_INPUT, str(error))
+    lessons = _without_report(found.lessons, request, found.skipped)
+    if request.verbose:
+        for path, reason in found.skipped:
+            click.echo(f"skipped {path}: {reason}", err=quiet)
+        _say_layouts(request.options, quiet)
+    if request.combine_only:
+        only = _only_combined(request)
+        if only is None:
+            return _refused(
+                shown,
+                EXIT_BAD_INPUT,
+                "error: --combine-only keeps only combined handouts and cheat sheets, and no"
+                " format asked for is combined; add -f pdf (or -f docx with --data)",
+            )
+        request = only
+    try:
+        with _output_folder(request) as out_dir:
+            options = replace(
+                request.options, out_dir=out_dir, force=request.options.force or request.check
+            )
+            report = Report(shown, quiet=quiet, made=made)
+            return _build(request, lessons, options, report)
+    except OSError as error:  # the folder itself: missing rights, a file in its place
+        where = error.filename or request.options.out_dir
+        reason = error.strerror or error
+        return _refused(shown, EXIT_FAILED, f"error: {where}: can't write there ({reason})")
+
+
+def _refused(out_dir: Path | None, status: int, text: str) -> tuple[int, Report]:
+    """A run that stops before building: *text* is said, and kept for the JSON report."""
+    click.echo(text, err=True)
+    report = Report(out_dir, quiet=True)
+    report.run_errors.extend(text.splitlines())
+    return status, report
+
+
+def _without_report(lessons: list[Found], request: Request, skipped: list) -> list[Found]:
+    """The lessons found, but this run's own JSON report: kept beside the lessons, it would
+    be read as a broken lesson by the next run. A file named on the command line stays."""
+    if request.json_to in (None, "-"):
+        return lessons
+    report = Path(request.json_to).resolve()
+    named = {source.resolve() for source in request.sources}
+    kept = []
+    for found in lessons:
+        path = found.path.resolve()
+        if path == report and path not in named:
+            skipped.append((found.path, "the JSON report this run writes"))
+        else:
+            kept.append(found)
+    return kept
+
+
+def _write_report(text: str, json_to: str) -> int:
+    """Write the JSON report whole (a CI step never reads half of one); the exit status
+    it adds: a report that can't be written fails the run."""
+    if json_to == "-":
+        click.echo(text)
+        return EXIT_OK
+    try:
+        with atomic_target(Path(json_to)) as temporary:
+            temporary.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:  # a file where its folder should be, missing rights
+        where = f"{error.filename}: " if error.filename else ""
+        reason = f"{where}{error.strerror or error}"
+        click.echo(f"error: can't write the report to {json_to} ({reason})", err=True)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _only_combined(request: Request) -> Request | None:
@@ -186,27 +224,24 @@ def _output_folder(request: Request) -> Iterator[Path]:
 
 
 def _build(
-    request: Request, lessons: list[Found], options: BuildOptions, quiet: bool
+    request: Request, lessons: list[Found], options: BuildOptions, report: Report
 ) -> tuple[int, Report]:
     from .batch import FOR_DEVELOPERS, plan_batch, run_batch
 
     try:
         plan = plan_batch(lessons, options, data=request.data, name=request.name)
     except LessonError as error:
-        click.echo(str(error), err=True)
-        return EXIT_BAD_INPUT, Report(options.out_dir, quiet=True)
+        return _refused(report.out_dir, EXIT_BAD_INPUT, str(error))
     except BuildError as error:
-        click.echo(f"error: {error}", err=True)
-        return EXIT_FAILED, Report(options.out_dir, quiet=True)
-    report = Report(
-        options.out_dir,
-        total=len(plan.jobs) + len(plan.failed),
-        quiet=quiet or request.check or request.combine_only,
-        debug=request.debug,
-        rows=plan.rows,
-    )
+        return _refused(report.out_dir, EXIT_FAILED, f"error: {error}")
+    report.start(len(plan.jobs) + len(plan.failed), rows=plan.rows, debug=request.debug)
     for job in plan.fresh:
-        report.up_to_date(job, {fmt: plan.manifest.name_of(fmt, job.stem) for fmt in job.keys})
+        said_before = [
+            text for fmt in job.keys for text in plan.manifest.warnings_of(fmt, job.stem)
+        ]
+        report.up_to_date(
+            job, {fmt: plan.manifest.name_of(fmt, job.stem) for fmt in job.keys}, said_before
+        )
     previous = warnings.showwarning
 
     def said(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
@@ -224,7 +259,8 @@ def _build(
             report.run_errors.append(plan.manifest_error)
         report.close()
     if request.combine or request.combine_only:
-        status = max(status, _combine(plan, options, request, report, quiet=quiet, status=status))
+        combined = _combine(plan, options, request, report, quiet=report.quiet, status=status)
+        status = max(status, combined)
     return status, report
 
 
@@ -234,14 +270,12 @@ def _combine(
     """Write the combined files, unless a copy failed (its old file would slip in)."""
     from .combine import combine_outputs
 
-    if request.combine_only:
-        report.files = 0  # the separate files were made only to be combined
     try:
         if status != EXIT_OK:
             raise BuildError("the combined files are not made while a copy fails; fix it first")
         written = combine_outputs(plan, options, into=request.options.out_dir)
-        for path in written:
-            report.files += 1
+        for fmt, path in written:
+            report.wrote_combined(fmt, path)
             if not quiet:
                 click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
         if not written:

@@ -1,0 +1,107 @@
+"""What a CI job reads of a run: its JSON report, its exit status and what ``--strict``
+fails on, on every run, not only a first one that builds everything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .test_ci import lesson, run
+
+UNKNOWN_LANGUAGE = "      - code: {language: pythn, text: 'print(1)'}\n"
+
+
+def warned_lesson(folder: Path) -> Path:
+    """A lesson that builds, with a warning: a code block in a language Pygments lacks."""
+    path = lesson(folder, "code.yaml", "Code")
+    text = path.read_text(encoding="utf-8").replace("three]\n", "three]\n" + UNKNOWN_LANGUAGE)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report_of(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_strict_fails_again_while_the_warned_outputs_are_up_to_date(tmp_path):
+    warned_lesson(tmp_path / "content")
+    args = ["build", tmp_path / "content", "-o", tmp_path / "out", "-f", "pdf", "--strict"]
+    first = run(*args)
+    assert first.exit_code == 1 and "unknown code language 'pythn'" in first.stderr
+    again = run(*args, "--json", tmp_path / "report.json")
+    assert again.exit_code == 1  # nothing rebuilt, and still the same warning
+    assert "unknown code language 'pythn'" in again.stderr
+    report = report_of(tmp_path / "report.json")
+    assert report["status"] == 1 and report["totals"]["up_to_date"] == 1
+    assert report["totals"]["warnings"] == 1
+    [entry] = report["lessons"]
+    assert "unknown code language 'pythn'" in entry["warnings"][0]
+
+
+def test_the_report_kept_beside_the_lessons_is_not_a_lesson(tmp_path):
+    lesson(tmp_path / "course", "one.yaml", "One")
+    report = tmp_path / "course" / "report.json"
+    args = ["build", tmp_path / "course", "-o", tmp_path / "out", "-f", "pdf", "--json", report]
+    assert run(*args).exit_code == 0
+    again = run(*args, "-v")
+    assert again.exit_code == 0, again.stderr
+    assert f"skipped {report}: the JSON report this run writes" in again.stdout
+    assert [entry["lesson"] for entry in report_of(report)["lessons"]] == [
+        str(tmp_path / "course" / "one.yaml")
+    ]
+
+
+def test_with_json_alone_stdout_is_the_report_even_when_the_run_fails(tmp_path):
+    lesson(tmp_path / "course", "one.yaml", "One")
+    (tmp_path / "course" / "bad.yaml").write_text("title: Bad\nsections: [\n", encoding="utf-8")
+    result = run("build", tmp_path / "course", "-o", tmp_path / "out", "-f", "pdf", "--json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)  # and nothing else
+    assert report["status"] == 2 and report["totals"]["failed"] == 1
+    assert "1 file written" in result.stderr and "1 failed" in result.stderr
+
+
+def test_a_run_refused_before_building_still_writes_its_report(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("build", tmp_path / "empty", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    assert result.exit_code == 2
+    assert "no lesson files" in result.stderr
+    assert "files written" not in result.stdout  # it said why; no summary of nothing
+    report = report_of(tmp_path / "r.json")
+    assert report["status"] == 2 and report["lessons"] == []
+    assert "no lesson files" in report["errors"][0] and report["totals"]["errors"] == 1
+
+
+def test_combine_only_reports_the_combined_file_and_no_files_that_are_gone(tmp_path):
+    for name in ("b", "a", "c"):
+        lesson(tmp_path / "content", f"{name}.yaml", name.upper())
+    out = tmp_path / "out"
+    args = ["build", tmp_path / "content", "-o", out, "--json", tmp_path / "r.json", "-j", "2"]
+    result = run(*args, "--combine-only")
+    assert result.exit_code == 0, result.stderr
+    report = report_of(tmp_path / "r.json")
+    assert report["output_folder"] == str(out)
+    assert report["combined"] == [{"format": "pdf", "path": str(out / "cheatsheets.pdf")}]
+    assert (out / "cheatsheets.pdf").is_file()
+    names = [Path(entry["lesson"]).name for entry in report["lessons"]]
+    assert names == ["a.yaml", "b.yaml", "c.yaml"]  # path order, whichever finished first
+    outputs = [output for entry in report["lessons"] for output in entry["outputs"]]
+    assert {(output["status"], output["path"]) for output in outputs} == {("combined", None)}
+    assert report["totals"]["combined"] == 1 and report["totals"]["written"] == 0
+    assert "1 file written" in result.stdout
+
+
+def test_a_check_reports_what_it_laid_out_and_keeps_nothing(tmp_path):
+    warned_lesson(tmp_path / "content")
+    result = run(
+        "check", tmp_path / "content", "-f", "pdf", "-f", "docx", "--strict", "-q",
+        "--json", tmp_path / "r.json",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "2 outputs laid out" in result.stdout and "written" not in result.stdout
+    report = report_of(tmp_path / "r.json")
+    assert report["output_folder"] is None and report["totals"]["laid_out"] == 2
+    [entry] = report["lessons"]
+    assert {(output["status"], output["path"]) for output in entry["outputs"]} == {
+        ("laid out", None)
+    }
