@@ -13,18 +13,23 @@ leaves out:
 
 A file named on the command line is always a lesson. Each lesson keeps its place in
 the folder it was found in, so the output tree mirrors the input tree and two
-``intro.yaml`` in different units never write the same file.
+``intro.yaml`` in different units never write the same file. A lesson reached twice
+(a folder and a file in it, the same folder twice) is one lesson, built once.
+
+A pattern that can't be read, in a ``.lecternignore`` or ``--exclude``, is bad input:
+said where it is written, with the fix.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LessonError
+from .errors import LessonError, Problem, quoted
 from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
 
 LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
@@ -63,30 +68,102 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Discovery:
     """
     patterns = list(exclude)
     result = Discovery()
+    seen: dict[Path, Found] = {}
     for path in paths:
         if not path.is_dir():
-            result.lessons.append(Found(path, path.stem))
+            _add([Found(path, path.stem)], seen, result)
             continue
-        before = len(result.lessons)
-        _walk(path, _spec(patterns), result)
-        if len(result.lessons) == before:
+        found = _walk(path, _spec(patterns), result)
+        if not found:
             raise LessonError.at(
                 path,
                 f"no lesson files ({', '.join(LESSON_SUFFIXES)}) in this folder"
                 + (" that are not skipped; see -v" if result.skipped else ""),
             )
+        _add(found, seen, result)
     return result
 
 
-def _spec(lines: list[str]) -> GitIgnoreSpec:
-    """*lines* in gitignore syntax. pathspec is imported here, when a folder is walked:
-    a build of single files is started without it."""
+def _add(found: list[Found], seen: dict[Path, Found], result: Discovery) -> None:
+    """Add the lessons *found* to *result*, but those *seen* already (by their resolved file).
+
+    A lesson reached twice is built once: built twice, it would be two jobs writing the
+    same files. It keeps the stem of the first way it was reached, so the order the user
+    gave decides, the same on every run, and its outputs go where a build of that first
+    path alone puts them: ``content content/unit1/intro.yaml`` keeps ``unit1/intro``, and
+    the output tree still mirrors the folder.
+    """
+    for lesson in found:
+        first = seen.setdefault(lesson.path.resolve(), lesson)
+        if first is lesson:
+            result.lessons.append(lesson)
+        else:
+            result.skipped.append((lesson.path, f"reached twice; built once, as {first.path}"))
+
+
+def _spec(lines: list[str], source: Path | None = None) -> GitIgnoreSpec:
+    """*lines* in gitignore syntax, from the ignore file *source*, or ``--exclude`` if None.
+
+    Each line pathspec can't read is a problem at its line (at the option, for
+    ``--exclude``), all said together: one run shows every line to fix. pathspec is
+    imported here, when a folder is walked: a build of single files is started without it.
+    """
     from pathspec import GitIgnoreSpec
 
+    problems = []
+    for number, line in enumerate(lines, 1):
+        try:
+            GitIgnoreSpec.from_lines([line])
+        except (ValueError, re.error) as error:
+            message = f"'{quoted(line)}' is not a valid pattern (gitignore syntax); "
+            message += _fix(line, error)
+            if source is None:
+                problems.append(Problem(Path("--exclude"), message))
+            else:
+                problems.append(Problem(source, message, number))
+    if problems:
+        raise LessonError(problems)
     return GitIgnoreSpec.from_lines(lines)
 
 
-def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> None:
+def _fix(pattern: str, error: ValueError | re.error) -> str:
+    """What is wrong with *pattern* and how to fix it, in words. pathspec refuses three
+    things (a \\ at the end, a [...] set that is none, a ! with nothing after it), and
+    its *error* names none of them: it names the pattern, or a regular expression the
+    author never wrote."""
+    if (len(pattern) - len(pattern.rstrip("\\"))) % 2:
+        return (
+            "a \\ at its end escapes nothing; separate folders with / ('old/'),"
+            " or write \\\\ for a backslash in a name"
+        )
+    if isinstance(error, re.error):  # pathspec escapes all but [...] sets
+        return f"its [...] set can't be read ({error.msg}); write a range low to high, as in [a-z]"
+    return (
+        "a ! takes back the pattern after it, and here none follows; write one"
+        " ('!keep.yaml'), or \\! for a name that starts with !"
+    )
+
+
+def _read_ignore(path: Path) -> list[str]:
+    """The patterns of the ignore file *path*, one a line: UTF-8 text (a byte-order mark,
+    as some editors write, is not part of the first pattern)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LessonError.at(path, f"can't be read ({error.strerror}); fix its rights") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise LessonError.at(
+            path, "the file is not UTF-8 text; save it with UTF-8 encoding", line, column
+        ) from None
+    return text.splitlines()
+
+
+def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]:
+    """The lessons in the folder *root*, sorted; what the rules leave out goes to *result*."""
     ignores: list[tuple[str, GitIgnoreSpec, str]] = [("", excluded, "--exclude")]
     found: list[Found] = []
     for folder, dirs, files in os.walk(root):
@@ -97,9 +174,10 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> None:
             result.skipped.append((here, f"a theme folder (it holds {THEME_FILE})"))
             dirs.clear()
             continue
-        if (here / IGNORE_FILE).is_file():
-            lines = (here / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
-            ignores.append((rel, _spec(lines), rel + IGNORE_FILE))
+        ignore_file = here / IGNORE_FILE
+        if ignore_file.is_file():
+            spec = _spec(_read_ignore(ignore_file), ignore_file)
+            ignores.append((rel, spec, rel + IGNORE_FILE))
         kept = []
         for name in sorted(dirs):
             reason = _reason(name, rel + name + "/", ignores)
@@ -118,7 +196,7 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> None:
                 result.skipped.append((here / name, reason))
             else:
                 found.append(Found(here / name, rel + Path(name).stem))
-    result.lessons.extend(sorted(found, key=lambda lesson: lesson.stem))
+    return sorted(found, key=lambda lesson: lesson.stem)
 
 
 def _reason(name: str, rel: str, ignores: list[tuple[str, GitIgnoreSpec, str]]) -> str | None:

@@ -94,7 +94,9 @@ class Inputs:
         """Read again which pictures and themes the lessons use (those that changed)."""
         try:
             lessons = discover(self.request.sources, self.request.exclude).paths
-        except LessonError:  # a folder left without lessons: its next lesson is a change
+        except LessonError:
+            # A folder left without lessons, a broken .lecternignore: the build said why,
+            # and the next lesson, or the fix, is a change.
             lessons = []
         self.used = {path: self._used_by(path) for path in lessons}
 

@@ -109,6 +109,68 @@ def test_a_folder_with_only_skipped_files_is_an_error(tmp_path):
     assert "no lesson files" in result.stderr and "see -v" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("first", "again", "built"),
+    [
+        ("", "unit1/intro.yaml", "unit1/intro-cheatsheet.pdf"),
+        ("", "unit1/", "unit1/intro-cheatsheet.pdf"),
+        ("", "unit2/../unit1/intro.yaml", "unit1/intro-cheatsheet.pdf"),
+        ("unit1/intro.yaml", "", "intro-cheatsheet.pdf"),
+    ],
+)
+def test_a_lesson_reached_twice_is_built_once_where_it_was_first_found(
+    course, tmp_path, first, again, built
+):
+    out = tmp_path / "dist"
+    paths = [f"{course}/{first}", f"{course}/{again}"]
+    result = run("build", *paths, "-o", out, "-f", "pdf", "--exclude", "notes/", "-v")
+    assert result.exit_code == 0, result.output
+    assert outputs(out) == sorted([built, "unit2/intro-cheatsheet.pdf"])
+    assert "Unit one" in PdfReader(out / built).pages[0].extract_text()
+    assert "reached twice; built once, as " in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (b"archive/\n!\n", ":2: '!' is not a valid pattern (gitignore syntax); a ! takes back"),
+        (b"archive\\\n", ":1: 'archive\\' is not a valid pattern (gitignore syntax); a \\ at"),
+        (b"[z-a]\n", ":1: '[z-a]' is not a valid pattern (gitignore syntax); its [...] set"),
+        (b"r\xe9sum\xe9.yaml\n", ":1:2: the file is not UTF-8 text; save it with UTF-8"),
+    ],
+)
+def test_a_lecternignore_that_cant_be_read_is_said_at_its_line(course, tmp_path, text, said):
+    (course / "unit2" / ".lecternignore").write_bytes(text)
+    result = run("build", course, "-o", tmp_path / "dist", "-f", "pdf")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{course / 'unit2' / '.lecternignore'}{said}")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_every_bad_exclude_pattern_is_said_at_the_option(course, tmp_path):
+    result = run("build", course, "-o", tmp_path / "dist", "--exclude", "old\\", "--exclude", "!")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "--exclude: 'old\\' is not a valid pattern (gitignore syntax); a \\ at its end escapes"
+        " nothing; separate folders with / ('old/'), or write \\\\ for a backslash in a name",
+        "--exclude: '!' is not a valid pattern (gitignore syntax); a ! takes back the pattern"
+        " after it, and here none follows; write one ('!keep.yaml'), or \\! for a name that"
+        " starts with !",
+    ]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_lecternignore_saved_with_a_byte_order_mark_applies_from_its_first_line(course, tmp_path):
+    (course / ".lecternignore").write_text("archive/\nnotes/\n", encoding="utf-8-sig")
+    result = run("build", course, "-o", tmp_path / "dist", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "dist") == [
+        "unit1/intro-cheatsheet.pdf",
+        "unit2/intro-cheatsheet.pdf",
+    ]
+
+
 def test_quiet_says_nothing_on_success_and_the_summary_on_failure(course, tmp_path):
     ok = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes", "-q")
     assert ok.exit_code == 0 and ok.stdout == "" and ok.stderr == ""
@@ -531,6 +593,24 @@ def test_watch_is_woken_only_by_what_a_build_reads(tmp_path):
     finally:
         stdout, _ = stop_watch(process)
     assert stdout.strip() == "stopped"
+
+
+def test_watch_says_a_broken_lecternignore_and_keeps_watching(tmp_path):
+    path = lesson(tmp_path / "lessons", "live.yaml", "First draft")
+    ignore = path.parent / ".lecternignore"
+    pdf = tmp_path / "out" / "live-cheatsheet.pdf"
+    process = start_watch(path.parent, tmp_path / "out")
+    try:
+        ignore.write_text("drafts/\n!\n", encoding="utf-8")
+        assert "failed in" in process.stdout.readline()
+        assert process.stderr.readline().startswith(f"{ignore}:2: '!' is not a valid pattern")
+        ignore.write_text("drafts/\n", encoding="utf-8")
+        assert "up to date" in process.stdout.readline()  # the fix is a change too
+        path.write_text(path.read_text(encoding="utf-8").replace("First", "Second"))
+        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+    finally:
+        stop_watch(process)
 
 
 def test_watch_replaces_a_worker_that_died(tmp_path):
