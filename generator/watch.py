@@ -13,6 +13,7 @@ temporary file and renamed only when complete) and its located error is shown.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import warnings
@@ -51,17 +52,24 @@ def watch(request: Request) -> int:
         def __call__(self, change: object, path: str) -> bool:
             return super().__call__(change, path) and Path(path) in inputs  # type: ignore[arg-type]
 
-    with workers:
+    with contextlib.suppress(KeyboardInterrupt), workers:  # Ctrl-C while it builds, too:
+        # a rebuild cut short keeps the last good files (each is written whole, then renamed)
         click.echo("watching for changes; Ctrl-C stops")
-        for _ in changes(
-            *inputs.roots(),
-            watch_filter=Filter(),
-            raise_interrupt=False,
-            debounce=50,
-            step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
-        ):
-            _rebuild(workers.ready(request), "rebuilt")
-            inputs.refresh()
+        roots: list[Path] | None = inputs.roots()
+        while roots:  # a watch started again when what it must watch moved
+            started, roots = roots, None
+            for _ in changes(
+                *started,
+                watch_filter=Filter(),
+                raise_interrupt=False,  # Ctrl-C ends the loop, roots None
+                debounce=50,
+                step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
+            ):
+                _rebuild(workers.ready(request), "rebuilt")
+                inputs.refresh()
+                if inputs.roots() != started:  # a theme or pictures elsewhere, taken up
+                    roots = inputs.roots()
+                    break
     click.echo("stopped")
     return EXIT_OK
 
@@ -122,19 +130,28 @@ class Inputs:
         return lesson_digest, pictures, {folder.resolve() for folder in theme.folders}
 
     def roots(self) -> list[Path]:
-        """The folders and files to watch: each lesson's folder (its pictures live there),
-        the data file, the user's Office templates and every theme folder outside Lectern."""
+        """The folders to watch: each lesson's folder (its pictures live there), that of a
+        picture kept elsewhere, of the data file and of the user's Office templates (a file
+        saved by renaming a new one over it, as spreadsheets and Word save, is another file,
+        which a watch of the old one no longer hears of), and every theme folder outside
+        Lectern; none inside another."""
         from .theme import themes_dir
 
         shipped = themes_dir().resolve()
         sources = {path if path.is_dir() else path.parent for path in self.request.sources}
         themes = {folder for _, _, folders in self.used.values() for folder in folders}
-        paths = {
+        pictures = {picture.parent for _, shown, _ in self.used.values() for picture in shown}
+        folders = {
             *(path.resolve() for path in sources),
-            *self.files,
+            *(path.parent for path in self.files),
             *(folder for folder in themes if not folder.is_relative_to(shipped)),
+            *pictures,
         }
-        return sorted(path for path in paths if path.exists())
+        return sorted(
+            folder
+            for folder in folders
+            if folder.is_dir() and not any(folder.is_relative_to(f) for f in folders - {folder})
+        )
 
     def __contains__(self, path: Path) -> bool:
         if (

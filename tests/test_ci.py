@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -526,10 +528,22 @@ def start_watch(path: Path, out: Path, *options: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert "built 2 file(s) in" in process.stdout.readline()
-    assert process.stdout.readline().startswith("watching for changes")
+    assert "built 2 file(s) in" in next_line(process)
+    assert next_line(process).startswith("watching for changes")
     time.sleep(1)  # the line is said just before the watcher starts
     return process
+
+
+def next_line(process: subprocess.Popen[str], seconds: float = 60) -> str:
+    """The watch's next line: a change it never sees fails the test instead of hanging it.
+    (The reading thread ends with the watch, which the test's ``finally`` stops.)"""
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=seconds)
+    except queue.Empty:
+        raise AssertionError(f"lectern watch said nothing in {seconds:.0f} s") from None
 
 
 def stop_watch(process: subprocess.Popen[str]) -> tuple[str, str]:
@@ -552,15 +566,15 @@ def test_watch_rebuilds_on_an_edit_keeps_the_last_good_file_and_stops_on_ctrl_c(
     try:
         first = pdf.read_bytes()
         path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # in two warm workers
+        assert "rebuilt 2 file(s) in" in next_line(process)  # in two warm workers
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
         assert "Second draft" in docx.Document(out / "live-handout.docx").paragraphs[0].text
         second = pdf.read_bytes()
         assert second != first
         (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # the theme is watched too
+        assert "rebuilt 2 file(s) in" in next_line(process)  # the theme is watched too
         path.write_text("title: Broken\nsections: []\n", encoding="utf-8")
-        line = process.stdout.readline()
+        line = next_line(process)
         assert "failed in" in line and "last good files are kept" in line
         assert f"{path}:2:" in process.stderr.readline()  # once, though both formats failed
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
@@ -585,9 +599,9 @@ def test_watch_is_woken_only_by_what_a_build_reads(tmp_path):
         time.sleep(0.5)  # time enough for a rebuild, were the log a change
         with Image.open(picture) as image:
             image.rotate(90, expand=True).save(picture)
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()  # the picture, not the log
+        assert "rebuilt 2 file(s) in" in next_line(process)  # the picture, not the log
         path.write_text(path.read_text(encoding="utf-8").replace("First", "Second"))
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert "rebuilt 2 file(s) in" in next_line(process)
         assert json.loads(report.read_text(encoding="utf-8"))["status"] == 0
         time.sleep(2)  # the rebuild's report lands after its line
     finally:
@@ -602,13 +616,41 @@ def test_watch_says_a_broken_lecternignore_and_keeps_watching(tmp_path):
     process = start_watch(path.parent, tmp_path / "out")
     try:
         ignore.write_text("drafts/\n!\n", encoding="utf-8")
-        assert "failed in" in process.stdout.readline()
+        assert "failed in" in next_line(process)
         assert process.stderr.readline().startswith(f"{ignore}:2: '!' is not a valid pattern")
         ignore.write_text("drafts/\n", encoding="utf-8")
-        assert "up to date" in process.stdout.readline()  # the fix is a change too
+        assert "up to date" in next_line(process)  # the fix is a change too
         path.write_text(path.read_text(encoding="utf-8").replace("First", "Second"))
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert "rebuilt 2 file(s) in" in next_line(process)
         assert "Second draft" in PdfReader(pdf).pages[0].extract_text()
+    finally:
+        stop_watch(process)
+
+
+def test_watch_follows_a_file_saved_by_renaming_and_a_theme_taken_up_later(tmp_path):
+    """Spreadsheets and Word save by renaming a new file over the old, which a watch of the
+    old file no longer hears of; a theme outside the lessons' folders is watched once a
+    lesson takes it up."""
+    path = lesson(tmp_path / "lessons", "quiz.yaml", "Quiz")
+    data = tmp_path / "data" / "class.csv"
+    data.parent.mkdir()
+    data.write_text("who\nAnn\n", encoding="utf-8")
+    theme = tmp_path / "themes" / "house"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text(THEME, encoding="utf-8")
+    out = tmp_path / "out"
+    process = start_watch(path, out, "--data", str(data))
+    try:
+        for rows in ("Ann\nBob\n", "Ann\nBob\nCid\n"):  # each saved by renaming
+            data.with_suffix(".new").write_text("who\n" + rows, encoding="utf-8")
+            data.with_suffix(".new").replace(data)
+            assert "rebuilt 2 file(s) in" in next_line(process)  # the new row's two
+        assert "Hello Cid" in PdfReader(out / "quiz-3-cheatsheet.pdf").pages[0].extract_text()
+        path.write_text(path.read_text(encoding="utf-8").replace("default", "../themes/house"))
+        assert "rebuilt 6 file(s) in" in next_line(process)
+        time.sleep(0.5)  # the watch starts again, now with the theme
+        (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
+        assert "rebuilt 6 file(s) in" in next_line(process)
     finally:
         stop_watch(process)
 
@@ -624,7 +666,7 @@ def test_watch_replaces_a_worker_that_died(tmp_path):
         os.kill(workers[0], signal.SIGKILL)  # as the system does when memory runs out
         time.sleep(0.5)
         path.write_text(path.read_text(encoding="utf-8").replace("First draft", "Second draft"))
-        assert "rebuilt 2 file(s) in" in process.stdout.readline()
+        assert "rebuilt 2 file(s) in" in next_line(process)
         assert "Second draft" in PdfReader(out / "live-cheatsheet.pdf").pages[0].extract_text()
     finally:
         stop_watch(process)
