@@ -166,7 +166,8 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
     """The lessons in the folder *root*, sorted; what the rules leave out goes to *result*."""
     ignores: list[tuple[str, GitIgnoreSpec, str]] = [("", excluded, "--exclude")]
     found: list[Found] = []
-    for folder, dirs, files in os.walk(root):
+    searched = {os.path.realpath(root)}  # a linked folder is followed, but never twice
+    for folder, dirs, files in os.walk(root, followlinks=True):
         here = Path(folder)
         rel = here.relative_to(root).as_posix()
         rel = "" if rel == "." else rel + "/"
@@ -181,6 +182,10 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
         kept = []
         for name in sorted(dirs):
             reason = _reason(name, rel + name + "/", ignores)
+            real = os.path.realpath(here / name)
+            if not reason and real in searched:
+                reason = f"a link to {real}, which is searched already"
+            searched.add(real)
             if reason:
                 result.skipped.append((here / name, reason))
             else:
@@ -205,7 +210,12 @@ def _reason(name: str, rel: str, ignores: list[tuple[str, GitIgnoreSpec, str]]) 
         return "hidden"
     if name.startswith("_"):
         return "its name starts with _"
-    for base, spec, source in ignores:
-        if rel.startswith(base) and spec.match_file(rel[len(base) :]):
-            return f"matched by {source}"
+    (_, excluded, option), *files = ignores
+    if excluded.match_file(rel):  # asked for on this run: above any file's say
+        return f"matched by {option}"
+    for base, spec, source in reversed(files):  # as git: the deepest file that decides wins,
+        if rel.startswith(base):  # so a folder's '!intro.yaml' takes back a parent's pattern
+            ignored = spec.check_file(rel[len(base) :]).include
+            if ignored is not None:
+                return f"matched by {source}" if ignored else None
     return None

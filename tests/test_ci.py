@@ -104,6 +104,29 @@ def test_a_lecternignore_in_a_subfolder_applies_below_it(course, tmp_path):
     assert outputs(tmp_path / "dist") == ["unit1/intro-cheatsheet.pdf"]
 
 
+def test_a_subfolders_lecternignore_takes_back_a_parents_pattern_but_not_exclude(course, tmp_path):
+    (course / ".lecternignore").write_text("archive/\nintro.yaml\n", encoding="utf-8")
+    (course / "unit2" / ".lecternignore").write_text("!intro.yaml\n", encoding="utf-8")
+    args = ["build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes"]
+    assert run(*args).exit_code == 0
+    assert outputs(tmp_path / "dist") == ["unit2/intro-cheatsheet.pdf"]  # as git would
+    excluded = run(*args, "--exclude", "unit2/intro.yaml", "-o", tmp_path / "other")
+    assert excluded.exit_code == 2 and "no lesson files" in excluded.stderr  # the run's own say
+
+
+def test_a_linked_folder_of_lessons_is_followed_once(course, tmp_path):
+    shared = tmp_path / "shared"
+    lesson(shared, "common.yaml", "Shared lesson")
+    (course / "shared").symlink_to(shared, target_is_directory=True)
+    (course / "unit1" / "back").symlink_to(course, target_is_directory=True)  # a loop
+    result = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes", "-v")
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "dist") == [
+        "shared/common-cheatsheet.pdf", "unit1/intro-cheatsheet.pdf", "unit2/intro-cheatsheet.pdf",
+    ]  # fmt: skip
+    assert f"skipped {course / 'unit1' / 'back'}: a link to" in result.stdout
+
+
 def test_a_folder_with_only_skipped_files_is_an_error(tmp_path):
     lesson(tmp_path / "content" / "_drafts", "a.yaml", "Draft")
     result = run("build", tmp_path / "content", "-o", tmp_path / "dist")
