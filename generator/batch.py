@@ -158,13 +158,20 @@ def plan_batch(
     data: Path | None = None,
     name: str | None = None,
 ) -> Plan:
-    """Work out every job of a build; raises :class:`LessonError` for a bad data file or a
-    name clash and :class:`BuildError` for an unknown format, before anything is written."""
+    """Work out every job of a build; raises :class:`LessonError` for a bad data file, a
+    name clash or an unknown format (bad input, as a mistyped option is), before anything
+    is written."""
     installed = available_formats()
     formats = options.formats or list(installed)
-    for fmt in formats:
-        if fmt not in installed:
-            load_renderer(fmt)  # raises, naming the installed formats
+    unknown = [
+        Problem(
+            Path("--format"), f"unknown format '{fmt}'; installed formats: {', '.join(installed)}"
+        )
+        for fmt in formats
+        if fmt not in installed
+    ]
+    if unknown:
+        raise LessonError(unknown)
     rows = read_rows(data) if data is not None else None
     plan = Plan([], Manifest.load(options.out_dir), rows=None if rows is None else len(rows))
     if rows is None:

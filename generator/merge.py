@@ -138,6 +138,7 @@ def output_stems(
     """
     stems = []
     problems = []
+    unnamed: dict[str, list[int]] = {}  # what rendering --name said, and for which rows
     try:
         naming = sorted(vars_named(template) - set(overrides))
     except TemplateError:  # said, with the row, when the name is rendered below
@@ -157,7 +158,7 @@ def output_stems(
         try:
             name = safe_name(render_string(template, context))
         except (TemplateError, SecurityError) as error:
-            problems.append(Problem(lesson_path, f"--name for row {number}: {explain(error)}"))
+            unnamed.setdefault(explain(error), []).append(number)
             continue
         if not name:
             problems.append(
@@ -166,9 +167,23 @@ def output_stems(
                 )
             )
         stems.append(name)
+    problems += [
+        Problem(lesson_path, f"--name{_rows_of(numbers, len(rows))}: {said}")
+        for said, numbers in unnamed.items()
+    ]
     if problems:
         raise LessonError(problems)
     return stems
+
+
+def _rows_of(numbers: list[int], count: int) -> str:
+    """Which rows an error of the name is in, said once for all of them: a typo in
+    ``--name`` is the same in every row, and thirty lines of it hide nothing new."""
+    if len(numbers) == 1:
+        return f" for row {numbers[0]}"
+    if len(numbers) == count:
+        return f" (in all {count} rows)"
+    return f" for rows {', '.join(map(str, numbers))}"
 
 
 def vars_named(template: str) -> set[str]:

@@ -157,7 +157,7 @@ def test_two_lessons_named_with_the_same_stem_are_refused(tmp_path, outline):
 
 def test_an_unknown_format_is_refused_before_building(tmp_path):
     result = run("build", EVERY_BLOCK, "-f", "odt", "-o", tmp_path / "out")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input, as a mistyped option is
     assert "unknown format 'odt'" in result.output
     assert not (tmp_path / "out").exists()
 

@@ -62,10 +62,10 @@ def test_var_overrides_reach_the_lesson(tmp_path):
     assert "'oops' should look like NAME=VALUE" in result.output
 
 
-def test_build_with_an_unknown_format_exits_1(tmp_path):
+def test_build_with_an_unknown_format_is_bad_input(tmp_path):
     result = run("build", str(EVERY_BLOCK), "-f", "odt", "-o", str(tmp_path))
-    assert result.exit_code == 1
-    assert "unknown format 'odt'" in result.output
+    assert result.exit_code == 2
+    assert "--format: unknown format 'odt'; installed formats: docx, pptx, pdf" in result.output
 
 
 def test_build_bad_input_exits_2_and_writes_nothing(tmp_path):

@@ -130,6 +130,14 @@ def test_a_name_template_error_is_bad_input(tmp_path, lesson):
     assert "--name for row 1: 'nobody' is not defined" in result.output
 
 
+def test_a_name_template_error_of_every_row_is_said_once(tmp_path, lesson):
+    data = write_data(tmp_path, "class.csv", "student\n" + "".join(f"S{n}\n" for n in range(30)))
+    result = run("build", lesson, "--data", data, "--name", "{{ vars.nobody }}", *OUTLINE)
+    assert result.exit_code == 2
+    assert result.output.count("'nobody' is not defined") == 1
+    assert "--name (in all 30 rows): 'nobody' is not defined" in result.output
+
+
 def test_name_without_data_is_a_usage_error(lesson):
     result = run("build", lesson, "--name", "{{ stem }}")
     assert result.exit_code == 2
