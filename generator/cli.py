@@ -197,6 +197,7 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
         strict=params["strict"],
         combine=params.get("combine", False),
         combine_only=params.get("combine_only", False),
+        prune=params.get("prune", False),
         debug=ctx.obj["debug"],
         check=check,
     )
@@ -216,6 +217,11 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
     "--combine-only",
     is_flag=True,
     help="Like --combine, without the separate files (nor decks, which are not combined).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove the outputs (of the formats built) of lessons or data rows that are gone.",
 )
 @click.pass_context
 def build(ctx: click.Context, **params: Any) -> None:

@@ -192,6 +192,19 @@ class Manifest:
         except OSError as error:
             raise self._failure(error) from None
 
+    def prune(self, kept: set[tuple[str, str]], formats: list[str]) -> list[str]:
+        """Remove the recorded outputs of *formats* that no lesson of this run makes (its
+        lesson deleted or renamed, its data row gone): *kept* is each (format, stem) the run
+        knows, built, up to date or failed. Returns the names removed; the manifest forgets
+        them when saved. Files not recorded here (someone else's, the combined ones) stay."""
+        removed = []
+        for name, entry in sorted(self.outputs.items()):
+            fmt, stem = entry.get("format"), entry.get("stem")
+            if fmt in formats and (fmt, stem) not in kept:
+                (self.out_dir / name).unlink(missing_ok=True)
+                removed.append(name)
+        return removed
+
     def save(self) -> None:
         """Write the manifest atomically, in a stable order, dropping outputs that are gone;
         raises :class:`ManifestError` if it can't."""

@@ -17,9 +17,10 @@ The JSON report (schema 1) is one object::
                   "errors": [{"file": PATH, "line": N|null, "column": N|null,
                               "message": TEXT, "text": "FILE:LINE: MESSAGE"}]}],
      "combined": [{"format": F, "path": PATH}],
+     "removed": [PATH, ...],      # with --prune: outputs of lessons that are gone
      "errors": [TEXT, ...],       # about the run as a whole (a lesson folder without
                                   # lessons, the manifest could not be saved)
-     "totals": {"lessons": N, "written": N, "laid_out": N, "combined": N,
+     "totals": {"lessons": N, "written": N, "laid_out": N, "combined": N, "removed": N,
                 "up_to_date": N, "failed": N, "warnings": N, "errors": N}}
 
 Lessons come in path order; one built with ``--data`` has one entry per row. Paths are as
@@ -74,6 +75,7 @@ class Report:
         self.errors: dict[str, _Error] = {}
         self.run_errors: list[str] = []
         self.combined: list[dict[str, str]] = []
+        self.removed: list[str] = []
         self.warned: set[str] = set()
         self.files = 0
         self.bar: Any = None
@@ -198,11 +200,18 @@ class Report:
             "written": sum(output["status"] == "written" for output in outputs),
             "laid_out": sum(output["status"] == "laid out" for output in outputs),
             "combined": len(self.combined),
+            "removed": len(self.removed),
             "up_to_date": sum(output["status"] == "up to date" for output in outputs),
             "failed": sum(output["status"] == "failed" for output in outputs),
             "warnings": len(self.warned),
             "errors": len(self.errors) + len(self.run_errors),
         }
+
+    def removed_file(self, path: Path) -> None:
+        """Note an output removed because its lesson (or data row) is gone."""
+        self.removed.append(str(path))
+        if not self.quiet:
+            click.echo(f"removed {path} (its lesson is gone)")
 
     def wrote_combined(self, fmt: str, path: Path) -> None:
         """Note a combined file (every copy, or every cheat sheet, in one)."""
@@ -218,6 +227,8 @@ class Report:
             parts = [f"{self.files} file{'s' * (self.files != 1)} written in {seconds:.2f} s"]
         if totals["up_to_date"]:
             parts.append(f"{totals['up_to_date']} up to date")
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
         if self.failed:
             parts.append(f"{self.failed} failed")
         return "; ".join(parts)
@@ -234,6 +245,7 @@ class Report:
                     self.lessons.values(), key=lambda e: (e["lesson"], e["row"] or 0)
                 ),
                 "combined": self.combined,
+                "removed": self.removed,
                 "errors": self.run_errors,
                 "totals": self.totals(),
             },

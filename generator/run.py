@@ -55,6 +55,8 @@ class Request:
     debug: bool = False
     check: bool = False
     """Lay every output out, as a build would, but keep none of them."""
+    prune: bool = False
+    """Remove the outputs of lessons (or data rows) that are gone."""
     workers: Executor | None = None
     """Warm worker processes kept between runs (``lectern watch``); without them a run
     that has work for several starts its own."""
@@ -258,10 +260,33 @@ def _build(
         if plan.manifest_error:
             report.run_errors.append(plan.manifest_error)
         report.close()
+    if request.prune and not (request.check or request.combine_only):
+        status = max(status, _prune(plan, options, report))
     if request.combine or request.combine_only:
         combined = _combine(plan, options, request, report, quiet=report.quiet, status=status)
         status = max(status, combined)
     return status, report
+
+
+def _prune(plan: Plan, options: BuildOptions, report: Report) -> int:
+    """Remove what lessons that are gone left in the output folder (``--prune``): a CI
+    job that keeps the folder between runs would otherwise publish a deleted lesson's
+    files with the rest. A lesson that is still there but fails keeps its last good files."""
+    from .registry import available_formats
+
+    jobs = [*plan.jobs, *plan.fresh, *(outcome.job for outcome in plan.failed)]
+    kept = {(fmt, job.stem) for job in jobs for fmt in job.keys}
+    formats = options.formats or list(available_formats())
+    try:
+        removed = plan.manifest.prune(kept, formats)
+        plan.manifest.save()
+    except (OSError, BuildError) as error:  # a file that will not go, a manifest unsaved
+        report.run_errors.append(f"--prune: {error}")
+        click.echo(f"error: --prune: {error}", err=True)
+        return EXIT_FAILED
+    for name in removed:
+        report.removed_file(options.out_dir / name)
+    return EXIT_OK
 
 
 def _combine(

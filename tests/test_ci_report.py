@@ -105,3 +105,29 @@ def test_a_check_reports_what_it_laid_out_and_keeps_nothing(tmp_path):
     assert {(output["status"], output["path"]) for output in entry["outputs"]} == {
         ("laid out", None)
     }
+
+
+def test_prune_removes_what_a_gone_lesson_left_and_nothing_else(tmp_path):
+    content, out = tmp_path / "content", tmp_path / "out"
+    lesson(content / "unit1", "forces.yaml", "Forces")
+    broken = lesson(content / "unit1", "intro.yaml", "Intro")
+    assert run("build", content, "-o", out, "-f", "pdf", "-f", "docx").exit_code == 0
+    (content / "unit1" / "forces.yaml").rename(content / "unit1" / "dynamics.yaml")
+    broken.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+    (out / "notes.pdf").write_bytes(b"%PDF- the teacher's own")  # not Lectern's
+    result = run("build", content, "-o", out, "-f", "pdf", "--prune", "--json", tmp_path / "r.json")
+    assert result.exit_code == 2  # the broken lesson
+    assert (
+        f"removed {out / 'unit1' / 'forces-cheatsheet.pdf'} (its lesson is gone)" in result.stdout
+    )
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.name[0] != ".") == [
+        "notes.pdf",
+        "unit1/dynamics-cheatsheet.pdf",
+        "unit1/forces-handout.docx",  # a format this run did not build
+        "unit1/intro-cheatsheet.pdf",  # its lesson fails, but is there: the last good file
+        "unit1/intro-handout.docx",
+    ]
+    report = report_of(tmp_path / "r.json")
+    assert report["removed"] == [str(out / "unit1" / "forces-cheatsheet.pdf")]
+    again = run("build", content, "-o", out, "-f", "pdf", "--prune")  # the manifest forgot it
+    assert "removed" not in again.stdout
