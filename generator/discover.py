@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import LessonError, Problem, quoted
+from .load import utf8_text
 from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
 
 LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
@@ -151,15 +152,7 @@ def _read_ignore(path: Path) -> list[str]:
         raw = path.read_bytes()
     except OSError as error:
         raise LessonError.at(path, f"can't be read ({error.strerror}); fix its rights") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise LessonError.at(
-            path, "the file is not UTF-8 text; save it with UTF-8 encoding", line, column
-        ) from None
-    return text.splitlines()
+    return utf8_text(path, raw).splitlines()
 
 
 def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]:

@@ -273,19 +273,25 @@ def read_text(path: Path) -> str:
         raise LessonError.at(
             path, "the file is UTF-16 text; save it again with UTF-8 encoding", 1, 1
         )
+    text = utf8_text(path, raw)
+    if not text.strip():
+        raise LessonError.at(
+            path, "the file is empty; a lesson needs at least title: and sections:", 1
+        )
+    return text
+
+
+def utf8_text(path: Path, raw: bytes) -> str:
+    """*raw*, the bytes of *path*, as UTF-8 text (a byte-order mark, as some editors write,
+    is dropped); bytes that are not UTF-8 are an error at their line and column."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise LessonError.at(
             path, "the file is not UTF-8 text; save it with UTF-8 encoding", line, column
         ) from None
-    if not text.strip():
-        raise LessonError.at(
-            path, "the file is empty; a lesson needs at least title: and sections:", 1
-        )
-    return text
 
 
 def parse(path: Path, text: str) -> tuple[Any, SourceMap]:
