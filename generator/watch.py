@@ -19,7 +19,7 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -94,8 +94,7 @@ class Inputs:
             for path in (request.data, *request.options.references.values())
             if path is not None
         }
-        self.used: dict[Path, tuple[str, set[Path], set[Path]]] = {}
-        """Per lesson: the digest it was read at, the pictures it shows, its theme's folders."""
+        self.used: dict[Path, Used] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -108,13 +107,13 @@ class Inputs:
             lessons = []
         self.used = {path: self._used_by(path) for path in lessons}
 
-    def _used_by(self, path: Path) -> tuple[str, set[Path], set[Path]]:
+    def _used_by(self, path: Path) -> Used:
         try:
             lesson_digest = digest(path.read_bytes())
         except OSError:
-            return "", set(), set()
+            return Used("")
         known = self.used.get(path)
-        if known is not None and known[0] == lesson_digest:
+        if known is not None and known.digest == lesson_digest:
             return known
         try:
             lesson = load_lesson(path)
@@ -125,9 +124,10 @@ class Inputs:
                     self.request.options.theme or document.theme, lesson.folder, document.language
                 )
         except (LessonError, BuildError):  # the lesson as it was broken: its fix is a change
-            return lesson_digest, set(), set()
+            return Used(lesson_digest)
         pictures = {(lesson.folder / src).resolve() for src in image_files(document)}
-        return lesson_digest, pictures, {folder.resolve() for folder in theme.folders}
+        themes = frozenset(folder.resolve() for folder in theme.folders)
+        return Used(lesson_digest, frozenset(pictures), themes)
 
     def roots(self) -> list[Path]:
         """The folders to watch: each lesson's folder (its pictures live there), that of a
@@ -139,18 +139,19 @@ class Inputs:
 
         shipped = themes_dir().resolve()
         sources = {path if path.is_dir() else path.parent for path in self.request.sources}
-        themes = {folder for _, _, folders in self.used.values() for folder in folders}
-        pictures = {picture.parent for _, shown, _ in self.used.values() for picture in shown}
+        themes = {folder for used in self.used.values() for folder in used.themes}
+        pictures = {picture.parent for used in self.used.values() for picture in used.pictures}
         folders = {
             *(path.resolve() for path in sources),
             *(path.parent for path in self.files),
             *(folder for folder in themes if not folder.is_relative_to(shipped)),
             *pictures,
         }
+        folders = {folder for folder in folders if folder.is_dir()}
         return sorted(
             folder
             for folder in folders
-            if folder.is_dir() and not any(folder.is_relative_to(f) for f in folders - {folder})
+            if not any(folder.is_relative_to(above) for above in folders - {folder})
         )
 
     def __contains__(self, path: Path) -> bool:
@@ -163,9 +164,19 @@ class Inputs:
         if path.name.lower().endswith(LESSON_SUFFIXES) or path.name == IGNORE_FILE:
             return True
         return path in self.files or any(
-            path in pictures or any(path.is_relative_to(folder) for folder in themes)
-            for _, pictures, themes in self.used.values()
+            path in used.pictures or any(path.is_relative_to(folder) for folder in used.themes)
+            for used in self.used.values()
         )
+
+
+@dataclass(frozen=True)
+class Used:
+    """What one lesson reads besides itself, as of the bytes with *digest*: none while it
+    is broken (its fix is a change of its own)."""
+
+    digest: str
+    pictures: frozenset[Path] = frozenset()
+    themes: frozenset[Path] = frozenset()
 
 
 class WarmWorkers:
