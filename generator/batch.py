@@ -377,6 +377,7 @@ def run_batch(
                         outcome.inputs,
                         (output.sha256, output.size),
                         outcome.warnings,
+                        job.lesson,
                     )
                 except ManifestError as error:
                     plan.manifest_error = str(error)

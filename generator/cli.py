@@ -221,7 +221,7 @@ def _request(ctx: click.Context, params: dict[str, Any], *, check: bool = False)
 @click.option(
     "--prune",
     is_flag=True,
-    help="Remove the outputs (of the formats built) of lessons or data rows that are gone.",
+    help="Remove the outputs of lesson files that are gone (deleted or renamed).",
 )
 @click.pass_context
 def build(ctx: click.Context, **params: Any) -> None:

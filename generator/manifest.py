@@ -169,14 +169,17 @@ class Manifest:
         inputs: Mapping[str, str | None],
         written: tuple[str, int],
         warnings: list[str],
+        lesson: Path,
     ) -> None:
         """Remember the output *name* (relative to the folder) as its job wrote it: *written*
-        is the hash and size of those bytes, *warnings* what its build warned about. Raises
-        :class:`ManifestError` if the journal can't be written."""
+        is the hash and size of those bytes, *warnings* what its build warned about, *lesson*
+        the file it was built from (kept relative to the folder, as a restored cache moves
+        both). Raises :class:`ManifestError` if the journal can't be written."""
         sha256, size = written
         entry = {
             "format": fmt,
             "stem": stem,
+            "lesson": Path(os.path.relpath(lesson.resolve(), self.out_dir.resolve())).as_posix(),
             "key": key,
             "inputs": dict(sorted(inputs.items())),
             "sha256": sha256,
@@ -192,15 +195,20 @@ class Manifest:
         except OSError as error:
             raise self._failure(error) from None
 
-    def prune(self, kept: set[tuple[str, str]], formats: list[str]) -> list[str]:
-        """Remove the recorded outputs of *formats* that no lesson of this run makes (its
-        lesson deleted or renamed, its data row gone): *kept* is each (format, stem) the run
-        knows, built, up to date or failed. Returns the names removed; the manifest forgets
-        them when saved. Files not recorded here (someone else's, the combined ones) stay."""
+    def prune(self) -> list[str]:
+        """Remove the recorded outputs whose lesson file is gone (deleted, or renamed) from
+        a folder that is still there; returns their names, which the manifest forgets when
+        saved. Only a lesson's absence counts: one that fails, is skipped or left out of
+        this run keeps its files, and so do files not recorded here (someone else's, the
+        combined ones). A lesson whose folder is gone too is not taken for deleted: the
+        output folder may have moved without the lessons."""
         removed = []
         for name, entry in sorted(self.outputs.items()):
-            fmt, stem = entry.get("format"), entry.get("stem")
-            if fmt in formats and (fmt, stem) not in kept:
+            lesson = entry.get("lesson")
+            if not isinstance(lesson, str):
+                continue
+            path = self.out_dir / lesson
+            if not path.exists() and path.parent.is_dir():
                 (self.out_dir / name).unlink(missing_ok=True)
                 removed.append(name)
         return removed

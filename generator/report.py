@@ -17,7 +17,7 @@ The JSON report (schema 1) is one object::
                   "errors": [{"file": PATH, "line": N|null, "column": N|null,
                               "message": TEXT, "text": "FILE:LINE: MESSAGE"}]}],
      "combined": [{"format": F, "path": PATH}],
-     "removed": [PATH, ...],      # with --prune: outputs of lessons that are gone
+     "removed": [PATH, ...],      # with --prune: outputs of lesson files that are gone
      "errors": [TEXT, ...],       # about the run as a whole (a lesson folder without
                                   # lessons, the manifest could not be saved)
      "totals": {"lessons": N, "written": N, "laid_out": N, "combined": N, "removed": N,
@@ -208,7 +208,7 @@ class Report:
         }
 
     def removed_file(self, path: Path) -> None:
-        """Note an output removed because its lesson (or data row) is gone."""
+        """Note an output removed because its lesson file is gone."""
         self.removed.append(str(path))
         if not self.quiet:
             click.echo(f"removed {path} (its lesson is gone)")

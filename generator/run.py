@@ -56,7 +56,7 @@ class Request:
     check: bool = False
     """Lay every output out, as a build would, but keep none of them."""
     prune: bool = False
-    """Remove the outputs of lessons (or data rows) that are gone."""
+    """Remove the outputs of lessons that are gone (deleted or renamed)."""
     workers: Executor | None = None
     """Warm worker processes kept between runs (``lectern watch``); without them a run
     that has work for several starts its own."""
@@ -269,16 +269,11 @@ def _build(
 
 
 def _prune(plan: Plan, options: BuildOptions, report: Report) -> int:
-    """Remove what lessons that are gone left in the output folder (``--prune``): a CI
-    job that keeps the folder between runs would otherwise publish a deleted lesson's
-    files with the rest. A lesson that is still there but fails keeps its last good files."""
-    from .registry import available_formats
-
-    jobs = [*plan.jobs, *plan.fresh, *(outcome.job for outcome in plan.failed)]
-    kept = {(fmt, job.stem) for job in jobs for fmt in job.keys}
-    formats = options.formats or list(available_formats())
+    """Remove what deleted or renamed lessons left in the output folder (``--prune``): a
+    CI job that keeps the folder between runs would otherwise publish their files with
+    the rest."""
     try:
-        removed = plan.manifest.prune(kept, formats)
+        removed = plan.manifest.prune()
         plan.manifest.save()
     except (OSError, BuildError) as error:  # a file that will not go, a manifest unsaved
         report.run_errors.append(f"--prune: {error}")

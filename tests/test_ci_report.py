@@ -111,23 +111,47 @@ def test_prune_removes_what_a_gone_lesson_left_and_nothing_else(tmp_path):
     content, out = tmp_path / "content", tmp_path / "out"
     lesson(content / "unit1", "forces.yaml", "Forces")
     broken = lesson(content / "unit1", "intro.yaml", "Intro")
+    lesson(content / "unit2", "waves.md", "Waves").unlink()  # a Markdown lesson instead:
+    (content / "unit2" / "waves.md").write_text("---\ntitle: Waves\n---\n# Part\n\nHi.\n")
     assert run("build", content, "-o", out, "-f", "pdf", "-f", "docx").exit_code == 0
     (content / "unit1" / "forces.yaml").rename(content / "unit1" / "dynamics.yaml")
     broken.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+    waves = (content / "unit2" / "waves.md").read_text(encoding="utf-8")
+    (content / "unit2" / "waves.md").write_text(waves.replace("title:", "Title:"))  # no lesson
     (out / "notes.pdf").write_bytes(b"%PDF- the teacher's own")  # not Lectern's
     result = run("build", content, "-o", out, "-f", "pdf", "--prune", "--json", tmp_path / "r.json")
     assert result.exit_code == 2  # the broken lesson
-    assert (
-        f"removed {out / 'unit1' / 'forces-cheatsheet.pdf'} (its lesson is gone)" in result.stdout
-    )
+    gone = [out / "unit1" / "forces-cheatsheet.pdf", out / "unit1" / "forces-handout.docx"]
+    for path in gone:
+        assert f"removed {path} (its lesson is gone)" in result.stdout
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.name[0] != ".") == [
         "notes.pdf",
         "unit1/dynamics-cheatsheet.pdf",
-        "unit1/forces-handout.docx",  # a format this run did not build
-        "unit1/intro-cheatsheet.pdf",  # its lesson fails, but is there: the last good file
+        "unit1/intro-cheatsheet.pdf",  # its lesson fails, but is there: the last good files
         "unit1/intro-handout.docx",
+        "unit2/waves-cheatsheet.pdf",  # no longer a lesson, but the file is there
+        "unit2/waves-handout.docx",
     ]
-    report = report_of(tmp_path / "r.json")
-    assert report["removed"] == [str(out / "unit1" / "forces-cheatsheet.pdf")]
-    again = run("build", content, "-o", out, "-f", "pdf", "--prune")  # the manifest forgot it
+    assert report_of(tmp_path / "r.json")["removed"] == [str(path) for path in gone]
+    again = run("build", content, "-o", out, "-f", "pdf", "--prune")  # the manifest forgot them
     assert "removed" not in again.stdout
+
+
+def test_prune_leaves_what_this_run_did_not_reach(tmp_path):
+    """A build of one folder, or of a merge whose lesson fails, into a shared output folder
+    must not take the other lessons' files, or the last good copies, for lessons gone."""
+    content, out = tmp_path / "content", tmp_path / "out"
+    lesson(content / "unit1", "forces.yaml", "Forces")
+    lesson(content / "unit2", "waves.yaml", "Waves")
+    merge = lesson(tmp_path / "quiz", "quiz.yaml", "Quiz")
+    data = tmp_path / "quiz" / "_class.csv"
+    data.write_text("who\nAnn\nBob\n", encoding="utf-8")
+    assert run("build", content, "-o", out, "-f", "pdf").exit_code == 0
+    assert run("build", merge, "--data", data, "-o", out, "-f", "pdf").exit_code == 0
+    before = sorted(p.name for p in out.rglob("*.pdf"))
+    assert run("build", content / "unit1", "-o", out, "-f", "pdf", "--prune").exit_code == 0
+    merge.write_text("title: Broken\nsections: []\n", encoding="utf-8")
+    failed = run("build", merge, "--data", data, "-o", out, "-f", "pdf", "--prune")
+    assert failed.exit_code == 2 and "removed" not in failed.stdout
+    after = sorted(p.name for p in out.rglob("*.pdf"))
+    assert set(before) <= set(after)
