@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from .errors import LessonError, Problem, quoted
 from .load import utf8_text
 from .markdown import MARKDOWN_SUFFIXES, is_lesson, is_markdown
+from .report import REPORT_START
 
 LESSON_SUFFIXES = (".yaml", ".yml", ".json", *MARKDOWN_SUFFIXES)
 IGNORE_FILE = ".lecternignore"
@@ -178,7 +179,8 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
             real = os.path.realpath(here / name)
             if not reason and real in searched:
                 reason = f"a link to {real}, which is searched already"
-            searched.add(real)
+            if not reason:
+                searched.add(real)
             if reason:
                 result.skipped.append((here / name, reason))
             else:
@@ -190,11 +192,24 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
             reason = _reason(name, rel + name, ignores)
             if not reason and is_markdown(here / name) and not is_lesson(here / name):
                 reason = "not a lesson (its front matter has no 'title')"
+            if not reason and name.lower().endswith(".json") and is_report(here / name):
+                reason = "a JSON report of a run (--json), not a lesson"
             if reason:
                 result.skipped.append((here / name, reason))
             else:
                 found.append(Found(here / name, rel + Path(name).stem))
     return sorted(found, key=lambda lesson: lesson.stem)
+
+
+def is_report(path: Path) -> bool:
+    """Whether *path* is a run's JSON report, which a CI job may keep beside the lessons:
+    it begins as only a report does (its schema, then the Lectern that wrote it)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(64)
+    except OSError:
+        return False
+    return start.startswith(REPORT_START)
 
 
 def _reason(name: str, rel: str, ignores: list[tuple[str, GitIgnoreSpec, str]]) -> str | None:

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from .batch import Failure, Job, Outcome
 
 JSON_SCHEMA = 1
+REPORT_START = f'{{\n  "schema": {JSON_SCHEMA},\n  "lectern": '.encode()
+"""How every report begins (as :meth:`Report.as_json` writes it): discovery tells a report
+kept beside the lessons from a lesson by it."""
 
 
 @dataclass

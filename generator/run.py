@@ -124,7 +124,6 @@ def _run(request: Request, *, quiet: bool) -> tuple[int, Report]:
         found = discover(request.sources, request.exclude)
     except LessonError as error:
         return _refused(shown, EXIT_BAD_INPUT, str(error))
-    lessons = _without_report(found.lessons, request, found.skipped)
     if request.verbose:
         for path, reason in found.skipped:
             click.echo(f"skipped {path}: {reason}", err=quiet)
@@ -145,7 +144,7 @@ def _run(request: Request, *, quiet: bool) -> tuple[int, Report]:
                 request.options, out_dir=out_dir, force=request.options.force or request.check
             )
             report = Report(shown, quiet=quiet, made=made)
-            return _build(request, lessons, options, report)
+            return _build(request, found.lessons, options, report)
     except OSError as error:  # the folder itself: missing rights, a file in its place
         where = error.filename or request.options.out_dir
         reason = error.strerror or error
@@ -158,23 +157,6 @@ def _refused(out_dir: Path | None, status: int, text: str) -> tuple[int, Report]
     report = Report(out_dir, quiet=True)
     report.run_errors.extend(text.splitlines())
     return status, report
-
-
-def _without_report(lessons: list[Found], request: Request, skipped: list) -> list[Found]:
-    """The lessons found, but this run's own JSON report: kept beside the lessons, it would
-    be read as a broken lesson by the next run. A file named on the command line stays."""
-    if request.json_to in (None, "-"):
-        return lessons
-    report = Path(request.json_to).resolve()
-    named = {source.resolve() for source in request.sources}
-    kept = []
-    for found in lessons:
-        path = found.path.resolve()
-        if path == report and path not in named:
-            skipped.append((found.path, "the JSON report this run writes"))
-        else:
-            kept.append(found)
-    return kept
 
 
 def _write_report(text: str, json_to: str) -> int:

@@ -119,10 +119,12 @@ def test_a_linked_folder_of_lessons_is_followed_once(course, tmp_path):
     lesson(shared, "common.yaml", "Shared lesson")
     (course / "shared").symlink_to(shared, target_is_directory=True)
     (course / "unit1" / "back").symlink_to(course, target_is_directory=True)  # a loop
+    (course / "current").symlink_to(course / "_drafts", target_is_directory=True)  # not a draft
     result = run("build", course, "-o", tmp_path / "dist", "-f", "pdf", "--exclude", "notes", "-v")
     assert result.exit_code == 0, result.output
     assert outputs(tmp_path / "dist") == [
-        "shared/common-cheatsheet.pdf", "unit1/intro-cheatsheet.pdf", "unit2/intro-cheatsheet.pdf",
+        "current/next-cheatsheet.pdf", "shared/common-cheatsheet.pdf",
+        "unit1/intro-cheatsheet.pdf", "unit2/intro-cheatsheet.pdf",
     ]  # fmt: skip
     assert f"skipped {course / 'unit1' / 'back'}: a link to" in result.stdout
 

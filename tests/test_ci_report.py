@@ -38,14 +38,15 @@ def test_strict_fails_again_while_the_warned_outputs_are_up_to_date(tmp_path):
     assert "unknown code language 'pythn'" in entry["warnings"][0]
 
 
-def test_the_report_kept_beside_the_lessons_is_not_a_lesson(tmp_path):
+def test_a_report_kept_beside_the_lessons_is_not_a_lesson(tmp_path):
     lesson(tmp_path / "course", "one.yaml", "One")
     report = tmp_path / "course" / "report.json"
-    args = ["build", tmp_path / "course", "-o", tmp_path / "out", "-f", "pdf", "--json", report]
-    assert run(*args).exit_code == 0
-    again = run(*args, "-v")
-    assert again.exit_code == 0, again.stderr
-    assert f"skipped {report}: the JSON report this run writes" in again.stdout
+    args = ["build", tmp_path / "course", "-o", tmp_path / "out", "-f", "pdf"]
+    assert run(*args, "--json", report).exit_code == 0
+    checked = run("check", tmp_path / "course", "-f", "pdf")
+    for again in (run(*args, "--json", report), checked, run(*args, "-v")):
+        assert again.exit_code == 0, again.stderr  # this run's report, or an earlier run's
+    assert f"skipped {report}: a JSON report of a run (--json), not a lesson" in again.stdout
     assert [entry["lesson"] for entry in report_of(report)["lessons"]] == [
         str(tmp_path / "course" / "one.yaml")
     ]
