@@ -17,6 +17,7 @@ import contextlib
 import logging
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -31,20 +32,38 @@ from .errors import BuildError, LessonError
 from .files import TEMP_PREFIX
 from .load import load_lesson
 from .registry import available_formats
-from .run import EXIT_OK, Request, execute
+from .run import EXIT_OK, Request, Result, execute
 
 
 def watch(request: Request) -> int:
     """Build *request*, then again after each change to what it reads, until Ctrl-C."""
-    from watchfiles import DefaultFilter
-    from watchfiles import watch as changes
-
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is said here, once
     formats = len(request.options.formats or available_formats())
     workers = WarmWorkers(1 if request.jobs == 1 else max(request.jobs, formats))
     request = replace(request, jobs=1, quiet=True)
-    _rebuild(request, "built")  # in this process, which the workers then start as a copy of
-    inputs = Inputs(request)
+    # Ctrl-C while it builds, too: a build cut short keeps the last good files (each is
+    # written whole, then renamed).
+    with contextlib.suppress(KeyboardInterrupt):
+        first = _rebuild(request, "built")  # here: the workers start as copies of this process
+        if first.status and first.report.run_errors and not first.report.lessons:
+            return first.status  # refused as a whole (an unknown format): nothing to watch
+        inputs = Inputs(request)
+        with workers:
+            click.echo("watching for changes; Ctrl-C stops")
+            _watch(inputs, lambda said: _rebuild(workers.ready(request), "rebuilt", said))
+    click.echo("stopped")
+    return EXIT_OK
+
+
+def _watch(inputs: Inputs, rebuild: Callable[[bool], object]) -> None:
+    """Call *rebuild* after each change to the *inputs*, until Ctrl-C.
+
+    The watch starts again when what it must watch moves (a theme or pictures elsewhere,
+    taken up). What changed while it started again is built at its first quiet moment,
+    then: ``rebuild(False)`` says nothing if that was nothing.
+    """
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes
 
     class Filter(DefaultFilter):
         """Only a change to what a build reads; editors' backups are none (as the default)."""
@@ -52,36 +71,38 @@ def watch(request: Request) -> int:
         def __call__(self, change: object, path: str) -> bool:
             return super().__call__(change, path) and Path(path) in inputs  # type: ignore[arg-type]
 
-    with contextlib.suppress(KeyboardInterrupt), workers:  # Ctrl-C while it builds, too:
-        # a rebuild cut short keeps the last good files (each is written whole, then renamed)
-        click.echo("watching for changes; Ctrl-C stops")
-        roots: list[Path] | None = inputs.roots()
-        while roots:  # a watch started again when what it must watch moved
-            started, roots = roots, None
-            for _ in changes(
-                *started,
-                watch_filter=Filter(),
-                raise_interrupt=False,  # Ctrl-C ends the loop, roots None
-                debounce=50,
-                step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
-            ):
-                _rebuild(workers.ready(request), "rebuilt")
-                inputs.refresh()
-                if inputs.roots() != started:  # a theme or pictures elsewhere, taken up
-                    roots = inputs.roots()
-                    break
-    click.echo("stopped")
-    return EXIT_OK
+    roots: list[Path] | None = inputs.roots()
+    restarted = False
+    while roots:
+        started, roots = roots, None
+        for changed in changes(
+            *started,
+            watch_filter=Filter(),
+            raise_interrupt=False,  # Ctrl-C ends the loop, roots None
+            debounce=50,
+            step=10,  # quiet time that ends a save: the edit-to-rebuild wait, and the idle wake-up
+            yield_on_timeout=True,
+            rust_timeout=250,  # a quiet moment: an empty set of changes
+        ):
+            if not changed and not restarted:
+                continue
+            rebuild(bool(changed))
+            restarted = False
+            inputs.refresh()
+            if inputs.roots() != started:
+                roots, restarted = inputs.roots(), True
+                break
 
 
 class Inputs:
     """What the watched builds read, so that only a change to it starts a rebuild.
 
     Anything else written where the lessons are (a log the watch's own lines go to, the
-    JSON report, the output folder) is no change: a rebuild that writes it would start the
-    next, without end. A lesson is known by its name (a new one in a watched folder counts),
-    a picture by a lesson showing it, a theme by its folders. Which pictures and themes
-    the lessons use is read again after each rebuild, from the lessons that changed.
+    JSON report, the output folder, drafts and hidden folders) is no change: a rebuild that
+    writes it would start the next, without end. A lesson is known by its name (a new one
+    in a watched folder counts), a picture by a lesson showing it, a theme by its folders
+    (and those it extends). What the lessons use is read again after each rebuild: their
+    pictures from the lessons that changed, their themes' folders from the themes.
     """
 
     def __init__(self, request: Request) -> None:
@@ -94,11 +115,15 @@ class Inputs:
             for path in (request.data, *request.options.references.values())
             if path is not None
         }
+        self.named = {path.resolve() for path in request.sources if not path.is_dir()}
+        self.sources = {path.resolve() for path in request.sources if path.is_dir()}
         self.used: dict[Path, Used] = {}
+        self.themes: set[Path] = set()
         self.refresh()
 
     def refresh(self) -> None:
-        """Read again which pictures and themes the lessons use (those that changed)."""
+        """Read again what the lessons use: pictures of those that changed, and every
+        theme's folders (a theme.yaml may now extend another)."""
         try:
             lessons = discover(self.request.sources, self.request.exclude).paths
         except LessonError:
@@ -106,6 +131,15 @@ class Inputs:
             # and the next lesson, or the fix, is a change.
             lessons = []
         self.used = {path: self._used_by(path) for path in lessons}
+        self.themes = set()
+        for theme in {used.theme for used in self.used.values() if used.theme is not None}:
+            try:
+                with warnings.catch_warnings():  # said by the build already
+                    warnings.simplefilter("ignore")
+                    folders = cached_theme(*theme).folders
+            except (LessonError, BuildError):  # the build said why; its fix is a change
+                continue
+            self.themes.update(folder.resolve() for folder in folders)
 
     def _used_by(self, path: Path) -> Used:
         try:
@@ -117,17 +151,12 @@ class Inputs:
             return known
         try:
             lesson = load_lesson(path)
-            document = lesson.document
-            with warnings.catch_warnings():  # said by the build already
-                warnings.simplefilter("ignore")
-                theme = cached_theme(
-                    self.request.options.theme or document.theme, lesson.folder, document.language
-                )
-        except (LessonError, BuildError):  # the lesson as it was broken: its fix is a change
+        except LessonError:  # the lesson as it was broken: its fix is a change
             return Used(lesson_digest)
-        pictures = {(lesson.folder / src).resolve() for src in image_files(document)}
-        themes = frozenset(folder.resolve() for folder in theme.folders)
-        return Used(lesson_digest, frozenset(pictures), themes)
+        document = lesson.document
+        pictures = frozenset((lesson.folder / src).resolve() for src in image_files(document))
+        theme = (self.request.options.theme or document.theme, lesson.folder, document.language)
+        return Used(lesson_digest, pictures, theme)
 
     def roots(self) -> list[Path]:
         """The folders to watch: each lesson's folder (its pictures live there), that of a
@@ -138,13 +167,12 @@ class Inputs:
         from .theme import themes_dir
 
         shipped = themes_dir().resolve()
-        sources = {path if path.is_dir() else path.parent for path in self.request.sources}
-        themes = {folder for used in self.used.values() for folder in used.themes}
         pictures = {picture.parent for used in self.used.values() for picture in used.pictures}
         folders = {
-            *(path.resolve() for path in sources),
+            *self.sources,
+            *(path.parent for path in self.named),
             *(path.parent for path in self.files),
-            *(folder for folder in themes if not folder.is_relative_to(shipped)),
+            *(folder for folder in self.themes if not folder.is_relative_to(shipped)),
             *pictures,
         }
         folders = {folder for folder in folders if folder.is_dir()}
@@ -161,22 +189,35 @@ class Inputs:
             or path == self.report
         ):
             return False
-        if path.name.lower().endswith(LESSON_SUFFIXES) or path.name == IGNORE_FILE:
+        if path in self.named or path in self.files:
             return True
-        return path in self.files or any(
-            path in used.pictures or any(path.is_relative_to(folder) for folder in used.themes)
-            for used in self.used.values()
-        )
+        if any(path.is_relative_to(folder) for folder in self.themes) or any(
+            path in used.pictures for used in self.used.values()
+        ):
+            return True
+        if path.name.lower().endswith(LESSON_SUFFIXES) or path.name == IGNORE_FILE:
+            return self._looked_in(path)
+        return False
+
+    def _looked_in(self, path: Path) -> bool:
+        """Whether *path* lies where lessons are looked for: in a watched folder, but not
+        in a hidden or ``_`` file or folder there (drafts, ``.git``, a cache)."""
+        for source in self.sources:
+            if path.is_relative_to(source):
+                parts = path.relative_to(source).parts
+                return not any(part[:1] in "._" and part != IGNORE_FILE for part in parts)
+        return False
 
 
 @dataclass(frozen=True)
 class Used:
-    """What one lesson reads besides itself, as of the bytes with *digest*: none while it
-    is broken (its fix is a change of its own)."""
+    """What one lesson reads besides itself, as of the bytes with *digest*: its pictures,
+    and its theme as :func:`cached_theme` is asked for it. Nothing while it is broken (its
+    fix is a change of its own)."""
 
     digest: str
     pictures: frozenset[Path] = frozenset()
-    themes: frozenset[Path] = frozenset()
+    theme: tuple[str, Path, str] | None = None
 
 
 class WarmWorkers:
@@ -219,8 +260,9 @@ class WarmWorkers:
         return pool
 
 
-def _rebuild(request: Request, done: str) -> None:
-    """Build, then say in one line when, how long, and how it went."""
+def _rebuild(request: Request, done: str, say_fresh: bool = True) -> Result:
+    """Build, then say in one line when, how long, and how it went (unless nothing was
+    out of date and not *say_fresh*)."""
     result = execute(request)
     stamp = time.strftime("%H:%M:%S")
     took = f"in {result.seconds * 1000:.0f} ms"
@@ -229,5 +271,6 @@ def _rebuild(request: Request, done: str) -> None:
         click.echo(f"{stamp} failed {took}; the last good files are kept (the error is above)")
     elif totals["written"]:
         click.echo(f"{stamp} {done} {totals['written']} file(s) {took}")
-    else:
+    elif say_fresh:
         click.echo(f"{stamp} up to date ({took})")
+    return result

@@ -621,7 +621,10 @@ def test_watch_is_woken_only_by_what_a_build_reads(tmp_path):
     process = start_watch(path, tmp_path / "out", "--json", str(report))
     try:
         (path.parent / "watch.log").write_text("built\n", encoding="utf-8")
-        time.sleep(0.5)  # time enough for a rebuild, were the log a change
+        for draft in ("_drafts/next.yaml", ".cache/state.json"):  # where no lesson is looked for
+            (path.parent / draft).parent.mkdir()
+            (path.parent / draft).write_text("title: Draft\n", encoding="utf-8")
+        time.sleep(0.5)  # time enough for a rebuild, were any of these a change
         with Image.open(picture) as image:
             image.rotate(90, expand=True).save(picture)
         assert "rebuilt 2 file(s) in" in next_line(process)  # the picture, not the log
@@ -675,6 +678,14 @@ def test_watch_follows_a_file_saved_by_renaming_and_a_theme_taken_up_later(tmp_p
         assert "rebuilt 6 file(s) in" in next_line(process)
         time.sleep(0.5)  # the watch starts again, now with the theme
         (theme / "theme.yaml").write_text(THEME.replace("0B5394", "990000"), encoding="utf-8")
+        assert "rebuilt 6 file(s) in" in next_line(process)
+        base = tmp_path / "themes" / "base"  # a theme the theme now extends
+        base.mkdir()
+        (base / "theme.yaml").write_text(THEME.replace("school", "base"), encoding="utf-8")
+        (theme / "theme.yaml").write_text(THEME.replace("default", "../base"), encoding="utf-8")
+        assert "rebuilt 6 file(s) in" in next_line(process)
+        time.sleep(0.5)
+        (base / "theme.yaml").write_text(THEME.replace("0B5394", "006600"), encoding="utf-8")
         assert "rebuilt 6 file(s) in" in next_line(process)
     finally:
         stop_watch(process)
