@@ -258,12 +258,13 @@ def check(ctx: click.Context, accessibility: bool, **params: Any) -> None:
 
     status = run(_request(ctx, params, check=True))
     if accessibility and status != EXIT_BAD_INPUT:
-        status = max(status, _accessibility(params))
+        status = max(status, _accessibility(params, err=params["json_to"] == "-"))
     sys.exit(status)
 
 
-def _accessibility(params: dict[str, Any]) -> int:
-    """Report, per lesson, what its author can fix for readers; EXIT_FAILED if anything."""
+def _accessibility(params: dict[str, Any], *, err: bool) -> int:
+    """Report, per lesson, what its author can fix for readers; EXIT_FAILED if anything.
+    With *err* (the JSON report is on stdout), it is said on stderr."""
     from .a11ycheck import accessibility_problems, contrast_summary
     from .build import BuildOptions, prepare
     from .discover import discover
@@ -278,10 +279,10 @@ def _accessibility(params: dict[str, Any]) -> int:
         lesson, _, theme = prepare(found.path, options)
         problems = accessibility_problems(lesson)
         for problem in problems:
-            click.echo(str(problem))
-        click.echo(f"{found.path}: {contrast_summary(theme)}")
+            click.echo(str(problem), err=err)
+        click.echo(f"{found.path}: {contrast_summary(theme)}", err=err)
         if problems:
-            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)")
+            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)", err=err)
             status = EXIT_FAILED
     return status
 

@@ -4,8 +4,10 @@ fails on, on every run, not only a first one that builds everything."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+from .conftest import ROOT
 from .test_ci import lesson, run
 
 UNKNOWN_LANGUAGE = "      - code: {language: pythn, text: 'print(1)'}\n"
@@ -156,3 +158,12 @@ def test_prune_leaves_what_this_run_did_not_reach(tmp_path):
     assert failed.exit_code == 2 and "removed" not in failed.stdout
     after = sorted(p.name for p in out.rglob("*.pdf"))
     assert set(before) <= set(after)
+
+
+def test_with_json_alone_a_checks_accessibility_findings_go_to_stderr(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    result = run("check", tmp_path / "content" / "git-basics.yaml", "--accessibility", "--json")
+    assert result.exit_code == 1  # it finds something for the author to fix
+    report = json.loads(result.stdout)  # and stdout is the report alone
+    assert report["totals"]["laid_out"] == 3
+    assert "accessibility problem(s)" in result.stderr
