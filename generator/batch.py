@@ -191,7 +191,9 @@ def plan_batch(
                 _check_columns(lesson_for(path, lesson_digest), rows, data, options)
             except LessonError as error:
                 job = Job(path, lesson_digest, found.stem, str(path), {}, {})
-                plan.failed.append(Outcome(job).fail(EXIT_BAD_INPUT, error))
+                outcome = Outcome(job)
+                outcome.failed_formats = list(formats)  # no copy is made: the report counts them
+                plan.failed.append(outcome.fail(EXIT_BAD_INPUT, error))
                 continue
         for job in jobs:
             named.append((job.stem, job.label))

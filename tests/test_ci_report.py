@@ -167,3 +167,17 @@ def test_with_json_alone_a_checks_accessibility_findings_go_to_stderr(tmp_path):
     report = json.loads(result.stdout)  # and stdout is the report alone
     assert report["totals"]["laid_out"] == 3
     assert "accessibility problem(s)" in result.stderr
+
+
+def test_a_merge_refused_before_its_copies_counts_as_failed(tmp_path):
+    path = lesson(tmp_path / "quiz", "quiz.yaml", "Quiz")
+    data = tmp_path / "quiz" / "_class.csv"
+    data.write_text("who\nAnn\nBob\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    result = run(
+        "build", path, "--data", data, "--name", "{{ vars.nobody }}", "-f", "pdf", "-f", "docx",
+        "-o", tmp_path / "out", "--json", report,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    totals = report_of(report)["totals"]
+    assert totals["failed"] == 2 and totals["errors"] == 1  # a CI step reading totals sees it
