@@ -71,10 +71,14 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Discovery:
     patterns = list(exclude)
     result = Discovery()
     seen: dict[Path, Found] = {}
+    walked: set[Path] = set()
     for path in paths:
         if not path.is_dir():
             _add([Found(path, path.stem)], seen, result)
             continue
+        if path.resolve() in walked:  # given twice: its lessons, and what it skips, are known
+            continue
+        walked.add(path.resolve())
         found = _walk(path, _spec(patterns), result)
         if not found:
             raise LessonError.at(
