@@ -158,7 +158,7 @@ def output_stems(
         try:
             name = safe_name(render_string(template, context))
         except (TemplateError, SecurityError) as error:
-            unnamed.setdefault(explain(error), []).append(number)
+            unnamed.setdefault(explain(error, row.path), []).append(number)
             continue
         if not name:
             problems.append(

@@ -12,6 +12,7 @@ import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import (
@@ -243,14 +244,16 @@ def render_string(source: str, context: Mapping[str, Any]) -> str:
     return "".join(pieces)
 
 
-def explain(error: Exception) -> str:
-    """A template error in an author's words, with the fix."""
+def explain(error: Exception, data: Path | None = None) -> str:
+    """A template error in an author's words, with the fix (with the *data* file of a
+    merge, a column of it is one)."""
     if isinstance(error, UndefinedError):
         name = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(error))
         missing = next((group for group in name.groups() if group), None) if name else None
         if missing:
+            column = f"add a '{missing}' column to {data}, " if data else ""
             return (
-                f"'{missing}' is not defined; add it under vars: in the lesson"
+                f"'{missing}' is not defined; {column}add it under vars: in the lesson"
                 f" or pass --var {missing}=VALUE"
             )
         return f"a template uses something undefined ({error}); check the name"

@@ -136,6 +136,7 @@ def test_a_name_template_error_of_every_row_is_said_once(tmp_path, lesson):
     assert result.exit_code == 2
     assert result.output.count("'nobody' is not defined") == 1
     assert "--name (in all 30 rows): 'nobody' is not defined" in result.output
+    assert f"add a 'nobody' column to {data}, add it under vars:" in result.output
 
 
 def test_name_without_data_is_a_usage_error(lesson):
