@@ -13,6 +13,7 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -256,35 +257,7 @@ def check(ctx: click.Context, accessibility: bool, **params: Any) -> None:
     """
     from .run import run
 
-    status = run(_request(ctx, params, check=True))
-    if accessibility and status != EXIT_BAD_INPUT:
-        status = max(status, _accessibility(params, err=params["json_to"] == "-"))
-    sys.exit(status)
-
-
-def _accessibility(params: dict[str, Any], *, err: bool) -> int:
-    """Report, per lesson, what its author can fix for readers; EXIT_FAILED if anything.
-    With *err* (the JSON report is on stdout), it is said on stderr."""
-    from .a11ycheck import accessibility_problems, contrast_summary
-    from .build import BuildOptions, prepare
-    from .discover import discover
-
-    options = BuildOptions(
-        theme=params["theme"],
-        variables=_parse_vars(params["var_pairs"]),
-        allow_outside=params["allow_outside"],
-    )
-    status = 0
-    for found in discover(params["lessons"], params.get("exclude") or ()).lessons:
-        lesson, _, theme = prepare(found.path, options)
-        problems = accessibility_problems(lesson)
-        for problem in problems:
-            click.echo(str(problem), err=err)
-        click.echo(f"{found.path}: {contrast_summary(theme)}", err=err)
-        if problems:
-            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)", err=err)
-            status = EXIT_FAILED
-    return status
+    sys.exit(run(replace(_request(ctx, params, check=True), accessibility=accessibility)))
 
 
 @main.command()

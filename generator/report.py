@@ -15,13 +15,15 @@ The JSON report (schema 1) is one object::
                                          |"laid out"|"combined", "seconds": S|null}],
                   "warnings": [TEXT, ...],
                   "errors": [{"file": PATH, "line": N|null, "column": N|null,
-                              "message": TEXT, "text": "FILE:LINE: MESSAGE"}]}],
+                              "message": TEXT, "text": "FILE:LINE: MESSAGE"}],
+                  "accessibility": [TEXT, ...]}],   # check --accessibility
      "combined": [{"format": F, "path": PATH}],
      "removed": [PATH, ...],      # with --prune: outputs of lesson files that are gone
      "errors": [TEXT, ...],       # about the run as a whole (a lesson folder without
                                   # lessons, the manifest could not be saved)
      "totals": {"lessons": N, "written": N, "laid_out": N, "combined": N, "removed": N,
-                "up_to_date": N, "failed": N, "warnings": N, "errors": N}}
+                "up_to_date": N, "failed": N, "warnings": N, "accessibility": N,
+                "errors": N}}
 
 Lessons come in path order; one built with ``--data`` has one entry per row. Paths are as
 given on the command line (relative to where Lectern ran, when they were given so).
@@ -102,6 +104,7 @@ class Report:
                 "outputs": [],
                 "warnings": [],
                 "errors": [],
+                "accessibility": [],
             }
         return self.lessons[key]
 
@@ -207,8 +210,18 @@ class Report:
             "up_to_date": sum(output["status"] == "up to date" for output in outputs),
             "failed": sum(output["status"] == "failed" for output in outputs),
             "warnings": len(self.warned),
+            "accessibility": sum(len(entry["accessibility"]) for entry in self.lessons.values()),
             "errors": len(self.errors) + len(self.run_errors),
         }
+
+    def found_for_readers(self, lesson: Path, problems: list[str]) -> None:
+        """Keep what ``check --accessibility`` found in *lesson* for its author to fix."""
+        key = (str(lesson), None)
+        entry = self.lessons.get(key) or next(
+            (entry for (path, _), entry in self.lessons.items() if path == str(lesson)), None
+        )
+        if entry is not None:  # a lesson the check laid out (the first row of a merge)
+            entry["accessibility"] = problems
 
     def removed_file(self, path: Path) -> None:
         """Note an output removed because its lesson file is gone."""

@@ -55,6 +55,8 @@ class Request:
     debug: bool = False
     check: bool = False
     """Lay every output out, as a build would, but keep none of them."""
+    accessibility: bool = False
+    """With a check: also what the author can fix for readers (alt text, link text, ...)."""
     prune: bool = False
     """Remove the outputs of lessons that are gone (deleted or renamed)."""
     workers: Executor | None = None
@@ -105,7 +107,10 @@ def execute(request: Request) -> Result:
     """Do the run, printing files and errors as it goes, and the JSON report if asked: a
     run refused before building anything has a report too, saying why."""
     started = time.perf_counter()
-    status, report = _run(request, quiet=request.quiet or request.json_to == "-")
+    quiet = request.quiet or request.json_to == "-"
+    status, report = _run(request, quiet=quiet)
+    if request.accessibility and status != EXIT_BAD_INPUT:
+        status = max(status, _accessibility(request, report, err=request.json_to == "-"))
     seconds = time.perf_counter() - started
     if request.strict and report.warned and status == EXIT_OK:
         click.echo(
@@ -149,6 +154,29 @@ def _run(request: Request, *, quiet: bool) -> tuple[int, Report]:
         where = error.filename or request.options.out_dir
         reason = error.strerror or error
         return _refused(shown, EXIT_FAILED, f"error: {where}: can't write there ({reason})")
+
+
+def _accessibility(request: Request, report: Report, *, err: bool) -> int:
+    """Say, per lesson, what its author can fix for readers, and keep it in the report;
+    EXIT_FAILED if anything. With *err* (the JSON report is on stdout), it is said on stderr."""
+    from .a11ycheck import accessibility_problems, contrast_summary
+    from .build import prepare
+
+    status = EXIT_OK
+    for found in discover(request.sources, request.exclude).lessons:
+        try:
+            lesson, _, theme = prepare(found.path, request.options)
+        except LessonError:  # the check said why
+            continue
+        problems = [str(problem) for problem in accessibility_problems(lesson)]
+        for problem in problems:
+            click.echo(problem, err=err)
+        click.echo(f"{found.path}: {contrast_summary(theme)}", err=err)
+        if problems:
+            click.echo(f"{found.path}: {len(problems)} accessibility problem(s)", err=err)
+            status = EXIT_FAILED
+        report.found_for_readers(found.path, problems)
+    return status
 
 
 def _refused(out_dir: Path | None, status: int, text: str) -> tuple[int, Report]:

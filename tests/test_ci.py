@@ -233,7 +233,7 @@ def test_json_reports_each_output_with_its_status_errors_and_totals(course, tmp_
     assert {o["status"] for o in by_lesson["unit3/broken.yaml"]["outputs"]} == {"failed"}
     assert report["totals"] == {
         "lessons": 3, "written": 4, "laid_out": 0, "combined": 0, "removed": 0, "up_to_date": 0,
-        "failed": 2, "warnings": 0, "errors": 1,
+        "failed": 2, "warnings": 0, "accessibility": 0, "errors": 1,
     }  # fmt: skip
     again = run(
         "build",

@@ -160,12 +160,16 @@ def test_prune_leaves_what_this_run_did_not_reach(tmp_path):
     assert set(before) <= set(after)
 
 
-def test_with_json_alone_a_checks_accessibility_findings_go_to_stderr(tmp_path):
+def test_a_checks_accessibility_findings_are_in_its_report_and_not_on_stdout(tmp_path):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     result = run("check", tmp_path / "content" / "git-basics.yaml", "--accessibility", "--json")
     assert result.exit_code == 1  # it finds something for the author to fix
     report = json.loads(result.stdout)  # and stdout is the report alone
+    assert report["status"] == 1  # as the exit status: the findings count
     assert report["totals"]["laid_out"] == 3
+    [entry] = report["lessons"]
+    assert report["totals"]["accessibility"] == len(entry["accessibility"]) > 0
+    assert "alt text is" in entry["accessibility"][0]
     assert "accessibility problem(s)" in result.stderr
 
 
