@@ -40,7 +40,7 @@ from .errors import BuildError, LessonError, Problem
 from .load import Lesson, load_lesson
 from .manifest import Manifest, ManifestError, output_key, portable
 from .merge import DEFAULT_NAME, clash_problems, output_stems, read_rows, refuse_clashes
-from .registry import available_formats
+from .registry import available_formats, unknown_format
 from .templating import variables_read
 
 if TYPE_CHECKING:  # the pool is imported only when a batch uses it
@@ -164,9 +164,7 @@ def plan_batch(
     installed = available_formats()
     formats = options.formats or list(installed)
     unknown = [
-        Problem(
-            Path("--format"), f"unknown format '{fmt}'; installed formats: {', '.join(installed)}"
-        )
+        Problem(Path("--format"), unknown_format(fmt, installed))
         for fmt in formats
         if fmt not in installed
     ]

@@ -183,11 +183,10 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
             real = os.path.realpath(here / name)
             if not reason and real in searched:
                 reason = f"a link to {real}, which is searched already"
-            if not reason:
-                searched.add(real)
             if reason:
                 result.skipped.append((here / name, reason))
             else:
+                searched.add(real)
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
@@ -196,7 +195,7 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
             reason = _reason(name, rel + name, ignores)
             if not reason and is_markdown(here / name) and not is_lesson(here / name):
                 reason = "not a lesson (its front matter has no 'title')"
-            if not reason and name.lower().endswith(".json") and is_report(here / name):
+            if not reason and name.lower().endswith(".json") and _is_report(here / name):
                 reason = "a JSON report of a run (--json), not a lesson"
             if reason:
                 result.skipped.append((here / name, reason))
@@ -205,7 +204,7 @@ def _walk(root: Path, excluded: GitIgnoreSpec, result: Discovery) -> list[Found]
     return sorted(found, key=lambda lesson: lesson.stem)
 
 
-def is_report(path: Path) -> bool:
+def _is_report(path: Path) -> bool:
     """Whether *path* is a run's JSON report, which a CI job may keep beside the lessons:
     it begins as only a report does (its schema, then the Lectern that wrote it)."""
     try:
@@ -216,12 +215,21 @@ def is_report(path: Path) -> bool:
     return start.startswith(REPORT_START)
 
 
-def _reason(name: str, rel: str, ignores: list[tuple[str, GitIgnoreSpec, str]]) -> str | None:
-    """Why the file or folder *name* (at *rel* in the folder given) is not a lesson, if it isn't."""
+def by_name(name: str) -> str | None:
+    """Why a file or folder is not a lesson by its *name* alone, if it isn't: hidden
+    (``.git``, a cache) or a draft, data file or partial (``_name``)."""
     if name.startswith("."):
         return "hidden"
     if name.startswith("_"):
         return "its name starts with _"
+    return None
+
+
+def _reason(name: str, rel: str, ignores: list[tuple[str, GitIgnoreSpec, str]]) -> str | None:
+    """Why the file or folder *name* (at *rel* in the folder given) is not a lesson, if it isn't."""
+    reason = by_name(name)
+    if reason:
+        return reason
     (_, excluded, option), *files = ignores
     if excluded.match_file(rel):  # asked for on this run: above any file's say
         return f"matched by {option}"

@@ -8,6 +8,7 @@ missing optional library breaks only the format that needs it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING
@@ -83,7 +84,10 @@ def renderer_for(name: str) -> type[Renderer]:
     """The renderer class of format *name*."""
     formats = available_formats()
     if name not in formats:
-        raise RegistryError(
-            f"unknown format '{name}'; installed formats: {', '.join(formats) or 'none'}"
-        )
+        raise RegistryError(unknown_format(name, formats))
     return formats[name].load()
+
+
+def unknown_format(name: str, formats: Iterable[str]) -> str:
+    """What to say of a format no installed renderer has: the ones that are."""
+    return f"unknown format '{name}'; installed formats: {', '.join(formats) or 'none'}"

@@ -233,6 +233,8 @@ class Report:
         """Note a combined file (every copy, or every cheat sheet, in one)."""
         self.files += 1
         self.combined.append({"format": fmt, "path": str(path)})
+        if not self.quiet:
+            click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
     def summary(self, seconds: float) -> str:
         totals = self.totals()

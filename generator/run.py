@@ -273,8 +273,7 @@ def _build(
     if request.prune and not (request.check or request.combine_only):
         status = max(status, _prune(plan, options, report))
     if request.combine or request.combine_only:
-        combined = _combine(plan, options, request, report, quiet=report.quiet, status=status)
-        status = max(status, combined)
+        status = max(status, _combine(plan, options, request, report, status=status))
     return status, report
 
 
@@ -295,7 +294,7 @@ def _prune(plan: Plan, options: BuildOptions, report: Report) -> int:
 
 
 def _combine(
-    plan: Plan, options: BuildOptions, request: Request, report: Report, *, quiet: bool, status: int
+    plan: Plan, options: BuildOptions, request: Request, report: Report, *, status: int
 ) -> int:
     """Write the combined files, unless a copy failed (its old file would slip in)."""
     from .combine import combine_outputs
@@ -306,8 +305,6 @@ def _combine(
         written = combine_outputs(plan, options, into=request.options.out_dir)
         for fmt, path in written:
             report.wrote_combined(fmt, path)
-            if not quiet:
-                click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
         if not written:
             report.warning(
                 "--combine made nothing: it joins cheat sheets, and the handouts of a --data"

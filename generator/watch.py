@@ -27,7 +27,7 @@ import click
 
 from .batch import worker_pool
 from .build import cached_theme, digest, image_files
-from .discover import IGNORE_FILE, LESSON_SUFFIXES, discover
+from .discover import IGNORE_FILE, LESSON_SUFFIXES, by_name, discover
 from .errors import BuildError, LessonError
 from .files import TEMP_PREFIX
 from .load import load_lesson
@@ -205,7 +205,7 @@ class Inputs:
         for source in self.sources:
             if path.is_relative_to(source):
                 parts = path.relative_to(source).parts
-                return not any(part[:1] in "._" and part != IGNORE_FILE for part in parts)
+                return not any(by_name(part) and part != IGNORE_FILE for part in parts)
         return False
 
 
