@@ -87,9 +87,15 @@ def read_formula(tex: str) -> Formula:
         name = type(error).__name__
         reason = _REASONS.get(name, f"LaTeX this tool cannot read ({name})")
         raise FormulaError(tex, reason) from None
-    root = ET.fromstring(_BARE_AMPERSAND.sub("&amp;", markup))
+    root = ET.fromstring(well_formed(markup))
     _check_tree(source, root)
     return Formula(tex, root, mathspeech.linear(root))
+
+
+def well_formed(markup: str) -> str:
+    """*markup* from latex2mathml made well-formed XML: it writes an ampersand outside
+    an alignment (``a & b``, ``\\text{R&D}``) bare, which an XML parser refuses."""
+    return _BARE_AMPERSAND.sub("&amp;", markup)
 
 
 def _check_braces(tex: str) -> None:

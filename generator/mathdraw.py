@@ -27,7 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from .formula import read_formula
+from .formula import read_formula, well_formed
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -77,8 +77,11 @@ def _ziamath() -> ModuleType:
 @lru_cache(maxsize=1024)
 def outline(tex: str) -> Outline:
     """The laid-out formula *tex* (already checked by :func:`read_formula`)."""
-    formula = read_formula(tex)
-    svg = ET.fromstring(_ziamath().Latex(formula.tex, size=REFERENCE).svg())
+    ziamath = _ziamath()
+    # ziamath's own reading of the LaTeX (it rewrites a few constructs it draws better),
+    # made well-formed before ziamath parses it, as the formula's reading was.
+    markup = well_formed(ziamath.tex.tex2mml(read_formula(tex).tex))
+    svg = ET.fromstring(ziamath.Math(markup, size=REFERENCE).svg())
     left, top, width, height = (float(value) for value in svg.get("viewBox", "").split())
     paths = tuple(tuple(_segments(path.get("d", ""))) for path in svg.iter(f"{_SVG}path"))
     rects = tuple(

@@ -342,3 +342,24 @@ def test_inline_equations_say_which_language_their_words_are_in(built):
             if op == b"BDC" and "/ActualText" in operands[1]:
                 languages.add(operands[1]["/Lang"])
     assert languages == {"en-GB"}
+
+
+def test_ampersands_in_formulas_are_drawn_in_every_format(tmp_path):
+    """An escaped ampersand (``P \\& Q``), one in text (``\\text{R&D}``) and a bare one
+    outside an alignment are read, so the sheet draws them too: its drawing once parsed
+    LaTeX that its reader had not made well-formed, and the build failed on an XML error
+    that named no line of the lesson."""
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text(
+        "title: Logic\ndate: 2026-10-01\nsections:\n  - heading: And\n    blocks:\n"
+        "      - text: 'Both hold: $P \\& Q$, in $\\text{R&D}$ and in $a & b$.'\n",
+        encoding="utf-8",
+    )
+    files = build(lesson, BuildOptions(formats=["docx", "pptx", "pdf"], out_dir=tmp_path / "out"))
+    built = {path.suffix.lstrip("."): path for path in files}
+    assert set(built) == {"docx", "pptx", "pdf"}
+    content = PdfReader(str(built["pdf"])).pages[0].get_contents().get_data().decode("latin-1")
+    for tex in ("P \\& Q", "\\text{R&D}", "a & b"):
+        assert mathdraw.pdf_operators(tex) in content
+    words = "".join(e.text or "" for e in xml_parts(built["docx"], "word/document.xml")[0].iter())
+    assert words.count("&") == 3
