@@ -728,6 +728,45 @@ def test_right_to_left_paragraphs_and_runs_are_marked(tmp_path, build_lesson) ->
     )
 
 
+def words(element) -> str:
+    return "".join(element.xpath(".//w:t/text()"))
+
+
+def test_a_column_ending_in_a_table_keeps_its_text_in_its_own_cell(tmp_path) -> None:
+    """Word needs a paragraph after the last table in a cell. A column's or a box's
+    empty first paragraph used to stay above a table that began it, and the space after
+    the table filled it, so the cell ended with the table: LibreOffice then drew the
+    next column's text under that table, and the box sat a line lower than its row."""
+    path = write_lesson(
+        tmp_path,
+        """title: T
+sections:
+  - heading: H
+    blocks:
+      - columns:
+          blocks:
+            - - text: Left text
+            - - table: {header: [A, B], rows: [[a, b]]}
+            - - text: Right text
+      - columns:
+          blocks:
+            - - terms: [{term: Alliance, definition: a lasting partnership}]
+            - - compare: {columns: [X, Y], rows: [{aspect: Size, values: [big, small]}]}
+            - - callout: {kind: tip, text: Tip text}
+""",
+    )
+    word = docx.Document(str(built(path, tmp_path / "out")))
+    first, second = (table.tr_lst[0].tc_lst for table in word.element.body.findall(qn("w:tbl")))
+    for cell in [*first, *second]:
+        content = [child for child in cell if child.tag != qn("w:tcPr")]
+        assert content[-1].tag == qn("w:p")
+        assert content[0].tag != qn("w:p") or words(content[0])  # no blank line above
+    for cell in word.element.body.xpath(".//w:tc"):
+        assert [c for c in cell if c.tag != qn("w:tcPr")][-1].tag == qn("w:p")
+    assert [words(cell) for cell in first] == ["Left text", "ABab", "Right text"]
+    assert "Tip text" in words(second[-1])
+
+
 def test_boxes_inside_columns_may_break_across_pages(tmp_path) -> None:
     """A box taller than a page inside a column cell must be allowed to split: LibreOffice
     takes minutes to lay out an unsplittable row taller than a page inside a table."""

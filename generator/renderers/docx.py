@@ -997,6 +997,10 @@ class DocxRenderer(Renderer):
         text margins rather than the text inside its first column.
         """
         table = add_block(self.container, "tbl")
+        if self._blank is not None:
+            # Before a new cell's empty paragraph, which the next paragraph fills: Word
+            # needs a paragraph after the last table in a cell, and none is left above it.
+            self._blank.addprevious(table)
         tbl_pr = sub(table, "tblPr")  # its children are made in schema order
         if style is not None:
             sub(tbl_pr, "tblStyle", val=style.styleId)
