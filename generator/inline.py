@@ -8,6 +8,7 @@ that also carries the parsed :attr:`RichText.runs`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -181,9 +182,20 @@ class RichText(str):
     def __get_pydantic_core_schema__(
         cls, source_type: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            _validated, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
+        text = core_schema.no_info_after_validator_function(_validated, core_schema.str_schema())
+        return core_schema.no_info_before_validator_function(
+            _dates_as_text, text, serialization=core_schema.to_string_ser_schema()
         )
+
+
+def _dates_as_text(value: Any) -> Any:
+    """A date where text is asked for (a table's "Due" column) is that text: YAML reads
+    ``2026-04-01`` as a date, which the author wrote as words in a cell."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _validated(source: str) -> RichText:

@@ -126,6 +126,24 @@ def test_yes_and_no_stay_text(tmp_path):
     assert row.values == ["Yes", "No"]
 
 
+def test_dates_written_as_text_stay_text(tmp_path):
+    """A table's "Due" column, a heading or a title may hold a date: YAML reads it as a
+    date, which was refused as "should be text, not the text '2026-04-01'"."""
+    path = write_lesson(
+        tmp_path,
+        "title: 2026-04-01\ndate: 2026-11-24\nsections:\n  - heading: 2026-05-01\n    blocks:\n"
+        "      - table: {header: [Task, 2026-01-01], rows: [[Encrypt laptops, 2026-04-01]]}\n",
+    )
+    document = load_lesson(path).document
+    table = document.sections[0].blocks[0].table
+    assert (document.title, document.sections[0].heading) == ("2026-04-01", "2026-05-01")
+    assert (table.header, table.rows) == (
+        ["Task", "2026-01-01"],
+        [["Encrypt laptops", "2026-04-01"]],
+    )
+    assert str(document.date) == "2026-11-24"
+
+
 def test_json_lessons_load_with_locations(tmp_path):
     found = problems(
         tmp_path,
