@@ -11,6 +11,7 @@ the lesson's folder (outside it only under ``--allow-outside``, like images).
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -56,7 +57,9 @@ def link_problem(href: str, folder: Path, *, allow_outside: bool) -> str | None:
 
 
 def check_links(lesson: Lesson, document: Document, *, allow_outside: bool) -> None:
-    """Refuse every link target of *document* (templates filled in) that is not allowed."""
+    """Refuse every link target of *document* (templates filled in) that is not allowed,
+    and warn about a file it links to that is not there: the reader's click would find
+    nothing, which a typo in a file name otherwise shows only in class."""
     problems: list[Problem] = []
     folder = lesson.folder
 
@@ -64,6 +67,12 @@ def check_links(lesson: Lesson, document: Document, *, allow_outside: bool) -> N
         for href in dict.fromkeys(run.href for run in text.runs if run.href):
             if message := link_problem(href, folder, allow_outside=allow_outside):
                 problems.append(lesson.source.problem(loc, message))
+            elif is_relative(href) and not (folder / unquote(urlsplit(href).path)).exists():
+                message = (
+                    f"the link '{quoted(href, 80)}' names a file that is not beside the lesson;"
+                    " check its name, or put the file there before handing the outputs out"
+                )
+                warnings.warn(str(lesson.source.problem(loc, message)), stacklevel=2)
         return text
 
     map_text(document, check, (), every=True)

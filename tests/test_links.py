@@ -63,6 +63,8 @@ def test_a_link_written_by_a_command_line_value_is_refused_where_it_is_used(tmp_
 
 
 def test_allowed_links_reach_every_format_as_written(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "week1.pdf").write_bytes(b"%PDF-1.4\n")
     lesson = write_lesson(
         tmp_path, f"title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '{ALLOWED}'\n"
     )
@@ -114,3 +116,21 @@ def test_a_link_passes_only_to_the_web_e_mail_or_a_file_inside_the_folder(tmp_pa
         assert not href.startswith(("/", "\\")) and "\\" not in href, href
         target = (folder / href.split("#")[0].split("?")[0]).resolve()
         assert target.is_relative_to(folder.resolve()), href
+
+
+def test_a_link_to_a_missing_file_is_said_where_it_is_written(tmp_path):
+    """A typo in a linked handout's name built silently; the reader's click found nothing."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "week 1.pdf").write_bytes(b"%PDF-1.4\n")
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        "      - text: 'Read [week 1](notes/week%201.pdf), [week 2](notes/week2.pdf)"
+        " and [the web](https://example.org/missing.pdf).'\n",
+    )
+    with pytest.warns(UserWarning) as said:
+        prepare(lesson, BuildOptions())
+    assert [str(warning.message) for warning in said] == [
+        f"{lesson}:5:15: the link 'notes/week2.pdf' names a file that is not beside the lesson;"
+        " check its name, or put the file there before handing the outputs out"
+    ]
