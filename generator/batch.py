@@ -37,6 +37,7 @@ from .build import (
 )
 from .discover import Found
 from .errors import BuildError, LessonError, Problem
+from .links import missing_files
 from .load import Lesson, load_lesson
 from .manifest import Manifest, ManifestError, output_key, portable
 from .merge import DEFAULT_NAME, clash_problems, output_stems, read_rows, refuse_clashes
@@ -313,9 +314,10 @@ def _execute(job: Job, options: BuildOptions) -> Outcome:
             lesson, replace(options, formats=job.formats), job.variables
         )
         files = [*image_files(document), *options.references.values()]
+        absent = {str(path.resolve()): None for path in missing_files(lesson.folder, document)}
         outcome.inputs = {
             portable(Path(path), job.lesson.parent): sha
-            for path, sha in {**theme_inputs(theme), **digest_files(files)}.items()
+            for path, sha in {**theme_inputs(theme), **digest_files(files), **absent}.items()
         }
     except LessonError as error:
         outcome.failed_formats = job.formats

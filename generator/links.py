@@ -67,7 +67,7 @@ def check_links(lesson: Lesson, document: Document, *, allow_outside: bool) -> N
         for href in dict.fromkeys(run.href for run in text.runs if run.href):
             if message := link_problem(href, folder, allow_outside=allow_outside):
                 problems.append(lesson.source.problem(loc, message))
-            elif is_relative(href) and not (folder / unquote(urlsplit(href).path)).exists():
+            elif is_relative(href) and not linked_file(href, folder).exists():
                 message = (
                     f"the link '{quoted(href, 80)}' names a file that is not beside the lesson;"
                     " check its name, or put the file there before handing the outputs out"
@@ -78,6 +78,25 @@ def check_links(lesson: Lesson, document: Document, *, allow_outside: bool) -> N
     map_text(document, check, (), every=True)
     if problems:
         raise LessonError(problems)
+
+
+def missing_files(folder: Path, document: Document) -> list[Path]:
+    """The files beside the lesson in *folder* that *document* links to and that are not
+    there: an output records their absence, so adding one rebuilds it without the warning."""
+    hrefs: dict[str, None] = {}
+
+    def collect(text: RichText, loc: tuple[str | int, ...]) -> RichText:
+        hrefs.update(dict.fromkeys(run.href for run in text.runs if run.href))
+        return text
+
+    map_text(document, collect, (), every=True)
+    files = (linked_file(href, folder) for href in hrefs if is_relative(href))
+    return sorted({path for path in files if not path.exists()})
+
+
+def linked_file(href: str, folder: Path) -> Path:
+    """The file a relative link target names, in the lesson's *folder*."""
+    return folder / unquote(urlsplit(href).path)
 
 
 def is_relative(href: str) -> bool:

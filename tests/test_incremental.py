@@ -72,6 +72,20 @@ def test_a_change_rebuilds(lesson, change):
     assert "Hello class" in (lesson.parent / "out" / "lesson-outline.txt").read_text("utf-8")
 
 
+def test_adding_a_missing_linked_file_rebuilds_without_its_warning(lesson):
+    """An up-to-date output says its build's warnings again, so --strict keeps failing
+    until the lesson is fixed; putting the linked file in place is that fix."""
+    lesson.write_text(LESSON.replace("text: one", "text: '[notes](notes.pdf)'"), encoding="utf-8")
+    strict = ("build", lesson, "-o", lesson.parent / "out", *OUTLINE, "--strict")
+    for _ in range(2):
+        result = run(*strict)
+        assert result.exit_code == 1 and "'notes.pdf' names a file" in result.output
+    (lesson.parent / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run(*strict)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith("1 file written")
+
+
 def test_only_wording_in_the_lesson_s_language_rebuilds_it(lesson):
     """A theme's French wording does not shape an English lesson's outputs; its own
     language's wording, added or changed, does."""
