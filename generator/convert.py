@@ -86,7 +86,8 @@ def block_data(block: Block) -> dict[str, Any]:
     body = data.pop(block.kind)
     if isinstance(block, ListBlock):
         items = [item_data(item) for item in block.list_.items]
-        body = {"numbered": True, "items": items} if block.list_.numbered else items
+        start = {"start": block.list_.start} if block.list_.start != 1 else {}
+        body = {"numbered": True, **start, "items": items} if block.list_.numbered else items
     elif isinstance(block, CodeBlock):
         code = block.code
         body = {"language": code.language, "text": code.text} if code.language else code.text
@@ -310,11 +311,13 @@ class MarkdownWriter:
         choices = (".", ")") if block.list_.numbered else ("-", "*")
         marker = choices[1] if self.last_marker.get(kind) == choices[0] else choices[0]
         self.last_marker = {kind: marker}  # the same marker twice in a row would join the lists
-        return self.items(block.list_.items, marker), {}
+        return self.items(block.list_.items, marker, start=block.list_.start), {}
 
-    def items(self, items: list[ListItem], marker: str, indent: str = "") -> list[str]:
+    def items(
+        self, items: list[ListItem], marker: str, indent: str = "", *, start: int = 1
+    ) -> list[str]:
         lines = []
-        for number, item in enumerate(items, 1):
+        for number, item in enumerate(items, start):
             bullet = f"{number}{marker}" if marker in ".)" else marker
             inner = indent + " " * (len(bullet) + 1)
             text, keys = item.text, {"short": item.short}

@@ -161,6 +161,7 @@ class Node:
     map: list[int] | None
     info: str
     markup: str
+    attrs: dict[str, str | int | float]
     children: list[Any] = field(default_factory=list)
     content: str = ""
 
@@ -173,7 +174,12 @@ def block_tree(tokens: list[Token]) -> list[Any]:
     for token in tokens:
         if token.nesting == 1:
             node = Node(
-                token.type.removesuffix("_open"), token.tag, token.map, token.info, token.markup
+                token.type.removesuffix("_open"),
+                token.tag,
+                token.map,
+                token.info,
+                token.markup,
+                token.attrs,
             )
             open_children[-1].append(node)
             open_children.append(node.children)
@@ -472,7 +478,10 @@ class Reader:
             self.list_item(child, (*loc, "list", "items", index))
             for index, child in enumerate(node.children)
         ]
-        block = {"list": {"numbered": node.type == "ordered_list", "items": items}}
+        body: dict[str, Any] = {"numbered": node.type == "ordered_list", "items": items}
+        if int(node.attrs.get("start", 1)) != 1:  # "3." after a picture goes on from 3
+            body["start"] = int(node.attrs["start"])
+        block = {"list": body}
         self.place((*loc, "list"), self.node_place(node))
         return block
 

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -146,7 +147,23 @@ class ListItem(Shorthand):
 
 class ListBody(Node):
     numbered: bool = False
+    start: int = Field(
+        1,
+        ge=1,
+        description="The first item's number: a numbered list that goes on after a picture or"
+        " code (start: 3 for steps 3 and 4).",
+    )
     items: list[ListItem] = Field(min_length=1)
+
+    @field_validator("start")
+    @classmethod
+    def _numbered_from(cls, start: int, info: ValidationInfo) -> int:
+        if start != 1 and not info.data.get("numbered"):
+            raise PydanticCustomError(
+                "start_unnumbered",
+                "only a numbered list has a first number; add numbered: true or leave start out",
+            )
+        return start
 
     @model_validator(mode="before")
     @classmethod

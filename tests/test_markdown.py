@@ -698,3 +698,69 @@ def test_a_lesson_in_both_forms_in_one_folder_fails_with_its_own_fix_and_the_res
         "other-deck.pptx",
         "other-handout.docx",
     ]
+
+
+def test_a_numbered_list_goes_on_from_its_first_number_in_every_format(tmp_path):
+    """Steps 3 and 4 after a command were numbered 1 and 2 in all three outputs."""
+    lesson = md_lesson(
+        tmp_path,
+        """
+        # Install
+
+        1. Download the installer.
+        2. Run it:
+
+        ```console
+        $ python3 --version
+        ```
+
+        3. Check the version printed.
+        4. Open IDLE.
+        """,
+    )
+    lists = [block.list_ for block in load_lesson(lesson).document.sections[0].blocks[::2]]
+    assert [(body.numbered, body.start) for body in lists] == [(True, 1), (True, 3)]
+    assert "\n3. Check the version printed.\n4. Open IDLE.\n" in to_markdown(
+        load_lesson(lesson).document
+    )
+    written = {p.suffix: p for p in build(lesson, BuildOptions(out_dir=tmp_path / "out"))}
+
+    text = PdfReader(written[".pdf"]).pages[0].extract_text()
+    assert "3. Check the version printed." in text and "1. Check" not in text
+    handout = docx.Document(str(written[".docx"]))
+    starts = {
+        int(num.numId): start
+        for num in handout.part.numbering_part.element.num_lst
+        for start in num.xpath("w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val")
+    }
+    used = {
+        paragraph.text: starts[paragraph._p.pPr.numPr.numId.val]
+        for paragraph in handout.paragraphs
+        if paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    }
+    assert used == {
+        "Download the installer.": "1",
+        "Run it:": "1",
+        "Check the version printed.": "3",
+        "Open IDLE.": "3",
+    }
+    slide = Presentation(str(written[".pptx"])).slides[1]
+    starts = [
+        (paragraph.text, autonumber.get("startAt"))
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for autonumber in paragraph._p.xpath("a:pPr/a:buAutoNum")
+    ]
+    assert starts[2:] == [("Check the version printed.", "3"), ("Open IDLE.", "4")]
+
+
+def test_a_first_number_is_for_numbered_lists(tmp_path):
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nsections:\n  - heading: H\n    blocks:\n"
+        "      - list: {start: 3, items: [a, b]}\n",
+    )
+    assert problems(lesson) == [
+        "5:23: start: only a numbered list has a first number; add numbered: true or leave start out"
+    ]

@@ -116,9 +116,12 @@ def table(draw: st.DrawFn) -> dict[str, Any]:
 BODIES = st.one_of(
     st.builds(lambda text, short: drop_none({"text": text, "short": short}), TEXT, SHORT),
     st.builds(
-        lambda numbered, items: {"list": {"numbered": numbered, "items": items}},
+        lambda numbered, items, start: {
+            "list": {"numbered": numbered, "items": items, **({"start": start} if numbered else {})}
+        },
         st.booleans(),
         list_items(1),
+        st.integers(1, 120),
     ),
     compare(),
     table(),

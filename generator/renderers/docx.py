@@ -747,11 +747,13 @@ class DocxRenderer(Renderer):
         self.paragraph("Normal").append(equation(tex, omml.display, size))
 
     def render_list(self, block: ListBlock) -> None:
-        self.list_items(block.list_.items, "decimal" if block.list_.numbered else "bullet")
+        body = block.list_
+        self.list_items(body.items, "decimal" if body.numbered else "bullet", body.start)
 
-    def list_items(self, items: Sequence[ListItem], style: str) -> None:
-        """A list with its own numbering instance (so it starts at 1), nested items indented."""
-        num_id = self.numbering.new_list(style)
+    def list_items(self, items: Sequence[ListItem], style: str, start: int = 1) -> None:
+        """A list with its own numbering instance (so it starts at *start*, not where the
+        list before it ended), nested items indented."""
+        num_id = self.numbering.new_list(style, start)
         paragraphs: list[CT_P] = []
         separator = self.wording("handout_term_separator")
 

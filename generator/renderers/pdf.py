@@ -499,13 +499,14 @@ class PdfRenderer(Renderer):
         return Formula(tex, size, self.theme.palette.text, space, alt=spoken.text, alt_lang=lang)
 
     def render_list(self, block: ListBlock) -> list[Flowable]:
-        return self.list_items(block.list_.items, numbered=block.list_.numbered, level=0)
+        body = block.list_
+        return self.list_items(body.items, numbered=body.numbered, level=0, start=body.start)
 
     def list_items(
-        self, items: Sequence[ListItem], *, numbered: bool, level: int
+        self, items: Sequence[ListItem], *, numbered: bool, level: int, start: int = 1
     ) -> list[Flowable]:
         flowables: list[Flowable] = []
-        for number, item in enumerate(items, 1):
+        for number, item in enumerate(items, start):
             marker = f"{number}." if numbered and level == 0 else BULLETS[level]
             text = self.inline(item.short or item.text)
             if item.term:

@@ -665,8 +665,9 @@ class PptxRenderer(Renderer):
             for item in _flatten(block.list_.items)
             if item.short
         ]
+        body = block.list_
         return self.bullets(
-            block.title, items, numbered=block.list_.numbered, full=lambda chosen: full
+            block.title, items, numbered=body.numbered, first=body.start, full=lambda chosen: full
         )
 
     def item_runs(self, item: ListItem) -> list[Run]:
@@ -686,14 +687,16 @@ class PptxRenderer(Renderer):
         items: Sequence[tuple[Sequence[Run], Sequence[Sequence[Run]]]],
         *,
         numbered: bool = False,
+        first: int = 1,
         lettered: bool = False,
         full: Callable[[range], list[str]] = lambda chosen: [],
         said: Callable[[range], list[str]] = lambda chosen: [],
     ) -> list[Piece]:
         """Items with their sub-items (2 levels), continued between whole items.
 
-        Numbers and letters are PowerPoint auto-numbers with an explicit start on every
-        paragraph, so a continuation slide or an interrupting sub-list cannot restart them.
+        Numbers (from *first*) and letters are PowerPoint auto-numbers with an explicit start
+        on every paragraph, so a continuation slide or an interrupting sub-list cannot
+        restart them.
         """
         start, floor = self.theme.size("pptx", "body"), self.theme.size("pptx", "body_min")
         label = self.block_label(title)
@@ -711,7 +714,7 @@ class PptxRenderer(Renderer):
                         hang=size * 1.5,
                         space_before=_space(paras, size),
                         bullet="arabicPeriod" if numbered else "•",
-                        start_at=index + 1 if numbered else None,
+                        start_at=index + first if numbered else None,
                     )
                 )
                 paras += [

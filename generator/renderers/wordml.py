@@ -716,7 +716,7 @@ class Numbering:
 
     Word continues numbering across every paragraph that shares a ``w:num``; so each
     list gets a fresh ``w:num`` with a ``startOverride`` on every level, and every
-    numbered list in the handout starts at 1.
+    numbered list in the handout starts at 1 or where its lesson says.
     """
 
     def __init__(self, document: WordDocument, styles: dict[str, Sequence[Level]]) -> None:
@@ -756,14 +756,17 @@ class Numbering:
                 set_colour(rpr, level.colour)
         return definition
 
-    def new_list(self, style: str) -> int:
-        """A fresh numbering instance of *style* whose every level starts again at 1."""
+    def new_list(self, style: str, start: int = 1) -> int:
+        """A fresh numbering instance of *style* whose first level starts again at *start*
+        and every other at 1."""
         num_id = self.next_id
         self.next_id += 1
         num = sub(self.root, "num", numId=num_id)
         sub(num, "abstractNumId", val=self.abstract[style])
         for index in range(self.levels[style]):
-            sub(sub(num, "lvlOverride", ilvl=index), "startOverride", val=1)
+            sub(
+                sub(num, "lvlOverride", ilvl=index), "startOverride", val=start if index == 0 else 1
+            )
         return num_id
 
 
