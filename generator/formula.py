@@ -19,6 +19,7 @@ from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from . import mathspeech
+from .errors import quoted
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -36,13 +37,22 @@ _REASONS = {  # latex2mathml.exceptions, by name
 }
 _BARE_AMPERSAND = re.compile(r"&(?!#?\w+;)")  # an alignment '&' is written unescaped
 _TWO_ARGUMENTS = {"mfrac": "\\frac", "mroot": "\\sqrt[n]"}
+MAX_NESTING = 6
+"""How deep fractions, roots, scripts and \\left...\\right pairs may sit inside each
+other. Laying a formula out takes twice as long for each level (a second at eight, a
+build that never ends at sixteen), while a classroom formula seldom goes past four."""
+_TOO_DEEP = (
+    f"fractions, roots, powers or brackets sit more than {MAX_NESTING} deep inside each"
+    " other; split the formula, or name a part and write it on its own"
+)
+_NESTED = {"mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover"}
 
 
 class FormulaError(ValueError):
     """The LaTeX cannot be read; ``reason`` says why, in the author's words."""
 
     def __init__(self, tex: str, reason: str) -> None:
-        super().__init__(f"cannot read the formula '{tex}': {reason}")
+        super().__init__(f"cannot read the formula '{quoted(tex, 80)}': {reason}")
         self.tex = tex
         self.reason = reason
 
@@ -83,6 +93,8 @@ def read_formula(tex: str) -> Formula:
 
     try:
         markup = convert(source)
+    except RecursionError:  # hundreds of levels: the reader itself gives up
+        raise FormulaError(tex, _TOO_DEEP) from None
     except Exception as error:  # latex2mathml's errors share no base class but Exception
         name = type(error).__name__
         reason = _REASONS.get(name, f"LaTeX this tool cannot read ({name})")
@@ -96,6 +108,21 @@ def well_formed(markup: str) -> str:
     """*markup* from latex2mathml made well-formed XML: it writes an ampersand outside
     an alignment (``a & b``, ``\\text{R&D}``) bare, which an XML parser refuses."""
     return _BARE_AMPERSAND.sub("&amp;", markup)
+
+
+def _nesting(root: ET.Element) -> int:
+    """The deepest nesting of layouts (fractions, roots, scripts, stretched brackets) in a
+    formula's tree, counted without recursion: a formula may nest hundreds deep."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        tag = element.tag.removeprefix(MATHML)
+        fenced = tag == "mrow" and len(element) > 0 and element[0].get("fence") == "true"
+        depth += tag in _NESTED or fenced
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in element)
+    return deepest
 
 
 def _check_braces(tex: str) -> None:
@@ -117,6 +144,8 @@ def _check_braces(tex: str) -> None:
 
 
 def _check_tree(tex: str, root: ET.Element) -> None:
+    if _nesting(root) > MAX_NESTING:
+        raise FormulaError(tex, _TOO_DEEP)
     for element in root.iter():
         text = (element.text or "").strip()
         if text.startswith("\\") and len(text) > 1:

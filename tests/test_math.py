@@ -12,7 +12,7 @@ from lxml import etree
 from PIL import Image
 
 from generator import mathdraw, omml
-from generator.formula import FormulaError, read_formula
+from generator.formula import MAX_NESTING, FormulaError, read_formula
 from generator.inline import RichText
 from generator.mathspeech import WORDS
 
@@ -55,6 +55,32 @@ def test_broken_latex_is_refused_with_the_reason(tex, reason):
     with pytest.raises(FormulaError) as caught:
         read_formula(tex)
     assert str(caught.value).startswith(f"cannot read the formula '{tex}': {reason}")
+
+
+def nested(pattern: str, depth: int) -> str:
+    tex = "x"
+    for _ in range(depth):
+        tex = pattern.replace("#", tex)
+    return tex
+
+
+@pytest.mark.parametrize(
+    "pattern", ["\\frac{1}{#}", "\\sqrt{#}", "x^{#}", "\\left(#\\right)", "\\frac{\\sqrt{#^2}}{2}"]
+)
+def test_layouts_nested_too_deep_are_refused_before_they_are_laid_out(pattern):
+    """Each level doubled the time to lay a formula out: sixteen fractions deep, a build
+    never ended; two hundred deep, it ended in a Python traceback."""
+    for depth in (MAX_NESTING + 1, 300):
+        with pytest.raises(FormulaError) as caught:
+            read_formula(nested(pattern, depth))
+        message = str(caught.value)
+        assert f"more than {MAX_NESTING} deep inside each other" in message
+        assert len(message) < 300  # the formula quoted by its start
+
+
+def test_a_classroom_formula_is_not_too_deep():
+    read_formula(nested("\\frac{1}{#}", MAX_NESTING))
+    read_formula("x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}")
 
 
 def test_a_formula_is_read_once_and_cached_by_its_source():
