@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -33,6 +34,21 @@ from .mathspeech import FALLBACK, Speech
 
 FormatName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 MIN_WIDTH = 10  # percent: an image narrower than this is a mistake, not a layout
+
+
+def blank(text: str) -> bool:
+    """Whether *text* shows nothing: spaces only, or characters that are never drawn (a
+    zero-width space), which a screen reader reads as nothing too."""
+    return all(char.isspace() or unicodedata.category(char) in ("Cf", "Cc") for char in text)
+
+
+def shown(text: RichText, what: str) -> RichText:
+    """*text*, which is *what* (a title a screen reader announces), refused when blank."""
+    if blank(text.plain):
+        raise PydanticCustomError(
+            "blank", "it is empty; write {what}, which screen readers announce", {"what": what}
+        )
+    return text
 
 
 def closest(word: str, choices: list[str]) -> str | None:
@@ -82,6 +98,12 @@ class Block(Filtered):
     notes: RichText | None = Field(
         None, description="Speaker notes for the slide that shows this block."
     )
+
+    @field_validator("title")
+    @classmethod
+    def _title_shown(cls, title: RichText | None) -> RichText | None:
+        return None if title is None else shown(title, "the block's title (or leave title out)")
+
     lang: Language | None = Field(
         None, description="This block's language (e.g. ru), when not the lesson's."
     )
@@ -335,7 +357,7 @@ class ImageBody(Node):
     @field_validator("alt")
     @classmethod
     def _alt_not_blank(cls, alt: str) -> str:
-        if not alt.strip():
+        if blank(alt):
             raise PydanticCustomError(
                 "alt_blank", "alt text is empty; describe what the image shows"
             )
@@ -589,6 +611,11 @@ class Section(Filtered):
     blocks: list[AnyBlock] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list, description="Subsections.")
 
+    @field_validator("heading")
+    @classmethod
+    def _heading_shown(cls, heading: RichText) -> RichText:
+        return shown(heading, "the section's heading and its slides' title")
+
     @model_validator(mode="after")
     def _not_empty(self) -> Section:
         if not self.blocks and not self.sections:
@@ -657,6 +684,12 @@ class Document(Node):
     title: RichText
     subtitle: RichText | None = None
     author: RichText | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_shown(cls, title: RichText) -> RichText:
+        return shown(title, "the lesson's title (its cover slide's and its files')")
+
     organization: RichText | None = None
     date: dt.date | None = Field(
         None, description="The lesson's date; also the build timestamp, never 'today'."

@@ -175,3 +175,30 @@ def test_json_schema_is_generated_from_the_model():
     assert schema["required"] == ["title", "sections"]
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == set(Document.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("lesson", "where"),
+    [
+        ({"title": "T", "sections": [{"heading": "", "blocks": [{"text": "x"}]}]}, "heading"),
+        ({"title": "T", "sections": [{"heading": "  ", "blocks": [{"text": "x"}]}]}, "heading"),
+        ({"title": "\u200b", "sections": [{"heading": "H", "blocks": [{"text": "x"}]}]}, "title"),
+        (
+            {"title": "T", "sections": [{"heading": "H", "blocks": [{"text": "x", "title": ""}]}]},
+            "title",
+        ),
+    ],
+)
+def test_a_heading_or_title_that_shows_nothing_is_refused(lesson, where):
+    """An empty heading made a slide with an empty title, which a screen reader announces
+    as nothing, and check --accessibility passed it."""
+    with pytest.raises(ValidationError) as caught:
+        Document.model_validate(lesson)
+    (error,) = caught.value.errors()
+    assert error["loc"][-1] == where and "it is empty; write" in error["msg"]
+
+
+def test_alt_text_of_invisible_characters_is_no_alt_text():
+    image = {"image": {"src": "a.png", "alt": "\u200b\u2060 "}}
+    with pytest.raises(ValidationError, match="alt text is empty"):
+        Document.model_validate({"title": "T", "sections": [{"heading": "H", "blocks": [image]}]})
