@@ -38,6 +38,8 @@ needs fewer lines, so small differences in how an application adds up widths can
 push a word onto one more line than was measured."""
 
 _SPACE = re.compile(r"(\s+)")
+ELLIPSIS = "…"
+_TRAILING = " \t\n·|,;:-–—"  # what a cut text does not end in before its ellipsis
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)\]])\s+|[ \t]*\n\s*")
 
 
@@ -542,6 +544,30 @@ def _slice(runs: Sequence[Run], begin: int, end: int) -> list[Run]:
             sliced.append(replace(run, text=run.text[low - offset : high - offset]))
         offset += len(run.text)
     return sliced
+
+
+def shortened(runs: Sequence[Run], size: float, width: float, fonts: Fonts) -> list[Run]:
+    """The longest start of *runs* that fits one line *width* points wide with an ellipsis
+    after it (*runs* themselves when they fit): for text that must keep to one line, a
+    visible cut reads better than text running out of its box."""
+    if len(wrap(runs, size, width, fonts)) == 1:
+        return list(runs)
+    plain = "".join(run.text for run in runs)
+
+    def cut(end: int) -> list[Run]:
+        while end and plain[end - 1] in _TRAILING:
+            end -= 1
+        return [*_slice(runs, 0, end), Run(ELLIPSIS)]
+
+    low, high = 0, len(plain)  # cut(low) fits; cut(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if len(wrap(cut(middle), size, width, fonts)) == 1:
+            low = middle
+        else:
+            high = middle
+    space = plain.rfind(" ", 0, low + 1)
+    return cut(space if space > low // 2 else low)  # whole words, unless few would be left
 
 
 def join(groups: Sequence[Sequence[Run]], separator: str = " ") -> list[Run]:

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from generator import textfit
 from generator.build import BuildOptions, build
+from generator.inline import Run
 from generator.renderers import pptx_template
 from generator.theme import Font, load_theme
 
@@ -190,3 +191,66 @@ def test_code_reads_on_a_dark_template(tmp_path, name) -> None:
             colours.add(ink.get("val"))
             assert ratio(ink.get("val"), fill.get("val")) >= AA_TEXT, run.findtext(qn("a:t"))
     assert len(colours) > 3  # still highlighted
+
+
+FOOTER_LESSON = """\
+title: {title}
+organization: ACME Learning Trust, Curriculum Office
+sections:
+  - heading: Passwords
+    blocks:
+      - image: {{src: {image}, alt: Three boxes}}
+      - list: [One, Two, Three, Four, Five, Six, Seven, Eight, Nine, Ten, Eleven, Twelve]
+"""
+
+
+@pytest.mark.parametrize("name", ["en-no-idx-16x9.pptx", "fr-universite-4x3.pptx"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Information Security Awareness for New Employees",
+        "Information Security Awareness for New Employees in the Curriculum Office's Schools",
+    ],
+)
+def test_a_long_footer_keeps_to_the_template_footer_box(tmp_path, name, title) -> None:
+    """The footer is fitted to the master's footer box, as the template's content keeps
+    clear of that box only: smaller, then without the organisation, then cut short."""
+    shutil.copy(SAMPLE.parent / "images" / "git-areas.png", tmp_path)
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text(FOOTER_LESSON.format(title=title, image="git-areas.png"), encoding="utf-8")
+    options = BuildOptions(
+        formats=["pptx"], out_dir=tmp_path / "out", references={"pptx": TEMPLATES / name}
+    )
+    (deck_path,) = build(lesson, options)
+    theme = measuring_theme(deck_path)
+    footers = 0
+    for number, slide in enumerate(Presentation(str(deck_path)).slides, 1):
+        found = [s for s in slide.placeholders if s.placeholder_format.type == 15]
+        if not found:
+            continue
+        footer = found[0]
+        footers += 1
+        box = pptx_template.rect(footer)
+        drawn = pptx_template.placeholder(slide.slide_layout, (footer.placeholder_format.type,))
+        assert box == pptx_template.rect(drawn), f"slide {number}: the footer box moved"
+        text = footer.text_frame.text
+        assert text.startswith(title[:20]) and text.endswith(("Office", title, "…")), text
+        left, top, right, bottom = pptx_template.insets(footer)
+        size = footer.text_frame.paragraphs[0].runs[0].font.size.pt
+        lines = textfit.wrap([Run(text)], size, box.width - left - right, textfit.Fonts(theme))
+        assert len(lines) * size * textfit.LINE_SPACING <= max(
+            box.height - top - bottom, size * textfit.LINE_SPACING
+        ), f"slide {number}: {lines}"
+        for shape in slide.shapes:
+            if shape.shape_id == footer.shape_id or (
+                shape.is_placeholder and shape.placeholder_format.type in (13, 15, 16)
+            ):
+                continue
+            other = pptx_template.rect(shape)
+            apart = (
+                other.top + other.height <= box.top
+                or other.left + other.width <= box.left
+                or box.left + box.width <= other.left
+            )
+            assert apart, f"slide {number}: {shape.name} overlaps the footer"
+    assert footers >= 2

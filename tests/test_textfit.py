@@ -71,3 +71,20 @@ def test_a_long_list_is_cut_in_steps_proportional_to_its_length(monkeypatch):
     groups = pack(4000, lambda group: 3 * len(group) <= 20)
     assert len(groups) == 4000 // 6 + 1 and max(map(len, groups)) == 6
     assert steps < 20 * 4000, steps
+
+
+def test_shortened_keeps_to_one_line_and_cuts_between_words():
+    from generator.inline import Run
+    from generator.theme import load_theme
+
+    fonts = textfit.Fonts(load_theme("default"))
+    title = [Run("Information Security "), Run("Awareness", bold=True), Run(" for New Employees")]
+    assert textfit.shortened(title, 10, 400, fonts) == title
+    cut = textfit.shortened(title, 10, 150, fonts)
+    text = "".join(run.text for run in cut)
+    assert len(textfit.wrap(cut, 10, 150, fonts)) == 1
+    words = ["Information", "Security", "Awareness", "for"]
+    kept = text.removesuffix("…")
+    assert text.endswith("…") and " ".join(words).startswith(kept)
+    one_more = " ".join(words[: len(kept.split()) + 1])
+    assert len(textfit.wrap([Run(one_more + "…")], 10, 150, fonts)) > 1, "cut as late as fits"

@@ -112,6 +112,16 @@ class Page:
     lang: str = ""  # its section's language ('' for the lesson's)
 
 
+def _room_for_a_line(box: textfit.Box, line: float) -> textfit.Box:
+    """*box* with its top and bottom insets cut, if need be, to leave room for one
+    *line*: a template's insets may leave a footer box less than a line inside."""
+    if box.inner_height >= line:
+        return box
+    left, top, right, bottom = box.insets
+    spare = max(box.height - line, 0) / 2
+    return replace(box, insets=(left, min(top, spare), right, min(bottom, spare)))
+
+
 class PptxRenderer(Renderer):
     format = "pptx"
     suffix = ".pptx"
@@ -402,21 +412,46 @@ class PptxRenderer(Renderer):
             if found is not None:
                 slide.shapes._spTree.insert_element_before(found.element, "p:extLst")
         if shape is not None:
-            paras = [Para(self.footer_text, size)]
-            area, inner = shape.rect, shape.insets
-            needed = textfit.height(paras, area.width - inner[0] - inner[2], self.theme)
-            needed += inner[1] + inner[3]
-            if needed > area.height:  # a long footer in a narrow box grows upwards
-                grown = area.top + area.height - needed
-                shape.place(pptx_template.Rect(area.left, grown, area.width, needed))
-            self.paint.fill_placeholder(shape, paras, None)
+            box = textfit.Box(shape.rect.width, shape.rect.height, shape.insets)
+            if box not in self.footers:
+                self.footers[box] = self.fitted_footer(box)
+            paras, inner = self.footers[box]
+            self.paint.fill_placeholder(shape, paras, None, inner if inner != box.insets else None)
         if number is not None:
             self.paint.slide_number(number, len(self.deck.slides), size)
 
+    def fitted_footer(self, box: textfit.Box) -> tuple[list[Para], tuple[float, ...]]:
+        """The footer as it fits *box*, the master's footer placeholder, which it never
+        leaves (the template's designer keeps slide content clear of that box only), and
+        the insets it is set in. Set smaller (down to :data:`HARD_MIN`), then without the
+        organisation, then cut short with an ellipsis on one line."""
+        start = self.theme.size("pptx", "footer")
+        floor = min(start, HARD_MIN)
+        line = floor * textfit.LINE_SPACING
+        box = _room_for_a_line(box, line)
+        room = max(box.inner_height, line)  # a box lower than a line still takes one
+        for runs in self.footer_texts:
+            for size in textfit.sizes(start, floor):
+                paras = [Para(runs, size)]
+                if textfit.height(paras, box.inner_width, self.theme) <= room:
+                    return paras, box.insets
+        fonts = textfit.Fonts(self.theme)
+        runs = textfit.shortened(self.footer_texts[-1], floor, box.inner_width, fonts)
+        return [Para(runs, floor)], box.insets
+
     @cached_property
-    def footer_text(self) -> Sequence[Run]:
-        """The footer wording, rendered once: it is the same on every slide."""
-        return RichText(self.wording("slide_footer")).runs
+    def footers(self) -> dict[textfit.Box, tuple[list[Para], tuple[float, ...]]]:
+        """The footer fitted to each footer box: the same on every slide of a layout."""
+        return {}
+
+    @cached_property
+    def footer_texts(self) -> list[Sequence[Run]]:
+        """The footer wording, then, when it differs, the wording without the lesson's
+        footer (its organisation): the title says which deck a slide is from."""
+        full, bare = (
+            RichText(self.wording("slide_footer", **extra)) for extra in ({}, {"footer": ""})
+        )
+        return [full.runs, bare.runs] if bare and bare != full else [full.runs]
 
     def title_slide(self) -> None:
         doc, sizes = self.document, self.theme.sizes["pptx"]

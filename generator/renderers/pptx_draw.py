@@ -200,15 +200,20 @@ class Painter:
         )
 
     def fill_placeholder(
-        self, shape: Any, paras: Sequence[Para], anchor: MSO_ANCHOR | None
+        self,
+        shape: Any,
+        paras: Sequence[Para],
+        anchor: MSO_ANCHOR | None,
+        insets: Sequence[float] | None = None,
     ) -> None:
         """Write *paras* into a layout's placeholder with wrapping and no auto-fit.
 
         Insets, colours and alignment come from the layout and master (the insets were
-        measured), as does the anchor when none is given; sizes, spacing and indents are
-        written, since they are what was measured.
+        measured), as does the anchor when none is given, and the insets unless given;
+        sizes, spacing and indents are written, since they are what was measured.
         """
         position = f' anchor="{anchor.xml_value}"' if anchor else ""
+        position += _attributes(BODY_INSETS, insets) if insets else ""
         body = parse_xml(
             f'<p:txBody {NAMESPACES}><a:bodyPr wrap="square"{position}><a:noAutofit/>'
             f"</a:bodyPr><a:lstStyle/>{self.paragraphs(shape, paras, inherit=True)}</p:txBody>"
