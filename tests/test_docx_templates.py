@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 from lxml import etree
 from pypdf import PdfReader
 
@@ -217,6 +217,25 @@ def test_missing_page_setup_is_filled_from_the_theme(handouts) -> None:
     theme = load_theme("default")
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     assert round(section.left_margin.mm) == theme.margins.docx == round(section.top_margin.mm)
+
+
+@pytest.mark.parametrize(
+    ("name", "side"), [("lo-letter.docx", "header"), ("lo-two-columns.docx", "footer")]
+)
+def test_our_header_and_footer_keep_off_the_page_edge(handouts, name, side) -> None:
+    """A template without its own header (or footer) may put it 0 mm from the edge, as
+    LibreOffice writes; Lectern's gets the distance of the theme's own pages (10 mm), or
+    half the margin when less, so that it prints and the body still clears it."""
+    template = docx.Document(str(FOLDER / name)).sections[0]
+    assert getattr(template, f"{side}_distance") == 0  # the case at hand
+    for lesson in LESSONS:
+        page = docx.Document(str(handouts[name, lesson])).sections[0]
+        margin = page.top_margin if side == "header" else page.bottom_margin
+        distance = getattr(page, f"{side}_distance")
+        expected = min(Mm(10), margin // 2)  # in twips, as Word keeps them
+        assert abs(distance - expected) <= Twips(1), (lesson, distance.mm, margin.mm)
+    report = docx_template.check(FOLDER / name)
+    assert any(line.startswith(f"{side} 0 mm from the page edge") for line in report.repairs)
 
 
 def test_styles_are_found_by_name_or_id_in_any_case(handouts) -> None:

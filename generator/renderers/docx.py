@@ -40,6 +40,7 @@ from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
+from docx.section import Section as PageSection
 from docx.section import _BaseHeaderFooter
 from docx.shared import Emu, Inches, Length, Mm, Pt, Twips
 from docx.text.parfmt import ParagraphFormat
@@ -248,6 +249,7 @@ class DocxRenderer(Renderer):
         margin = Mm(self.theme.margins.docx)
         if self.from_template:
             self.repairs += repair_page(page, PAPER[self.theme.paper], margin)
+            self.repairs += self._furniture_distances(page, Emu(margin // 2))
         else:
             page.start_type = WD_SECTION_START.NEW_PAGE
             page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = margin
@@ -263,6 +265,26 @@ class DocxRenderer(Renderer):
             )
         self.text_width = self.page.column_width
         self.text_height = self.page.text_height
+
+    def _furniture_distances(self, page: PageSection, usual: Length) -> list[str]:
+        """Keep the header and footer Lectern writes off the paper's edge, which printers
+        do not reach: a template without its own may put them at 0 (LibreOffice writes
+        that). They get the *usual* distance of the theme's own pages, or half the margin
+        when less, so that the body still clears them; says what was changed."""
+        repairs = []
+        for side, story, margin in (
+            ("header", page.header, page.top_margin),
+            ("footer", page.footer, page.bottom_margin),
+        ):
+            distance = getattr(page, f"{side}_distance")
+            least = Emu(min(usual, abs(margin) // 2))
+            if story.is_linked_to_previous and distance < least:
+                setattr(page, f"{side}_distance", least)
+                repairs.append(
+                    f"{side} {distance.mm:.0f} mm from the page edge: Lectern's {side} set"
+                    f" {least.mm:.0f} mm from it"
+                )
+        return repairs
 
     def _size(self, name: str) -> float:
         return self.theme.size("docx", name)
