@@ -26,6 +26,7 @@ from .images import ImageProblem, usable_image
 from .languages import text_tags
 from .load import SourceMap, describe, parse, read_text, text_problem
 from .model import Document, Node, closest
+from .officefile import POWERPOINT, WORD, Kind, file_problem
 from .templating import check_theme_template, explain, has_template, names_used, render_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,6 +34,7 @@ FONTS_DIR = PACKAGE_DIR / "fonts"
 FALLBACK_FONT = "LiberationSans"
 FALLBACK_FAMILY = "DejaVuSans"  # measures an unknown template font: wide, so a narrower one fits
 STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
+REFERENCES: dict[str, Kind] = {"reference_docx": WORD, "reference_pptx": POWERPOINT}
 
 
 @functools.cache
@@ -195,9 +197,18 @@ class Theme(Node):
         return self.highlight.get("background", self.palette.light)
 
     @model_validator(mode="after")
-    def _named_files_exist(self) -> Theme:
-        for name in (self.logo, self.reference_docx, self.reference_pptx):
-            self._file(name)
+    def _named_files_usable(self) -> Theme:
+        """Find every file the theme names, and refuse an Office template of the wrong
+        kind (a Word file as ``reference_pptx``), as the theme loads: said at its line,
+        not later by a renderer, blamed on whichever lesson was building."""
+        for key in ("logo", *REFERENCES):
+            self._file(key)
+        for key, kind in REFERENCES.items():
+            path = self._file(key)
+            problem = None if path is None else file_problem(path, kind)
+            if problem:
+                message = f"the file '{getattr(self, key)}': {problem}"
+                raise LessonError([self._source().problem((key,), message)])
         return self
 
     @model_validator(mode="after")
@@ -249,7 +260,7 @@ class Theme(Node):
     @property
     def logo_path(self) -> Path | None:
         """The logo file, if the theme has one."""
-        return self._file(self.logo)
+        return self._file("logo")
 
     def check_files(self, *, allow_outside: bool) -> None:
         """Refuse a logo or Office template that lies outside the theme's folders, and a
@@ -260,9 +271,9 @@ class Theme(Node):
         """
         inside = [folder.resolve() for folder in self.folders]
         problems = []
-        for key in ("logo", "reference_docx", "reference_pptx"):
+        for key in ("logo", *REFERENCES):
             name = getattr(self, key)
-            found = self._file(name)
+            found = self._file(key)
             if (
                 not allow_outside
                 and found is not None
@@ -294,10 +305,12 @@ class Theme(Node):
 
     def reference(self, fmt: Literal["docx", "pptx"]) -> Path | None:
         """The user's own Office template for *fmt*, if the theme names one."""
-        return self._file(getattr(self, f"reference_{fmt}"))
+        return self._file(f"reference_{fmt}")
 
-    def _file(self, name: str | None) -> Path | None:
-        """A file named by the theme: absolute, or in its folder or a folder it extends."""
+    def _file(self, key: str) -> Path | None:
+        """The file the theme's *key* names: absolute, or in its folder or a folder it
+        extends; one it names but that is not there is an error at the key's line."""
+        name = getattr(self, key)
         if name is None:
             return None
         if Path(name).is_absolute():
@@ -305,10 +318,8 @@ class Theme(Node):
         for folder in self.folders:
             if (folder / name).is_file():
                 return folder / name
-        where = self.folders[0] / "theme.yaml" if self.folders else Path(self.name)
-        raise LessonError.at(
-            where, f"the file '{name}' is not in the theme's folder; check the name"
-        )
+        message = f"the file '{name}' is not in the theme's folder; check the name"
+        raise LessonError([self._source().problem((key,), message)])
 
 
 @functools.lru_cache(maxsize=256)

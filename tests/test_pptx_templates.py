@@ -27,6 +27,7 @@ from .conftest import LESSONS, SAMPLE
 from .test_pptx import crude_height, frames, master_fonts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+WORD_TEMPLATE = TEMPLATES / "de-a4.docx"
 TEMPLATE_FILES = sorted([*TEMPLATES.glob("*.pptx"), *TEMPLATES.glob("*.potx")])
 LESSON_FILES = [SAMPLE, *sorted(LESSONS.glob("*.yaml"))]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -110,7 +111,7 @@ def test_template_check_says_why_a_file_is_not_a_template(tmp_path):
     fake.write_text("not a zip", encoding="utf-8")
     report = pptx_template.check(fake)
     assert not report.usable
-    assert "not a PowerPoint file" in report.problems[0]
+    assert "not a PowerPoint presentation or template" in report.problems[0]
 
 
 @pytest.mark.slow
@@ -254,3 +255,77 @@ def test_a_long_footer_keeps_to_the_template_footer_box(tmp_path, name, title) -
             )
             assert apart, f"slide {number}: {shape.name} overlaps the footer"
     assert footers >= 2
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def test_a_template_saved_under_a_presentation_name_is_a_template(tmp_path) -> None:
+    """What a file is comes from its package's content type, not its name: PowerPoint
+    itself opens a .potx saved as .pptx."""
+    renamed = tmp_path / "house.pptx"
+    shutil.copy(TEMPLATES / "de-behoerde-4x3.potx", renamed)
+    checked = run_cli("template", "check", renamed)
+    assert checked.exit_code == 0 and f"{renamed}: usable" in checked.output, checked.output
+    args = ["build", SAMPLE, "-f", "pptx", "-o", tmp_path / "out", "--reference-pptx", renamed]
+    built = run_cli(*args)
+    assert built.exit_code == 0, built.output
+    deck = Presentation(str(tmp_path / "out" / f"{SAMPLE.stem}-deck.pptx"))
+    original = pptx_template.open_template(TEMPLATES / "de-behoerde-4x3.potx").deck
+    assert [layout.name for layout in deck.slide_layouts] == [
+        layout.name for layout in original.slide_layouts
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"not a zip", "not a PowerPoint presentation or template (.pptx, .potx): not an Office"),
+        (None, "a Word file, not a PowerPoint presentation or template (.pptx, .potx)"),
+    ],
+)
+def test_a_file_that_is_no_presentation_is_bad_input_named_by_its_file(
+    tmp_path, content, problem
+) -> None:
+    """Refused with the user's file named (never the library's in-memory copy) and exit
+    status 2, as a Word template that is no Word file is."""
+    path = tmp_path / "house.pptx"
+    if content is None:
+        shutil.copy(WORD_TEMPLATE, path)
+    else:
+        path.write_bytes(content)
+    args = ["build", SAMPLE, "-f", "pptx", "-o", tmp_path / "out", "--reference-pptx", path]
+    built = run_cli(*args)
+    assert built.exit_code == 2, built.output
+    assert f"{path}: {problem}" in built.output and "BytesIO" not in built.output
+    checked = run_cli("template", "check", path)
+    assert checked.exit_code == 1 and problem in checked.output, checked.output
+    assert "BytesIO" not in checked.output
+
+
+@pytest.mark.parametrize(
+    ("named", "problem"),
+    [
+        ("house.docx", "the file 'house.docx': a Word file, not a PowerPoint presentation"),
+        ("missing.potx", "the file 'missing.potx' is not in the theme's folder"),
+    ],
+)
+def test_a_theme_naming_a_wrong_or_missing_deck_template_is_refused_at_its_line(
+    tmp_path, named, problem
+) -> None:
+    """Said as the theme loads, at the line that names the file, as bad input (exit 2):
+    not blamed on whichever lesson was building when the deck failed."""
+    folder = tmp_path / "house"
+    folder.mkdir()
+    shutil.copy(WORD_TEMPLATE, folder / "house.docx")
+    theme = folder / "theme.yaml"
+    theme.write_text(f"name: house\nextends: default\nreference_pptx: {named}\n", "utf-8")
+    built = run_cli("build", SAMPLE, "-o", tmp_path / "out", "--theme", folder)
+    assert built.exit_code == 2, built.output
+    assert f"{theme}:3:17: {problem}" in built.output, built.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

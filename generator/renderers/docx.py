@@ -72,6 +72,7 @@ from ..model import (
     TermsBlock,
     TextBlock,
 )
+from ..officefile import WORD, file_problem
 from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
@@ -101,7 +102,6 @@ from .wordml import (
     mark_right_to_left,
     number,
     open_reference,
-    package_problem,
     page_of,
     properties,
     put,
@@ -216,7 +216,7 @@ class DocxRenderer(Renderer):
         self.measured: dict[tuple[str, float, bool], int] = {}
 
     def _open(self, reference: Path) -> WordDocument:
-        problem = package_problem(reference)
+        problem = file_problem(reference, WORD)
         if problem is None:
             try:
                 word, self.repairs = open_reference(reference)

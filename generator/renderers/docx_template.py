@@ -19,10 +19,11 @@ from docx.oxml.styles import CT_Style
 
 from ..errors import LessonError
 from ..model import Document
+from ..officefile import WORD, file_problem
 from ..templatecheck import TemplateReport
 from ..theme import load_theme, metric_twins
 from .docx import NEUTRAL, DocxRenderer
-from .wordml import MARGINS, Page, package_problem, style_font, theme_fonts
+from .wordml import MARGINS, Page, style_font, theme_fonts
 
 # What the handout uses a style for, where a template commonly brings its own.
 ROLES = {
@@ -46,7 +47,7 @@ THEME_FONT = {"major": "headings", "minor": "body"}  # the theme's two font slot
 def check(path: Path) -> TemplateReport:
     """Everything a handout build would take from, fill in for, or refuse in *path*."""
     report = TemplateReport(path)
-    problem = package_problem(path)
+    problem = file_problem(path, WORD)
     if problem:
         report.problems.append(problem)
         return report

@@ -32,15 +32,12 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide, SlideLayout
 
 from ..contrast import AA_LARGE, AA_TEXT, ratio
-from ..errors import BuildError
+from ..errors import BuildError, LessonError
+from ..officefile import POWERPOINT, as_document, package_problem
 from ..templatecheck import TemplateReport
 from ..theme import FALLBACK_FAMILY, Font, Theme, metric_family, metric_twins
 from . import pptx_master
 
-TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
-PRESENTATION_TYPE = (
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-)
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 SUBTITLES = (PP_PLACEHOLDER.SUBTITLE, *BODIES)
@@ -335,16 +332,23 @@ def themed(theme: Theme, aspect: str) -> Template:
 
 
 def open_template(path: Path) -> Template:
-    """A user's .pptx or .potx, emptied of its slides and normalised; a file that is not
-    a PowerPoint package is a build error naming it."""
+    """A user's .pptx or .potx, emptied of its slides and normalised. Whether it is a
+    template is told by its package, not its name; a file that is no PowerPoint package
+    is bad input, said at the file as a Word template's is."""
     try:
         data = path.read_bytes()
-        if path.suffix.lower() == ".potx":
-            data = _as_presentation(data)
-        deck = Presentation(io.BytesIO(data))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
-        raise BuildError(
-            f"{path}: not a PowerPoint file or template (.pptx, .potx): {error}"
+    except OSError as error:
+        raise LessonError.at(path, f"cannot be read: {error.strerror or error}") from None
+    problem = package_problem(data, POWERPOINT)
+    if problem:
+        raise LessonError.at(path, problem)
+    stream = io.BytesIO(as_document(data, POWERPOINT))
+    try:
+        deck = Presentation(stream)
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+        damage = str(error).replace(str(stream), path.name)  # python-pptx names the stream
+        raise LessonError.at(
+            path, f"a part of it is damaged ({damage}): open and save it again in PowerPoint"
         ) from None
     return _template(deck, path.name, _digest(data), own=False)
 
@@ -584,18 +588,6 @@ def font_notes(template: Template) -> list[str]:
     return notes
 
 
-def _as_presentation(data: bytes) -> bytes:
-    """A .potx package with its main part declared a presentation, which python-pptx opens."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                content = content.replace(TEMPLATE_TYPE.encode(), PRESENTATION_TYPE.encode())
-            target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
 _COPIES: dict[tuple[bytes, str, bool], tuple[Any, ...]] = {}  # placeholders, by layout
 
 
@@ -686,12 +678,15 @@ def _inheritance(shape: Any) -> list[Any]:
 
 def check(path: Path) -> TemplateReport:
     """What a deck built on the PowerPoint template at *path* would use, and why not."""
+    unusable = TemplateReport(path)
     try:
         template = open_template(path)
-    except BuildError as error:
-        report = TemplateReport(path)
-        report.problems.append(str(error).removeprefix(f"{path}: "))
-        return report
+    except LessonError as error:  # not a PowerPoint package
+        unusable.problems += [problem.message for problem in error.problems]
+        return unusable
+    except BuildError as error:  # a package without the layouts a deck needs
+        unusable.problems.append(str(error).removeprefix(f"{path.name}: "))
+        return unusable
     report = template.report
     report.path = path
     template.content_area(CHECK_LINE)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +41,7 @@ from docx.text.parfmt import ParagraphFormat
 from lxml.etree import SubElement
 
 from ..languages import word_languages
+from ..officefile import WORD, as_document
 from ..scripts import RIGHT_TO_LEFT, right_to_left, right_to_left_only
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
@@ -377,36 +377,6 @@ def style_key(name: str) -> str:
 
 # -- documents ----------------------------------------------------------------------
 
-TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, or an encrypted package
-ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream holding an encrypted package
-OTHER_OFFICE = {"presentationml": "a PowerPoint file", "spreadsheetml": "an Excel file"}
-
-
-def package_problem(path: Path) -> str | None:
-    """Why *path* cannot be a Word document or template, in words for its owner; None
-    when it is an Office Open XML package with a Word main part."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-    if data.startswith(OLE_MAGIC):
-        if ENCRYPTED in data:
-            return "password-protected (encrypted): save a copy without a password and use that"
-        return (
-            "a Word 97-2003 file (.doc, .dot): save it as a Word document (.docx)"
-            " or template (.dotx)"
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError):
-        return "not a Word document or template (.docx, .dotx): not an Office Open XML package"
-    if CT.WML_DOCUMENT_MAIN not in types and TEMPLATE_MAIN not in types:
-        kind = next((what for key, what in OTHER_OFFICE.items() if key in types), None)
-        return f"{kind or 'not a Word file'}, not a Word document or template (.docx, .dotx)"
-    return None
-
 
 def blank_document() -> WordDocument:
     """python-docx's default document, new for each handout.
@@ -465,19 +435,7 @@ def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
     refuses; the type is switched in ``[Content_Types].xml`` in memory before opening,
     so the handout is saved as a document, not a template.
     """
-    data = path.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        if TEMPLATE_MAIN.encode() in source.read("[Content_Types].xml"):
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-                for entry in source.infolist():
-                    content = source.read(entry)
-                    if entry.filename == "[Content_Types].xml":
-                        content = content.replace(
-                            TEMPLATE_MAIN.encode(), CT.WML_DOCUMENT_MAIN.encode()
-                        )
-                    target.writestr(entry, content)
-            data = out.getvalue()
+    data = as_document(path.read_bytes(), WORD)
     word = without_stale_styles(docx.Document(io.BytesIO(data)))
     body = word.element.body
     if body is None:
