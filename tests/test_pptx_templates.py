@@ -329,3 +329,51 @@ def test_a_theme_naming_a_wrong_or_missing_deck_template_is_refused_at_its_line(
     assert built.exit_code == 2, built.output
     assert f"{theme}:3:17: {problem}" in built.output, built.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def caption_layout_only(path: Path) -> None:
+    """Make the template at *path* lose its Two Content and Comparison layouts and keep
+    one with two content boxes, the right one rising beside the title and under its end,
+    as a Content with Caption layout (objTx) often does."""
+    deck = Presentation(str(path))
+    layouts = deck.slide_masters[0].slide_layouts
+    layouts.remove(
+        next(layout for layout in layouts if layout.element.get("type") == "twoTxTwoObj")
+    )
+    caption = next(layout for layout in layouts if layout.element.get("type") == "twoObj")
+    caption.element.set("type", "objTx")
+    title = pptx_template.placeholder(caption, pptx_template.TITLES)
+    right = pptx_template.placeholders(caption, pptx_template.BODIES)[-1]
+    right.top = title.top
+    right.height += title.height
+    deck.save(str(path))
+
+
+def test_side_by_side_content_is_never_set_over_the_title(tmp_path) -> None:
+    """A layout whose content box runs under the title is no Two Content layout: the
+    columns are drawn in boxes on a layout whose content clears the title."""
+    path = tmp_path / "caption.pptx"
+    shutil.copy(TEMPLATES / "de-corporate-16x9.pptx", path)
+    caption_layout_only(path)
+    report = pptx_template.check(path)
+    assert "side-by-side content: none" in report.uses, report.uses
+    lesson = SAMPLE.parent / "git-basics.yaml"
+    options = BuildOptions(formats=["pptx"], out_dir=tmp_path / "out", references={"pptx": path})
+    (deck_path,) = build(lesson, options)
+    for number, slide in enumerate(Presentation(str(deck_path)).slides, 1):
+        assert slide.slide_layout.element.get("type") != "objTx", f"slide {number}"
+        title = slide.shapes.title
+        if title is None:
+            continue
+        box = pptx_template.rect(title)
+        for shape in slide.shapes:
+            if shape.shape_id == title.shape_id or not shape.width:
+                continue
+            other = pptx_template.rect(shape)
+            apart = (
+                other.top >= box.top + box.height
+                or other.top + other.height <= box.top
+                or other.left >= box.left + box.width
+                or other.left + other.width <= box.left
+            )
+            assert apart, f"slide {number}: {shape.name} overlaps the title"

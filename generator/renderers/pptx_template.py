@@ -422,14 +422,19 @@ def _choose(
     *,
     count: int = 1,
 ) -> SlideLayout | None:
-    """The first layout of one of *types* (in their order) that holds the placeholders;
-    else, of those holding them, the one whose *second* placeholders have the largest
-    area (a layout's name is in the template's language, and says nothing reliable)."""
+    """The first layout of one of *types* (in their order) that holds the placeholders,
+    none of its *second* ones over its title (a Content with Caption layout's picture box
+    may rise beside the title and under its end); else, of those, the one whose *second*
+    placeholders have the largest area (a layout's name is in the template's language,
+    and says nothing reliable)."""
 
     def holds(layout: SlideLayout) -> bool:
-        if placeholder(layout, first) is None:
+        title = placeholder(layout, first)
+        if title is None:
             return False
         found = [shape for shape in layout.placeholders if _kind(shape) in second]
+        if any(_overlap(rect(shape), rect(title)) for shape in found):
+            return False  # content there would be drawn over the title
         return len(found) >= count if second else not found
 
     suitable = [layout for layout in layouts if holds(layout)]
