@@ -61,10 +61,12 @@ def _usable(path: Path, size: int, mtime: int) -> Path:
                         f"is {width:,} × {height:,} pixels; a picture may have at most"
                         f" {MAX_PIXELS // 1_000_000} million: scale it down"
                     )
-                if max(width, height) <= MAX_EDGE:
-                    picture.load()  # decoded whole: a truncated file fails here, not later
-                    return path
-                return _scaled(path, picture, kind)
+                if max(width, height) > MAX_EDGE:
+                    return _copied(path, picture, kind, MAX_EDGE / max(width, height))
+                picture.load()  # decoded whole: a truncated file fails here, not later
+                if kind == "JPEG" and not _plain_jpeg(path, picture.mode):
+                    return _copied(path, picture, kind, 1.0)
+                return path
         except ImageProblem:
             raise
         except Image.DecompressionBombError:
@@ -84,19 +86,28 @@ def _usable(path: Path, size: int, mtime: int) -> Path:
             ) from None
 
 
-def _scaled(path: Path, picture: Any, kind: str) -> Path:
-    """A copy no more than :data:`MAX_EDGE` pixels on its long side, cached by content."""
+def _plain_jpeg(path: Path, mode: str) -> bool:
+    """Whether a JPEG is one every format reads alike: RGB or grey, opening with a JFIF or
+    Exif header. python-docx refuses one without (a CMYK JPEG from print software, one
+    whose header an editor stripped), with no message, and viewers draw CMYK ones in
+    different colours."""
+    with path.open("rb") as file:
+        return mode in ("RGB", "L") and file.read(10)[6:10] in (b"JFIF", b"Exif")
+
+
+def _copied(path: Path, picture: Any, kind: str, scale: float) -> Path:
+    """A copy at *scale* (1: the same size, as a plain JPEG), cached by content."""
     suffix = ".jpg" if kind == "JPEG" else ".png"  # a GIF is scaled into a PNG
-    name = hashlib.sha256(path.read_bytes()).hexdigest()[:32] + f"-{MAX_EDGE}{suffix}"
+    edge = MAX_EDGE if scale < 1 else "plain"
+    name = hashlib.sha256(path.read_bytes()).hexdigest()[:32] + f"-{edge}{suffix}"
     target = cache_dir() / name
-    if target.is_file():  # scaled before, so it decoded whole then
+    if target.is_file():  # copied before, so it decoded whole then
         return target
     picture.load()
-    scale = MAX_EDGE / max(picture.size)
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
     if picture.mode not in ("RGB", "RGBA", "L", "LA"):
         picture = picture.convert("RGBA" if kind != "JPEG" else "RGB")
-    smaller = picture.resize(size, 1, reducing_gap=1.5)  # 1: Pillow's Resampling.LANCZOS
+    smaller = picture if scale == 1 else picture.resize(size, 1, reducing_gap=1.5)  # LANCZOS
     handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=target.suffix)
     os.close(handle)
     try:

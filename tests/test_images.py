@@ -102,6 +102,39 @@ def test_a_picture_bigger_than_any_page_is_scaled_down_in_every_format(tmp_path)
         assert sizes == [(MAX_EDGE, MAX_EDGE // 2)], path.name
 
 
+def jpeg(mode: str, *, header: bool = True) -> bytes:
+    """A small JPEG in *mode*; without its *header* (JFIF, Exif), as some editors write it."""
+    out = io.BytesIO()
+    Image.new(mode, (40, 30), "red" if mode == "RGB" else (0, 255, 255, 0)).save(out, "JPEG")
+    data = out.getvalue()
+    if header:
+        return data
+    return data[:2] + data[4 + struct.unpack(">H", data[4:6])[0] :]  # the JFIF segment dropped
+
+
+@pytest.mark.parametrize(("mode", "header"), [("CMYK", True), ("RGB", False)])
+def test_a_jpeg_every_format_reads_alike_is_made_of_one_that_is_not(tmp_path, mode, header):
+    """A CMYK JPEG from print software, or one whose header an editor stripped, failed the
+    handout with an empty message; it is now copied as a plain RGB JPEG for every format."""
+    data = jpeg(mode, header=header)
+    assert data[6:10] not in (b"JFIF", b"Exif") or Image.open(io.BytesIO(data)).mode == "CMYK"
+    (tmp_path / "photo.jpg").write_bytes(data)
+    lesson = lesson_showing(tmp_path, "photo.jpg")
+    written = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
+    assert len(written) == 3
+    for path in written:
+        if path.suffix == ".pdf":
+            continue
+        with zipfile.ZipFile(path) as package:
+            pictures = [
+                package.read(n) for n in package.namelist() if n.endswith((".jpg", ".jpeg"))
+            ]
+        assert pictures, path.name
+        for picture in pictures:
+            assert picture[6:10] == b"JFIF" and Image.open(io.BytesIO(picture)).mode == "RGB"
+    assert (tmp_path / "photo.jpg").read_bytes() == data  # the author's file stays
+
+
 def test_a_theme_logo_is_checked_like_a_lesson_picture(tmp_path):
     theme = tmp_path / "mytheme"
     theme.mkdir()
