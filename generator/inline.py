@@ -36,14 +36,17 @@ class Run:
     colour: str | None = None  # six hex digits; set by code highlighting, not by lesson markup
 
 
-# Order matters: code first (its content is literal), then math (its content is LaTeX),
-# then links, then emphasis. Math follows pandoc: the opening '$' has a non-space after
-# it, the closing one a non-space before it and no digit after it, so "$5 and $10" is
-# prose; '$$...$$' is display math.
-_TOKEN = re.compile(
-    r"`(?P<code>[^`]+)`"
-    r"|\$\$(?P<display>[^$]+?)\$\$"
+# Math follows pandoc: the opening '$' has a non-space after it, the closing one a
+# non-space before it and no digit after it, so "$5 and $10" is prose; '$$...$$' is
+# display math. Its content is TeX, taken as written: the Markdown reader and writer
+# find it with this pattern too, to leave its backslashes alone.
+MATH = (
+    r"\$\$(?P<display>[^$]+?)\$\$"
     r"|(?<!\\)\$(?P<math>[^\s$](?:[^$]*?[^\s$\\])?)\$(?!\d)"
+)
+# Order matters: code first (its content is literal), then math, then links, then emphasis.
+_TOKEN = re.compile(
+    rf"`(?P<code>[^`]+)`|{MATH}"
     r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import LessonError, Problem
-from .inline import Run, parse_inline
+from .inline import MATH, Run, parse_inline
 from .load import Loc, SourceMap, _without_tags, parse, text_problem
 from .model import BLOCK_KINDS, closest, counted
 
@@ -73,7 +73,8 @@ ANSWER = re.compile(r"^(?:\*\*)?(?P<label>[A-Za-z]+)\s*:(?:\*\*)?\s*(?P<text>.*)
 HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 # A '\' ending a text (not an escaped '\\') is a line break there too: a text may end in one.
 FINAL_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
-CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
+# Code spans and maths, whose backslashes are the code's and the TeX's, not escapes.
+VERBATIM = re.compile(r"(`+).+?\1|" + MATH, re.S)
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
 # Escapes that keep a line from starting a list, undone although the inline parser knows
 # them: a '*' before a space, or a ')' after a number, is the same text either way.
@@ -864,8 +865,9 @@ def _cell_count(line: str) -> int:
 
 def _unescape(text: str) -> str:
     """Undo Markdown's backslash escapes of punctuation the inline parser does not know
-    (``\\#``, ``1\\.``), outside code spans; the ones it knows (``\\*``) stay for it."""
-    return _outside_code(text, lambda part: ESCAPE.sub(_unescape_one, part))
+    (``\\#``, ``1\\.``), outside code spans and maths; the ones it knows (``\\*``) stay
+    for it."""
+    return _outside_verbatim(text, lambda part: ESCAPE.sub(_unescape_one, part))
 
 
 def _unescape_one(found: re.Match[str]) -> str:
@@ -877,17 +879,19 @@ def _unescape_one(found: re.Match[str]) -> str:
 
 def protect_backslashes(text: str) -> str:
     """*text* with each backslash that Markdown would read as an escape (before '|', '#'
-    ... or at a line's end) doubled, outside code spans: what :func:`_unescape` reads back."""
-    return _outside_code(text, lambda part: LONE_BACKSLASH.sub(r"\\\\", part))
+    ... or at a line's end) doubled, outside code spans and maths: what :func:`_unescape`
+    reads back."""
+    return _outside_verbatim(text, lambda part: LONE_BACKSLASH.sub(r"\\\\", part))
 
 
-def _outside_code(text: str, change: Callable[[str], str]) -> str:
-    """*text* with *change* made to all but its code spans (where a backslash is literal)."""
+def _outside_verbatim(text: str, change: Callable[[str], str]) -> str:
+    """*text* with *change* made to all but its code spans and maths, whose backslashes
+    are their own (pandoc reads ``$1\\,\\text{km}$`` as TeX, not as an escaped comma)."""
     if "\\" not in text:
         return text
     out = []
     pos = 0
-    for span in CODE_SPAN.finditer(text):
+    for span in VERBATIM.finditer(text):
         out.append(change(text[pos : span.start()]))
         out.append(span.group())
         pos = span.end()

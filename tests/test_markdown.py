@@ -41,6 +41,7 @@ EVERY_LESSON = sorted(
     for path in folder.iterdir()
     if path.suffix in LESSON_SUFFIXES
 )
+OMML = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 FRONT = "---\ntitle: T\nvars: {school: Northside}\n---\n"
 
 
@@ -505,6 +506,63 @@ def test_code_and_columns_are_fenced_so_nothing_inside_closes_them(tmp_path):
     assert load_lesson(write_lesson(tmp_path, text, "fenced.md")).document == document
 
 
+# -- maths: TeX as written ------------------------------------------------------------
+
+TEX_IN_TEXT = r"""
+# H
+
+Thin space: $1\,\text{km}$ here.
+
+- The set $A = \{1, 2, 3\}$.
+
+| Share | Formula |
+|-------|---------|
+| half | $50\% = 0.5$ and $\\|v\\|$ |
+
+> [!NOTE]
+> Spaces: $a \; b \! c \: d \> e$.
+
+Symbols
+: $\# \& \|v\| a \\ b$, and `\,` stays code.
+"""
+
+
+def test_tex_between_dollars_is_read_as_written_in_every_kind_of_text(tmp_path):
+    r"""Inside '$...$' a backslash is TeX's, not a Markdown escape (pandoc's rule), so
+    '\,' stays a thin space and '\{' a brace; in a table cell '\|' is a pipe, as in GFM."""
+    path = md_lesson(tmp_path, TEX_IN_TEXT)
+    expected = yaml_lesson(
+        tmp_path,
+        r"""
+        - text: 'Thin space: $1\,\text{km}$ here.'
+        - list: ['The set $A = \{1, 2, 3\}$.']
+        - table: {header: [Share, Formula], rows: [[half, '$50\% = 0.5$ and $\|v\|$']]}
+        - callout: {kind: note, text: 'Spaces: $a \; b \! c \: d \> e$.'}
+        - terms: [{term: Symbols, definition: '$\# \& \|v\| a \\ b$, and `\,` stays code.'}]
+        """,
+    )
+    assert load_lesson(path).document == expected
+    handout = build(path, BuildOptions(formats=["docx"], out_dir=tmp_path / "out"))[0]
+    body = docx.Document(str(handout)).element.body
+    maths = ["".join(t.text for t in m.iter(f"{OMML}t")) for m in body.iter(f"{OMML}oMath")]
+    assert any("{1,2,3}" in math.replace(" ", "") for math in maths), maths
+    assert any("%" in math for math in maths), maths
+
+
+def test_tex_is_written_as_it_is_so_converting_again_changes_nothing(tmp_path):
+    """YAML to Markdown writes a formula's backslashes once: md -> yaml -> md -> yaml
+    gives the lesson it started from, and the same files each time."""
+    first = load_lesson(md_lesson(tmp_path, TEX_IN_TEXT)).document
+    as_yaml = write_lesson(tmp_path, to_yaml(first), "again.yaml")
+    markdown = to_markdown(load_lesson(as_yaml).document)
+    assert r"Thin space: $1\,\text{km}$ here." in markdown
+    assert r"| half  | $50\% = 0.5$ and $\\|v\\|$ |" in markdown
+    assert r": $\# \& \|v\| a \\ b$, and `\,` stays code." in markdown
+    as_md = write_lesson(tmp_path, markdown, "again.md")
+    assert load_lesson(as_md).document == first
+    assert to_yaml(load_lesson(as_md).document) == as_yaml.read_text(encoding="utf-8")
+
+
 # -- writing tricky text -----------------------------------------------------------------
 
 TRICKY = [
@@ -520,6 +578,7 @@ TRICKY = [
     "a | pipe and a {{ vars.school }}",
     "two\nlines",
     "two\n\nparagraphs",
+    r"maths $1\,\text{km}$, $\{x\} \| 50\% \\ y$ and \# \, outside",
 ]
 
 
