@@ -44,10 +44,13 @@ MATH = (
     r"\$\$(?P<display>[^$]+?)\$\$"
     r"|(?<!\\)\$(?P<math>[^\s$](?:[^$]*?[^\s$\\])?)\$(?!\d)"
 )
+# A link's address may hold balanced parentheses, as CommonMark allows (Wikipedia's
+# "Force_(physics)"): one level of them, without spaces.
+HREF = r"(?:[^()\s]|\([^()\s]*\))+"
 # Order matters: code first (its content is literal), then math, then links, then emphasis.
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"
-    r"|\[(?P<label>[^\]]+)\]\((?P<href>[^)\s]+)\)"
+    rf"|\[(?P<label>[^\]]+)\]\((?P<href>{HREF})\)"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"

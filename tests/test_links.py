@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pptx import Presentation
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build, prepare
@@ -59,7 +62,7 @@ def test_a_link_written_by_a_command_line_value_is_refused_where_it_is_used(tmp_
     )
     with pytest.raises(LessonError) as caught:
         prepare(lesson, BuildOptions(variables={"u": "javascript:alert(1)"}))
-    assert str(caught.value).startswith(f"{lesson}:5:15: the link 'javascript:alert(1'")
+    assert str(caught.value).startswith(f"{lesson}:5:15: the link 'javascript:alert(1)'")
 
 
 def test_allowed_links_reach_every_format_as_written(tmp_path):
@@ -71,24 +74,63 @@ def test_allowed_links_reach_every_format_as_written(tmp_path):
     written = build(lesson, BuildOptions(out_dir=tmp_path / "out"))
     wanted = {"https://example.org/a?b=1", "mailto:t@example.org", "notes/week1.pdf"}
     for path in written:
-        if path.suffix == ".pdf":
-            found = set()
-            for annotation in PdfReader(path).pages[0].get("/Annots", []):
-                action = annotation.get_object()["/A"]
-                found.add(action.get("/URI") or action.get("/F"))
-                if action.get("/F"):
-                    assert action["/S"] == "/GoToR"
-        else:
-            with zipfile.ZipFile(path) as package:
-                rels = "".join(
-                    package.read(name).decode()
-                    for name in package.namelist()
-                    if name.endswith(".rels")
-                )
-            found = set(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
-            found |= set(re.findall(r'Target="([^"]*)"[^>]*Type="[^"]*/hyperlink"', rels))
-            found = {target.replace("&amp;", "&") for target in found}
+        found = link_targets(path)
         assert found == wanted, (path.name, found)
+
+
+def link_targets(path: Path) -> set[str]:
+    """The targets of the links in a built file: the PDF's link actions, or the Office
+    package's hyperlink relationships."""
+    if path.suffix == ".pdf":
+        found = set()
+        for annotation in PdfReader(path).pages[0].get("/Annots", []):
+            action = annotation.get_object()["/A"]
+            found.add(action.get("/URI") or action.get("/F"))
+            if action.get("/F"):
+                assert action["/S"] == "/GoToR"
+        return found
+    with zipfile.ZipFile(path) as package:
+        rels = "".join(
+            package.read(name).decode() for name in package.namelist() if name.endswith(".rels")
+        )
+    found = set(re.findall(r'Type="[^"]*/hyperlink" Target="([^"]*)"', rels))
+    found |= set(re.findall(r'Target="([^"]*)"[^>]*Type="[^"]*/hyperlink"', rels))
+    return {target.replace("&amp;", "&") for target in found}
+
+
+def shown_text(path: Path) -> str:
+    """What a reader sees in a built file, its words joined by single spaces."""
+    if path.suffix == ".pdf":
+        text = PdfReader(path).pages[0].extract_text()
+    elif path.suffix == ".docx":
+        text = "\n".join(paragraph.text for paragraph in docx.Document(str(path)).paragraphs)
+    else:
+        slides = Presentation(str(path)).slides
+        text = "\n".join(
+            shape.text_frame.text
+            for slide in slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+        )
+    return " ".join(text.split())
+
+
+WIKIPEDIA = "https://en.wikipedia.org/wiki/Force_(physics)"
+PARENTHESES = f"See [force]({WIKIPEDIA}) for more."
+BOTH_FORMS = {
+    "lesson.yaml": f"title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '{PARENTHESES}'\n",
+    "lesson.md": f"---\ntitle: T\n---\n\n# H\n\n{PARENTHESES}\n",
+}
+
+
+@pytest.mark.parametrize("name", BOTH_FORMS)
+def test_an_address_holding_parentheses_is_one_link_in_every_format(tmp_path, name):
+    """CommonMark lets an address hold balanced parentheses; the link is not cut at the
+    first ')', leaving the rest of the address in the sentence."""
+    lesson = write_lesson(tmp_path, BOTH_FORMS[name], name)
+    for path in build(lesson, BuildOptions(out_dir=tmp_path / "out")):
+        assert link_targets(path) == {WIKIPEDIA}, path.name
+        assert "See force for more." in shown_text(path), path.name
 
 
 HREF = st.one_of(
