@@ -75,6 +75,8 @@ HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 FINAL_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
 # Code spans and maths, whose backslashes are the code's and the TeX's, not escapes.
 VERBATIM = re.compile(r"(`+).+?\1|" + MATH, re.S)
+# A picture written inside text; an odd number of backslashes before its '!' escapes it.
+PICTURE = re.compile(r"(?<!\\)(?:\\\\)*(!\[[^\]\n]*\]\([^)\n]*\))")
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
 # Escapes that keep a line from starting a list, undone although the inline parser knows
 # them: a '*' before a space, or a ')' after a number, is the same text either way.
@@ -332,7 +334,30 @@ class Reader:
         text = LIST_ESCAPE.sub(r"\1\2", _unescape(text))
         if message := text_problem(text):
             self.problem(place, message)
+        self.no_picture(content, place)
         return text
+
+    def no_picture(self, content: str, place: Place) -> None:
+        """A picture inside text would show as '!' and a link to the file: the README
+        allows one only alone in its paragraph, where it is an image block."""
+        found = PICTURE.search(VERBATIM.sub(lambda span: " " * len(span.group()), content))
+        if found is None:
+            return
+        picture = content[found.start(1) : found.end(1)]
+        self.problem(
+            self.written_at(picture, place),
+            f"a picture must stand alone in its paragraph, not in a sentence, a list item or"
+            f" a table cell; put '{picture}' on a line of its own, with a blank line above"
+            " and below it",
+        )
+
+    def written_at(self, snippet: str, place: Place) -> Place:
+        """Where *snippet* is written, at *place* or on a line below it (else *place*)."""
+        for line in range(place[0] - 1, len(self.lines)):
+            column = self.lines[line].find(snippet)
+            if column >= 0:
+                return self.at(line, column)
+        return place
 
     def split_attributes(self, node: Node, content: str) -> tuple[str, list[tuple[Attrs, int]]]:
         """A paragraph's *content* without its last lines that are ``{...}``, and those

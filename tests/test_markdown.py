@@ -563,6 +563,51 @@ def test_tex_is_written_as_it_is_so_converting_again_changes_nothing(tmp_path):
     assert to_yaml(load_lesson(as_md).document) == as_yaml.read_text(encoding="utf-8")
 
 
+# -- pictures stand alone -----------------------------------------------------------
+
+
+def test_a_picture_inside_text_is_an_error_where_it_is_written(tmp_path):
+    """Inside a sentence, a list item or a table cell a picture would come out as '!' and
+    a link to its file; alone in its paragraph it is an image block, in code it is code."""
+    shutil.copytree(CONTENT / "images", tmp_path / "images")
+    path = md_lesson(
+        tmp_path,
+        r"""
+        # H
+
+        Look at this ![crate](images/free-body.png) picture inline.
+
+        - An item ![crate](images/free-body.png "A crate")
+
+        | Pic | Name |
+        |---|---|
+        | ![crate](images/free-body.png) | crate |
+
+        > [!NOTE]
+        > See
+        > ![crate](images/free-body.png)
+
+        ![A crate](images/free-body.png){width=50%}
+
+        Code `![crate](images/free-body.png)` and an escaped \![crate](images/free-body.png).
+        """,
+    )
+    crate, captioned = "![crate](images/free-body.png)", '![crate](images/free-body.png "A crate")'
+    assert problems(path) == [
+        f"{line}: a picture must stand alone in its paragraph, not in a sentence, a list item"
+        f" or a table cell; put '{picture}' on a line of its own, with a blank line above and"
+        " below it"
+        for line, picture in [
+            ("8:14", crate),
+            ("10:11", captioned),
+            ("14:3", crate),
+            ("18:3", crate),
+        ]
+    ]
+    checked = CliRunner().invoke(main, ["check", str(path)])
+    assert checked.exit_code == 2 and f"{path}:8:14: a picture must stand alone" in checked.output
+
+
 # -- writing tricky text -----------------------------------------------------------------
 
 TRICKY = [
