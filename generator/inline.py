@@ -55,11 +55,16 @@ _TOKEN = re.compile(
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
+    r"|~~(?P<strike>[^~\s](?:[^~]*?[^~\s])?)~~"
     r"|~(?P<sub>[^~\s]+)~"
     r"|\^(?P<super>[^\^\s]+)\^"
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _ESCAPE = re.compile(r"\\([\\`*_\[\]()$~^])")
+
+
+class MarkupError(ValueError):
+    """Inline markup that no output shows: refused, rather than shown as something else."""
 
 
 def parse_inline(
@@ -70,7 +75,10 @@ def parse_inline(
     href: str | None = None,
     script: str | None = None,
 ) -> tuple[Run, ...]:
-    """Split *source* into runs; unmatched markers stay as literal text."""
+    """Split *source* into runs; unmatched markers stay as literal text.
+
+    Raises :class:`MarkupError` for ``~~strikethrough~~``, which would otherwise read as a
+    subscript between two tildes."""
     runs: list[Run] = []
     pos = 0
     style = {"bold": bold, "italic": italic, "href": href, "script": script}
@@ -95,6 +103,11 @@ def parse_inline(
             runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
         elif match["bold"] is not None:
             runs.extend(parse_inline(match["bold"], **{**style, "bold": True}))
+        elif match["strike"] is not None:
+            raise MarkupError(
+                f"'{match.group()}' is strikethrough, which lessons do not support; remove"
+                " the '~~', or write \\~\\~ to show the tildes"
+            )
         elif match["sub"] is not None or match["super"] is not None:
             kind = "sub" if match["sub"] is not None else "super"
             runs.extend(parse_inline(match[kind], **{**style, "script": kind}))
@@ -205,8 +218,11 @@ def _dates_as_text(value: Any) -> Any:
 
 
 def _validated(source: str) -> RichText:
-    """A text field's value; a formula that cannot be read is the author's error there."""
+    """A text field's value; a formula that cannot be read, or markup no output shows, is
+    the author's error there."""
     try:
         return RichText(source)
     except FormulaError as error:
         raise PydanticCustomError("formula", "{message}", {"message": str(error)}) from None
+    except MarkupError as error:
+        raise PydanticCustomError("markup", "{message}", {"message": str(error)}) from None

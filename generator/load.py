@@ -606,6 +606,7 @@ _AUTHOR_MESSAGES = {
     "alt_blank",
     "wording",
     "formula",
+    "markup",
     "width_range",
     "columns_count",
 }

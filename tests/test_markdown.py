@@ -608,6 +608,16 @@ def test_a_picture_inside_text_is_an_error_where_it_is_written(tmp_path):
     assert checked.exit_code == 2 and f"{path}:8:14: a picture must stand alone" in checked.output
 
 
+def test_escaped_tildes_are_shown_and_a_subscript_stays_one(tmp_path):
+    r"""'~~' around a word is refused as strikethrough (tests/bad/); written '\~\~' the
+    tildes are shown, and a single '~' still makes a subscript."""
+    path = md_lesson(tmp_path, "# H\n\nH~2~O is \\~\\~kept\\~\\~ and `~~code~~`.\n")
+    handout = build(path, BuildOptions(formats=["docx"], out_dir=tmp_path / "out"))[0]
+    paragraph = next(p for p in docx.Document(str(handout)).paragraphs if "H2O" in p.text)
+    assert paragraph.text == "H2O is ~~kept~~ and ~~code~~."
+    assert [run.text for run in paragraph.runs if run.font.subscript] == ["2"]
+
+
 # -- writing tricky text -----------------------------------------------------------------
 
 TRICKY = [
