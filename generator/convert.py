@@ -222,6 +222,13 @@ def text_lines(text: str, indent: str = "") -> list[str]:
     return written[:-1] if len(written) > 1 and not lines[-1] else written
 
 
+def display_lines(text: RichText) -> list[str] | None:
+    """A text that is one ``$$...$$`` equation, its lines as written: Markdown reads
+    them as a display block, in which a line-break backslash would be part of the TeX."""
+    whole = text.display_math is not None and text.startswith("$$") and text.endswith("$$")
+    return text.split("\n") if whole else None
+
+
 def number(value: float) -> str:
     """*value* as written: ``2`` for 2.0, every digit of 1.25 (reading it gives it back)."""
     return str(int(value)) if value.is_integer() else repr(value)
@@ -304,7 +311,7 @@ class MarkdownWriter:
         return self.div("notes", "\n".join(text_lines(notes)))
 
     def write_text(self, block: TextBlock) -> tuple[list[str], dict[str, Any]]:
-        return text_lines(block.text), {"short": block.short}
+        return display_lines(block.text) or text_lines(block.text), {"short": block.short}
 
     def write_list(self, block: ListBlock) -> tuple[list[str], dict[str, Any]]:
         kind = "numbered" if block.list_.numbered else "bullets"

@@ -563,6 +563,51 @@ def test_tex_is_written_as_it_is_so_converting_again_changes_nothing(tmp_path):
     assert to_yaml(load_lesson(as_md).document) == as_yaml.read_text(encoding="utf-8")
 
 
+DISPLAYS = r"""
+# H
+
+Before.
+
+$$
+x = \frac{1}{2}
+$$
+
+$$
+\begin{pmatrix} a & b \\ c & d \end{pmatrix}
+$$
+{short="A matrix"}
+
+:::: columns
+::: column
+$$
+F = ma
+$$
+:::
+::: column
+After.
+:::
+::::
+"""
+
+
+def test_a_display_of_several_lines_converts_back_to_the_same_equation(tmp_path):
+    """A '$$' display is written back as it stands: a line-break backslash after '$$'
+    would be read as part of the TeX (md -> yaml -> md -> yaml must be stable)."""
+    first = load_lesson(md_lesson(tmp_path, DISPLAYS)).document
+    as_yaml = write_lesson(tmp_path, to_yaml(first), "displays.yaml")
+    markdown = to_markdown(load_lesson(as_yaml).document)
+    assert "$$\nx = \\frac{1}{2}\n$$\n\n$$\n\\begin{pmatrix}" in markdown
+    assert '\\end{pmatrix}\n$$\n{short="A matrix"}\n' in markdown
+    assert "::: column\n$$\nF = ma\n$$\n:::" in markdown
+    again = load_lesson(write_lesson(tmp_path, markdown, "displays.md")).document
+    assert again == first
+    assert [block.text.display_math for block in again.sections[0].blocks[1:3]] == [
+        "\nx = \\frac{1}{2}\n",
+        "\n\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}\n",
+    ]
+    assert to_yaml(again) == as_yaml.read_text(encoding="utf-8")
+
+
 # -- pictures stand alone -----------------------------------------------------------
 
 
