@@ -18,7 +18,8 @@ from .errors import Problem
 from .highlight import lexer_for, suggestion
 from .inline import RichText
 from .load import Lesson
-from .model import Block, CodeBody, Document
+from .model import Block, CodeBody, Document, Filtered, closest
+from .registry import available_formats
 from .scripts import undrawable
 from .theme import Theme
 
@@ -32,6 +33,9 @@ def warn(lesson: Lesson, document: Document, theme: Theme, *, glyphs: bool) -> N
     Korean font gets one warning, not one per syllable."""
     missing: dict[str, tuple[str, Loc, str]] = {}  # the first place of each character
     for loc, value in _texts(document, ()):
+        if isinstance(value, Filtered):
+            _formats(lesson, loc, value)
+            continue
         if isinstance(value, CodeBody):
             _language(lesson, loc, value)
             loc, value = (*loc, "text"), value.text
@@ -60,6 +64,20 @@ def _language(lesson: Lesson, loc: Loc, code: CodeBody) -> None:
         " highlighting (names: https://pygments.org/languages/)"
     )
     warnings.warn(str(lesson.source.problem((*loc, "language"), message)), stacklevel=2)
+
+
+def _formats(lesson: Lesson, loc: Loc, node: Filtered) -> None:
+    """A format named in ``only`` or ``skip`` that no renderer makes: a typo (``dox``)
+    that would hide a block from every output, or skip nothing, without a word."""
+    known = list(available_formats())
+    for key, names in (("only", node.only or []), ("skip", node.skip)):
+        for index, name in enumerate(names):
+            if name in known:
+                continue
+            guess = closest(name, known)
+            message = f"'{name}' in {key} is not a format ({', '.join(known)})"
+            message += f"; did you mean '{guess}'?" if guess else ""
+            warnings.warn(str(lesson.source.problem((*loc, key, index), message)), stacklevel=2)
 
 
 def _glyphs(lesson: Lesson, script: str, found: list[tuple[str, Loc, str]]) -> None:
@@ -92,13 +110,16 @@ def _script_of(char: str) -> str:
     return word if word == "CJK" else word.capitalize()
 
 
-def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, RichText | CodeBody]]:
-    """Every lesson text and code body in a model tree, with its location path."""
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, RichText | CodeBody | Filtered]]:
+    """Every lesson text and code body in a model tree, and everything a lesson sends to
+    some formats only, with its location path."""
     if isinstance(value, RichText | CodeBody):
         yield loc, value
     elif isinstance(value, BaseModel):
         if isinstance(value, Block):
             loc = (*loc, value.kind)  # the union's tag, as in validation error paths
+        if isinstance(value, Filtered):
+            yield loc, value
         for name, field in type(value).model_fields.items():
             if name != "vars":
                 yield from _texts(getattr(value, name), (*loc, field.alias or name))

@@ -100,3 +100,27 @@ def test_wording_in_the_lesson_language_no_font_has_is_said_at_language(tmp_path
     (message,) = warned(path)
     assert message.startswith(f"{path}:2:1: the cheat sheet has no font for ")
     assert "Hangul characters" in message and "in the theme's wording for this language" in message
+
+
+def test_a_format_no_renderer_makes_in_only_or_skip_is_a_located_warning(tmp_path):
+    """``only: [dox]`` hid the block from every output without a word."""
+    path = write_lesson(
+        tmp_path,
+        """title: T
+sections:
+  - heading: H
+    skip: [pptx, slides]
+    blocks:
+      - {text: x, only: [pdf, dox]}
+      - columns:
+          blocks:
+            - - {text: a, only: [pfd]}
+            - - text: b
+""",
+    )
+    formats = "(docx, pptx, pdf)"
+    assert warned(path) == [
+        f"{path}:4:18: 'slides' in skip is not a format {formats}",
+        f"{path}:6:31: 'dox' in only is not a format {formats}; did you mean 'docx'?",
+        f"{path}:9:34: 'pfd' in only is not a format {formats}; did you mean 'pdf'?",
+    ]
