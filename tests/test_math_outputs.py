@@ -363,3 +363,14 @@ def test_ampersands_in_formulas_are_drawn_in_every_format(tmp_path):
         assert mathdraw.pdf_operators(tex) in content
     words = "".join(e.text or "" for e in xml_parts(built["docx"], "word/document.xml")[0].iter())
     assert words.count("&") == 3
+
+
+def test_every_shape_on_a_slide_with_equations_has_its_own_id(built):
+    """A shape holding an equation sits one level deeper (in its alternative), where the
+    next id was not looked for: the shape after it took the same id, which PowerPoint
+    may repair and screen readers' reading order confuses."""
+    for slide in xml_parts(built["pptx"], r"ppt/slides/slide\d+\.xml"):
+        ids = slide.xpath(
+            "//p:cNvPr[not(ancestor::mc:Fallback)]/@id", namespaces=NS, smart_strings=False
+        )
+        assert len(ids) == len(set(ids)), sorted(ids)

@@ -56,15 +56,17 @@ NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its nu
 RIGHT_TO_LEFT_PARAGRAPH = '<a:pPr algn="r" rtl="1"/>'  # a notes line in Hebrew or Arabic
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
-_SHAPE_IDS = XPath(
-    "p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id", namespaces=namespaces("p"), smart_strings=False
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_SHAPE_IDS = XPath(  # the tree's own, its shapes', and those of shapes holding an equation
+    "p:nvGrpSpPr/p:cNvPr/@id | */*/p:cNvPr/@id | mc:AlternateContent/mc:Choice/*/*/p:cNvPr/@id",
+    namespaces={**namespaces("p"), "mc": MC},
+    smart_strings=False,
 )
 _NOTES_BODY = XPath(
     "p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph/@type='body']/p:txBody", namespaces=namespaces("p")
 )
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # one id for every slide's field
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
 # The equations' alternative names the 2010 drawing namespace by a prefix of its own.
 # PowerPoint resolves a prefix to its namespace, knows it and shows the native equation;
