@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.oxml.shapes.picture import CT_Picture
+from pptx.util import Pt
 from pypdf import PdfReader
 
 from generator import textfit
@@ -377,3 +379,33 @@ def test_side_by_side_content_is_never_set_over_the_title(tmp_path) -> None:
                 or other.left + other.width <= box.left
             )
             assert apart, f"slide {number}: {shape.name} overlaps the title"
+
+
+def test_a_template_picture_without_alt_text_is_marked_decorative(tmp_path) -> None:
+    """A logo on the template's master repeats on every slide; without alt text a screen
+    reader announced an unnamed picture on each one, and nothing said so."""
+    deck = Presentation(str(TEMPLATES / "en-custom-layouts-16x9.pptx"))
+    master = deck.slide_master
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(
+        (Path(__file__).parent.parent / "generator/renderers/placeholder.png").read_bytes()
+    )
+    _, rId = master.part.get_or_add_image_part(str(logo))
+    tree = master.shapes._spTree
+    tree.append(CT_Picture.new_pic(900, "Unnamed mark", "", rId, Pt(10), Pt(10), Pt(40), Pt(20)))
+    template = tmp_path / "with-logo.pptx"
+    deck.save(str(template))
+
+    options = BuildOptions(
+        formats=["pptx"], out_dir=tmp_path / "out", references={"pptx": template}
+    )
+    built = Presentation(str(build(SAMPLE, options)[0]))
+    (picture,) = built.slide_master.element.xpath(
+        ".//p:pic[p:nvPicPr/p:cNvPr/@name='Unnamed mark']"
+    )
+    marks = picture.xpath(".//a:ext[@uri='{C183D7F6-B498-43B3-948B-1728B52AA6E4}']/*")
+    assert [mark.get("val") for mark in marks] == ["1"]
+    report = pptx_template.check(template)
+    assert "the slide master: marked 1 picture(s) or shape(s) without alt text as decorative" in (
+        report.repairs
+    )

@@ -372,6 +372,7 @@ def _template(deck: Deck, name: str, key: bytes, *, own: bool) -> Template:
     report = TemplateReport(Path(name))
     _drop_slides(deck, report)
     _normalise(deck, report)
+    _mark_decorations(deck, report)
     layouts = _all_layouts(deck)
     if key not in _CHOICES:  # looking through every layout's placeholders is slow
         _CHOICES[key] = tuple(
@@ -507,6 +508,40 @@ def _normalise(deck: Deck, report: TemplateReport) -> None:
         number = max((int(i) for i in tree.xpath(".//p:cNvPr/@id")), default=1) + 1
         tree.append(parse_xml(_NOTES_BODY.format(ns=nsdecls("a", "p"), id=number, n=number)))
         report.repairs.append("the notes master had no body placeholder: added one for notes")
+
+
+def _mark_decorations(deck: Deck, report: TemplateReport) -> None:
+    """Mark as decorative the pictures and textless shapes of the template's masters and
+    layouts that have no alt text: a logo or a band repeats on every slide, and a screen
+    reader would otherwise announce it as an unnamed picture on each one."""
+    for owner in [*deck.slide_masters, *_all_layouts(deck)]:
+        marked = 0
+        for shape in owner.shapes:
+            properties = shape._element.xpath("./*[1]/p:cNvPr")
+            if shape.is_placeholder or not properties or _described(properties[0]):
+                continue
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                continue  # words on every slide ("Confidential") are read, not hidden
+            mark = parse_xml(f"<p:cNvPr {nsdecls('a', 'p')}>{pptx_master.decorative()}</p:cNvPr>")[
+                0
+            ]
+            extensions = properties[0].find(qn("a:extLst"))
+            if extensions is None:
+                properties[0].append(mark)
+            else:
+                extensions.extend(mark)
+            marked += 1
+        if marked:
+            where = describe(owner) if isinstance(owner, SlideLayout) else "the slide master"
+            report.repairs.append(
+                f"{where}: marked {marked} picture(s) or shape(s) without alt text as decorative"
+            )
+
+
+def _described(properties: Any) -> bool:
+    """Whether a shape says what it is: alt text, or a mark that it is decoration."""
+    decorative = f"a:extLst/a:ext[@uri='{pptx_master.DECORATIVE}']"
+    return bool((properties.get("descr") or "").strip() or properties.xpath(decorative))
 
 
 def _ph_elements(layout: SlideLayout) -> list[Any]:
