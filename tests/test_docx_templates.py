@@ -473,3 +473,28 @@ def summary(path: Path, part: str) -> list[str]:
             for s in root.iter(W + "style")
         ]
     return [etree.tostring(child).decode() for child in section_of(root)]
+
+
+def test_a_header_picture_without_alt_text_is_marked_decorative(tmp_path):
+    """A logo in the template's header repeats on every page; without alt text a screen
+    reader announced an unnamed picture each time, and nothing said so."""
+    word = docx.Document(str(FOLDER / "de-a4.docx"))
+    logo = Path(generator.__file__).parent / "renderers" / "placeholder.png"
+    word.sections[0].header.paragraphs[0].add_run().add_picture(str(logo), width=Mm(20))
+    template = tmp_path / "with-logo.docx"
+    word.save(str(template))
+
+    options = BuildOptions(
+        formats=["docx"], out_dir=tmp_path / "out", references={"docx": template}
+    )
+    with zipfile.ZipFile(build(SAMPLE, options)[0]) as package:
+        headers = [etree.fromstring(package.read(n)) for n in package.namelist() if "header" in n]
+    pictures = [picture for header in headers for picture in header.iter(f"{WP}docPr")]
+    assert pictures
+    for picture in pictures:
+        marks = picture.xpath(".//*[local-name()='decorative']/@val")
+        assert (picture.get("descr") or "").strip() or marks == ["1"]
+    marked = (
+        f"headers and footers: marked {len(pictures)} picture(s) without alt text as decorative"
+    )
+    assert marked in docx_template.check(template).repairs

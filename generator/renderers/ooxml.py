@@ -1,13 +1,44 @@
-"""What the Word handout and the PowerPoint deck share: Office Open XML package metadata."""
+"""What the Word handout and the PowerPoint deck share: Office Open XML package metadata,
+and the mark that tells screen readers a picture or shape is decoration only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from ..files import build_time
 from ..model import Document
 
 PROPERTY_LIMIT = 255  # characters the format allows in a core property
+DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's 'mark as decorative'
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_MARKED = etree.XPath(f"a:extLst/a:ext[@uri='{DECORATIVE}']", namespaces={"a": _DRAWING})
+
+
+def decorative() -> str:
+    """The extension of a shape's or picture's properties (``cNvPr``, ``docPr``) that
+    tells screen readers it is decoration only."""
+    return (
+        f'<a:extLst><a:ext uri="{DECORATIVE}">'
+        '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative"'
+        ' val="1"/></a:ext></a:extLst>'
+    )
+
+
+def described(properties: Any) -> bool:
+    """Whether a shape or picture says what it is: alt text, or the decorative mark."""
+    return bool((properties.get("descr") or "").strip() or _MARKED(properties))
+
+
+def mark_decorative(properties: Any) -> None:
+    """Add the decorative mark to a shape's or picture's *properties*."""
+    extensions = etree.fromstring(f'<mark xmlns:a="{_DRAWING}">{decorative()}</mark>')[0]
+    found = properties.find(f"{{{_DRAWING}}}extLst")
+    if found is None:
+        properties.append(extensions)
+    else:
+        found.extend(extensions)
 
 
 def fill_core_properties(props: Any, document: Document) -> None:

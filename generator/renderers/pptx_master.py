@@ -25,13 +25,13 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 
 from ..theme import Theme
+from .ooxml import decorative
 
 ASPECTS = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}  # slide sizes in points
 TITLE_BAR = 80.0  # height of the title bar, points
 ACCENT_RULE = 4.0  # the accent line under the title bar
 GAP = 18.0  # between stacked blocks, and between the title bar and the content
 TEXT_INSETS = (0.0, 3.0, 0.0, 3.0)  # left, top, right, bottom of the theme's text frames
-DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's 'mark as decorative'
 NAMESPACES = nsdecls("a", "p", "r")
 LAYOUT_TYPES = ("title", "obj", "twoObj", "secHead", "titleOnly", "blank")  # the ones kept
 
@@ -344,15 +344,6 @@ def _inherited(shape_id: int, name: str, ph: str) -> str:
         f'<p:sp {NAMESPACES}><p:nvSpPr><p:cNvPr id="{shape_id}" name={quoteattr(name)}/>'
         f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr>'
         "<p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p/></p:txBody></p:sp>"
-    )
-
-
-def decorative() -> str:
-    """The ``cNvPr`` extension that tells screen readers a shape is decoration only."""
-    return (
-        f'<a:extLst><a:ext uri="{DECORATIVE}">'
-        '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative"'
-        ' val="1"/></a:ext></a:extLst>'
     )
 
 

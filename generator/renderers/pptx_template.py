@@ -37,6 +37,7 @@ from ..officefile import POWERPOINT, as_document, package_problem
 from ..templatecheck import TemplateReport
 from ..theme import FALLBACK_FAMILY, Font, Theme, metric_family, metric_twins
 from . import pptx_master
+from .ooxml import described, mark_decorative
 
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
@@ -518,30 +519,17 @@ def _mark_decorations(deck: Deck, report: TemplateReport) -> None:
         marked = 0
         for shape in owner.shapes:
             properties = shape._element.xpath("./*[1]/p:cNvPr")
-            if shape.is_placeholder or not properties or _described(properties[0]):
+            if shape.is_placeholder or not properties or described(properties[0]):
                 continue
             if shape.has_text_frame and shape.text_frame.text.strip():
                 continue  # words on every slide ("Confidential") are read, not hidden
-            mark = parse_xml(f"<p:cNvPr {nsdecls('a', 'p')}>{pptx_master.decorative()}</p:cNvPr>")[
-                0
-            ]
-            extensions = properties[0].find(qn("a:extLst"))
-            if extensions is None:
-                properties[0].append(mark)
-            else:
-                extensions.extend(mark)
+            mark_decorative(properties[0])
             marked += 1
         if marked:
             where = describe(owner) if isinstance(owner, SlideLayout) else "the slide master"
             report.repairs.append(
                 f"{where}: marked {marked} picture(s) or shape(s) without alt text as decorative"
             )
-
-
-def _described(properties: Any) -> bool:
-    """Whether a shape says what it is: alt text, or a mark that it is decoration."""
-    decorative = f"a:extLst/a:ext[@uri='{pptx_master.DECORATIVE}']"
-    return bool((properties.get("descr") or "").strip() or properties.xpath(decorative))
 
 
 def _ph_elements(layout: SlideLayout) -> list[Any]:

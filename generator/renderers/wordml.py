@@ -43,6 +43,7 @@ from lxml.etree import SubElement
 from ..languages import word_languages
 from ..officefile import WORD, as_document
 from ..scripts import RIGHT_TO_LEFT, right_to_left, right_to_left_only
+from .ooxml import described, mark_decorative
 
 W = f"{{{nsmap['w']}}}"  # the namespace part of a w: tag or attribute in Clark notation
 W_NAMESPACE = {"w": nsmap["w"]}
@@ -452,7 +453,23 @@ def open_reference(path: Path) -> tuple[WordDocument, list[str]]:
         for lock in settings.findall(qn(tag)):
             settings.remove(lock)
             repairs.append(f"{LOCKS[tag]}: removed, so the handout can be edited")
-    return word, repairs
+    return word, repairs + _decorations_marked(word)
+
+
+def _decorations_marked(word: WordDocument) -> list[str]:
+    """Mark as decorative the pictures of the template's headers and footers that have no
+    alt text: a logo there repeats on every page, and a screen reader would otherwise
+    announce an unnamed picture each time."""
+    marked = 0
+    for relationship in word.part.rels.values():
+        if relationship.reltype in (RT.HEADER, RT.FOOTER) and not relationship.is_external:
+            for picture in relationship.target_part.element.iter(qn("wp:docPr")):
+                if not described(picture):
+                    mark_decorative(picture)
+                    marked += 1
+    if not marked:
+        return []
+    return [f"headers and footers: marked {marked} picture(s) without alt text as decorative"]
 
 
 LOCKS = {  # settings that make Word open a document read-only or for forms only
