@@ -98,10 +98,25 @@ def output_key(
         "theme": options.theme,
         "allow_outside": options.allow_outside,
         "allow_overflow": options.allow_overflow,
-        "references": sorted(options.references),  # their files are recorded as inputs
+        # by content, not path: another template is a change, the same one moved is not
+        "references": {fmt: _file_digest(path) for fmt, path in options.references.items()},
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     return digest(json.dumps(facts, sort_keys=True, default=str).encode())
+
+
+def _file_digest(path: Path) -> str | None:
+    """A file's hash, read once per run however many outputs it goes into."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # the build says why it can't be read
+    return _digest_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_of(path: Path, size: int, mtime: int) -> str:
+    return digest(path.read_bytes())
 
 
 @dataclass

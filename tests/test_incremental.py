@@ -145,3 +145,18 @@ def test_merge_rows_are_skipped_one_by_one(lesson):
     data.write_text("who\nAnna\nBen\n", encoding="utf-8")
     summary = build(lesson, "--data", str(data))
     assert summary.startswith("1 file written") and "1 up to date" in summary
+
+
+def test_another_reference_template_rebuilds_and_a_moved_copy_does_not(lesson, tmp_path):
+    """Switching --reference-pptx to another file said "1 up to date": the manifest knew
+    that a template was given, not which one."""
+    first, second = tmp_path / "first.pptx", tmp_path / "second.pptx"
+    first.write_bytes(b"a deck template")
+    second.write_bytes(b"another deck template")
+    assert build(lesson, "--reference-pptx", first).startswith("1 file written")
+    assert "1 up to date" in build(lesson, "--reference-pptx", first)
+    assert build(lesson, "--reference-pptx", second).startswith("1 file written")
+    moved = tmp_path / "moved" / "second.pptx"
+    moved.parent.mkdir()
+    moved.write_bytes(second.read_bytes())
+    assert "1 up to date" in build(lesson, "--reference-pptx", moved)
