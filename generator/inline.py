@@ -51,6 +51,7 @@ HREF = r"(?:[^()\s]|\([^()\s]*\))+"
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"
     rf"|\[(?P<label>[^\]]+)\]\((?P<href>{HREF})\)"
+    r"|<(?P<auto>(?:https?|mailto):[^<>\s]+)>"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
@@ -99,6 +100,9 @@ def parse_inline(
             runs.append(Run(read_formula(tex).text, math=tex, **style))
         elif match["label"] is not None:
             runs.extend(parse_inline(match["label"], **{**style, "href": match["href"]}))
+        elif match["auto"] is not None:  # <https://...>: the address is its own label
+            shown = match["auto"].removeprefix("mailto:")
+            runs.append(Run(shown, **{**style, "href": match["auto"]}))
         elif match["strong"] is not None:
             runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
         elif match["bold"] is not None:

@@ -133,6 +133,24 @@ def test_an_address_holding_parentheses_is_one_link_in_every_format(tmp_path, na
         assert "See force for more." in shown_text(path), path.name
 
 
+AUTOLINKS = "Write to <mailto:t@example.org> or see <https://example.org/a_(b)>."
+AUTOLINK_FORMS = {
+    "lesson.yaml": f"title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '{AUTOLINKS}'\n",
+    "lesson.md": f"---\ntitle: T\n---\n\n# H\n\n{AUTOLINKS}\n",
+}
+
+
+@pytest.mark.parametrize("name", AUTOLINK_FORMS)
+def test_an_address_in_angle_brackets_is_a_link_showing_itself(tmp_path, name):
+    """``<https://...>`` (CommonMark's autolink) was printed as it stands, brackets and
+    all, and no reader could click it."""
+    lesson = write_lesson(tmp_path, AUTOLINK_FORMS[name], name)
+    for path in build(lesson, BuildOptions(out_dir=tmp_path / "out")):
+        assert link_targets(path) == {"mailto:t@example.org", "https://example.org/a_(b)"}
+        shown = "Write to t@example.org or see https://example.org/a_(b)."
+        assert shown in shown_text(path), path.name
+
+
 HREF = st.one_of(
     st.text(min_size=1, max_size=40),
     st.builds(
