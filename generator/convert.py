@@ -45,7 +45,11 @@ from .model import (
 
 # A table's cells are padded into columns while its widest row stays this short.
 ALIGNED_TABLE_WIDTH = 100
-BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|:{3}|=+\s*$|<|\|)")
+BLOCK_START = re.compile(
+    r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|:{3}|=+\s*$|-+\s*$|(?:[-*_]\s*){3,}$|`{3}|~{3}|<|\|)"
+)
+# A heading's last '#'s after a space are the optional closing sequence, not its text.
+CLOSING_HASHES = re.compile(r"(?:^|(?<=\s))#+\s*$")
 ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 BARE_ATTRIBUTE = re.compile(r"^[A-Za-z0-9_:.%-]+$")
 BACKTICKS = re.compile(r"`+")
@@ -252,7 +256,9 @@ def inline_end(text: str) -> str:
     """Text ending a heading or a cell, where a final ``{...}`` would read as attributes."""
     text = protect_backslashes(one_line(text))
     found = TRAILING_ATTRIBUTES.search(text)
-    return text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
+    text = text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
+    hashes = CLOSING_HASHES.search(text)
+    return text if not hashes else text[: hashes.start()] + "\\" + text[hashes.start() :]
 
 
 class MarkdownWriter:

@@ -78,9 +78,12 @@ VERBATIM = re.compile(r"(`+).+?\1|" + MATH, re.S)
 # A picture written inside text; an odd number of backslashes before its '!' escapes it.
 PICTURE = re.compile(r"(?<!\\)(?:\\\\)*(!\[[^\]\n]*\]\([^)\n]*\))")
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
-# Escapes that keep a line from starting a list, undone although the inline parser knows
-# them: a '*' before a space, or a ')' after a number, is the same text either way.
-LIST_ESCAPE = re.compile(r"^(\d*)\\([*)])(?=\s|$)", re.M)
+# Escapes that keep a line from starting a list, a code fence or a rule, undone although
+# the inline parser knows them: a '*' before a space, a ')' after a number, the first of
+# three backticks or tildes, or of a line of '*' or '_', is the same text either way.
+LIST_ESCAPE = re.compile(
+    r"^(\d*)\\([*)](?=\s|$)|`(?=``)|~(?=~~)|([*_])(?=(?:\s*\3){2,}\s*$))", re.M
+)
 
 ALERT_KINDS = {"NOTE": "note", "TIP": "tip", "WARNING": "warning", "EXAMPLE": "example"}
 LIST_FIELDS = ("objectives", "takeaways", "sources")

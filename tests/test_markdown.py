@@ -679,6 +679,13 @@ TRICKY = [
     "two\nlines",
     "two\n\nparagraphs",
     r"maths $1\,\text{km}$, $\{x\} \| 50\% \\ y$ and \# \, outside",
+    "```",
+    "~~~",
+    "---",
+    "***",
+    "_ _ _",
+    "C# and F #",
+    "#",
 ]
 
 
