@@ -27,7 +27,7 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
+from pptx.oxml.ns import namespaces, nsdecls, qn
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide, SlideLayout
 
@@ -373,7 +373,8 @@ def _template(deck: Deck, name: str, key: bytes, *, own: bool) -> Template:
     report = TemplateReport(Path(name))
     _drop_slides(deck, report)
     _normalise(deck, report)
-    _mark_decorations(deck, report)
+    if not own:  # a theme's own master marks its decorations as it draws them
+        _mark_decorations(deck, report)
     layouts = _all_layouts(deck)
     if key not in _CHOICES:  # looking through every layout's placeholders is slow
         _CHOICES[key] = tuple(
@@ -511,19 +512,22 @@ def _normalise(deck: Deck, report: TemplateReport) -> None:
         report.repairs.append("the notes master had no body placeholder: added one for notes")
 
 
+_UNPLACED = etree.XPath(  # the properties of every shape on a master or layout but its placeholders
+    "p:cSld/p:spTree/*/*[1][not(p:nvPr/p:ph)]/p:cNvPr", namespaces=namespaces("p")
+)
+_WORDS = etree.XPath(".//a:t/text()", namespaces=namespaces("a"))
+
+
 def _mark_decorations(deck: Deck, report: TemplateReport) -> None:
     """Mark as decorative the pictures and textless shapes of the template's masters and
     layouts that have no alt text: a logo or a band repeats on every slide, and a screen
     reader would otherwise announce it as an unnamed picture on each one."""
     for owner in [*deck.slide_masters, *_all_layouts(deck)]:
         marked = 0
-        for shape in owner.shapes:
-            properties = shape._element.xpath("./*[1]/p:cNvPr")
-            if shape.is_placeholder or not properties or described(properties[0]):
-                continue
-            if shape.has_text_frame and shape.text_frame.text.strip():
+        for properties in _UNPLACED(owner.element):
+            if described(properties) or "".join(_WORDS(properties.getparent().getparent())).strip():
                 continue  # words on every slide ("Confidential") are read, not hidden
-            mark_decorative(properties[0])
+            mark_decorative(properties)
             marked += 1
         if marked:
             where = describe(owner) if isinstance(owner, SlideLayout) else "the slide master"
