@@ -114,12 +114,14 @@ class Page:
 
 def _room_for_a_line(box: textfit.Box, line: float) -> textfit.Box:
     """*box* with its top and bottom insets cut, if need be, to leave room for one
-    *line*: a template's insets may leave a footer box less than a line inside."""
+    *line*: a template's insets may leave a footer box less than a line inside. A box
+    lower than a line still takes one, as it is measured."""
     if box.inner_height >= line:
         return box
     left, top, right, bottom = box.insets
     spare = max(box.height - line, 0) / 2
-    return replace(box, insets=(left, min(top, spare), right, min(bottom, spare)))
+    insets = (left, min(top, spare), right, min(bottom, spare))
+    return replace(box, height=max(box.height, line), insets=insets)
 
 
 class PptxRenderer(Renderer):
@@ -429,12 +431,12 @@ class PptxRenderer(Renderer):
         floor = min(start, HARD_MIN)
         line = floor * textfit.LINE_SPACING
         box = _room_for_a_line(box, line)
-        room = max(box.inner_height, line)  # a box lower than a line still takes one
         for runs in self.footer_texts:
-            for size in textfit.sizes(start, floor):
-                paras = [Para(runs, size)]
-                if textfit.height(paras, box.inner_width, self.theme) <= room:
-                    return paras, box.insets
+            size = textfit.fit(
+                lambda size, runs=runs: [Para(runs, size)], box, self.theme, start, floor
+            )
+            if size is not None:
+                return [Para(runs, size)], box.insets
         fonts = textfit.Fonts(self.theme)
         runs = textfit.shortened(self.footer_texts[-1], floor, box.inner_width, fonts)
         return [Para(runs, floor)], box.insets
