@@ -32,9 +32,10 @@ def warn(lesson: Lesson, document: Document, theme: Theme, *, glyphs: bool) -> N
     once per script, at the first of them, so a Korean lesson on a machine without a
     Korean font gets one warning, not one per syllable."""
     missing: dict[str, tuple[str, Loc, str]] = {}  # the first place of each character
+    formats = list(available_formats())
     for loc, value in _texts(document, ()):
         if isinstance(value, Filtered):
-            _formats(lesson, loc, value)
+            _formats(lesson, loc, value, formats)
             continue
         if isinstance(value, CodeBody):
             _language(lesson, loc, value)
@@ -66,10 +67,10 @@ def _language(lesson: Lesson, loc: Loc, code: CodeBody) -> None:
     warnings.warn(str(lesson.source.problem((*loc, "language"), message)), stacklevel=2)
 
 
-def _formats(lesson: Lesson, loc: Loc, node: Filtered) -> None:
-    """A format named in ``only`` or ``skip`` that no renderer makes: a typo (``dox``)
-    that would hide a block from every output, or skip nothing, without a word."""
-    known = list(available_formats())
+def _formats(lesson: Lesson, loc: Loc, node: Filtered, known: list[str]) -> None:
+    """A format named in ``only`` or ``skip`` that no renderer (of the *known* formats)
+    makes: a typo (``dox``) that would hide a block from every output, or skip nothing,
+    without a word."""
     for key, names in (("only", node.only or []), ("skip", node.skip)):
         for index, name in enumerate(names):
             if name in known:

@@ -508,8 +508,9 @@ class Reader:
             for index, child in enumerate(node.children)
         ]
         body: dict[str, Any] = {"numbered": node.type == "ordered_list", "items": items}
-        if int(node.attrs.get("start", 1)) != 1:  # "3." after a picture goes on from 3
-            body["start"] = int(node.attrs["start"])
+        start = int(node.attrs.get("start", 1))
+        if start != 1:  # "3." after a picture goes on from 3
+            body["start"] = start
         block = {"list": body}
         self.place((*loc, "list"), self.node_place(node))
         return block

@@ -201,8 +201,7 @@ class Theme(Node):
         """Find every file the theme names, and refuse an Office template of the wrong
         kind (a Word file as ``reference_pptx``), as the theme loads: said at its line,
         not later by a renderer, blamed on whichever lesson was building."""
-        for key in ("logo", *REFERENCES):
-            self._file(key)
+        self._file("logo")
         for key, kind in REFERENCES.items():
             path = self._file(key)
             problem = None if path is None else file_problem(path, kind)
