@@ -98,15 +98,14 @@ class Block(Filtered):
     notes: RichText | None = Field(
         None, description="Speaker notes for the slide that shows this block."
     )
+    lang: Language | None = Field(
+        None, description="This block's language (e.g. ru), when not the lesson's."
+    )
 
     @field_validator("title")
     @classmethod
     def _title_shown(cls, title: RichText | None) -> RichText | None:
         return None if title is None else shown(title, "the block's title (or leave title out)")
-
-    lang: Language | None = Field(
-        None, description="This block's language (e.g. ru), when not the lesson's."
-    )
 
 
 class TextBlock(Block):
@@ -684,12 +683,6 @@ class Document(Node):
     title: RichText
     subtitle: RichText | None = None
     author: RichText | None = None
-
-    @field_validator("title")
-    @classmethod
-    def _title_shown(cls, title: RichText) -> RichText:
-        return shown(title, "the lesson's title (its cover slide's and its files')")
-
     organization: RichText | None = None
     date: dt.date | None = Field(
         None, description="The lesson's date; also the build timestamp, never 'today'."
@@ -710,6 +703,11 @@ class Document(Node):
     questions: list[Question] = Field(default_factory=list)
     sources: list[RichText] = Field(default_factory=list)
     outputs: Outputs = Field(default_factory=Outputs)
+
+    @field_validator("title")
+    @classmethod
+    def _title_shown(cls, title: RichText) -> RichText:
+        return shown(title, "the lesson's title (its cover slide's and its files')")
 
 
 def json_schema() -> dict[str, Any]:

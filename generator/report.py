@@ -138,7 +138,7 @@ class Report:
                 }
             )
             if self.bar is None and not self.quiet and kept:
-                click.echo(f"wrote {output.path} ({output.size / 1024:.0f} KiB)")
+                _said_written(output.path, output.size)
         for fmt in outcome.failed_formats:
             entry["outputs"].append(
                 {"format": fmt, "path": None, "status": "failed", "seconds": None}
@@ -234,7 +234,7 @@ class Report:
         self.files += 1
         self.combined.append({"format": fmt, "path": str(path)})
         if not self.quiet:
-            click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+            _said_written(path, path.stat().st_size)
 
     def summary(self, seconds: float) -> str:
         totals = self.totals()
@@ -270,3 +270,7 @@ class Report:
             indent=2,
             ensure_ascii=False,
         )
+
+
+def _said_written(path: Path, size: int) -> None:
+    click.echo(f"wrote {path} ({size / 1024:.0f} KiB)")
