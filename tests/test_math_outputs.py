@@ -374,3 +374,25 @@ def test_every_shape_on_a_slide_with_equations_has_its_own_id(built):
             "//p:cNvPr[not(ancestor::mc:Fallback)]/@id", namespaces=NS, smart_strings=False
         )
         assert len(ids) == len(set(ids)), sorted(ids)
+
+
+def test_an_equation_s_fallback_text_reads_left_to_right_in_a_hebrew_sentence(tmp_path):
+    """A viewer without equations shows the one-line text; in a right-to-left paragraph
+    bidi mirrored its brackets and moved its parts ("ⁿi = (n(n(i = 1)_∑"), unless it is
+    isolated as left-to-right text."""
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text(
+        "title: T\nlanguage: he\ndate: 2026-10-01\nsections:\n  - heading: H\n    blocks:\n"
+        "      - text: 'הנוסחה היא $\\frac{n(n+1)}{2}$ ועוד.'\n"
+        "      - text: 'The formula is $\\frac{n(n+1)}{2}$ here.'\n",
+        encoding="utf-8",
+    )
+    (deck,) = build(lesson, BuildOptions(formats=["pptx"], out_dir=tmp_path / "out"))
+    shown = " ".join(
+        "".join(fallback.xpath(".//a:t/text()", namespaces=NS))
+        for slide in xml_parts(deck, r"ppt/slides/slide\d+\.xml")
+        for fallback in slide.xpath("//mc:Fallback", namespaces=NS)
+    )
+    text = read_formula("\\frac{n(n+1)}{2}").text
+    assert f"היא \u2066{text}\u2069 ועוד." in shown
+    assert f"is {text} here." in shown

@@ -54,6 +54,7 @@ PLAIN_TABLE_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # Office's "No Sty
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 NOTES = "/ppt/notesSlides/notesSlide"  # a notes page's part name, before its number
 RIGHT_TO_LEFT_PARAGRAPH = '<a:pPr algn="r" rtl="1"/>'  # a notes line in Hebrew or Arabic
+LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"  # Unicode's bidi isolate marks
 BODY_INSETS = ("lIns", "tIns", "rIns", "bIns")
 CELL_MARGINS = ("marL", "marT", "marR", "marB")
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -394,13 +395,16 @@ class Painter:
 
     def math_run(self, owner: Any, run: Run, para: Para, fill: str) -> str:
         """An inline equation: native OMML (``a14:m``) for PowerPoint, its one-line text
-        for viewers without equations. :func:`_add` lifts the two to the shape."""
+        for viewers without equations, kept left to right in a right-to-left paragraph
+        (bidi would mirror its brackets and move its parts). :func:`_add` lifts the two
+        to the shape."""
         props = (
             f'<a:rPr sz="{round(para.size * 100)}" lang={self.lang_of(para)}>{fill}'
             f"<a:latin typeface={quoteattr(MATH_FONT)}/></a:rPr>"
         )
         equation = omml.inline(read_formula(run.math).mathml, props, NAMESPACES)
-        text = replace(run, math=None)
+        isolated = f"{LEFT_TO_RIGHT_ISOLATE}{run.text}{POP_ISOLATE}"
+        text = replace(run, math=None, text=isolated if _reads_right_to_left(para) else run.text)
         return (
             f"<mc:AlternateContent xmlns:mc={quoteattr(MC)}>{_CHOICE}<a14:m>{equation}</a14:m>"
             f"</mc:Choice><mc:Fallback>{self.run(owner, text, para)}</mc:Fallback>"
