@@ -8,6 +8,7 @@ fills in its templates for one set of variables, which a data merge repeats per 
 from __future__ import annotations
 
 import hashlib
+import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,13 @@ def theme_named_at(lesson: Lesson, options: BuildOptions, message: str) -> Probl
     return lesson.source.problem(("theme",), message)
 
 
+FILE_CLOCK_TICK_NS = 10_000_000
+"""How far behind the clock a file's modification time may be: file systems stamp it
+from a clock that moves once per kernel tick, 10 ms at the slowest."""
+LOADS_WHILE_SAVED = 3
+"""How often a theme is loaded while its files keep changing under it, a tick apart."""
+
+
 _themes: dict[
     tuple[str, Path, str], tuple[Theme, dict[str, str], list[warnings.WarningMessage]]
 ] = {}
@@ -104,17 +112,27 @@ def cached_theme(name: str, base: Path, language: str = "") -> Theme:
     cheaper than parsing and validating them again. What the theme warned about as it
     loaded (a missing font) is said again each time it is reused, so a warm process
     (``lectern watch``, a second build) still sees it, and ``--strict`` still fails.
+
+    A file saved while the theme loaded is read again once the save has settled, so that
+    the digests kept are of the bytes the theme was made from; a file that never settles
+    keeps no digest (see :func:`digest_files`), and the next check reads it again.
     """
     known = _themes.get((name, base, language))
     if known and digest_files(theme_files(known[0])) == known[1]:
         for caught in known[2]:
             warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
         return known[0]
-    with warnings.catch_warnings(record=True) as said:
-        theme = load_theme(name, base=base, language=language)
+    for _ in range(LOADS_WHILE_SAVED):
+        loading = time.time_ns()
+        with warnings.catch_warnings(record=True) as said:
+            theme = load_theme(name, base=base, language=language)
+        digests = digest_files(theme_files(theme), loading)
+        if "" not in digests.values():
+            break
+        time.sleep(FILE_CLOCK_TICK_NS / 1e9)
     for caught in said:
         warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
-    _themes[(name, base, language)] = (theme, digest_files(theme_files(theme)), said)
+    _themes[(name, base, language)] = (theme, digests, said)
     return theme
 
 
@@ -165,9 +183,22 @@ def image_files(document: Document) -> list[Path]:
     return sorted(set(walk(document.sections)))
 
 
-def digest_files(paths: Iterable[Path]) -> dict[str, str]:
-    """SHA-256 of each file by absolute path: what an output depends on besides the lesson."""
-    return {str(path.resolve()): digest(path.read_bytes()) for path in paths}
+def digest_files(paths: Iterable[Path], read_since: int | None = None) -> dict[str, str]:
+    """SHA-256 of each file by absolute path: what an output depends on besides the lesson.
+
+    With *read_since* (a :func:`time.time_ns` taken before something read the files), a
+    file changed since then gets the empty digest, which matches none. What was read of it
+    may be older than the bytes hashed now (a save racing a build), and their digest would
+    vouch for it: the next check would find it current and never read it again.
+    """
+    digests = {}
+    for path in paths:
+        data = path.read_bytes()  # then the time: a change after the read is seen in it
+        changed = read_since is not None and (
+            path.stat().st_mtime_ns >= read_since - FILE_CLOCK_TICK_NS
+        )
+        digests[str(path.resolve())] = "" if changed else digest(data)
+    return digests
 
 
 def digest(data: bytes) -> str:

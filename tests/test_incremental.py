@@ -6,8 +6,11 @@ import json
 
 import pytest
 
+from generator import build as build_module
 from generator import manifest
+from generator.build import cached_theme
 from generator.manifest import MANIFEST_NAME
+from generator.theme import load_theme
 
 from .conftest import write_lesson
 from .test_batch import OUTLINE, outline, run  # noqa: F401 (outline: a fixture, used below)
@@ -70,6 +73,36 @@ def test_a_change_rebuilds(lesson, change):
     change(lesson)
     assert build(lesson).startswith("1 file written")
     assert "Hello class" in (lesson.parent / "out" / "lesson-outline.txt").read_text("utf-8")
+
+
+def saving_while_it_loads(monkeypatch, theme_file, saves: list[str]) -> None:
+    """Each load of a theme is followed, before the build hashes its files, by the next
+    of *saves*, while there are any."""
+
+    def load_during_a_save(*args, **kwargs):
+        theme = load_theme(*args, **kwargs)
+        if saves:
+            theme_file.write_text(saves.pop(0), encoding="utf-8")
+        return theme
+
+    monkeypatch.setattr(build_module, "load_theme", load_during_a_save)
+
+
+def test_a_theme_saved_while_it_loaded_is_loaded_again(lesson, monkeypatch):
+    """The save is what the build uses, not the theme as it was a moment before: a watch's
+    rebuild for that save would otherwise find the outputs current and keep the old look."""
+    saved = lesson.parent / "mine" / "theme.yaml"
+    saving_while_it_loads(monkeypatch, saved, [THEME.replace("123456", "654321")])
+    assert cached_theme("mine", lesson.parent, "en").palette.primary == "654321"
+
+
+def test_a_theme_that_keeps_changing_while_it_loads_is_read_again_next_time(lesson, monkeypatch):
+    saved = lesson.parent / "mine" / "theme.yaml"
+    saving_while_it_loads(monkeypatch, saved, [THEME.replace("123456", "654321")] * 10)
+    build(lesson)
+    monkeypatch.undo()
+    assert build(lesson).startswith("1 file written")
+    assert "1 up to date" in build(lesson)
 
 
 def test_adding_a_missing_linked_file_rebuilds_without_its_warning(lesson):
