@@ -213,10 +213,24 @@ class Theme(Node):
     @model_validator(mode="after")
     def _font_files_found(self) -> Theme:
         """Look every font file up as the theme loads, so a missing one is said then (by
-        ``lectern check`` too), rather than by whichever renderer first measures text."""
+        ``lectern check`` too), rather than by whichever renderer first measures text; and
+        said by every load, though the lookups are remembered, so a theme read again after
+        an edit still warns."""
+        missing = set()
         for role in ("heading", "body", "mono"):
+            stem = getattr(self.fonts, role).file
             for style in range(len(STYLES)):
-                self.font_file(role, bold=bool(style & 1), italic=bool(style & 2))
+                found = self.font_file(role, bold=bool(style & 1), italic=bool(style & 2))
+                if not found.name.startswith(f"{stem}-"):
+                    missing.add(stem)
+        where = self.folders[0] / "theme.yaml" if self.folders else f"theme '{self.name}'"
+        for stem in sorted(missing):
+            warnings.warn(
+                f"{where}: font files {stem}-*.ttf not found; using {FALLBACK_FONT}"
+                f" (put {stem}-Regular.ttf and its Bold, Italic and BoldItalic"
+                " files in the theme's fonts/ folder)",
+                stacklevel=2,
+            )
         return self
 
     def size(self, fmt: str, name: str) -> float:
@@ -254,7 +268,7 @@ class Theme(Node):
         for every word it measures, and a model's private attributes are slow to reach.
         """
         stem = getattr(self.fonts, role).file
-        return _font_file(self.name, tuple(self.folders), stem, bold, italic)
+        return _font_file(tuple(self.folders), stem, bold, italic)
 
     @property
     def logo_path(self) -> Path | None:
@@ -322,20 +336,12 @@ class Theme(Node):
 
 
 @functools.lru_cache(maxsize=256)
-def _font_file(theme: str, folders: tuple[Path, ...], stem: str, bold: bool, italic: bool) -> Path:
+def _font_file(folders: tuple[Path, ...], stem: str, bold: bool, italic: bool) -> Path:
     style = STYLES[bold + 2 * italic]
     for candidate in (stem, FALLBACK_FONT):
         for folder in (*(f / "fonts" for f in folders), FONTS_DIR):
             for name in (f"{candidate}-{style}.ttf", f"{candidate}-Regular.ttf"):
                 if (folder / name).is_file():
-                    if candidate != stem:
-                        where = folders[0] / "theme.yaml" if folders else f"theme '{theme}'"
-                        warnings.warn(
-                            f"{where}: font files {stem}-*.ttf not found; using {FALLBACK_FONT}"
-                            f" (put {stem}-Regular.ttf and its Bold, Italic and BoldItalic"
-                            " files in the theme's fonts/ folder)",
-                            stacklevel=4,
-                        )
                     return folder / name
     raise FileNotFoundError(f"no font files for {stem} or {FALLBACK_FONT}")
 

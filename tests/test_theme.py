@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,22 @@ def test_a_missing_font_falls_back_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="ComicSans-\\*.ttf not found; using LiberationSans"):
         theme = load_theme(str(folder))  # said as the theme loads, not when text is measured
     assert theme.font_file("body").name == "LiberationSans-Regular.ttf"
+
+
+def test_a_missing_font_is_said_each_time_the_theme_is_loaded(tmp_path):
+    """A theme read again (after an edit in ``lectern watch``, or because it was saved as
+    it loaded) says its missing font again: the font lookups it remembers are no reason
+    to stay quiet, and ``--strict`` must still fail."""
+    folder = write_theme(
+        tmp_path / "fonts",
+        "name: f\nextends: default\nfonts: {body: {name: Comic Sans MS, file: ComicSans}}\n",
+    )
+    for _ in range(2):
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            load_theme(str(folder))
+        missing = [str(w.message) for w in said if "ComicSans-*.ttf not found" in str(w.message)]
+        assert len(missing) == 1, missing
 
 
 def test_wording_templates_render_in_the_sandbox(tmp_path):
