@@ -31,7 +31,6 @@ from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.image.image import Image
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.styles import CT_Style
@@ -76,7 +75,7 @@ from ..officefile import WORD, file_problem
 from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
-from .ooxml import fill_core_properties
+from .ooxml import fill_app_properties, fill_core_properties
 from .wordml import (
     BORDER_SIDES,
     PPR_ORDER,
@@ -1264,10 +1263,7 @@ class DocxRenderer(Renderer):
 
     def _properties(self) -> None:
         fill_core_properties(self.word.core_properties, self.document)
-        package_rels = self.word.part.package.rels
-        for rel_id, rel in list(package_rels.items()):
-            if rel.reltype == RT.THUMBNAIL:  # python-docx's template ships its own thumbnail
-                del package_rels[rel_id]
+        fill_app_properties(self.word.part.package.rels, {})  # Word counts pages as it opens
 
 
 class _Box:

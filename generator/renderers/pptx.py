@@ -56,7 +56,7 @@ from ..model import (
     TextBlock,
 )
 from . import Renderer, pptx_template
-from .ooxml import fill_core_properties
+from .ooxml import fill_app_properties, fill_core_properties
 from .pptx_draw import CELL_INSETS, NotesPages, Painter, Para, pt
 from .pptx_master import GAP
 from .pptx_package import deck_bytes
@@ -158,6 +158,13 @@ class PptxRenderer(Renderer):
             self.content_slide(page)
         self.closing_slide()
         fill_core_properties(self.deck.core_properties, self.document)
+        slides = self.deck.slides
+        counts = {
+            "Slides": len(slides),
+            "Notes": sum(slide.has_notes_slide for slide in slides),
+            "HiddenSlides": 0,
+        }
+        fill_app_properties(self.deck.part.package._rels, counts)
         path.write_bytes(deck_bytes(self.deck, build_time(self.document)))
 
     # -- the deck's order ------------------------------------------------------------
