@@ -22,7 +22,8 @@ from .markdown import (
     DOCUMENT_DIVS,
     TERM_ITEM,
     TRAILING_ATTRIBUTES,
-    protect_backslashes,
+    literal_ampersands,
+    protect_escapes,
 )
 from .model import (
     Block,
@@ -206,7 +207,7 @@ def common_attributes(block: Block, **extra: Any) -> dict[str, Any]:
 
 def escape_line(line: str) -> str:
     """A line of text that Markdown would otherwise read as the start of another block."""
-    line = protect_backslashes(line)
+    line = protect_escapes(line)
     ordered = ORDERED_START.match(line)
     if ordered:
         return f"{ordered.group(1)}\\{line[len(ordered.group(1)) :]}"
@@ -254,7 +255,7 @@ def one_line(text: str) -> str:
 
 def inline_end(text: str) -> str:
     """Text ending a heading or a cell, where a final ``{...}`` would read as attributes."""
-    text = protect_backslashes(one_line(text))
+    text = protect_escapes(one_line(text))
     found = TRAILING_ATTRIBUTES.search(text)
     text = text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
     hashes = CLOSING_HASHES.search(text)
@@ -412,11 +413,12 @@ class MarkdownWriter:
 
     def write_image(self, block: ImageBlock) -> tuple[list[str], dict[str, Any]]:
         body = block.image
-        alt = re.sub(r"([\\\[\]])", r"\\\1", one_line(body.alt))
+        alt = literal_ampersands(re.sub(r"([\\\[\]])", r"\\\1", one_line(body.alt)))
         src = f"<{body.src}>" if re.search(r"[\s()<>]", body.src) else body.src
         caption = ""
         if body.caption:
-            caption = ' "' + one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            quoted = one_line(body.caption).replace("\\", "\\\\").replace('"', '\\"')
+            caption = f' "{literal_ampersands(quoted)}"'
         width = attributes({"width": f"{number(body.width)}%"}) if body.width is not None else ""
         return [f"![{alt}]({src}{caption}){width}"], {}
 

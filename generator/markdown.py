@@ -7,7 +7,9 @@ validates, so both forms give equal :class:`~generator.model.Document` objects.
 Every value made here remembers its source line, so a validation error points at
 the ``.md`` file's line. Text is passed on as the inline-Markdown source the YAML
 form holds too (``**bold**``, ``$x$``, ``H~2~O``): :class:`~generator.inline.RichText`
-parses it, not this module.
+parses it, not this module. What that form has no syntax for is written out here:
+character references (``&amp;``) become their characters, and reference links
+(``[text][label]``) the inline links their definitions make.
 
 The mapping (see the README):
 
@@ -33,8 +35,10 @@ from __future__ import annotations
 import functools
 import re
 import string
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.entities import html5
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,11 +77,23 @@ ANSWER = re.compile(r"^(?:\*\*)?(?P<label>[A-Za-z]+)\s*:(?:\*\*)?\s*(?P<text>.*)
 HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
 # A '\' ending a text (not an escaped '\\') is a line break there too: a text may end in one.
 FINAL_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
+# A reference link, '[text][label]', '[label][]' or '[label]', that a definition
+# ('[label]: https://...') elsewhere in the file gives its address; not an inline link.
+REFERENCE_LINK = re.compile(
+    r"(?<![\\!])\[(?P<text>(?:\\.|[^\[\]\\])+)\]"
+    r"(?:\[(?P<label>(?:\\.|[^\[\]\\])*)\])?(?![(\[])"
+)
+# What an address may not hold where the inline parser reads one: written as %XX.
+UNSAFE_IN_HREF = re.compile(r"[\s()]")
 # Code spans and maths, whose backslashes are the code's and the TeX's, not escapes.
 VERBATIM = re.compile(r"(`+).+?\1|" + MATH, re.S)
 # A picture written inside text; an odd number of backslashes before its '!' escapes it.
 PICTURE = re.compile(r"(?<!\\)(?:\\\\)*(!\[[^\]\n]*\]\([^)\n]*\))")
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])(?=(.?))", re.S)
+# A character reference, as CommonMark reads one: a number, or a name HTML knows.
+ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+UNESCAPE = re.compile(f"{ESCAPE.pattern}|(?P<entity>{ENTITY})", re.S)
+ENTITY_START = re.compile(f"&(?={ENTITY[1:]})")
 # Escapes that keep a line from starting a list, a code fence or a rule, undone although
 # the inline parser knows them: a '*' before a space, a ')' after a number, the first of
 # three backticks or tildes, or of a line of '*' or '_', is the same text either way.
@@ -262,7 +278,9 @@ class Reader:
     # -- the whole file -----------------------------------------------------------
 
     def read(self) -> tuple[dict[str, Any], MarkdownSourceMap]:
-        nodes = block_tree(parser().parse(self.text))
+        env: dict[str, Any] = {}
+        nodes = block_tree(parser().parse(self.text, env))
+        self.references: dict[str, dict[str, str]] = env.get("references", {})
         if not nodes or nodes[0].type != "front_matter":
             self.no_front_matter()
         data, yaml_map = self.front_matter(nodes[0])
@@ -334,11 +352,29 @@ class Reader:
         lines = HARD_BREAK.sub("\0", content).split("\n")
         joined = " ".join(line.strip() for line in lines).replace("\0", "\n")
         text = "\n".join(line.strip() for line in joined.split("\n"))
-        text = LIST_ESCAPE.sub(r"\1\2", _unescape(text))
+        text = LIST_ESCAPE.sub(r"\1\2", self.linked(_unescape(text)))
         if message := text_problem(text):
             self.problem(place, message)
         self.no_picture(content, place)
         return text
+
+    def linked(self, text: str) -> str:
+        """*text* with its reference links written as the inline links the inline parser
+        reads: ``[the docs][docs]`` and a ``[docs]: https://...`` line below it are
+        ``[the docs](https://...)``. A label no definition has stays as written."""
+        if "[" not in text or not self.references:
+            return text
+        from markdown_it.common.utils import normalizeReference  # loaded with the parser
+
+        def inline_link(found: re.Match[str]) -> str:
+            label = found.group("label") or found.group("text")
+            reference = self.references.get(normalizeReference(label))
+            if reference is None:
+                return found.group()
+            href = UNSAFE_IN_HREF.sub(lambda c: f"%{ord(c.group()):02X}", reference["href"])
+            return f"[{found.group('text')}]({href})" if href else found.group("text")
+
+        return _outside_verbatim(text, lambda part: REFERENCE_LINK.sub(inline_link, part))
 
     def no_picture(self, content: str, place: Place) -> None:
         """A picture inside text would show as '!' and a link to the file: the README
@@ -468,7 +504,7 @@ class Reader:
         place = self.node_place(node)
         body: dict[str, Any] = {
             "src": str(picture.attrs.get("src", "")),
-            "alt": ESCAPE.sub(r"\1", picture.content),
+            "alt": _plain(picture.content),
         }
         if picture.attrs.get("title"):
             body["caption"] = picture.attrs["title"]
@@ -894,30 +930,62 @@ def _cell_count(line: str) -> int:
 
 def _unescape(text: str) -> str:
     """Undo Markdown's backslash escapes of punctuation the inline parser does not know
-    (``\\#``, ``1\\.``), outside code spans and maths; the ones it knows (``\\*``) stay
+    (``\\#``, ``1\\.``), and read its character references (``&amp;``, ``&#8212;``),
+    outside code spans and maths; the escapes the inline parser knows (``\\*``) stay
     for it."""
-    return _outside_verbatim(text, lambda part: ESCAPE.sub(_unescape_one, part))
+    if "\\" not in text and "&" not in text:
+        return text
+    return _outside_verbatim(text, lambda part: UNESCAPE.sub(_unescape_one, part))
 
 
 def _unescape_one(found: re.Match[str]) -> str:
+    if found.group("entity"):  # shown as text, though the inline parser reads it as markup
+        return "".join(f"\\{c}" if c in KEPT_ESCAPES else c for c in _referenced(found.group()))
     escaped, after = found.group(1), found.group(2)
     if escaped == "\\" and after not in KEPT_ESCAPES:
         return "\\"  # '\\\\|' in Markdown is the '\\|' the inline parser shows as it is
     return found.group() if escaped in KEPT_ESCAPES else escaped
 
 
-def protect_backslashes(text: str) -> str:
+def _plain(text: str) -> str:
+    """Text no inline parser reads (alt text), its escapes and references undone."""
+    return UNESCAPE.sub(
+        lambda found: _referenced(found.group()) if found.group("entity") else found.group(1),
+        text,
+    )
+
+
+def _referenced(reference: str) -> str:
+    """What a character reference stands for, as CommonMark reads it; a name HTML does
+    not know is no reference, and stands for itself."""
+    name = reference[1:-1]
+    if name.startswith("#"):
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        usable = 0 < code <= sys.maxunicode and not 0xD800 <= code <= 0xDFFF
+        return chr(code) if usable else "\ufffd"  # as CommonMark replaces them
+    return html5.get(f"{name};", reference)
+
+
+def protect_escapes(text: str) -> str:
     """*text* with each backslash that Markdown would read as an escape (before '|', '#'
-    ... or at a line's end) doubled, outside code spans and maths: what :func:`_unescape`
-    reads back."""
-    return _outside_verbatim(text, lambda part: LONE_BACKSLASH.sub(r"\\\\", part))
+    ... or at a line's end) doubled, and each '&' that would start a character reference
+    written as one (``&amp;``), outside code spans and maths: what :func:`_unescape` reads back."""
+    if "\\" not in text and "&" not in text:
+        return text
+    return _outside_verbatim(
+        text, lambda part: literal_ampersands(LONE_BACKSLASH.sub(r"\\\\", part))
+    )
+
+
+def literal_ampersands(text: str) -> str:
+    """*text* with each '&' that Markdown would read as starting a character reference
+    (``&copy;``) written as one, ``&amp;``, so that it reads back as written."""
+    return ENTITY_START.sub("&amp;", text)
 
 
 def _outside_verbatim(text: str, change: Callable[[str], str]) -> str:
     """*text* with *change* made to all but its code spans and maths, whose backslashes
     are their own (pandoc reads ``$1\\,\\text{km}$`` as TeX, not as an escaped comma)."""
-    if "\\" not in text:
-        return text
     out = []
     pos = 0
     for span in VERBATIM.finditer(text):

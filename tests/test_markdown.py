@@ -663,6 +663,93 @@ def test_escaped_tildes_are_shown_and_a_subscript_stays_one(tmp_path):
     assert [run.text for run in paragraph.runs if run.font.subscript] == ["2"]
 
 
+def test_character_references_are_the_characters_they_stand_for(tmp_path):
+    """As CommonMark reads them: a name HTML knows or a number is its character, shown
+    as text even where it is a markup character; in code and maths, or escaped, or a
+    name HTML does not know, it is what was written."""
+    path = md_lesson(
+        tmp_path,
+        """\
+        # Fish &amp; chips
+
+        Fish &amp; chips, &pound;5&nbsp;each &mdash; &#8364;6 or &#x1F41F;; &ast;not
+        emphasis&ast;, &notaname; and \\&amp; stay, as do `&amp;` and $a &amp; b$.
+
+        - AT&amp;T &lt;3
+
+        ![Fish &amp; chips \\&amp; peas](venn.png "Caf&eacute; &amp; bar")
+        """,
+    )
+    shutil.copy(LESSONS / "images" / "venn.png", tmp_path / "venn.png")
+    document = load_lesson(path).document
+    blocks = document.sections[0].blocks
+    assert document.sections[0].heading == "Fish & chips"
+    handout = build(path, BuildOptions(formats=["docx"], out_dir=tmp_path / "out"))[0]
+    texts = [p.text for p in docx.Document(str(handout)).paragraphs]
+    assert (
+        "Fish & chips, £5\u00a0each — €6 or 🐟; *not emphasis*, &notaname; and &amp; stay,"
+        " as do &amp; and ." in texts  # the handout's equation is Word's, not text
+    )
+    assert "AT&T <3" in texts
+    assert [run.math for run in blocks[0].text.runs if run.math] == ["a &amp; b"]
+    assert not any(run.italic for run in blocks[0].text.runs)
+    image = blocks[2].image
+    assert (image.alt, image.caption) == ("Fish & chips &amp; peas", "Café & bar")
+    again = write_lesson(tmp_path, to_markdown(document), "again.md")  # and written back
+    assert load_lesson(again).document == document
+    image = {"src": "venn.png", "alt": "AT&amp;T", "caption": "&copy; as written"}
+    literal = Document.model_validate(
+        {"title": "T", "sections": [{"heading": "H", "blocks": [{"image": image}]}]}
+    )
+    assert load_lesson(write_lesson(tmp_path, to_markdown(literal), "l.md")).document == literal
+
+
+def test_reference_links_are_links_to_their_definitions(tmp_path):
+    """'[text][label]', '[label][]' and '[label]' take the address a definition gives the
+    label (matched as CommonMark matches labels: case and spaces aside), wherever text
+    is; a label no definition has, code, and escaped brackets stay as they are."""
+    path = md_lesson(
+        tmp_path,
+        """\
+        # Links
+
+        Read [the guide][Guide  Docs], then [Python][] and [wiki]; [not defined] and
+        `[wiki]` and \\[wiki\\] are text.
+
+        - a [file][sheet] beside the lesson
+
+        [guide docs]: https://example.org/guide "The guide"
+        [python]: <https://www.python.org/doc s>
+        [wiki]: https://en.wikipedia.org/wiki/Force_(physics)
+        [sheet]: <work sheet.pdf>
+        """,
+    )
+    (tmp_path / "work sheet.pdf").write_bytes(b"%PDF-1.4\n")
+    blocks = load_lesson(path).document.sections[0].blocks
+    links = [(run.text, run.href) for run in blocks[0].text.runs if run.href]
+    assert links == [
+        ("the guide", "https://example.org/guide"),
+        ("Python", "https://www.python.org/doc%20s"),
+        ("wiki", "https://en.wikipedia.org/wiki/Force_%28physics%29"),
+    ]
+    assert "[not defined] and [wiki] and [wiki] are text." in blocks[0].text.plain
+    item = blocks[1].list_.items[0]
+    assert [run.href for run in item.text.runs if run.href] == ["work%20sheet.pdf"]
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "warning" not in result.output  # the file is found
+    deck = Presentation(str(tmp_path / "out" / "lesson-deck.pptx"))
+    addresses = [
+        run.hyperlink.address
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.hyperlink.address
+    ]
+    assert "https://example.org/guide" in addresses and "work%20sheet.pdf" in addresses
+
+
 # -- writing tricky text -----------------------------------------------------------------
 
 TRICKY = [
@@ -686,6 +773,8 @@ TRICKY = [
     "_ _ _",
     "C# and F #",
     "#",
+    "AT&amp;T, &#8212; and \\&copy; as written, `&amp;` too",
+    "[a label] and [docs][] are not links",
 ]
 
 
