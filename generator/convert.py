@@ -107,6 +107,7 @@ def item_data(item: ListItem) -> str | dict[str, Any]:
     """A list item: plain text when that is all it has."""
     data = item.model_dump(by_alias=True, exclude_defaults=True, include={"term"})
     data.update(item.model_dump(by_alias=True, exclude_defaults=True, include={"text", "short"}))
+    data.update(item.model_dump(exclude_defaults=True, include={"numbered", "start"}))
     if item.items:
         data["items"] = [item_data(child) for child in item.items]
     return item.text if list(data) == ["text"] else data
@@ -347,7 +348,10 @@ class MarkdownWriter:
             if trailer:
                 lines.append(inner + trailer)
             if item.items:
-                lines.extend(self.items(item.items, "-" if marker in "-*" else ".", inner))
+                if item.start != 1:  # only a list from 1 may interrupt the item's text
+                    lines.append("")
+                nested = "." if item.numbered else "-"
+                lines.extend(self.items(item.items, nested, inner, start=item.start))
         return lines
 
     def write_compare(self, block: CompareBlock) -> tuple[list[str], dict[str, Any]]:

@@ -543,10 +543,7 @@ class Reader:
             self.list_item(child, (*loc, "list", "items", index))
             for index, child in enumerate(node.children)
         ]
-        body: dict[str, Any] = {"numbered": node.type == "ordered_list", "items": items}
-        start = int(node.attrs.get("start", 1))
-        if start != 1:  # "3." after a picture goes on from 3
-            body["start"] = start
+        body: dict[str, Any] = {"items": items, **_numbering(node)}
         block = {"list": body}
         self.place((*loc, "list"), self.node_place(node))
         return block
@@ -564,6 +561,7 @@ class Reader:
                     self.list_item(grandchild, (*loc, "items", index))
                     for index, grandchild in enumerate(child.children)
                 ]
+                item.update(_numbering(child))
                 self.place((*loc, "items"), self.node_place(child))
             else:
                 self.problem(
@@ -910,6 +908,15 @@ _UNKNOWN_NODES = {
     "html_block": "raw HTML cannot go into a handout, deck and cheat sheet; write it in Markdown",
     "heading": "this heading is not where a section or block title can be",
 }
+
+
+def _numbering(node: Node) -> dict[str, Any]:
+    """How a list's items are counted, as the list block and a list item both say it:
+    ``numbered``, and ``start`` where it is not 1 ("3." after a picture goes on from 3)."""
+    if node.type != "ordered_list":
+        return {}
+    start = int(node.attrs.get("start", 1))
+    return {"numbered": True, **({"start": start} if start != 1 else {})}
 
 
 def _unescape_value(found: re.Match[str]) -> str:

@@ -146,6 +146,16 @@ class Shorthand(Node):
         return {"anyOf": [{"type": "string"}, handler(schema)]}
 
 
+def _numbered_from(start: int, info: ValidationInfo) -> int:
+    """A first number belongs to numbered items: on bullets it would silently do nothing."""
+    if start != 1 and not info.data.get("numbered"):
+        raise PydanticCustomError(
+            "start_unnumbered",
+            "only a numbered list has a first number; add numbered: true or leave start out",
+        )
+    return start
+
+
 class ListItem(Shorthand):
     """One list entry: a plain string in the file, or a mapping with a term and children."""
 
@@ -155,6 +165,21 @@ class ListItem(Shorthand):
     term: RichText | None = None
     short: RichText | None = None
     items: list[ListItem] = Field(default_factory=list, description="Nested items.")
+    numbered: bool = Field(False, description="Its nested items are numbered: steps under a point.")
+    start: int = Field(1, ge=1, description="The first number of its numbered nested items.")
+
+    _start = field_validator("start")(_numbered_from)
+
+    @field_validator("numbered")
+    @classmethod
+    def _numbers_items(cls, numbered: bool, info: ValidationInfo) -> bool:
+        if numbered and "items" in info.data and not info.data["items"]:
+            raise PydanticCustomError(
+                "numbered_without_items",
+                "counts an item's nested items, and this one has none; add items under it"
+                " or leave numbered out",
+            )
+        return numbered
 
     @field_validator("items")
     @classmethod
@@ -176,15 +201,7 @@ class ListBody(Node):
     )
     items: list[ListItem] = Field(min_length=1)
 
-    @field_validator("start")
-    @classmethod
-    def _numbered_from(cls, start: int, info: ValidationInfo) -> int:
-        if start != 1 and not info.data.get("numbered"):
-            raise PydanticCustomError(
-                "start_unnumbered",
-                "only a numbered list has a first number; add numbered: true or leave start out",
-            )
-        return start
+    _start = field_validator("start")(_numbered_from)
 
     @model_validator(mode="before")
     @classmethod

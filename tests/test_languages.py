@@ -249,8 +249,7 @@ questions:
 
 def test_choices_are_lettered_in_the_lesson_s_alphabet(tmp_path):
     """A Hebrew quiz's choices are א ב ג in all three outputs, and the handout's answer
-    key quotes the letter its list shows (so are a numbered list's sub-items in the
-    handout); other languages keep a b c."""
+    key quotes the letter its list shows; other languages keep a b c."""
     from generator.languages import lettering
 
     from .pdflines import drawn_lines
@@ -265,7 +264,7 @@ def test_choices_are_lettered_in_the_lesson_s_alphabet(tmp_path):
 
     word = docx.Document(str(handout))
     formats = word.part.numbering_part.element.xpath(".//w:lvl[@w:ilvl='1']/w:numFmt/@w:val")
-    assert "hebrew2" in formats and "lowerLetter" not in formats  # choices, nested lists
+    assert "hebrew2" in formats and "lowerLetter" not in formats  # the choices
     answers = [p.text for p in word.paragraphs if p.style.name == "Answer"]
     assert answers == ["ב) התאגדות זמנית"]
 

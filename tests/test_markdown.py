@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import shutil
 import tempfile
@@ -13,7 +14,9 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
+from lxml import etree
 from pptx import Presentation
 from pydantic import ValidationError
 from pypdf import PdfReader
@@ -41,6 +44,7 @@ EVERY_LESSON = sorted(
     for path in folder.iterdir()
     if path.suffix in LESSON_SUFFIXES
 )
+WORD = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 OMML = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 FRONT = "---\ntitle: T\nvars: {school: Northside}\n---\n"
 
@@ -1008,6 +1012,115 @@ def test_a_numbered_list_goes_on_from_its_first_number_in_every_format(tmp_path)
         for autonumber in paragraph._p.xpath("a:pPr/a:buAutoNum")
     ]
     assert starts[2:] == [("Check the version printed.", "3"), ("Open IDLE.", "4")]
+
+
+def in_word(element: Any, path: str) -> list[Any]:
+    """*path* found from *element*, a python-docx element or one the handout made."""
+    return etree.XPath(path, namespaces=WORD)(element)
+
+
+def word_markers(handout: docx.document.Document) -> list[tuple[str, str, int | None]]:
+    """Each list paragraph's text, its number format and the number Word shows for it:
+    each numbering instance counts its own paragraphs at a level from its start."""
+    numbering = handout.part.numbering_part.element
+    formats = {
+        abstract.get(qn("w:abstractNumId")): {
+            int(level.get(qn("w:ilvl"))): in_word(level, "w:numFmt/@w:val")[0]
+            for level in in_word(abstract, "w:lvl")
+        }
+        for abstract in in_word(numbering, "w:abstractNum")
+    }
+    instances = {
+        num.get(qn("w:numId")): (
+            in_word(num, "w:abstractNumId/@w:val")[0],
+            {
+                int(override.get(qn("w:ilvl"))): int(in_word(override, "w:startOverride/@w:val")[0])
+                for override in in_word(num, "w:lvlOverride")
+            },
+        )
+        for num in in_word(numbering, "w:num")
+    }
+    counted: collections.Counter[tuple[str, int]] = collections.Counter()
+    markers = []
+    for paragraph in handout.paragraphs:
+        found = in_word(paragraph._p, "w:pPr/w:numPr")
+        if not found:
+            continue
+        num_id = in_word(found[0], "w:numId/@w:val")[0]
+        level = int(in_word(found[0], "w:ilvl/@w:val")[0])
+        abstract, starts = instances[num_id]
+        fmt = formats[abstract][level]
+        number = starts[level] + counted[(num_id, level)]
+        counted[(num_id, level)] += 1
+        markers.append((paragraph.text, fmt, number if fmt == "decimal" else None))
+    return markers
+
+
+def test_nested_items_are_numbered_or_bulleted_as_written_in_every_format(tmp_path):
+    """Steps under a point were bulleted (the cheat sheet, the deck) or lettered (the
+    handout) whatever the Markdown said, and a numbered list's bullet points were
+    lettered in the handout: each level of a list is counted as it is written."""
+    lesson = md_lesson(
+        tmp_path,
+        """
+        # Making tea
+
+        - Boil the water.
+        - Brew it:
+          1. Warm the pot.
+          2. Add the tea.
+        - Serve.
+
+        2. Fill the kettle.
+           - Cold water.
+        3. Wait:
+
+           4. Four minutes.
+           5. Five for green tea.
+        """,
+    )
+    document = load_lesson(lesson).document
+    points, steps = (block.list_ for block in document.sections[0].blocks)
+    assert (points.items[1].numbered, points.items[1].start) == (True, 1)
+    assert (steps.start, steps.items[0].numbered, steps.items[1].start) == (2, False, 4)
+    for name, write in (("again.md", to_markdown), ("again.yaml", to_yaml)):
+        assert load_lesson(write_lesson(tmp_path, write(document), name)).document == document
+    written = {p.suffix: p for p in build(lesson, BuildOptions(out_dir=tmp_path / "out"))}
+
+    assert word_markers(docx.Document(str(written[".docx"]))) == [
+        ("Boil the water.", "bullet", None),
+        ("Brew it:", "bullet", None),
+        ("Warm the pot.", "decimal", 1),
+        ("Add the tea.", "decimal", 2),
+        ("Serve.", "bullet", None),
+        ("Fill the kettle.", "decimal", 2),
+        ("Cold water.", "bullet", None),
+        ("Wait:", "decimal", 3),
+        ("Four minutes.", "decimal", 4),
+        ("Five for green tea.", "decimal", 5),
+    ]
+    text = PdfReader(written[".pdf"]).pages[0].extract_text()
+    for line in ("1. Warm the pot.", "2. Add the tea.", "2. Fill the kettle.", "3. Wait:"):
+        assert line in text
+    assert "4. Four minutes." in text and "5. Five for green tea." in text
+    assert "1. Cold water." not in text and "Cold water." in text
+    bullets = {
+        paragraph.text: (
+            paragraph._p.xpath("a:pPr/a:buAutoNum/@type"),
+            paragraph._p.xpath("a:pPr/a:buAutoNum/@startAt"),
+            paragraph._p.xpath("a:pPr/a:buChar/@char"),
+        )
+        for slide in Presentation(str(written[".pptx"])).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+    }
+    assert bullets["Boil the water."] == ([], [], ["•"])
+    assert bullets["Warm the pot."] == (["arabicPeriod"], ["1"], [])
+    assert bullets["Add the tea."] == (["arabicPeriod"], ["2"], [])
+    assert bullets["Fill the kettle."] == (["arabicPeriod"], ["2"], [])
+    assert bullets["Cold water."] == ([], [], ["–"])
+    assert bullets["Five for green tea."] == (["arabicPeriod"], ["5"], [])
 
 
 def test_a_first_number_is_for_numbered_lists(tmp_path):

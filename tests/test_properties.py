@@ -78,13 +78,21 @@ def list_items(depth: int) -> st.SearchStrategy[list[Any]]:
     if depth == 3:
         return st.lists(plain, min_size=1, max_size=3)
     rich = st.builds(
-        lambda text, term, short, items: drop_none(
-            {"text": text, "term": term, "short": short, "items": items or None}
+        lambda text, term, short, items, start: drop_none(
+            {
+                "text": text,
+                "term": term,
+                "short": short,
+                "items": items or None,
+                "numbered": bool(items and start) or None,
+                "start": start if items else None,
+            }
         ),
         TEXT,
         SHORT,
         SHORT,
         st.one_of(st.just([]), list_items(depth + 1)),
+        st.one_of(st.none(), st.integers(1, 12)),  # numbered nested items, from this number
     )
     return st.lists(st.one_of(plain, rich), min_size=1, max_size=4)
 

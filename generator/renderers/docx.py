@@ -607,7 +607,7 @@ class DocxRenderer(Renderer):
 
         bullets = [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")]
         letters = lettering(self.document.language).word  # a b c, or א ב ג in Hebrew
-        decimal = [("decimal", "%1."), (letters, "%2."), ("lowerRoman", "%3.")]
+        decimal = [("decimal", "%1."), ("decimal", "%2."), ("decimal", "%3.")]
         questions = [("decimal", "%1."), (letters, CHOICE_TEXT)]
         self.numbering = Numbering(
             self.word,
@@ -769,16 +769,18 @@ class DocxRenderer(Renderer):
 
     def render_list(self, block: ListBlock) -> None:
         body = block.list_
-        self.list_items(body.items, "decimal" if body.numbered else "bullet", body.start)
+        self.list_items(body.items, numbered=body.numbered, start=body.start)
 
-    def list_items(self, items: Sequence[ListItem], style: str, start: int = 1) -> None:
-        """A list with its own numbering instance (so it starts at *start*, not where the
-        list before it ended), nested items indented."""
-        num_id = self.numbering.new_list(style, start)
+    def list_items(self, items: Sequence[ListItem], *, numbered: bool, start: int = 1) -> None:
+        """A list, nested items indented. The items of each level (the list's, or one
+        item's nested ones) have a numbering instance of their own, so that they are
+        numbered or bulleted as they say and start at their own first number, not where
+        the items before them ended."""
         paragraphs: list[CT_P] = []
         separator = self.wording("handout_term_separator")
 
-        def walk(entries: Sequence[ListItem], level: int) -> None:
+        def walk(entries: Sequence[ListItem], numbered: bool, start: int, level: int) -> None:
+            num_id = self.numbering.new_list("decimal" if numbered else "bullet", start, level)
             for item in entries:
                 paragraph = self.paragraph("List Paragraph")
                 number(paragraph, num_id, level)
@@ -787,16 +789,17 @@ class DocxRenderer(Renderer):
                     add_run(paragraph, " " if item.term.plain[-1:] in ".:?!" else separator)
                 self.runs(paragraph, item.text.runs)
                 paragraphs.append(paragraph)
-                walk(item.items, level + 1)
+                if item.items:
+                    walk(item.items, item.numbered, item.start, level + 1)
 
-        walk(items, 0)
+        walk(items, numbered, start, 0)
         if len(paragraphs) <= KEEP_LIST:
             for paragraph in paragraphs[:-1]:
                 keep_with_next(paragraph)
         space_after(paragraphs[-1], Pt(SPACE_AFTER * self._size("body")))
 
     def bullets(self, texts: Sequence[RichText]) -> None:
-        self.list_items([ListItem(text=text) for text in texts], "bullet")
+        self.list_items([ListItem(text=text) for text in texts], numbered=False)
 
     def render_quote(self, block: QuoteBlock) -> None:
         quote = self.prose("Quote", block.quote.text)

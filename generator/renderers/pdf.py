@@ -507,12 +507,14 @@ class PdfRenderer(Renderer):
     ) -> list[Flowable]:
         flowables: list[Flowable] = []
         for number, item in enumerate(items, start):
-            marker = f"{number}." if numbered and level == 0 else BULLETS[level]
+            marker = f"{number}." if numbered else BULLETS[level]
             text = self.inline(item.short or item.text)
             if item.term:
                 text = f"<b>{self.inline(item.term)}</b>{self.separator(item.term)}{text}"
             flowables.append(whole(self.item(text, level, marker)))
-            flowables += self.list_items(item.items, numbered=False, level=level + 1)
+            flowables += self.list_items(
+                item.items, numbered=item.numbered, level=level + 1, start=item.start
+            )
         return flowables
 
     def render_compare(self, block: CompareBlock) -> list[Flowable]:

@@ -102,6 +102,16 @@ class Piece:
         return self.height if self.least is None else self.least
 
 
+@dataclass(frozen=True)
+class SubItem:
+    """A list item's nested item on a slide, with its bullet: a character, or a
+    PowerPoint auto-number scheme and the number (or letter) it shows."""
+
+    runs: Sequence[Run]
+    bullet: str = "–"
+    start_at: int | None = None
+
+
 @dataclass
 class Page:
     """One content slide waiting to be drawn."""
@@ -700,10 +710,7 @@ class PptxRenderer(Renderer):
         return [Piece(label_height + height, draw, [read_formula(tex).text])]
 
     def render_list(self, block: ListBlock) -> list[Piece]:
-        items = [
-            (self.item_runs(item), [self.item_runs(c) for c in _children(item)])
-            for item in block.list_.items
-        ]
+        items = [(self.item_runs(item), self.sub_items(item)) for item in block.list_.items]
         full = [
             _item_full(item, self.term_separator)
             for item in _flatten(block.list_.items)
@@ -713,6 +720,16 @@ class PptxRenderer(Renderer):
         return self.bullets(
             block.title, items, numbered=body.numbered, first=body.start, full=lambda chosen: full
         )
+
+    def sub_items(self, item: ListItem) -> list[SubItem]:
+        """An item's nested items, numbered if it says so; deeper ones, brought up to the
+        slide's second level, are dashed."""
+        nested = []
+        for number, child in enumerate(item.items, item.start):
+            counted = SubItem(self.item_runs(child), "arabicPeriod", number)
+            nested.append(counted if item.numbered else SubItem(self.item_runs(child)))
+            nested += [SubItem(self.item_runs(grandchild)) for grandchild in child.items]
+        return nested
 
     def item_runs(self, item: ListItem) -> list[Run]:
         """A list item as shown: the term in bold, then its short form or its text."""
@@ -728,11 +745,10 @@ class PptxRenderer(Renderer):
     def bullets(
         self,
         title: RichText | None,
-        items: Sequence[tuple[Sequence[Run], Sequence[Sequence[Run]]]],
+        items: Sequence[tuple[Sequence[Run], Sequence[SubItem]]],
         *,
         numbered: bool = False,
         first: int = 1,
-        lettered: bool = False,
         full: Callable[[range], list[str]] = lambda chosen: [],
         said: Callable[[range], list[str]] = lambda chosen: [],
     ) -> list[Piece]:
@@ -763,15 +779,15 @@ class PptxRenderer(Renderer):
                 )
                 paras += [
                     Para(
-                        child,
+                        child.runs,
                         sub,
                         indent=size * 1.5 + sub * 1.3,
                         hang=sub * 1.3,
                         space_before=sub * 0.25,
-                        bullet=lettering(self.document.language).slides if lettered else "–",
-                        start_at=number + 1 if lettered else None,
+                        bullet=child.bullet,
+                        start_at=child.start_at,
                     )
-                    for number, child in enumerate(children)
+                    for child in children
                 ]
             return paras
 
@@ -1269,7 +1285,11 @@ class PptxRenderer(Renderer):
     def quiz_pieces(self) -> list[Piece]:
         """Questions numbered, choices lettered; answers only ever go to the notes."""
         questions = self.document.questions
-        items = [(q.prompt.runs, [c.runs for c in q.choices or []]) for q in questions]
+        letters = lettering(self.document.language).slides
+        items = [
+            (q.prompt.runs, [SubItem(c.runs, letters, n) for n, c in enumerate(q.choices or [], 1)])
+            for q in questions
+        ]
 
         def answers(chosen: range) -> list[str]:
             lines = []
@@ -1280,7 +1300,7 @@ class PptxRenderer(Renderer):
                     lines.append(question.explanation.plain)
             return lines
 
-        return self.bullets(None, items, numbered=True, lettered=True, said=answers)
+        return self.bullets(None, items, numbered=True, said=answers)
 
 
 def _with_inner(pieces: Sequence[Piece]) -> Iterator[Piece]:
@@ -1402,11 +1422,6 @@ def _words(runs: Sequence[Run]) -> list[list[Run]]:
             for word in run.text.split():
                 words.append([replace(run, text=word)])
     return words
-
-
-def _children(item: ListItem) -> list[ListItem]:
-    """An item's sub-items, with deeper ones brought up to the second level."""
-    return [node for child in item.items for node in (child, *child.items)]
 
 
 def _flatten(items: Sequence[ListItem]) -> list[ListItem]:

@@ -731,17 +731,16 @@ class Numbering:
                 set_colour(rpr, level.colour)
         return definition
 
-    def new_list(self, style: str, start: int = 1) -> int:
-        """A fresh numbering instance of *style* whose first level starts again at *start*
-        and every other at 1."""
+    def new_list(self, style: str, start: int = 1, level: int = 0) -> int:
+        """A fresh numbering instance of *style* whose *level* starts again at *start* and
+        every other at 1."""
         num_id = self.next_id
         self.next_id += 1
         num = sub(self.root, "num", numId=num_id)
         sub(num, "abstractNumId", val=self.abstract[style])
         for index in range(self.levels[style]):
-            sub(
-                sub(num, "lvlOverride", ilvl=index), "startOverride", val=start if index == 0 else 1
-            )
+            first = start if index == level else 1
+            sub(sub(num, "lvlOverride", ilvl=index), "startOverride", val=first)
         return num_id
 
 
