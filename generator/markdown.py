@@ -435,7 +435,8 @@ class Reader:
                 self.problem(
                     self.at(line, column + 1 + pos),
                     f"'{inner[pos:].strip()[:30]}' is not an attribute; write them as"
-                    ' {key="value" .class}',
+                    ' {key="value" .class}, or start the line with \\{ to show the braces as'
+                    " text",
                 )
                 return None
             pos = found.end()

@@ -657,6 +657,20 @@ def test_a_picture_inside_text_is_an_error_where_it_is_written(tmp_path):
     assert checked.exit_code == 2 and f"{path}:8:14: a picture must stand alone" in checked.output
 
 
+def test_braces_alone_on_a_line_are_attributes_or_said_how_to_show_them(tmp_path):
+    """A line of '{...}' after a block sets its keys; one that holds no attributes (a set,
+    written as maths is) is an error at its place saying how to keep it as text."""
+    path = md_lesson(tmp_path, "# S\n\nThe set is\n{a, b}\n\nThe same set is\n\\{a, b}\n")
+    assert problems(path) == [
+        "8:2: 'a, b' is not an attribute; write them as {key=\"value\" .class}, or start the"
+        " line with \\{ to show the braces as text"
+    ]
+    (tmp_path / "lesson.md").write_text(
+        FRONT + "# S\n\nThe same set is\n\\{a, b}\n", encoding="utf-8"
+    )
+    assert load_lesson(path).document.sections[0].blocks[0].text == "The same set is {a, b}"
+
+
 def test_escaped_tildes_are_shown_and_a_subscript_stays_one(tmp_path):
     r"""'~~' around a word is refused as strikethrough (tests/bad/); written '\~\~' the
     tildes are shown, and a single '~' still makes a subscript."""
