@@ -112,6 +112,8 @@ class Outcome:
         self.status = max(self.status, status)
         if isinstance(error, LessonError):
             self.failures.extend(Failure.of(problem) for problem in error.problems)
+        elif isinstance(error, BuildError) and error.place:
+            self.failures.append(Failure.of(error.place))
         else:
             text = str(error)
             lesson = str(self.job.lesson)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,8 +266,12 @@ def render_format(
         if lesson is None:
             raise BuildError(f"{label}: {renderer.format}: {error}") from error
         raise LessonError([formula_problem(lesson, document, error)]) from None
-    except BuildError as error:  # a renderer's refusal, in words; say which lesson and format
-        raise BuildError(f"{label}: {renderer.format}: {error}") from error
+    except BuildError as error:  # a renderer's refusal, in words; say where, and which format
+        message = f"{renderer.format}: {error}"
+        place = block_problem(lesson, document, error.block, message) if lesson else None
+        if place is None:
+            raise BuildError(f"{label}: {message}") from error
+        raise BuildError(str(place), place=place) from error
     except Exception as error:
         raise BuildError(f"{label}: the {renderer.format} build failed: {error}") from error
     return Output(target, digest(data), len(data))
@@ -276,20 +280,42 @@ def render_format(
 def formula_problem(lesson: Lesson, document: Document, error: FormulaTooWide) -> Problem:
     """*error* located at the display equation it is about (the first that writes it)."""
 
-    def find(sections: list[Section], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-        for number, section in enumerate(sections):
-            here = (*loc, number)
-            for at, block in located_blocks(section.blocks, (*here, "blocks")):
-                if isinstance(block, MathBlock) and block.math.tex == error.tex:
-                    return (*at, "math", "tex")
-                if isinstance(block, TextBlock) and block.text.display_math == error.tex:
-                    return (*at, "text")
-            found = find(section.sections, (*here, "sections"))
-            if found:
-                return found
-        return ()
+    def writes_it(block: Block) -> tuple[str, ...] | None:
+        if isinstance(block, MathBlock) and block.math.tex == error.tex:
+            return ("math", "tex")
+        if isinstance(block, TextBlock) and block.text.display_math == error.tex:
+            return ("text",)
+        return None
 
-    return lesson.source.problem(find(document.sections, ("sections",)), str(error))
+    return lesson.source.problem(find_block(document.sections, writes_it) or (), str(error))
+
+
+def block_problem(
+    lesson: Lesson, document: Document, block: Block | None, message: str
+) -> Problem | None:
+    """*message* said where the lesson writes *block*, if it is one of *document*'s."""
+    found = find_block(document.sections, lambda candidate: () if candidate is block else None)
+    if block is None or found is None:
+        return None
+    return lesson.source.problem(found, message)
+
+
+def find_block(
+    sections: list[Section],
+    match: Callable[[Block], tuple[str, ...] | None],
+    loc: tuple[str | int, ...] = ("sections",),
+) -> tuple[str | int, ...] | None:
+    """The location path of the first block *match* takes (extended by what it returns)."""
+    for number, section in enumerate(sections):
+        here = (*loc, number)
+        for at, block in located_blocks(section.blocks, (*here, "blocks")):
+            inside = match(block)
+            if inside is not None:
+                return (*at, *inside)
+        found = find_block(section.sections, match, (*here, "sections"))
+        if found:
+            return found
+    return None
 
 
 def resolve_images(lesson: Lesson, document: Document, *, allow_outside: bool) -> Document:

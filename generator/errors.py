@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,17 @@ class LessonError(Exception):
 
 
 class BuildError(Exception):
-    """A renderer could not finish an output (exit status 1); the input itself was valid."""
+    """A renderer could not finish an output (exit status 1); the input itself was valid.
+
+    ``block`` is the block being rendered when it was raised (the innermost, inside
+    columns), set as it passes :meth:`~generator.renderers.Renderer.render_block`; the
+    build then says the error where the lesson writes that block, as ``place``.
+    """
+
+    def __init__(self, message: str, *, place: Problem | None = None) -> None:
+        super().__init__(message)
+        self.block: Any = None
+        self.place = place
 
 
 class FormulaTooWide(BuildError):

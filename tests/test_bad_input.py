@@ -290,3 +290,48 @@ def test_a_10000_character_heading_is_quoted_by_its_start_in_messages(tmp_path):
     errors = [line for line in result.output.splitlines() if "too long" in line]
     assert errors and all(len(line) < 400 for line in errors), errors
     assert all("x" * 59 + "…'" in line and "x" * 61 not in line for line in errors), errors
+
+
+LAYOUT_FAILS = """\
+title: T
+sections:
+  - heading: H
+    blocks:
+      - text: Intro
+      - list:
+          - a short item
+          - "{long}"
+      - columns:
+          blocks:
+            - - text: left
+            - - text: right
+              - table:
+                  header: [{columns}]
+                  rows:
+                    - [{cells}]
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_block_that_cannot_be_laid_out_is_named_at_its_line(tmp_path, jobs):
+    """A list item too long for any slide, a table too wide for a cheat sheet column: the
+    error says where the lesson writes the block (inside columns, the column's block), in
+    the output and in the JSON report, so a long lesson's author need not hunt for it."""
+    lesson = write_lesson(
+        tmp_path,
+        LAYOUT_FAILS.format(
+            long=" ".join(["word"] * 400),
+            columns=", ".join(f"C{n}" for n in range(12)),
+            cells=", ".join(["x"] * 12),
+        ),
+    )
+    report = tmp_path / "report.json"
+    result = build_cli(str(lesson), "-o", str(tmp_path / "out"), "-j", jobs, "--json", str(report))
+    assert result.exit_code == 1
+    assert f"{lesson}:6:9: pptx: a list item is too long to fit a slide" in result.output
+    assert f"{lesson}:13:17: pdf: a table of 12 columns is too wide" in result.output
+    errors = yaml.safe_load(report.read_text(encoding="utf-8"))["lessons"][0]["errors"]
+    assert sorted((e["line"], e["column"], e["message"][:4]) for e in errors) == [
+        (6, 9, "pptx"),
+        (13, 17, "pdf:"),
+    ]

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..errors import BuildError
 from ..model import BLOCK_KINDS, Block, Document
 from ..theme import Theme
 
@@ -53,7 +54,11 @@ class Renderer(ABC):
         if method is None:
             raise NotImplementedError(f"{type(self).__name__} cannot render '{block.kind}' blocks")
         with self.speaking(block.lang):
-            return method(block)
+            try:
+                return method(block)
+            except BuildError as error:
+                error.block = error.block or block  # a column's block, not its columns block
+                raise
 
     @contextmanager
     def speaking(self, lang: str | None) -> Iterator[str]:
