@@ -46,6 +46,13 @@ from .model import (
 
 # A table's cells are padded into columns while its widest row stays this short.
 ALIGNED_TABLE_WIDTH = 100
+# A pipe table's rule under a column *width* characters wide, by how the column lines up.
+RULE_ENDS: dict[str, Callable[[int], str]] = {
+    "": lambda width: "-" * (max(width, 1) + 2),
+    "left": lambda width: ":" + "-" * (max(width, 1) + 1),
+    "center": lambda width: ":" + "-" * max(width, 1) + ":",
+    "right": lambda width: "-" * (max(width, 1) + 1) + ":",
+}
 BLOCK_START = re.compile(
     r"^(?:#|>|[-+*](?=\s|$)|[:~](?=\s|$)|:{3}|=+\s*$|-+\s*$|(?:[-*_]\s*){3,}$|`{3}|~{3}|<|\|)"
 )
@@ -369,20 +376,35 @@ class MarkdownWriter:
         return self.pipe_table(header, rows), {}  # {.compare} comes after
 
     def write_table(self, block: TableBlock) -> tuple[list[str], dict[str, Any]]:
-        rows = [[inline_end(str(cell)) for cell in row] for row in block.table.rows]
-        return self.pipe_table([inline_end(cell) for cell in block.table.header], rows), {}
+        table = block.table
+        rows = [[inline_end(str(cell)) for cell in row] for row in table.rows]
+        header = [inline_end(cell) for cell in table.header]
+        return self.pipe_table(header, rows, table.align), {}
 
-    def pipe_table(self, header: list[str], rows: list[list[str]]) -> list[str]:
-        """A pipe table, its columns lined up when that keeps it narrow."""
+    def pipe_table(
+        self, header: list[str], rows: list[list[str]], align: list[str] | None = None
+    ) -> list[str]:
+        """A pipe table, its columns lined up when that keeps it narrow; colons in its rule
+        say how each column lines up (``:--`` left, ``:-:`` centred, ``--:`` right)."""
         table = [[cell.replace("|", "\\|") for cell in row] for row in [header, *rows]]
         widths = [max(len(row[column]) for row in table) for column in range(len(header))]
         if sum(widths) + 3 * len(widths) + 1 > ALIGNED_TABLE_WIDTH:
             widths = [0] * len(header)
+        sides = align or [""] * len(header)
+        padded = {"right": str.rjust, "center": str.center}
         pad = [
-            [cell.ljust(width) for cell, width in zip(row, widths, strict=True)] for row in table
+            [
+                padded.get(side, str.ljust)(cell, width)
+                for cell, width, side in zip(row, widths, sides, strict=True)
+            ]
+            for row in table
         ]
         line = ["| " + " | ".join(row) + " |" for row in pad]
-        rule = "|" + "|".join("-" * (max(width, 1) + 2) for width in widths) + "|"
+        rule = (
+            "|"
+            + "|".join(RULE_ENDS[side](width) for side, width in zip(sides, widths, strict=True))
+            + "|"
+        )
         return [line[0], rule, *line[1:]]
 
     def write_terms(self, block: TermsBlock) -> tuple[list[str], dict[str, Any]]:

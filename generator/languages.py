@@ -88,6 +88,13 @@ def reads_right_to_left(tag: str) -> bool:
     return _script(tag) in RIGHT_TO_LEFT_SCRIPTS
 
 
+def aligned_side(align: str, right_to_left: bool) -> str:
+    """Where *align* ('left', 'center' or 'right', as a left-to-right text has them: where
+    its lines start, their middle, where they end) sets a line of a text that runs
+    *right_to_left* or not: a table's column aligned 'left' in Hebrew starts on the right."""
+    return {"left": "right", "right": "left"}.get(align, align) if right_to_left else align
+
+
 def office_tag(tag: str) -> str:
     """*tag* with a region, as Word and PowerPoint name languages: ``ru`` -> ``ru-RU``,
     ``sr-Latn`` -> ``sr-Latn-RS``; a tag that names its region (or whose language CLDR

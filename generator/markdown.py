@@ -606,6 +606,7 @@ class Reader:
             block = self.compare(header, rows, row_nodes, loc)
         else:
             block = self.plain_table(header, rows, row_nodes, loc)
+            block["table"].update(_alignment(head.children[0]))
         self.place((*loc, "table" if not compare else "compare"), self.node_place(node))
         return block
 
@@ -909,6 +910,15 @@ _UNKNOWN_NODES = {
     "html_block": "raw HTML cannot go into a handout, deck and cheat sheet; write it in Markdown",
     "heading": "this heading is not where a section or block title can be",
 }
+
+
+def _alignment(header: Node) -> dict[str, Any]:
+    """The table's ``align``, from the colons of its rule (``|:--|--:|``); none when it
+    has none."""
+    found = [
+        str(cell.attrs.get("style", "")).removeprefix("text-align:") for cell in header.children
+    ]
+    return {"align": [side or "left" for side in found]} if any(found) else {}
 
 
 def _numbering(node: Node) -> dict[str, Any]:

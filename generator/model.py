@@ -267,9 +267,17 @@ class CompareBlock(Block):
     compare: CompareBody
 
 
+Alignment = Literal["left", "center", "right"]
+
+
 class TableBody(Node):
     header: list[RichText] = Field(min_length=1)
     rows: list[list[RichText]] = Field(min_length=1)
+    align: list[Alignment] | None = Field(
+        None,
+        description="How each column's cells line up (numbers read best on the right); in a"
+        " right-to-left table, left is where its lines start.",
+    )
 
     @model_validator(mode="after")
     def _row_widths(self) -> TableBody:
@@ -285,7 +293,21 @@ class TableBody(Node):
                         "at": ("rows", number - 1),
                     },
                 )
+        if self.align is not None and len(self.align) != len(self.header):
+            raise PydanticCustomError(
+                "align_width",
+                "gives {count} for {width}; give one per column, as the header does",
+                {
+                    "count": counted(len(self.align), "alignment"),
+                    "width": counted(len(self.header), "column"),
+                    "at": ("align",),
+                },
+            )
         return self
+
+    def alignment(self, column: int) -> Alignment:
+        """How *column*'s cells line up: as ``align`` says, else on the left."""
+        return self.align[column] if self.align else "left"
 
 
 class TableBlock(Block):

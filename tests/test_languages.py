@@ -278,3 +278,30 @@ def test_choices_are_lettered_in_the_lesson_s_alphabet(tmp_path):
     reader = PdfReader(sheet)
     drawn = " ".join(reading(line.text) for line in drawn_lines(reader.pages[0], reader))
     assert "א." in drawn and "ב." in drawn and "A." not in drawn
+
+
+def test_a_quotations_source_ends_its_line_in_hebrew_too(tmp_path):
+    """On a slide a quotation's source is set at the end of the line: the right in
+    English, the left in Hebrew (it stayed on the right, where a Hebrew line starts)."""
+    quote = "      - quote: {{text: {text}, source: {source}}}\n"
+    lessons = {
+        "en": ("Together we stand", "A saying"),
+        "he": ("ביחד נעמוד", "אמרה עממית"),
+    }
+    sides = {}
+    for language, (text, source) in lessons.items():
+        body = f"title: T\nlanguage: {language}\nsections:\n  - heading: H\n    blocks:\n"
+        (tmp_path / language).mkdir()
+        lesson = write_lesson(tmp_path / language, body + quote.format(text=text, source=source))
+        deck = build(lesson, BuildOptions(formats=["pptx"], out_dir=tmp_path / language))[0]
+        sides[language] = {
+            paragraph.text: (paragraph._p.pPr.get("algn"), paragraph._p.pPr.get("rtl", "0"))
+            for slide in Presentation(str(deck)).slides
+            for shape in slide.shapes
+            if shape.has_text_frame
+            for paragraph in shape.text_frame.paragraphs
+            if paragraph._p.pPr is not None
+        }
+    assert sides["en"]["— A saying"][0] == "r"
+    assert sides["he"]["— אמרה עממית"] == ("l", "1")
+    assert sides["he"]["ביחד נעמוד"] == ("r", "1")

@@ -118,7 +118,10 @@ def compare(draw: st.DrawFn) -> dict[str, Any]:
 def table(draw: st.DrawFn) -> dict[str, Any]:
     width = draw(st.integers(1, 5))
     cells = st.lists(TEXT, min_size=width, max_size=width)
-    return {"table": {"header": draw(cells), "rows": draw(st.lists(cells, min_size=1, max_size=6))}}
+    sides = st.sampled_from(["left", "center", "right"])
+    align = draw(st.one_of(st.none(), st.lists(sides, min_size=width, max_size=width)))
+    body = {"header": draw(cells), "rows": draw(st.lists(cells, min_size=1, max_size=6))}
+    return {"table": drop_none({**body, "align": align})}
 
 
 BODIES = st.one_of(

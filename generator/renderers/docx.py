@@ -52,7 +52,7 @@ from ..files import build_time, normalized_zip
 from ..formula import read_formula
 from ..highlight import code_lines, columns, wrapped
 from ..inline import RichText, Run, paragraphs
-from ..languages import Lettering, lettering
+from ..languages import Lettering, aligned_side, lettering, reads_right_to_left
 from ..model import (
     Block,
     CalloutBlock,
@@ -72,6 +72,7 @@ from ..model import (
     TextBlock,
 )
 from ..officefile import WORD, file_problem
+from ..scripts import RIGHT_TO_LEFT, right_to_left
 from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
@@ -922,7 +923,8 @@ class DocxRenderer(Renderer):
         columns = list(zip(table.header, *table.rows, strict=True))
         widths = self.content_widths(columns, self.table_size)
         widths = self.whole_words(widths, columns, False, self.table_size)
-        self.data_table(block.title, table.header, table.rows, widths, aspect=False)
+        align = [table.alignment(column) for column in range(len(table.header))]
+        self.data_table(block.title, table.header, table.rows, widths, aspect=False, align=align)
 
     def render_terms(self, block: TermsBlock) -> None:
         self.definitions(block.terms, block.title.plain if block.title else "")
@@ -952,9 +954,12 @@ class DocxRenderer(Renderer):
         widths: Sequence[int],
         *,
         aspect: bool,
+        align: Sequence[str] = (),
     ) -> None:
         """A data table, header row repeated on each page, bold aspects: in the template's
         table style if it has one, else the theme's look (coloured header, banded rows).
+        Each column's cells, header too, line up as *align* says (Word reads left and
+        right as where a line starts and ends, so a right-to-left table mirrors them).
 
         The header and first row keep with each other (and the block's label above them).
         Its caption is the block's title, its description that and the column names, for
@@ -982,15 +987,27 @@ class DocxRenderer(Renderer):
         )
         head, *body = table.tr_lst
         set_child(properties(head, "trPr"), "tblHeader", TRPR_ORDER)
-        for cell, text in zip(head.tc_lst, header, strict=True):
+
+        table_reads_backwards = reads_right_to_left(self.lang)
+
+        def lined_up(paragraph: CT_P, column: int, text: str) -> CT_P:
+            """The cell's paragraph on its column's side of the page, in the terms of its
+            own direction (which it is marked with as the handout is finished)."""
+            on_page = aligned_side(align[column] if align else "left", table_reads_backwards)
+            own = aligned_side(on_page, bool(RIGHT_TO_LEFT.search(text)) and right_to_left(text))
+            if own != "left":  # left: where its lines start, as the style has it
+                set_values(properties(paragraph, "pPr"), "jc", PPR_ORDER, val=own)
+            return paragraph
+
+        for column, (cell, text) in enumerate(zip(head.tc_lst, header, strict=True)):
             set_values(properties(cell, "tcPr"), "vAlign", TCPR_ORDER, val="center")
-            keep_with_next(self.cell_text(cell, head_style, text))
+            keep_with_next(lined_up(self.cell_text(cell, head_style, text), column, text))
             if themed:
                 shade(cell, palette.primary)
         for index, (row, cells) in enumerate(zip(body, rows, strict=True)):
             for column, (cell, text) in enumerate(zip(row.tc_lst, cells, strict=True)):
                 style = aspect_style if aspect and column == 0 else body_style
-                paragraph = self.cell_text(cell, style, text)
+                paragraph = lined_up(self.cell_text(cell, style, text), column, text)
                 if index == 0:
                     keep_with_next(paragraph)
                 if themed and index % 2 == 1:

@@ -64,6 +64,7 @@ from ..model import (
 from ..scripts import characters
 from ..textfit import at_least, words
 from . import Renderer
+from .pdfbidi import LinedUp
 from .pdflayout import (
     BULLETS,
     LEADING,
@@ -541,7 +542,8 @@ class PdfRenderer(Renderer):
     def render_table(self, block: TableBlock) -> list[Flowable]:
         table = block.table
         widths = self.column_widths(table.header, table.rows)
-        return [self.grid(list(table.header), table.rows, widths, bold_first=False)]
+        align = [table.alignment(column) for column in range(len(table.header))]
+        return [self.grid(list(table.header), table.rows, widths, bold_first=False, align=align)]
 
     def render_terms(self, block: TermsBlock) -> list[Flowable]:
         return self.term_list(block.terms)
@@ -789,8 +791,10 @@ class PdfRenderer(Renderer):
         widths: Sequence[float],
         *,
         bold_first: bool = True,
+        align: Sequence[str] = (),
     ) -> Table:
-        """A compact table: header row in the primary colour, shaded alternate rows.
+        """A compact table: header row in the primary colour, shaded alternate rows; each
+        column's cells, header too, line up as *align* says.
 
         Tables split between rows only, and repeat their header when they do.
         """
@@ -802,16 +806,25 @@ class PdfRenderer(Renderer):
                 f" sheet (at most {int(available // self.narrowest())} fit); split it, or leave"
                 " it out of the cheat sheet with 'skip: [pdf]'"
             )
-        data = [[Paragraph(f"<b>{self.inline(cell)}</b>", s.head_cell) for cell in header]]
+        right_to_left = reads_right_to_left(self.lang)
+        lined_up = LinedUp(align, right_to_left)
+        data = [
+            [
+                Paragraph(f"<b>{self.inline(cell)}</b>", lined_up(s.head_cell, column, cell))
+                for column, cell in enumerate(header)
+            ]
+        ]
         speak(  # the theme's wording (an aspect column's name) is in the lesson's language
             [p for p, cell in zip(data[0], header, strict=True) if not isinstance(cell, RichText)],
             self.document.language,
         )
         data += [
-            [self.paragraph(cell, s.cell, bold=bold_first and i == 0) for i, cell in enumerate(row)]
+            [
+                self.paragraph(cell, lined_up(s.cell, i, cell), bold=bold_first and i == 0)
+                for i, cell in enumerate(row)
+            ]
             for row in rows
         ]
-        right_to_left = reads_right_to_left(self.lang)
         table = TABLE_KINDS[bold_first, right_to_left](
             data,
             colWidths=list(widths),

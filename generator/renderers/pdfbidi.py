@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import copy
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus.paragraph import _FK_IMG
@@ -55,6 +55,37 @@ def mirrored(style: ParagraphStyle, rtl: bool) -> ParagraphStyle:
         style = ParagraphStyle(style.name, parent=style)
     style.rtl = rtl
     return style
+
+
+SIDES = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+MIRROR = {TA_LEFT: TA_RIGHT, TA_CENTER: TA_CENTER, TA_RIGHT: TA_LEFT}
+
+
+class LinedUp:
+    """A table's cell styles by column: each column's cells line up as the table's
+    ``align`` says, left being the side its lines start from (the right, in a
+    right-to-left table), whichever way a cell's own text runs. Word reads a table's
+    alignment so, and a column of numbers in a Hebrew table lines up with its header."""
+
+    def __init__(self, align: Sequence[str], right_to_left: bool) -> None:
+        self.align = align
+        self.right_to_left = right_to_left
+        self.made: dict[tuple[str, int, bool | None], ParagraphStyle] = {}
+
+    def __call__(self, style: ParagraphStyle, column: int, text: str) -> ParagraphStyle:
+        side = SIDES[self.align[column]] if self.align else TA_LEFT
+        side = MIRROR[side] if self.right_to_left else side
+        # The direction of a text with right-to-left letters, kept on the style so that
+        # the paragraph takes the column's side rather than mirroring it for its text.
+        direction = right_to_left(text) if RIGHT_TO_LEFT.search(text) else None
+        if side == style.alignment and direction is None:
+            return style
+        key = (style.name, side, direction)
+        if key not in self.made:
+            self.made[key] = ParagraphStyle(style.name, parent=style, alignment=side)
+            if direction is not None:
+                self.made[key].rtl = direction
+        return self.made[key]
 
 
 class Paragraph(MathParagraph):

@@ -38,7 +38,7 @@ from ..files import build_time
 from ..formula import read_formula
 from ..highlight import Line, code_lines, columns, wrapped
 from ..inline import RichText, Run
-from ..languages import lettering
+from ..languages import lettering, reads_right_to_left
 from ..model import (
     Block,
     CalloutBlock,
@@ -72,6 +72,7 @@ MIN_SHRINK = 0.6  # a picture sharing a slide is drawn down to this share of its
 IMAGE_SHARES = 0.6  # an image (with its label and caption) taller than this share of the
 # content area, even drawn smaller, has its slide to itself; a smaller one may share one
 
+SIDES = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
 
@@ -918,7 +919,9 @@ class PptxRenderer(Renderer):
         return self.table_pieces(block.title, header, rows, bold_first=labelled, full=full)
 
     def render_table(self, block: TableBlock) -> list[Piece]:
-        return self.table_pieces(block.title, block.table.header, block.table.rows)
+        table = block.table
+        align = [SIDES[table.alignment(column)] for column in range(len(table.header))]
+        return self.table_pieces(block.title, table.header, table.rows, align=align)
 
     def table_pieces(
         self,
@@ -928,8 +931,10 @@ class PptxRenderer(Renderer):
         *,
         bold_first: bool = False,
         full: Sequence[str] = (),
+        align: Sequence[PP_ALIGN] = (),
     ) -> list[Piece]:
-        """A real table, rows measured at each size; rows continue on further slides."""
+        """A real table, rows measured at each size; rows continue on further slides; its
+        columns line up as *align* says."""
         sizes = self.theme.sizes["pptx"]
         label = self.block_label(title)
         description = title.plain if title else ", ".join(cell.plain for cell in header)
@@ -992,6 +997,8 @@ class PptxRenderer(Renderer):
                     size,
                     first_column=bold_first,
                     description=description,
+                    align=align,
+                    right_to_left=reads_right_to_left(self.lang),
                 )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]

@@ -97,6 +97,13 @@ def _reads_right_to_left(para: Para) -> bool:
     return reverse and not all(run.code for run in para.runs)
 
 
+def mirrored(align: PP_ALIGN) -> PP_ALIGN:
+    """*align* seen from the other side: a paragraph's left and right are where its lines
+    start and end, so a right-to-left one is set from the right, and its 'right' is on
+    the left (a quotation's source ends the line either way)."""
+    return {PP_ALIGN.LEFT: PP_ALIGN.RIGHT, PP_ALIGN.RIGHT: PP_ALIGN.LEFT}.get(align, align)
+
+
 @dataclass(frozen=True)
 class Para(textfit.Paragraph):
     """A paragraph as measured (runs, size, indent, space) plus how it is drawn."""
@@ -252,15 +259,21 @@ class Painter:
         *,
         first_column: bool = False,
         description: str = "",
+        align: Sequence[PP_ALIGN] = (),
+        right_to_left: bool = False,
     ) -> None:
         """A table of *rows* (the first a header) with the given widths and row heights;
         *first_column* marks the first column as row headers (a compare table's aspects);
-        *description* is its alt text."""
+        *description* is its alt text. Each column's cells line up as *align* says, left
+        being where the table's lines start: its first column is on the right when it
+        reads *right_to_left*."""
         flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
         flags += ' bandRow="1"' if self.table_style else ""  # a template's style shades rows
+        flags += ' rtl="1"' if right_to_left else ""
+        sides = [mirrored(side) if right_to_left else side for side in align]
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
         body = "".join(
-            f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size)}</a:tr>'
+            f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size, sides)}</a:tr>'
             for index, (cells, height) in enumerate(zip(rows, heights, strict=True))
         )
         _add(
@@ -282,10 +295,18 @@ class Painter:
             return TABLE_STYLE
         return self.table_style or PLAIN_TABLE_STYLE
 
-    def row(self, slide: Slide, index: int, cells: Sequence[Sequence[Run]], size: float) -> str:
+    def row(
+        self,
+        slide: Slide,
+        index: int,
+        cells: Sequence[Sequence[Run]],
+        size: float,
+        sides: Sequence[PP_ALIGN] = (),
+    ) -> str:
         """One table row's cells: on the theme's master the header on the primary colour,
         then alternate shading; on a template, as its table style draws them, or when it
-        has none, a header in its strong colour and rows in its readable text colour."""
+        has none, a header in its strong colour and rows in its readable text colour.
+        A cell is set on its column's side of the page (*sides*), whichever way it reads."""
         margins = _attributes(CELL_MARGINS, CELL_INSETS)
         fill, colour = "", ""
         header = index == 0
@@ -296,17 +317,26 @@ class Painter:
         elif self.table_style is None:  # on "No Style, No Grid": only these colours show
             fill = self.fill("header") if header else ""
             colour = "on_header" if header else "text"
+
+        def para(runs: Sequence[Run], column: int) -> Para:
+            plain = Para(runs, size, colour=colour)
+            if not sides:
+                return plain
+            reverse = _reads_right_to_left(plain)  # its left and right are mirrored
+            return replace(plain, align=mirrored(sides[column]) if reverse else sides[column])
+
         return "".join(
             '<a:tc><a:txBody><a:bodyPr wrap="square"/><a:lstStyle/>'
-            f"{self.paragraphs(slide, [Para(runs, size, colour=colour)])}"
+            f"{self.paragraphs(slide, [para(runs, column)])}"
             f'</a:txBody><a:tcPr anchor="ctr"{margins}>{fill}</a:tcPr></a:tc>'
-            for runs in cells
+            for column, runs in enumerate(cells)
         )
 
     def paragraphs(self, owner: Any, paras: Sequence[Para], *, inherit: bool = False) -> str:
         """*paras* as ``a:p`` elements; links are related to *owner*'s part (its slide).
 
-        With *inherit* (a placeholder) alignment and bullet colours come from the master;
+        With *inherit* (a placeholder) alignment (but a centred or right-aligned line's)
+        and bullet colours come from the master;
         indents are always written there, since a master's own indents would change the
         measured width, and so is the absence of a bullet. A paragraph that reads right
         to left (its first strong letter is Hebrew or Arabic) is marked so and set from
@@ -331,9 +361,10 @@ class Painter:
         """One paragraph with the exact line spacing it was measured at, and no space
         before it at the top of its frame, where the measure counted none; *direction*
         is its ``rtl`` attribute, if it needs one."""
-        if direction == ' rtl="1"' and para.align == PP_ALIGN.LEFT:
-            para = replace(para, align=PP_ALIGN.RIGHT)
-        props = "" if inherit and not direction else f' algn="{para.align.xml_value}"'
+        if direction == ' rtl="1"':
+            para = replace(para, align=mirrored(para.align))
+        as_master = inherit and not direction and para.align == PP_ALIGN.LEFT
+        props = "" if as_master else f' algn="{para.align.xml_value}"'
         props += direction
         if para.indent or inherit:
             props += f' marL="{pt(para.indent)}" indent="{-pt(para.hang)}"'
