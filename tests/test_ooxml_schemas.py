@@ -3,7 +3,8 @@ known repair triggers (openxml-audit, pure Python).
 
 The renderers write much of their XML by hand, and LibreOffice forgives what Word
 rejects as "unreadable content", so reopening the files is not enough. Every block
-kind, every shipped theme, the sample, hostile text and every kind of reference
+kind, every shipped theme, the sample, hostile text, a right-to-left lesson (its table
+aligned, its list numbered at two levels) and every kind of reference
 template (.docx, .dotx, .pptx, .potx) is built and audited, and so are handouts joined
 into one file; any finding fails, unless it is listed in FALSE_POSITIVES with the reason
 it is one.
@@ -41,6 +42,26 @@ sections:
 """
 
 
+RIGHT_TO_LEFT = """\
+title: ברית מול קואליציה
+language: he
+sections:
+  - heading: מהי ברית?
+    blocks:
+      - list:
+          - text: "שלבים:"
+            numbered: true
+            start: 2
+            items: [ראשון, שני]
+          - נקודה
+      - table:
+          header: [שם, ציון]
+          rows: [[דנה, "92"], [יוסי, "7"]]
+          align: [left, right]
+      - quote: {text: ביחד נעמוד, source: אמרה עממית}
+"""
+
+
 def hostile(folder: Path) -> Path:
     rows = "".join(f'            - ["r{n} <&>", "ü{n}", "{n}"]\n' for n in range(60))
     return write_lesson(folder, HOSTILE.format(word="x" * 200, rows=rows), "hostile.yaml")
@@ -62,6 +83,7 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
         add(f"every-block-{theme}", EVERY_BLOCK, theme=theme)
     add("sample", SAMPLE)
     add("hostile", hostile(work))
+    add("right-to-left", write_lesson(work, RIGHT_TO_LEFT, "right-to-left.yaml"))
     word = reference_document(work / "house.docx")
     add("reference-docx", EVERY_BLOCK, references={"docx": word}, formats=["docx"])
     dotx = as_template(word, work / "house.dotx")
@@ -85,6 +107,8 @@ NAMES = [
     "sample.pptx",
     "hostile.docx",
     "hostile.pptx",
+    "right-to-left.docx",
+    "right-to-left.pptx",
     "reference-docx.docx",
     "reference-dotx.docx",
     "reference-pptx.pptx",
