@@ -83,6 +83,10 @@ REFERENCE_LINK = re.compile(
     r"(?<![\\!])\[(?P<text>(?:\\.|[^\[\]\\])+)\]"
     r"(?:\[(?P<label>(?:\\.|[^\[\]\\])*)\])?(?![(\[])"
 )
+# A footnote's mark or the start of its note ('[^1]', '[^1]:'), not after a backslash.
+FOOTNOTE = re.compile(r"(?<!\\)(?:\\\\)*(\[\^[^\]\s]+\]:?)")
+# A '[' (and the backslashes before it) that would start a footnote's mark, for the writer.
+FOOTNOTE_LIKE = re.compile(r"(\\*)\[(?=\^[^\]\s]+\])")
 # What an address may not hold where the inline parser reads one: written as %XX.
 UNSAFE_IN_HREF = re.compile(r"[\s()]")
 # Code spans and maths, whose backslashes are the code's and the TeX's, not escapes.
@@ -355,7 +359,11 @@ class Reader:
         text = LIST_ESCAPE.sub(r"\1\2", self.linked(_unescape(text)))
         if message := text_problem(text):
             self.problem(place, message)
-        self.no_picture(content, place)
+        # A picture would show as '!' and a link to the file (the README allows one only
+        # alone in its paragraph, an image block); a footnote as its mark, '[^1]', and
+        # its note as a paragraph of its own, and lessons have no footnotes.
+        self.refuse(PICTURE, content, place, _picture_in_text)
+        self.refuse(FOOTNOTE, content, place, _footnote)
         return text
 
     def linked(self, text: str) -> str:
@@ -376,19 +384,15 @@ class Reader:
 
         return _outside_verbatim(text, lambda part: REFERENCE_LINK.sub(inline_link, part))
 
-    def no_picture(self, content: str, place: Place) -> None:
-        """A picture inside text would show as '!' and a link to the file: the README
-        allows one only alone in its paragraph, where it is an image block."""
-        found = PICTURE.search(VERBATIM.sub(lambda span: " " * len(span.group()), content))
-        if found is None:
-            return
-        picture = content[found.start(1) : found.end(1)]
-        self.problem(
-            self.written_at(picture, place),
-            f"a picture must stand alone in its paragraph, not in a sentence, a list item or"
-            f" a table cell; put '{picture}' on a line of its own, with a blank line above"
-            " and below it",
-        )
+    def refuse(
+        self, pattern: re.Pattern[str], content: str, place: Place, say: Callable[[str], str]
+    ) -> None:
+        """What *say* says of the first thing *pattern* finds in *content* (its group 1),
+        outside code and maths, located where it is written."""
+        found = pattern.search(VERBATIM.sub(lambda span: " " * len(span.group()), content))
+        if found is not None:
+            written = content[found.start(1) : found.end(1)]
+            self.problem(self.written_at(written, place), say(written))
 
     def written_at(self, snippet: str, place: Place) -> Place:
         """Where *snippet* is written, at *place* or on a line below it (else *place*)."""
@@ -921,6 +925,22 @@ def _alignment(header: Node) -> dict[str, Any]:
     return {"align": [side or "left" for side in found]} if any(found) else {}
 
 
+def _picture_in_text(picture: str) -> str:
+    return (
+        "a picture must stand alone in its paragraph, not in a sentence, a list item or a"
+        f" table cell; put '{picture}' on a line of its own, with a blank line above and"
+        " below it"
+    )
+
+
+def _footnote(mark: str) -> str:
+    return (
+        f"'{mark}' is a footnote, which lessons do not have; put the note in the text, in"
+        ' the block\'s notes ({notes="..."}) or under ::: sources, or write'
+        f" '\\{mark}' to show it as it is"
+    )
+
+
 def _numbering(node: Node) -> dict[str, Any]:
     """How a list's items are counted, as the list block and a list item both say it:
     ``numbered``, and ``start`` where it is not 1 ("3." after a picture goes on from 3)."""
@@ -962,6 +982,8 @@ def _unescape_one(found: re.Match[str]) -> str:
     escaped, after = found.group(1), found.group(2)
     if escaped == "\\" and after not in KEPT_ESCAPES:
         return "\\"  # '\\\\|' in Markdown is the '\\|' the inline parser shows as it is
+    if escaped == "[" and after == "^":
+        return "["  # '\\[^1]' is kept from being a footnote, and '[^1]' is no markup
     return found.group() if escaped in KEPT_ESCAPES else escaped
 
 
@@ -986,13 +1008,24 @@ def _referenced(reference: str) -> str:
 
 def protect_escapes(text: str) -> str:
     """*text* with each backslash that Markdown would read as an escape (before '|', '#'
-    ... or at a line's end) doubled, and each '&' that would start a character reference
-    written as one (``&amp;``), outside code spans and maths: what :func:`_unescape` reads back."""
-    if "\\" not in text and "&" not in text:
+    ... or at a line's end) doubled, each '&' that would start a character reference
+    written as one (``&amp;``) and each '[' that would start a footnote's mark escaped,
+    outside code spans and maths: what the reader reads back as written."""
+    if "\\" not in text and "&" not in text and "[^" not in text:
         return text
     return _outside_verbatim(
-        text, lambda part: literal_ampersands(LONE_BACKSLASH.sub(r"\\\\", part))
+        text,
+        lambda part: FOOTNOTE_LIKE.sub(
+            _escaped_bracket, literal_ampersands(LONE_BACKSLASH.sub(r"\\\\", part))
+        ),
     )
+
+
+def _escaped_bracket(found: re.Match[str]) -> str:
+    """A '[' that would start a footnote's mark, escaped unless it is already (after an
+    odd number of backslashes)."""
+    slashes = found.group(1)
+    return f"{slashes}[" if len(slashes) % 2 else f"{slashes}\\["
 
 
 def literal_ampersands(text: str) -> str:

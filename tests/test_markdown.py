@@ -671,6 +671,26 @@ def test_braces_alone_on_a_line_are_attributes_or_said_how_to_show_them(tmp_path
     assert load_lesson(path).document.sections[0].blocks[0].text == "The same set is {a, b}"
 
 
+def test_a_footnote_is_an_error_where_it_is_written(tmp_path):
+    """A footnote printed as '[^1]', its note as a paragraph of its own: refused at the
+    mark and at the note, saying where a note can go; escaped, it is shown as written."""
+    path = md_lesson(
+        tmp_path,
+        "# S\n\nAlliances last.[^1] And `[^2]` is code.\n\n[^1]: Smith, 2020.\n\n"
+        "Escaped: \\[^3] stays.\n",
+    )
+    hint = (
+        "is a footnote, which lessons do not have; put the note in the text, in the"
+        ' block\'s notes ({notes="..."}) or under ::: sources, or write'
+    )
+    assert problems(path) == [
+        f"7:16: '[^1]' {hint} '\\[^1]' to show it as it is",
+        f"9:1: '[^1]:' {hint} '\\[^1]:' to show it as it is",
+    ]
+    (tmp_path / "lesson.md").write_text(FRONT + "# S\n\nEscaped: \\[^3] stays.\n", "utf-8")
+    assert load_lesson(path).document.sections[0].blocks[0].text.plain == "Escaped: [^3] stays."
+
+
 def test_escaped_tildes_are_shown_and_a_subscript_stays_one(tmp_path):
     r"""'~~' around a word is refused as strikethrough (tests/bad/); written '\~\~' the
     tildes are shown, and a single '~' still makes a subscript."""
@@ -793,6 +813,7 @@ TRICKY = [
     "#",
     "AT&amp;T, &#8212; and \\&copy; as written, `&amp;` too",
     "[a label] and [docs][] are not links",
+    "a mark [^1] and [^note]: no footnotes",
 ]
 
 
