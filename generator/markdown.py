@@ -909,8 +909,8 @@ class Reader:
 
 _UNKNOWN = "this kind of Markdown has no place in a lesson; remove it"
 _UNKNOWN_NODES = {
-    "hr": "a '---' line has no meaning in a lesson body; remove it, or start a new section"
-    " with '# Heading'",
+    "hr": "a '---' line starts a new slide between a section's blocks, and has no meaning"
+    " here; remove it",
     "html_block": "raw HTML cannot go into a handout, deck and cheat sheet; write it in Markdown",
     "heading": "this heading is not where a section or block title can be",
 }
@@ -1084,6 +1084,8 @@ class BlockRun:
         self.title: tuple[str, Place] | None = None
         self.last: tuple[dict[str, Any], tuple[str | int, ...], int] | None = None
         """The block just read, its location and the line after it."""
+        self.slide_break: Place | None = None
+        """Where a '---' line waits for the block it starts a slide with."""
 
     def add(self, node: Node) -> None:
         """Any node of a column; in a section, all but section headings and lesson divs."""
@@ -1097,8 +1099,22 @@ class BlockRun:
             return  # a comment (also what keeps two lists of the same kind apart)
         elif node.type == "paragraph" and self.attributes_only(node):
             return
+        elif node.type == "hr" and self.section is not None:
+            self.add_slide_break(reader.node_place(node))
         else:
             self.add_block(node)
+
+    def add_slide_break(self, place: Place) -> None:
+        """A '---' line starts a new slide with the block below it, as in pandoc's and
+        Marp's slide shows: ``new_slide`` on that block (only the deck changes)."""
+        if self.title is not None:
+            self.reader.problem(
+                place, "a '---' line goes above a block's title, not between it and the block"
+            )
+        elif self.slide_break is not None:
+            self.reader.problem(place, "two '---' lines in a row start one slide; keep one")
+        else:
+            self.slide_break = place
 
     def add_block(self, node: Node) -> None:
         reader = self.reader
@@ -1111,6 +1127,10 @@ class BlockRun:
             block["title"] = self.title[0]
             reader.place((*block_loc, "title"), self.title[1])
             self.title = None
+        if self.slide_break is not None:
+            block["new_slide"] = True
+            reader.place((*block_loc, "new_slide"), self.slide_break)
+            self.slide_break = None
         self.blocks.append(block)
         end = node.map[1] + (1 if node.type == "container_div" else 0)  # after its ':::'
         self.last = (block, block_loc, end)
@@ -1192,10 +1212,18 @@ class BlockRun:
         reader.place((*loc, "notes"), place)
 
     def close(self) -> None:
-        """The end of the run, or a heading: a pending block title has no block."""
+        """The end of the run, or a heading: a pending block title or slide break has no
+        block."""
         if self.title is not None:
             self.reader.problem(self.title[1], "this block title has no block under it; add one")
             self.title = None
+        if self.slide_break is not None:
+            self.reader.problem(
+                self.slide_break,
+                "this '---' line starts a slide with no block under it; add one, or remove"
+                " it (a heading starts a slide of its own)",
+            )
+            self.slide_break = None
 
 
 class Body:

@@ -671,6 +671,27 @@ def test_braces_alone_on_a_line_are_attributes_or_said_how_to_show_them(tmp_path
     assert load_lesson(path).document.sections[0].blocks[0].text == "The same set is {a, b}"
 
 
+def test_a_rule_between_blocks_starts_a_new_slide_as_in_pandoc_and_marp(tmp_path):
+    """A trainer's '---' (or '***') between blocks: the block below starts a slide of
+    its own in the deck, as new_slide does; the handout and the sheet run on."""
+    body = "# Forces\n\nA push or a pull.\n\n{rule}\n\nMeasured in newtons.\n"
+    slides = {}
+    for rule in ("---", "***", ""):
+        folder = tmp_path / (rule.replace("*", "s").replace("-", "d") or "none")
+        folder.mkdir()
+        lesson = md_lesson(folder, body.format(rule=rule))
+        blocks = load_lesson(lesson).document.sections[0].blocks
+        assert [block.new_slide for block in blocks] == [False, bool(rule)]
+        deck = build(lesson, BuildOptions(formats=["pptx"], out_dir=folder / "out"))[0]
+        slides[rule] = [all_text(slide) for slide in Presentation(str(deck)).slides]
+    assert slides["---"] == slides["***"] and len(slides["---"]) == len(slides[""]) + 1
+    shown = [text for text in slides["---"] if "newtons" in text or "push" in text]
+    assert len(shown) == 2 and not any("newtons" in text and "push" in text for text in shown)
+    document = load_lesson(tmp_path / "ddd" / "lesson.md").document
+    again = write_lesson(tmp_path, to_markdown(document), "again.md")  # as {new_slide=true}
+    assert load_lesson(again).document == document
+
+
 def test_a_footnote_is_an_error_where_it_is_written(tmp_path):
     """A footnote printed as '[^1]', its note as a paragraph of its own: refused at the
     mark and at the note, saying where a note can go; escaped, it is shown as written."""
