@@ -1,8 +1,8 @@
 """Inline Markdown for lesson text: parsed once, consumed by every renderer.
 
-Lesson authors write ``**bold**``, ``*italic*``, `` `code` ``, ``[link](url)``,
-``H~2~O``, ``x^2^`` and ``$math$`` (LaTeX, by pandoc's dollar rules) inside any text
-field. Renderers must not parse markup themselves, so a text field is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
+Lesson authors write ``**bold**``, ``*italic*``, `` `code` ``, ``[link](url)`` (or an
+address written out), ``H~2~O``, ``x^2^`` and ``$math$`` (LaTeX, by pandoc's dollar
+rules) inside any text field. Renderers must not parse markup themselves, so a text field is a :class:`RichText`: a ``str`` (its plain source, for templating and messages)
 that also carries the parsed :attr:`RichText.runs`.
 """
 
@@ -47,13 +47,22 @@ MATH = (
 # A link's address may hold balanced parentheses, as CommonMark allows (Wikipedia's
 # "Force_(physics)"): one level of them, without spaces.
 HREF = r"(?:[^()\s]|\([^()\s]*\))+"
+# An address written out in the text, as GitHub links one: not inside a word, and not
+# ending in the punctuation of the sentence around it ('.', ',', a closing bracket that
+# opened before it), though it may hold brackets in pairs ("Force_(physics)").
+BARE_URL = (
+    r"(?<![\w/@])(?P<bare>https?://(?:[^\s<>()]|\([^\s<>()]*\))*"
+    r"(?:[^\s<>().,:;\"'!?*_~\]]|\([^\s<>()]*\)))"
+)
 # Order matters: code first (its content is literal), then math, then links, then emphasis.
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"
     rf"|\[(?P<label>[^\]]+)\]\((?P<href>{HREF})\)"
     r"|<(?P<auto>(?:https?|mailto):[^<>\s]+)>"
+    rf"|{BARE_URL}"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
+    r"|(?<![\w_])__(?P<ubold>[^_\s](?:.*?[^_\s])?)__(?![\w_])"
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w_])_(?P<uitalic>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"
     r"|~~(?P<strike>[^~\s](?:[^~]*?[^~\s])?)~~"
@@ -103,10 +112,13 @@ def parse_inline(
         elif match["auto"] is not None:  # <https://...>: the address is its own label
             shown = match["auto"].removeprefix("mailto:")
             runs.append(Run(shown, **{**style, "href": match["auto"]}))
+        elif match["bare"] is not None:
+            runs.append(Run(match["bare"], **{**style, "href": style["href"] or match["bare"]}))
         elif match["strong"] is not None:
             runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
-        elif match["bold"] is not None:
-            runs.extend(parse_inline(match["bold"], **{**style, "bold": True}))
+        elif match["bold"] is not None or match["ubold"] is not None:
+            inner = match["bold"] if match["bold"] is not None else match["ubold"]
+            runs.extend(parse_inline(inner, **{**style, "bold": True}))
         elif match["strike"] is not None:
             raise MarkupError(
                 f"'{match.group()}' is strikethrough, which lessons do not support; remove"
