@@ -8,8 +8,9 @@ Every value made here remembers its source line, so a validation error points at
 the ``.md`` file's line. Text is passed on as the inline-Markdown source the YAML
 form holds too (``**bold**``, ``$x$``, ``H~2~O``): :class:`~generator.inline.RichText`
 parses it, not this module. What that form has no syntax for is written out here:
-character references (``&amp;``) become their characters, and reference links
-(``[text][label]``) the inline links their definitions make.
+character references (``&amp;``) become their characters, reference links
+(``[text][label]``) the inline links their definitions make, and the few HTML tags
+authors paste (``<sub>``, ``<br>``) the syntax's subscripts and line breaks.
 
 The mapping (see the README):
 
@@ -83,6 +84,15 @@ REFERENCE_LINK = re.compile(
     r"(?<![\\!])\[(?P<text>(?:\\.|[^\[\]\\])+)\]"
     r"(?:\[(?P<label>(?:\\.|[^\[\]\\])*)\])?(?![(\[])"
 )
+# The few HTML tags Markdown authors write inside text, and the lesson syntax each is:
+# '<br>' a line break, '<sub>2</sub>' a subscript ... (not after a backslash).
+INLINE_HTML = re.compile(
+    r"(?<!\\)<(?:(?P<br>br\s*/?)|(?P<tag>sub|sup|b|strong|i|em)>(?P<inner>[^<>]*?)</(?P=tag))>",
+    re.I,
+)
+HTML_MARKUP = {"sub": "~", "sup": "^", "b": "**", "strong": "**", "i": "*", "em": "*"}
+# A '<' that would start one of those tags, for the writer to escape.
+HTML_LIKE = re.compile(r"(?<!\\)<(?=(?:br\s*/?|/?(?:sub|sup|b|strong|i|em))>)", re.I)
 # A footnote's mark or the start of its note ('[^1]', '[^1]:'), not after a backslash.
 FOOTNOTE = re.compile(r"(?<!\\)(?:\\\\)*(\[\^[^\]\s]+\]:?)")
 # A '[' (and the backslashes before it) that would start a footnote's mark, for the writer.
@@ -351,6 +361,8 @@ class Reader:
     def text_of(self, content: str, place: Place) -> str:
         """Inline source as the YAML form holds it: soft breaks are spaces, hard breaks
         newlines, and escapes of characters the inline parser does not know are undone."""
+        if "<" in content:
+            content = _outside_verbatim(content, lambda part: INLINE_HTML.sub(_as_markup, part))
         if FINAL_BREAK.search(content):
             content = content[:-1] + "\0"
         lines = HARD_BREAK.sub("\0", content).split("\n")
@@ -925,6 +937,19 @@ def _alignment(header: Node) -> dict[str, Any]:
     return {"align": [side or "left" for side in found]} if any(found) else {}
 
 
+def _as_markup(found: re.Match[str]) -> str:
+    """A tag as the lesson syntax writes it: '<br>' a line break (a NUL until the lines
+    are joined), '<sup>2</sup>' '^2^'; one the syntax cannot say (a subscript holding a
+    space) stays as written."""
+    if found["br"] is not None:
+        return "\0"
+    marker, inner = HTML_MARKUP[found["tag"].lower()], found["inner"]
+    scripted = marker in "~^"
+    if not inner.strip() or (scripted and (re.search(r"\s", inner) or marker in inner)):
+        return found.group()
+    return f"{marker}{inner.strip() if not scripted else inner}{marker}"
+
+
 def _picture_in_text(picture: str) -> str:
     return (
         "a picture must stand alone in its paragraph, not in a sentence, a list item or a"
@@ -1009,14 +1034,18 @@ def _referenced(reference: str) -> str:
 def protect_escapes(text: str) -> str:
     """*text* with each backslash that Markdown would read as an escape (before '|', '#'
     ... or at a line's end) doubled, each '&' that would start a character reference
-    written as one (``&amp;``) and each '[' that would start a footnote's mark escaped,
-    outside code spans and maths: what the reader reads back as written."""
-    if "\\" not in text and "&" not in text and "[^" not in text:
+    written as one (``&amp;``) and each '[' that would start a footnote's mark or '<' one
+    of the tags the reader knows (``<br>``) escaped, outside code spans and maths: what
+    the reader reads back as written."""
+    if "\\" not in text and "&" not in text and "[^" not in text and "<" not in text:
         return text
     return _outside_verbatim(
         text,
-        lambda part: FOOTNOTE_LIKE.sub(
-            _escaped_bracket, literal_ampersands(LONE_BACKSLASH.sub(r"\\\\", part))
+        lambda part: HTML_LIKE.sub(
+            r"\\<",
+            FOOTNOTE_LIKE.sub(
+                _escaped_bracket, literal_ampersands(LONE_BACKSLASH.sub(r"\\\\", part))
+            ),
         ),
     )
 

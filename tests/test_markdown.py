@@ -692,6 +692,35 @@ def test_a_rule_between_blocks_starts_a_new_slide_as_in_pandoc_and_marp(tmp_path
     assert load_lesson(again).document == document
 
 
+def test_the_html_tags_authors_write_in_text_are_the_lesson_syntax(tmp_path):
+    """'<sub>', '<sup>', '<b>', '<em>' and '<br>', which GitHub shows and authors paste,
+    were printed as tags; they are the subscript, superscript, bold, italic and line
+    break the lesson syntax has, in every output. Escaped, in code, or a tag the syntax
+    has no word for, a tag stays as written."""
+    lesson = md_lesson(
+        tmp_path,
+        "# S\n\nH<sub>2</sub>O and E = mc<sup>2</sup>, <b>bold</b> and <em>slanted</em>,"
+        " one line<br>and the next; `<br>`, \\<br> and <span>x</span> as written.\n",
+    )
+    text = load_lesson(lesson).document.sections[0].blocks[0].text
+    assert [(run.text, run.script) for run in text.runs if run.script] == [
+        ("2", "sub"),
+        ("2", "super"),
+    ]
+    assert [run.text for run in text.runs if run.bold] == ["bold"]
+    assert [run.text for run in text.runs if run.italic] == ["slanted"]
+    assert "one line\nand the next; <br>, <br> and <span>x</span> as written." in text.plain
+    again = write_lesson(tmp_path, to_markdown(load_lesson(lesson).document), "again.md")
+    assert load_lesson(again).document == load_lesson(lesson).document
+    written = {p.suffix: p for p in build(lesson, BuildOptions(out_dir=tmp_path / "out"))}
+    paragraph = next(
+        p for p in docx.Document(str(written[".docx"])).paragraphs if p.text.startswith("H2O")
+    )
+    assert [run.text for run in paragraph.runs if run.font.subscript] == ["2"]
+    assert "<sub>" not in PdfReader(written[".pdf"]).pages[0].extract_text()
+    assert not any("<b>" in all_text(slide) for slide in Presentation(str(written[".pptx"])).slides)
+
+
 def test_a_footnote_is_an_error_where_it_is_written(tmp_path):
     """A footnote printed as '[^1]', its note as a paragraph of its own: refused at the
     mark and at the note, saying where a note can go; escaped, it is shown as written."""
