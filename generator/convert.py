@@ -252,11 +252,11 @@ class ConvertError(ValueError):
 
 
 def one_line(text: str) -> str:
-    """*text* for a place Markdown keeps to one line (a heading, a cell, a caption)."""
+    """*text* for a place Markdown keeps to one line (a heading, a term, a caption)."""
     if "\n" in text:
         raise ConvertError(
             f"'{text[:40]}' holds a line break, which Markdown cannot write in a heading,"
-            " a table cell, a term, a title or a caption; join its lines to convert it"
+            " a term, a title or a caption; join its lines to convert it"
         )
     return text
 
@@ -268,6 +268,12 @@ def inline_end(text: str) -> str:
     text = text if not found else text[: found.start(1)] + "\\" + text[found.start(1) :]
     hashes = CLOSING_HASHES.search(text)
     return text if not hashes else text[: hashes.start()] + "\\" + text[hashes.start() :]
+
+
+def cell_end(text: str) -> str:
+    """A table cell, on its one line: a line break in it written ``<br>``, as GitHub's
+    tables write one (the reader reads it back as a line break)."""
+    return "<br>".join(inline_end(line) for line in text.split("\n"))
 
 
 class MarkdownWriter:
@@ -365,20 +371,20 @@ class MarkdownWriter:
         body = block.compare
         rows = []
         for row in body.rows:
-            cells = [inline_end(str(value)) for value in row.values]
+            cells = [cell_end(str(value)) for value in row.values]
             if row.short is not None:
                 cells = [
                     f"{cell} {attributes({'short': short})}"
                     for cell, short in zip(cells, row.short, strict=True)
                 ]
-            rows.append([inline_end(row.aspect or ""), *cells])
-        header = ["", *map(inline_end, body.columns)]
+            rows.append([cell_end(row.aspect or ""), *cells])
+        header = ["", *map(cell_end, body.columns)]
         return self.pipe_table(header, rows), {}  # {.compare} comes after
 
     def write_table(self, block: TableBlock) -> tuple[list[str], dict[str, Any]]:
         table = block.table
-        rows = [[inline_end(str(cell)) for cell in row] for row in table.rows]
-        header = [inline_end(cell) for cell in table.header]
+        rows = [[cell_end(str(cell)) for cell in row] for row in table.rows]
+        header = [cell_end(cell) for cell in table.header]
         return self.pipe_table(header, rows, table.align), {}
 
     def pipe_table(

@@ -721,6 +721,23 @@ def test_the_html_tags_authors_write_in_text_are_the_lesson_syntax(tmp_path):
     assert not any("<b>" in all_text(slide) for slide in Presentation(str(written[".pptx"])).slides)
 
 
+def test_a_line_break_in_a_table_cell_is_written_br_and_read_back(tmp_path):
+    """A YAML cell of two lines could not be converted to Markdown; it is written as
+    GitHub's tables write it, '<br>', and a literal '<br>' in a cell is escaped."""
+    document = yaml_lesson(
+        tmp_path,
+        """\
+        - table: {header: [Step, Note], rows: [["Boil\\nPour", "a <br> tag"]]}
+        - compare:
+            columns: [P, Q]
+            rows: [{aspect: "Two\\nlines", values: ["c\\nd", e]}]
+        """,
+    )
+    written = to_markdown(document)
+    assert "| Boil<br>Pour | a \\<br> tag |" in written and "| Two<br>lines | c<br>d" in written
+    assert load_lesson(write_lesson(tmp_path, written, "again.md")).document == document
+
+
 def test_a_footnote_is_an_error_where_it_is_written(tmp_path):
     """A footnote printed as '[^1]', its note as a paragraph of its own: refused at the
     mark and at the note, saying where a note can go; escaped, it is shown as written."""
