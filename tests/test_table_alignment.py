@@ -143,3 +143,30 @@ def test_a_right_to_left_table_starts_its_lines_on_the_right(tmp_path):
     assert directions == ["1"]
     assert {sides[text] for text in score} == {"l"}
     assert {sides[text] for text in name} == {"r"}
+
+
+def test_a_column_lines_up_as_one_whichever_way_its_cells_read(tmp_path):
+    """In a Hebrew compare table a year or a Latin name starts on the right with the
+    Hebrew around it, and in an English table a Hebrew word starts on the left with its
+    column: each had taken its own direction's side."""
+    needs_system_fonts()
+    lesson = write_lesson(
+        tmp_path,
+        "title: T\nlanguage: he\nsections:\n  - heading: ח\n    blocks:\n"
+        "      - compare:\n          columns: [ברית, קואליציה]\n"
+        "          rows:\n            - {aspect: שנה, values: ['1949', זמני]}\n"
+        "            - {aspect: דוגמה, values: [NATO, ארגון]}\n"
+        "  - heading: English\n    lang: en\n    blocks:\n"
+        "      - table: {header: [Word, Meaning], rows: [[שלום, peace], [Hello, hi]]}\n",
+    )
+    written = {p.suffix: p for p in build(lesson, BuildOptions(out_dir=tmp_path / "out"))}
+    sides = word_sides(written[".docx"])  # jc in each paragraph's own direction
+    assert sides["1949"] == "right" and sides["NATO"] == "right" and sides["זמני"] == ""
+    assert sides["שלום"] == "right" and sides["Hello"] == ""  # English: both on the left
+    slides, _ = slide_sides(written[".pptx"])  # the page's side
+    assert {slides[text] for text in ("1949", "NATO", "זמני", "ארגון")} == {"r"}
+    assert {slides[text] for text in ("שלום", "Hello", "Word")} == {"l"}
+    drawn = lines_by_text(written[".pdf"])
+    column = [drawn[text][1] for text in ("ברית", "1949", "NATO")]  # one column's ends
+    assert max(column) - min(column) < 0.5  # one start: its right
+    assert abs(drawn["שלום"][0] - drawn["Hello"][0]) < 0.5

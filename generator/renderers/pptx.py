@@ -974,6 +974,7 @@ class PptxRenderer(Renderer):
         found = textfit.flow(len(rows), fits, sizes["table"], sizes["table_min"])
         if found is None:
             raise BuildError("a table row is too long to fit a slide; shorten it or add `short`")
+        right_to_left = reads_right_to_left(self.lang)  # the block's: it is drawn later
         size, groups = found
         if self.paint.colours_table_headers:
             self.template.warn_table_header()
@@ -998,7 +999,7 @@ class PptxRenderer(Renderer):
                     first_column=bold_first,
                     description=description,
                     align=align,
-                    right_to_left=reads_right_to_left(self.lang),
+                    right_to_left=right_to_left,
                 )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]

@@ -270,7 +270,10 @@ class Painter:
         flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
         flags += ' bandRow="1"' if self.table_style else ""  # a template's style shades rows
         flags += ' rtl="1"' if right_to_left else ""
-        sides = [mirrored(side) if right_to_left else side for side in align]
+        sides = [
+            mirrored(side) if right_to_left else side
+            for side in align or [PP_ALIGN.LEFT] * len(widths)
+        ]
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
         body = "".join(
             f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size, sides)}</a:tr>'
@@ -301,7 +304,7 @@ class Painter:
         index: int,
         cells: Sequence[Sequence[Run]],
         size: float,
-        sides: Sequence[PP_ALIGN] = (),
+        sides: Sequence[PP_ALIGN],
     ) -> str:
         """One table row's cells: on the theme's master the header on the primary colour,
         then alternate shading; on a template, as its table style draws them, or when it
@@ -320,8 +323,6 @@ class Painter:
 
         def para(runs: Sequence[Run], column: int) -> Para:
             plain = Para(runs, size, colour=colour)
-            if not sides:
-                return plain
             reverse = _reads_right_to_left(plain)  # its left and right are mirrored
             return replace(plain, align=mirrored(sides[column]) if reverse else sides[column])
 
