@@ -593,9 +593,19 @@ class Reader:
         if found:
             item["term"], text = found.group("term"), found.group("text")
             self.place((*loc, "term"), place)
-        item["text"] = text
+        item["text"] = self.checkbox(node) + text
         self.place((*loc, "text"), place)
         return item
+
+    def checkbox(self, item: Node) -> str:
+        """The box a task-list item ('- [ ] Pack a lunch') is ticked in, as GitHub shows
+        it, for a checklist (markdown-it takes the '[ ]' off its text); none for another
+        item. In ``::: questions`` the box marks a choice instead."""
+        line = self.lines[item.map[0]]
+        found = TASK_ITEM.match(line)
+        if found is None or line[found.end() : found.end() + 1] not in ("", " ", "\t"):
+            return ""
+        return "☐ " if found.group("mark") == " " else "☑ "
 
     def item_paragraph(self, node: Node, item: dict[str, Any], loc: Loc) -> str:
         """One paragraph of an item; an indented ``{...}`` line under it sets the item's keys,
@@ -1408,7 +1418,7 @@ class Body:
         if [child.type for child in node.children] != ["paragraph"]:
             reader.problem(place, "each item here is one line of text; no nested lists")
             return ""
-        return reader.text_of(node.children[0].children[0].content, place)
+        return reader.checkbox(node) + reader.text_of(node.children[0].children[0].content, place)
 
     def question(self, node: Node, loc: Loc) -> dict[str, Any]:
         reader = self.reader

@@ -738,6 +738,28 @@ def test_a_line_break_in_a_table_cell_is_written_br_and_read_back(tmp_path):
     assert load_lesson(write_lesson(tmp_path, written, "again.md")).document == document
 
 
+def test_a_task_list_outside_questions_is_a_checklist_with_its_boxes(tmp_path):
+    """'- [ ] Pack a lunch' lost its box and '- [x]' its tick, with no word; a teacher's
+    checklist keeps both, in every output, as GitHub shows them."""
+    lesson = md_lesson(
+        tmp_path,
+        "# Trip\n\n- [ ] Pack a lunch\n- [x] Sign the form\n- [x]not a task\n\n"
+        "::: takeaways\n- [ ] Bring this sheet back\n:::\n",
+    )
+    document = load_lesson(lesson).document
+    items = [item.text for item in document.sections[0].blocks[0].list_.items]
+    assert items == ["☐ Pack a lunch", "☑ Sign the form", "[x]not a task"]
+    assert document.takeaways == ["☐ Bring this sheet back"]
+    written = {p.suffix: p for p in build(lesson, BuildOptions(out_dir=tmp_path / "out"))}
+    texts = [p.text for p in docx.Document(str(written[".docx"])).paragraphs]
+    assert "☐ Pack a lunch" in texts and "☑ Sign the form" in texts
+    assert "☑ Sign the form" in PdfReader(written[".pdf"]).pages[0].extract_text()
+    slides = [all_text(slide) for slide in Presentation(str(written[".pptx"])).slides]
+    assert any("☐ Pack a lunch" in text for text in slides)
+    again = write_lesson(tmp_path, to_markdown(document), "again.md")
+    assert load_lesson(again).document == document
+
+
 def test_a_footnote_is_an_error_where_it_is_written(tmp_path):
     """A footnote printed as '[^1]', its note as a paragraph of its own: refused at the
     mark and at the note, saying where a note can go; escaped, it is shown as written."""
