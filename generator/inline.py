@@ -51,15 +51,17 @@ HREF = r"(?:[^()\s]|\([^()\s]*\))+"
 # ending in the punctuation of the sentence around it ('.', ',', a closing bracket that
 # opened before it), though it may hold brackets in pairs ("Force_(physics)").
 BARE_URL = (
-    r"(?<![\w/@])(?P<bare>https?://(?:[^\s<>()]|\([^\s<>()]*\))*"
+    r"(?<![\w/@.])(?P<bare>(?:https?://|www\.)(?:[^\s<>()]|\([^\s<>()]*\))*"
     r"(?:[^\s<>().,:;\"'!?*_~\]]|\([^\s<>()]*\)))"
 )
+# An e-mail address written out, linked as GitHub links one.
+BARE_EMAIL = r"(?<![\w.+-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
 # Order matters: code first (its content is literal), then math, then links, then emphasis.
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"
     rf"|\[(?P<label>[^\]]+)\]\((?P<href>{HREF})\)"
     r"|<(?P<auto>(?:https?|mailto):[^<>\s]+)>"
-    rf"|{BARE_URL}"
+    rf"|{BARE_URL}|{BARE_EMAIL}"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"
     r"|\*\*(?P<bold>.+?)\*\*"
     r"|(?<![\w_])__(?P<ubold>[^_\s](?:.*?[^_\s])?)__(?![\w_])"
@@ -112,8 +114,16 @@ def parse_inline(
         elif match["auto"] is not None:  # <https://...>: the address is its own label
             shown = match["auto"].removeprefix("mailto:")
             runs.append(Run(shown, **{**style, "href": match["auto"]}))
-        elif match["bare"] is not None:
-            runs.append(Run(match["bare"], **{**style, "href": style["href"] or match["bare"]}))
+        elif match["bare"] is not None or match["email"] is not None:
+            shown = match["bare"] or match["email"]
+            address = (
+                f"mailto:{shown}"
+                if match["email"]
+                else f"https://{shown}"
+                if shown.startswith("www.")
+                else shown
+            )
+            runs.append(Run(shown, **{**style, "href": style["href"] or address}))
         elif match["strong"] is not None:
             runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
         elif match["bold"] is not None or match["ubold"] is not None:

@@ -154,6 +154,7 @@ def test_an_address_in_angle_brackets_is_a_link_showing_itself(tmp_path, name):
 BARE = (
     "The article (https://en.wikipedia.org/wiki/Force_(physics)) and https://example.org/a_b?q=1."
     " Not xhttps://example.org, not `https://example.org/code`; __strong__ text."
+    " Ask teacher@school.example.org, or see www.school.example.org."
 )
 BARE_FORMS = {
     "lesson.yaml": f"title: T\nsections:\n  - heading: H\n    blocks:\n      - text: '{BARE}'\n",
@@ -163,14 +164,17 @@ BARE_FORMS = {
 
 @pytest.mark.parametrize("name", BARE_FORMS)
 def test_an_address_written_out_is_a_link_without_the_sentences_punctuation(tmp_path, name):
-    """A web address pasted into a sentence was printed but could not be clicked, in
-    the handout, the deck or the sheet; GitHub, and Word as one types, link it. The full
-    stop or bracket that ends the sentence is not part of it; brackets in pairs are."""
+    """A web or e-mail address pasted into a sentence was printed but could not be
+    clicked, in the handout, the deck or the sheet; GitHub, and Word as one types, link
+    it. The full stop or bracket that ends the sentence is not part of it; brackets in
+    pairs are."""
     lesson = write_lesson(tmp_path, BARE_FORMS[name], name)
     for path in build(lesson, BuildOptions(out_dir=tmp_path / "out")):
         assert link_targets(path) == {
             "https://en.wikipedia.org/wiki/Force_(physics)",
             "https://example.org/a_b?q=1",
+            "mailto:teacher@school.example.org",
+            "https://www.school.example.org",
         }, path.name
         shown = "The article (https://en.wikipedia.org/wiki/Force_(physics)) and"
         assert shown in shown_text(path), path.name
