@@ -27,6 +27,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus.paragraph import _FK_IMG
 from reportlab.rl_config import paraFontSizeHeightOffset
 
+from ..languages import aligned_side
 from ..scripts import RIGHT_TO_LEFT, right_to_left, visual_order
 from .pdfmath import Paragraph as MathParagraph
 
@@ -58,7 +59,6 @@ def mirrored(style: ParagraphStyle, rtl: bool) -> ParagraphStyle:
 
 
 SIDES = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-MIRROR = {TA_LEFT: TA_RIGHT, TA_CENTER: TA_CENTER, TA_RIGHT: TA_LEFT}
 
 
 class LinedUp:
@@ -73,8 +73,7 @@ class LinedUp:
         self.made: dict[tuple[str, int, bool | None], ParagraphStyle] = {}
 
     def __call__(self, style: ParagraphStyle, column: int, text: str) -> ParagraphStyle:
-        side = SIDES[self.align[column]] if self.align else TA_LEFT
-        side = MIRROR[side] if self.right_to_left else side
+        side = SIDES[aligned_side(self.align[column] if self.align else "left", self.right_to_left)]
         # The direction of a text with right-to-left letters, kept on the style so that
         # the paragraph takes the column's side rather than mirroring it for its text.
         direction = right_to_left(text) if RIGHT_TO_LEFT.search(text) else None

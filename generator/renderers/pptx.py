@@ -72,7 +72,6 @@ MIN_SHRINK = 0.6  # a picture sharing a slide is drawn down to this share of its
 IMAGE_SHARES = 0.6  # an image (with its label and caption) taller than this share of the
 # content area, even drawn smaller, has its slide to itself; a smaller one may share one
 
-SIDES = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 ColumnLines = Mapping[int, tuple[int, ...]]  # a table column's rows' lines, by width in units
 
 
@@ -920,7 +919,7 @@ class PptxRenderer(Renderer):
 
     def render_table(self, block: TableBlock) -> list[Piece]:
         table = block.table
-        align = [SIDES[table.alignment(column)] for column in range(len(table.header))]
+        align = [table.alignment(column) for column in range(len(table.header))]
         return self.table_pieces(block.title, table.header, table.rows, align=align)
 
     def table_pieces(
@@ -931,7 +930,7 @@ class PptxRenderer(Renderer):
         *,
         bold_first: bool = False,
         full: Sequence[str] = (),
-        align: Sequence[PP_ALIGN] = (),
+        align: Sequence[str] = (),
     ) -> list[Piece]:
         """A real table, rows measured at each size; rows continue on further slides; its
         columns line up as *align* says."""
@@ -999,7 +998,7 @@ class PptxRenderer(Renderer):
                     first_column=bold_first,
                     description=description,
                     align=align,
-                    right_to_left=right_to_left,
+                    rtl=right_to_left,
                 )
 
             script = [" | ".join(_plain(c) for c in cells[i]) for i in indices]

@@ -41,7 +41,7 @@ from pptx.util import Emu
 from .. import mathdraw, omml, textfit
 from ..formula import read_formula
 from ..inline import Run
-from ..languages import office_tag
+from ..languages import aligned_side, office_tag
 from ..scripts import right_to_left
 from ..theme import Theme
 
@@ -95,6 +95,9 @@ def _reads_right_to_left(para: Para) -> bool:
     reads left to right whatever its comments and strings hold."""
     reverse = right_to_left("".join(run.text for run in para.runs))
     return reverse and not all(run.code for run in para.runs)
+
+
+SIDES = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 
 
 def mirrored(align: PP_ALIGN) -> PP_ALIGN:
@@ -259,21 +262,18 @@ class Painter:
         *,
         first_column: bool = False,
         description: str = "",
-        align: Sequence[PP_ALIGN] = (),
-        right_to_left: bool = False,
+        align: Sequence[str] = (),
+        rtl: bool = False,
     ) -> None:
         """A table of *rows* (the first a header) with the given widths and row heights;
         *first_column* marks the first column as row headers (a compare table's aspects);
         *description* is its alt text. Each column's cells line up as *align* says, left
         being where the table's lines start: its first column is on the right when it
-        reads *right_to_left*."""
+        reads right to left (*rtl*)."""
         flags = ' firstRow="1"' + (' firstCol="1"' if first_column else "")
         flags += ' bandRow="1"' if self.table_style else ""  # a template's style shades rows
-        flags += ' rtl="1"' if right_to_left else ""
-        sides = [
-            mirrored(side) if right_to_left else side
-            for side in align or [PP_ALIGN.LEFT] * len(widths)
-        ]
+        flags += ' rtl="1"' if rtl else ""
+        sides = [SIDES[aligned_side(side, rtl)] for side in align or ["left"] * len(widths)]
         grid = "".join(f'<a:gridCol w="{pt(share)}"/>' for share in widths)
         body = "".join(
             f'<a:tr h="{pt(height)}">{self.row(slide, index, cells, size, sides)}</a:tr>'
