@@ -47,15 +47,19 @@ MATH = (
 # A link's address may hold balanced parentheses, as CommonMark allows (Wikipedia's
 # "Force_(physics)"): one level of them, without spaces.
 HREF = r"(?:[^()\s]|\([^()\s]*\))+"
-# An address written out in the text, as GitHub links one: not inside a word, and not
-# ending in the punctuation of the sentence around it ('.', ',', a closing bracket that
-# opened before it), though it may hold brackets in pairs ("Force_(physics)").
+# An address written out in the text, as GitHub links one: printable ASCII, not inside a
+# word, and not ending in the punctuation of the sentence around it ('.', ',', a closing
+# bracket that opened before it), though it may hold brackets in pairs ("Force_(physics)").
 BARE_URL = (
-    r"(?<![\w/@.])(?P<bare>(?:https?://|www\.)(?:[^\s<>()]|\([^\s<>()]*\))*"
-    r"(?:[^\s<>().,:;\"'!?*_~\]]|\([^\s<>()]*\)))"
+    r"(?<![A-Za-z0-9_/@.])(?P<bare>(?:https?://|www\.)(?:[!-'*-;=?-~]|\([!-'*-;=?-~]*\))*"
+    r"(?:[#-&+\-/-9=@-\\^`-}]|\([!-'*-;=?-~]*\)))"
 )
-# An e-mail address written out, linked as GitHub links one.
-BARE_EMAIL = r"(?<![\w.+-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
+# An e-mail address written out, linked as GitHub links one. Both start after any letter
+# but a Latin one: Chinese and Japanese put no space before an address.
+BARE_EMAIL = (
+    r"(?<![A-Za-z0-9._%+-])(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,})(?![A-Za-z0-9@-])"
+)
 # Order matters: code first (its content is literal), then math, then links, then emphasis.
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"

@@ -181,6 +181,19 @@ def test_an_address_written_out_is_a_link_without_the_sentences_punctuation(tmp_
         assert "__" not in shown_text(path)  # __strong__, as CommonMark has it, is bold
 
 
+def test_an_address_in_chinese_or_japanese_text_is_linked_without_the_text_around_it(tmp_path):
+    """Chinese and Japanese put no space around an address: the link is the address alone,
+    not the sentence's full stop '。' or the words before it."""
+    text = "请访问https://example.org/a。或者联系teacher@school.example.org。"
+    lesson = write_lesson(
+        tmp_path,
+        f"title: T\nlanguage: zh\nsections:\n  - heading: H\n    blocks:\n      - text: {text}\n",
+    )
+    handout = build(lesson, BuildOptions(formats=["docx"], out_dir=tmp_path / "out"))[0]
+    assert link_targets(handout) == {"https://example.org/a", "mailto:teacher@school.example.org"}
+    assert text in shown_text(handout)
+
+
 HREF = st.one_of(
     st.text(min_size=1, max_size=40),
     st.builds(
