@@ -63,7 +63,7 @@ BARE_EMAIL = (
 # Order matters: code first (its content is literal), then math, then links, then emphasis.
 _TOKEN = re.compile(
     rf"`(?P<code>[^`]+)`|{MATH}"
-    rf"|\[(?P<label>[^\]]+)\]\((?P<href>{HREF})\)"
+    rf"|\[(?P<label>[^\[\]]+)\]\((?P<href>{HREF})\)"
     r"|<(?P<auto>(?:https?|mailto):[^<>\s]+)>"
     rf"|{BARE_URL}|{BARE_EMAIL}"
     r"|\*\*\*(?P<strong>[^*\s](?:.*?[^*\s])?)\*\*\*"

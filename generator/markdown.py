@@ -94,9 +94,9 @@ HTML_MARKUP = {"sub": "~", "sup": "^", "b": "**", "strong": "**", "i": "*", "em"
 # A '<' that would start one of those tags, for the writer to escape.
 HTML_LIKE = re.compile(r"(?<!\\)<(?=(?:br\s*/?|/?(?:sub|sup|b|strong|i|em))>)", re.I)
 # A footnote's mark or the start of its note ('[^1]', '[^1]:'), not after a backslash.
-FOOTNOTE = re.compile(r"(?<!\\)(?:\\\\)*(\[\^[^\]\s]+\]:?)")
+FOOTNOTE = re.compile(r"(?<!\\)(?:\\\\)*(\[\^[^\[\]\s]+\]:?)")
 # A '[' (and the backslashes before it) that would start a footnote's mark, for the writer.
-FOOTNOTE_LIKE = re.compile(r"(\\*)\[(?=\^[^\]\s]+\])")
+FOOTNOTE_LIKE = re.compile(r"(\\*)\[(?=\^[^\[\]\s]+\])")
 # What an address may not hold where the inline parser reads one: written as %XX.
 UNSAFE_IN_HREF = re.compile(r"[\s()]")
 # Code spans and maths, whose backslashes are the code's and the TeX's, not escapes.

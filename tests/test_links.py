@@ -194,6 +194,17 @@ def test_an_address_in_chinese_or_japanese_text_is_linked_without_the_text_aroun
     assert text in shown_text(handout)
 
 
+def test_a_bracket_left_open_before_a_link_is_text_and_the_link_its_own_words():
+    """'[a [b](url)' links 'b', as CommonMark does: the open bracket is text. (The link
+    was read as 'a [b', and every '[' looked to the end of the text for its ']', so a
+    long text of brackets took seconds to read.)"""
+    from generator.inline import parse_inline
+
+    runs = parse_inline("[a [b](https://example.org) and [^1" + " [x" * 2000)
+    assert [(run.text, run.href) for run in runs if run.href] == [("b", "https://example.org")]
+    assert "".join(run.text for run in runs).startswith("[a b and [^1 [x [x")
+
+
 HREF = st.one_of(
     st.text(min_size=1, max_size=40),
     st.builds(
