@@ -294,10 +294,10 @@ def block_problem(
     lesson: Lesson, document: Document, block: Block | None, message: str
 ) -> Problem | None:
     """*message* said where the lesson writes *block*, if it is one of *document*'s."""
-    found = find_block(document.sections, lambda candidate: () if candidate is block else None)
-    if block is None or found is None:
+    if block is None:
         return None
-    return lesson.source.problem(found, message)
+    found = find_block(document.sections, lambda candidate: () if candidate is block else None)
+    return None if found is None else lesson.source.problem(found, message)
 
 
 def find_block(

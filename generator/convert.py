@@ -113,8 +113,11 @@ def block_data(block: Block) -> dict[str, Any]:
 def item_data(item: ListItem) -> str | dict[str, Any]:
     """A list item: plain text when that is all it has."""
     data = item.model_dump(by_alias=True, exclude_defaults=True, include={"term"})
-    data.update(item.model_dump(by_alias=True, exclude_defaults=True, include={"text", "short"}))
-    data.update(item.model_dump(exclude_defaults=True, include={"numbered", "start"}))
+    data.update(
+        item.model_dump(
+            by_alias=True, exclude_defaults=True, include={"text", "short", "numbered", "start"}
+        )
+    )
     if item.items:
         data["items"] = [item_data(child) for child in item.items]
     return item.text if list(data) == ["text"] else data

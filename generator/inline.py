@@ -118,16 +118,13 @@ def parse_inline(
         elif match["auto"] is not None:  # <https://...>: the address is its own label
             shown = match["auto"].removeprefix("mailto:")
             runs.append(Run(shown, **{**style, "href": match["auto"]}))
-        elif match["bare"] is not None or match["email"] is not None:
-            shown = match["bare"] or match["email"]
-            address = (
-                f"mailto:{shown}"
-                if match["email"]
-                else f"https://{shown}"
-                if shown.startswith("www.")
-                else shown
-            )
-            runs.append(Run(shown, **{**style, "href": style["href"] or address}))
+        elif match["bare"] is not None:  # inside a link's label, the link's address wins
+            bare = match["bare"]
+            address = f"https://{bare}" if bare.startswith("www.") else bare
+            runs.append(Run(bare, **{**style, "href": style["href"] or address}))
+        elif match["email"] is not None:
+            email = match["email"]
+            runs.append(Run(email, **{**style, "href": style["href"] or f"mailto:{email}"}))
         elif match["strong"] is not None:
             runs.extend(parse_inline(match["strong"], **{**style, "bold": True, "italic": True}))
         elif match["bold"] is not None or match["ubold"] is not None:

@@ -305,10 +305,6 @@ class TableBody(Node):
             )
         return self
 
-    def alignment(self, column: int) -> Alignment:
-        """How *column*'s cells line up: as ``align`` says, else on the left."""
-        return self.align[column] if self.align else "left"
-
 
 class TableBlock(Block):
     kind: ClassVar[str] = "table"

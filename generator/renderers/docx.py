@@ -72,7 +72,7 @@ from ..model import (
     TextBlock,
 )
 from ..officefile import WORD, file_problem
-from ..scripts import RIGHT_TO_LEFT, right_to_left
+from ..scripts import right_to_left
 from ..textfit import Fonts, at_least, text_width, words
 from ..theme import Font, Theme, metric_family
 from . import Renderer
@@ -923,8 +923,9 @@ class DocxRenderer(Renderer):
         columns = list(zip(table.header, *table.rows, strict=True))
         widths = self.content_widths(columns, self.table_size)
         widths = self.whole_words(widths, columns, False, self.table_size)
-        align = [table.alignment(column) for column in range(len(table.header))]
-        self.data_table(block.title, table.header, table.rows, widths, aspect=False, align=align)
+        self.data_table(
+            block.title, table.header, table.rows, widths, aspect=False, align=table.align or ()
+        )
 
     def render_terms(self, block: TermsBlock) -> None:
         self.definitions(block.terms, block.title.plain if block.title else "")
@@ -994,7 +995,7 @@ class DocxRenderer(Renderer):
             """The cell's paragraph on its column's side of the page, in the terms of its
             own direction (which it is marked with as the handout is finished)."""
             on_page = aligned_side(align[column] if align else "left", table_reads_backwards)
-            own = aligned_side(on_page, bool(RIGHT_TO_LEFT.search(text)) and right_to_left(text))
+            own = aligned_side(on_page, right_to_left(text))
             if own != "left":  # left: where its lines start, as the style has it
                 set_values(properties(paragraph, "pPr"), "jc", PPR_ORDER, val=own)
             return paragraph

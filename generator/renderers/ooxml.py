@@ -96,9 +96,9 @@ def app_properties(template: bytes, counts: Mapping[str, int]) -> bytes:
         said = {}
     root = etree.Element(f"{{{_EXTENDED}}}Properties", nsmap={None: _EXTENDED})
     etree.SubElement(root, f"{{{_EXTENDED}}}Application").text = "Lectern"
-    for name in KEPT_FROM_TEMPLATE:
-        if (said.get(f"{{{_EXTENDED}}}{name}") or "").strip():
-            etree.SubElement(root, f"{{{_EXTENDED}}}{name}").text = said[f"{{{_EXTENDED}}}{name}"]
+    for tag in (f"{{{_EXTENDED}}}{name}" for name in KEPT_FROM_TEMPLATE):
+        if (said.get(tag) or "").strip():
+            etree.SubElement(root, tag).text = said[tag]
     for name, count in counts.items():
         etree.SubElement(root, f"{{{_EXTENDED}}}{name}").text = str(count)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -542,7 +542,7 @@ class PdfRenderer(Renderer):
     def render_table(self, block: TableBlock) -> list[Flowable]:
         table = block.table
         widths = self.column_widths(table.header, table.rows)
-        align = [table.alignment(column) for column in range(len(table.header))]
+        align = table.align or ()
         return [self.grid(list(table.header), table.rows, widths, bold_first=False, align=align)]
 
     def render_terms(self, block: TermsBlock) -> list[Flowable]:

@@ -919,8 +919,7 @@ class PptxRenderer(Renderer):
 
     def render_table(self, block: TableBlock) -> list[Piece]:
         table = block.table
-        align = [table.alignment(column) for column in range(len(table.header))]
-        return self.table_pieces(block.title, table.header, table.rows, align=align)
+        return self.table_pieces(block.title, table.header, table.rows, align=table.align or ())
 
     def table_pieces(
         self,
