@@ -22,7 +22,6 @@ exits 0.
 from __future__ import annotations
 
 import argparse
-import compileall
 import io
 import os
 import shutil
@@ -41,6 +40,7 @@ from run import (
     SAMPLE,
     SAMPLE_MD,
     Row,
+    byte_compiled,
     children_cpu,
     equal_cores,
     faster,
@@ -79,10 +79,9 @@ def tree_of(revision: str, work: Path) -> Path:
 def lectern_env(tree: Path) -> dict[str, str]:
     """An environment whose ``python -m generator`` is the package in *tree*.
 
-    The package is byte-compiled first, as an installed one is: a cold build that
-    compiled its own sources would measure the compiler.
+    The package is byte-compiled first, as an installed one is.
     """
-    compileall.compile_dir(tree / "generator", quiet=1)
+    byte_compiled(tree)
     env = {**os.environ, "PYTHONPATH": str(tree)}
     found = subprocess.run(
         [sys.executable, "-c", "import generator; print(generator.__file__)"],
